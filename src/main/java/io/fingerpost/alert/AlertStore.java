@@ -310,7 +310,7 @@ public final class AlertStore {
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             """).execute(Tuple.of(e.id(), attempt, odt(now), ok, httpStatus, error, (int) durationMs))
         .compose(v -> conn.preparedQuery("""
-            UPDATE outbox SET status = $2, attempts = $3, last_error = $4, next_attempt_at = $5,
+            UPDATE outbox SET status = $2, attempts = $3, last_error = COALESCE($4, last_error), next_attempt_at = $5,
               delivered_at = $6 WHERE id = $1
             """).execute(Tuple.of(e.id(), status, attempt, error,
             odt(nextAttemptAt == null ? now : nextAttemptAt), ok ? odt(now) : null)))
