@@ -1,5 +1,6 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.metrics.FingerpostMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -71,7 +72,8 @@ public final class AlertsVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(FEED_STATUS, m -> enqueue(() -> onFeedStatus(m.body())));
     sweepTimer = vertx.setPeriodic(config.delivery().sweepInterval().toMillis(),
         id -> enqueue(() -> sweep().compose(v -> staleFeeds())));
-    return vertx.deployVerticle(new Notifier(store, receivers, router, config.delivery(), clock));
+    return firingGauge()
+        .compose(v -> vertx.deployVerticle(new Notifier(store, receivers, router, config.delivery(), clock)));
   }
 
   @Override
@@ -169,7 +171,11 @@ public final class AlertsVerticle extends VerticleBase {
   }
 
   private Future<Void> apply(List<AlertStore.Change> changes) {
-    return store.applyRound(changes, grouping).map(result -> {
+    return store.applyRound(changes, grouping).compose(result -> {
+      FingerpostMetrics metrics = FingerpostMetrics.of(vertx);
+      for (Transition t : result.transitions()) {
+        metrics.alertTransition(t.rule().label(), t.severity().label(), t.labels().get("team"), t.to().label());
+      }
       if (!result.outboxIds().isEmpty()) {
         vertx.eventBus().send(Notifier.WAKE_ADDRESS, result.outboxIds().size());
       }
@@ -177,9 +183,22 @@ public final class AlertsVerticle extends VerticleBase {
         vertx.eventBus().publish(ALERTS_CHANGED, new JsonObject()
             .put("fingerprints", new JsonArray(result.transitions().stream().map(Transition::fingerprint).distinct().toList()))
             .put("outbox", result.outboxIds().size()));
+        return firingGauge();
       }
-      return null;
+      return Future.succeededFuture();
     });
+  }
+
+  /** Refreshes {@code fingerpost_alerts_firing} from the table. */
+  private Future<Void> firingGauge() {
+    return pool.query("SELECT severity, COALESCE(labels->>'team', '') AS team, count(*) FROM alert"
+            + " WHERE state = 'firing' GROUP BY 1, 2").execute()
+        .map(rows -> {
+          Map<List<String>, Long> counts = new java.util.HashMap<>();
+          rows.forEach(r -> counts.put(List.of(r.getString(0), r.getString(1)), r.getLong(2)));
+          FingerpostMetrics.of(vertx).alertsFiring(counts);
+          return null;
+        });
   }
 
   private static EvaluationRecord withInitialLoad(EvaluationRecord e) {

@@ -1,5 +1,6 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.metrics.FingerpostMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
@@ -49,7 +50,10 @@ public final class Notifier extends VerticleBase {
   public Future<?> start() {
     receivers.forEach((name, r) -> pumps.put(name, new Pump(r)));
     vertx.eventBus().localConsumer(WAKE_ADDRESS, m -> wakeAll());
-    timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> wakeAll()));
+    timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
+      wakeAll();
+      outboxGauge();
+    }));
     if (receivers.values().stream().anyMatch(Receiver::needsRefresh)) {
       timers.add(vertx.setPeriodic(config.resendInterval().toMillis(), id -> refresh()));
     }
@@ -68,6 +72,12 @@ public final class Notifier extends VerticleBase {
     timers.forEach(vertx::cancelTimer);
     pumps.values().forEach(p -> p.stopped = true);
     return Future.succeededFuture();
+  }
+
+  /** Refreshes {@code fingerpost_outbox_depth} and the age of the oldest waiting notification. */
+  private void outboxGauge() {
+    store.outboxDepth().onSuccess(d -> FingerpostMetrics.of(vertx).outbox(d.depth(), d.oldestAge(clock.instant())))
+        .onFailure(e -> LOG.debug("outbox gauge: {}", e.toString()));
   }
 
   private void wakeAll() {
@@ -144,6 +154,7 @@ public final class Notifier extends VerticleBase {
       long t0 = System.nanoTime();
       return receiver.deliver(e.notification(), e.key().toString()).transform(ar -> {
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        FingerpostMetrics.of(vertx).delivery(receiver.name(), Duration.ofMillis(ms), ar.succeeded());
         if (ar.succeeded()) {
           return store.recordAttempt(e, true, null, null, false, null, ms).map(true);
         }
