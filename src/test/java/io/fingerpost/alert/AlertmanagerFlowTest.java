@@ -27,8 +27,8 @@ class AlertmanagerFlowTest {
   void firingAlertIsKeptAliveByResendsAndResolves() throws Exception {
     TestDatabase.Db db = TestDatabase.newDatabase();
     EvaluationTables.ensure(db);
-    db.execute("INSERT INTO target (id, name, indicator_id, area_code, team, strategy_group, target_period, target_value)"
-        + " VALUES ('smoking', 'Adults who smoke', '92443', 'E08000027', 'Primary care networks', 'Place', '2028', 10)");
+    EvaluationTables.target(db, "smoking", "Adults who smoke", "92443", "E08000027", "", "Primary care networks",
+        "Place", "2028", 10);
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(db.connectOptions()).using(vertx).build();
     try (AlertmanagerServer am = AlertmanagerServer.start("3s")) {
@@ -58,8 +58,9 @@ class AlertmanagerFlowTest {
 
   private static long insert(Pool pool, String period, String status, double value) {
     return pool.preparedQuery("INSERT INTO evaluation (target_id, series_id, period, observation_revision, evaluated_at,"
-            + " initial_load, status, value, expected, deviation, amber_tolerance, red_tolerance)"
-            + " VALUES ('smoking', 1, $1, 1, now(), false, $2, $3, 12, 12 - $3, 1, 3) RETURNING id")
+            + " initial_load, status, value, expected, deviation, amber_tolerance, red_tolerance, explanation, verdicts,"
+            + " fingerprint) VALUES ('smoking', NULL, $1, 1, now(), false, $2, $3, 12, 12 - $3, 1, 3, '', '{}', $1)"
+            + " RETURNING id")
         .execute(Tuple.of(period, status, value)).await().iterator().next().getLong(0);
   }
 

@@ -48,9 +48,8 @@ class AlertsVerticleTest {
     EvaluationTables.ensure(db);
     db.execute("INSERT INTO indicator (id, name, unit) VALUES ('90366', 'Life expectancy at birth', 'years')");
     db.execute("INSERT INTO area (code, name) VALUES ('E08000027', 'Dudley')");
-    db.execute("INSERT INTO target (id, name, indicator_id, area_code, sex, age, category_type, category, strategy_group,"
-        + " team, target_period, target_value) VALUES ('le-male', 'Life expectancy (male)', '90366', 'E08000027', 'Male',"
-        + " 'All ages', '', '', 'ICS long term', 'Children and young people', '2033', 80)");
+    EvaluationTables.target(db, "le-male", "Life expectancy (male)", "90366", "E08000027", "Male",
+        "Children and young people", "ICS long term", "2033", 80);
     vertx = Vertx.vertx();
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(db.connectOptions()).using(vertx).build();
     client = WebClient.create(vertx);
@@ -78,8 +77,9 @@ class AlertsVerticleTest {
   private static long evaluation(String period, String status, double value, boolean initial) {
     String sql = "INSERT INTO evaluation (target_id, series_id, period, period_t, observation_revision, evaluated_at,"
         + " initial_load, status, not_significant, value, lower_ci95, upper_ci95, expected, deviation, amber_tolerance,"
-        + " red_tolerance, explanation) VALUES ('le-male', 1, $1, 2020.5, 1, now(), $2, $3, false, $4, $4 - 0.3,"
-        + " $4 + 0.3, 78, $4 - 78, 0.5, 1, 'Held against the strategy trajectory.') RETURNING id";
+        + " red_tolerance, explanation, verdicts, fingerprint) VALUES ('le-male', NULL, $1, 2020.5, 1, now(), $2, $3,"
+        + " false, $4, $4 - 0.3, $4 + 0.3, 78, $4 - 78, 0.5, 1, 'Held against the strategy trajectory.', '{}', $1)"
+        + " RETURNING id";
     return pool.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(period, initial, status, value)).await()
         .iterator().next().getLong(0);
   }
