@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Reads and checks the YAML configuration. Every problem stops start-up with a {@link ConfigException}
@@ -81,7 +80,7 @@ public final class ConfigLoader {
           .withAttribute(ENV_ATTRIBUTE, env)
           .readValue(yaml);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(describe(file.name(), e), e);
+      throw new ConfigException(describe(file.name(), yaml, e), e);
     }
     if (config == null) {
       config = new FingerpostConfig(null, null, null, null, null, null, null);
@@ -101,11 +100,30 @@ public final class ConfigLoader {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
-  private static String describe(String fileName, JsonProcessingException e) {
+  /**
+   * The line where an unknown key is written: the YAML parser reports where it stopped (after the
+   * key's value), so look back from there for the key itself.
+   */
+  static int keyLine(String yaml, String key, int reported) {
+    String[] lines = yaml.split("\n", -1);
+    Pattern p = Pattern.compile("(^|[\\s{,-])[\"']?" + Pattern.quote(key) + "[\"']?\\s*:");
+    for (int i = Math.min(reported, lines.length) - 1; i >= 0; i--) {
+      if (p.matcher(lines[i]).find()) {
+        return i + 1;
+      }
+    }
+    return reported;
+  }
+
+  private static String describe(String fileName, String yaml, JsonProcessingException e) {
     StringBuilder sb = new StringBuilder(fileName);
     JsonLocation loc = e.getLocation();
-    if (loc != null && loc.getLineNr() > 0) {
-      sb.append(": line ").append(loc.getLineNr()).append(", column ").append(loc.getColumnNr());
+    int line = loc == null ? -1 : loc.getLineNr();
+    if (e instanceof UnrecognizedPropertyException u && line > 0) {
+      line = keyLine(yaml, u.getPropertyName(), line);
+      sb.append(": line ").append(line);
+    } else if (line > 0) {
+      sb.append(": line ").append(line).append(", column ").append(loc.getColumnNr());
     }
     if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
       sb.append(": ").append(path(m.getPath()));
@@ -324,11 +342,5 @@ public final class ConfigLoader {
         throw JsonMappingException.from(p, e.getMessage());
       }
     }
-  }
-
-  /** For messages: the keys a record accepts. */
-  static String keys(Class<? extends Record> type) {
-    return java.util.Arrays.stream(type.getRecordComponents()).map(c -> c.getName())
-        .collect(Collectors.joining(", "));
   }
 }
