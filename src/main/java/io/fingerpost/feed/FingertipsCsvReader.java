@@ -1,0 +1,323 @@
+package io.fingerpost.feed;
+
+import io.fingerpost.engine.Period;
+import io.fingerpost.model.Area;
+import io.fingerpost.model.Indicator;
+import io.fingerpost.model.Observation;
+import io.fingerpost.model.Polarity;
+import io.fingerpost.model.SeriesKey;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Streaming reader of the Fingertips "all_data" CSV export (the file the Fingertips API serves at
+ * {@code /api/all_data/csv/…} and the site's "Export data" button gives): 26 columns, or 27 with
+ * "Time period range". Columns are found by header name, not position, and the second comparator
+ * column, whose name varies ("Compared to Region value or percentiles", "Compared to Counties &amp; UAs …
+ * value or percentiles"), is the "Compared to … value or percentiles" column that is not England's.
+ * Quoted fields may hold newlines; line numbers are physical lines of the file. Real exports leave
+ * the last, empty column ("Compared to goal" or "Time period range") off their data rows, so a record
+ * may have one field fewer than the header when that column is last; any other count is rejected.
+ *
+ * <p>Each record becomes a {@link ParsedRow} or a {@link RejectedRow} with the reason: a record with
+ * more or fewer fields than the header, no indicator id or area code, a period that is not a known
+ * form, a number that is not a finite number, or a (series, period) key that an earlier line already
+ * had.
+ *
+ * <pre>
+ *   try (FingertipsCsvReader r = FingertipsCsvReader.open(path)) {
+ *     while (r.hasNext()) {
+ *       switch (r.next()) { case ParsedRow p -> …; case RejectedRow x -> …; }   // or instanceof
+ *     }
+ *   }
+ * </pre>
+ */
+public final class FingertipsCsvReader implements RowReader {
+
+  static final String INDICATOR_ID = "Indicator ID";
+  static final String AREA_CODE = "Area Code";
+  static final String TIME_PERIOD = "Time period";
+  static final String VALUE = "Value";
+  static final String COMPARED_TO_ENGLAND = "Compared to England value or percentiles";
+  private static final int MAX_CONTENT = 400;
+
+  private final CSVParser parser;
+  private final Iterator<CSVRecord> records;
+  private final List<String> header;
+  private final int width;
+  private final int indicatorId;
+  private final int indicatorName;
+  private final int parentCode;
+  private final int areaCode;
+  private final int areaName;
+  private final int areaType;
+  private final int sex;
+  private final int age;
+  private final int categoryType;
+  private final int category;
+  private final int timePeriod;
+  private final int value;
+  private final int lower95;
+  private final int upper95;
+  private final int lower998;
+  private final int upper998;
+  private final int count;
+  private final int denominator;
+  private final int valueNote;
+  private final int recentTrend;
+  private final int comparedToEngland;
+  private final int comparedToParent;
+  private final int comparedToGoal;
+  private final int polarity;
+  private final String parentColumn;
+  private final boolean lastColumnOptional;
+
+  private final DuplicateKeys seen = new DuplicateKeys();
+  private final Map<String, Period> periods = new HashMap<>();
+  private long nextStartLine;
+  private Indicator lastIndicator;
+  private Area lastArea;
+
+  private FingertipsCsvReader(Reader in) throws IOException {
+    this.parser = CSVFormat.DEFAULT.parse(in);
+    this.records = parser.iterator();
+    if (!records.hasNext()) {
+      throw new FeedFormatException(1, "empty file: no Fingertips header");
+    }
+    List<String> h = new ArrayList<>();
+    for (String name : records.next()) {
+      h.add(name);
+    }
+    if (!h.isEmpty() && h.get(0).startsWith("\uFEFF")) {
+      h.set(0, h.get(0).substring(1));
+    }
+    this.header = List.copyOf(h);
+    this.nextStartLine = parser.getCurrentLineNumber() + 1;
+    this.width = h.size();
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < h.size(); i++) {
+      index.putIfAbsent(h.get(i).trim().toLowerCase(Locale.ROOT), i);
+    }
+    List<String> missing = new ArrayList<>();
+    for (String required : List.of(INDICATOR_ID, AREA_CODE, TIME_PERIOD, VALUE)) {
+      if (!index.containsKey(required.toLowerCase(Locale.ROOT))) {
+        missing.add(required);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new FeedFormatException(1, "header has no column " + String.join(", ", missing)
+          + " (a Fingertips all_data CSV starts with 'Indicator ID,Indicator Name,Parent Code,…')");
+    }
+    indicatorId = col(index, INDICATOR_ID);
+    indicatorName = col(index, "Indicator Name");
+    parentCode = col(index, "Parent Code");
+    areaCode = col(index, AREA_CODE);
+    areaName = col(index, "Area Name");
+    areaType = col(index, "Area Type");
+    sex = col(index, "Sex");
+    age = col(index, "Age");
+    categoryType = col(index, "Category Type");
+    category = col(index, "Category");
+    timePeriod = col(index, TIME_PERIOD);
+    value = col(index, VALUE);
+    lower95 = col(index, "Lower CI 95.0 limit");
+    upper95 = col(index, "Upper CI 95.0 limit");
+    lower998 = col(index, "Lower CI 99.8 limit");
+    upper998 = col(index, "Upper CI 99.8 limit");
+    count = col(index, "Count");
+    denominator = col(index, "Denominator");
+    valueNote = col(index, "Value note");
+    recentTrend = col(index, "Recent Trend");
+    comparedToEngland = col(index, COMPARED_TO_ENGLAND);
+    comparedToGoal = col(index, "Compared to goal");
+    polarity = col(index, "Polarity");
+    int parent = -1;
+    for (int i = 0; i < h.size(); i++) {
+      String name = h.get(i).trim();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("compared to ") && lower.endsWith(" value or percentiles") && i != comparedToEngland) {
+        parent = i;
+        break;
+      }
+    }
+    comparedToParent = parent;
+    String last = h.get(h.size() - 1).trim().toLowerCase(Locale.ROOT);
+    lastColumnOptional = last.equals("compared to goal") || last.equals("time period range");
+    parentColumn = parent < 0 ? null : h.get(parent).trim();
+  }
+
+  /** Opens a reader over a character stream and reads the header. The reader closes {@code in}. */
+  public static FingertipsCsvReader open(Reader in) throws IOException {
+    try {
+      return new FingertipsCsvReader(in);
+    } catch (RuntimeException | IOException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  /** Opens a UTF-8 file. */
+  public static FingertipsCsvReader open(Path file) throws IOException {
+    return open(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+  }
+
+  private static int col(Map<String, Integer> index, String name) {
+    return index.getOrDefault(name.toLowerCase(Locale.ROOT), -1);
+  }
+
+  /** The header as it appears in the file. */
+  public List<String> header() {
+    return header;
+  }
+
+  /** The name of the second comparator column ("Compared to Region value or percentiles", …), or null. */
+  public String parentComparatorColumn() {
+    return parentColumn;
+  }
+
+  @Override
+  public boolean hasNext() {
+    try {
+      return records.hasNext();
+    } catch (UncheckedIOException | IllegalStateException e) {
+      throw broken(e);
+    }
+  }
+
+  @Override
+  public FeedRow next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    CSVRecord r;
+    try {
+      r = records.next();
+    } catch (UncheckedIOException | IllegalStateException e) {
+      throw broken(e);
+    }
+    // The parser's line count is at the end of the record just read (its iterator reads one ahead
+    // only when asked hasNext), so this record started right after the previous one ended.
+    long line = nextStartLine;
+    nextStartLine = parser.getCurrentLineNumber() + 1;
+    return toRow(line, r);
+  }
+
+  private FeedFormatException broken(RuntimeException e) {
+    long line = nextStartLine;
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    return new FeedFormatException(line, "the CSV cannot be read on: " + cause.getMessage(), e);
+  }
+
+  private FeedRow toRow(long line, CSVRecord r) {
+    if (r.size() != width && !(r.size() == width - 1 && lastColumnOptional)) {
+      if (r.size() == 1 && r.get(0).isBlank()) {
+        return new RejectedRow(line, "empty line", "");
+      }
+      return reject(line, r, "has " + r.size() + " fields, the header has " + width);
+    }
+    try {
+      String ind = text(r, indicatorId);
+      if (ind.isEmpty()) {
+        return reject(line, r, "no Indicator ID");
+      }
+      String area = text(r, areaCode);
+      if (area.isEmpty()) {
+        return reject(line, r, "no Area Code");
+      }
+      String periodLabel = text(r, timePeriod);
+      Period period = periods.get(periodLabel);
+      if (period == null) {
+        if (periodLabel.isEmpty()) {
+          return reject(line, r, "no Time period");
+        }
+        period = Period.parse(periodLabel);
+        periods.put(periodLabel, period);
+      }
+      SeriesKey key = new SeriesKey(ind, area, text(r, sex), text(r, age), text(r, categoryType), text(r, category));
+      Observation obs = new Observation(key, period,
+          number(r, value, VALUE), number(r, lower95, "Lower CI 95.0 limit"),
+          number(r, upper95, "Upper CI 95.0 limit"), number(r, lower998, "Lower CI 99.8 limit"),
+          number(r, upper998, "Upper CI 99.8 limit"), number(r, count, "Count"),
+          number(r, denominator, "Denominator"), blankToNull(text(r, valueNote)));
+      long first = seen.firstLineOf(key, periodLabel, line);
+      if (first >= 0) {
+        return reject(line, r, "duplicates the series and period of line " + first);
+      }
+      return new ParsedRow(line, obs, indicator(r, ind), area(r, area), new PublishedVerdicts(
+          blankToNull(text(r, recentTrend)), blankToNull(text(r, comparedToEngland)),
+          blankToNull(text(r, comparedToParent)), parentColumn, blankToNull(text(r, comparedToGoal))));
+    } catch (IllegalArgumentException e) {
+      return reject(line, r, e.getMessage());
+    }
+  }
+
+  /** Reuses the previous row's record when nothing changed (rows come grouped by indicator and area). */
+  private Indicator indicator(CSVRecord r, String id) {
+    String name = blankToNull(text(r, indicatorName).strip());
+    Polarity pol = Polarity.parse(text(r, polarity));
+    Indicator last = lastIndicator;
+    if (last != null && last.id().equals(id) && java.util.Objects.equals(last.name(), name)
+        && last.polarity() == pol) {
+      return last;
+    }
+    return lastIndicator = new Indicator(id, name, null, null, pol);
+  }
+
+  private Area area(CSVRecord r, String code) {
+    String name = blankToNull(text(r, areaName));
+    String type = blankToNull(text(r, areaType));
+    String parent = blankToNull(text(r, parentCode));
+    Area last = lastArea;
+    if (last != null && last.code().equals(code) && java.util.Objects.equals(last.name(), name)
+        && java.util.Objects.equals(last.type(), type) && java.util.Objects.equals(last.parentCode(), parent)) {
+      return last;
+    }
+    return lastArea = new Area(code, name, type, parent);
+  }
+
+  private static String text(CSVRecord r, int i) {
+    return i < 0 || i >= r.size() ? "" : r.get(i).trim();
+  }
+
+  static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private Double number(CSVRecord r, int i, String column) {
+    return Values.number(text(r, i), column);
+  }
+
+  private RejectedRow reject(long line, CSVRecord r, String reason) {
+    return new RejectedRow(line, reason, content(r));
+  }
+
+  static String content(CSVRecord r) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < r.size() && sb.length() < MAX_CONTENT; i++) {
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(r.get(i).replace('\n', ' ').replace('\r', ' '));
+    }
+    return sb.length() > MAX_CONTENT ? sb.substring(0, MAX_CONTENT) + "…" : sb.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    parser.close();
+  }
+}

