@@ -48,9 +48,17 @@ public final class CountCi {
   /** Lower and upper limit; NaN for a limit that does not exist (Byar's lower limit below zero). */
   public record Interval(double lower, double upper) {}
 
+  private static final double Z95 = quantile(C95);
+  private static final double Z998 = quantile(C998);
+
   /** Standard normal quantile at confidence + (1 − confidence)/2. */
   public static double z(double confidence) {
     checkConfidence(confidence);
+    // the two levels every feed uses are computed once
+    return confidence == C95 ? Z95 : confidence == C998 ? Z998 : quantile(confidence);
+  }
+
+  private static double quantile(double confidence) {
     return NormalDistribution.of(0, 1).inverseCumulativeProbability(confidence + (1 - confidence) / 2);
   }
 
