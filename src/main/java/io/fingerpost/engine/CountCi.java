@@ -22,6 +22,10 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  *       O<sub>lim</sub> its Byar limit; not calculated (all null) when O &lt; 10. The variant for
  *       non-independent events (people counted once per event) replaces Var by Σ<sub>f</sub> f²·Var<sub>f</sub>,
  *       Var<sub>f</sub> the variance from the number of people with f events.</li>
+ *   <li>Indirectly standardised ratios and rates ({@code R/ISRatio.R}, {@code R/ISRate.R}): expected
+ *       E = Σ nᵢ·rᵢ/Rᵢ from reference counts rᵢ and populations Rᵢ; ratio O/E × multiplier with the
+ *       count limits of O (exact below 10, Byar's otherwise) divided by E; rate = ratio × the reference
+ *       rate Σr/ΣR × multiplier.</li>
  * </ul>
  * z is the standard normal quantile at confidence + (1 − confidence)/2. Levels 0.95 and 0.998 are
  * the ones Fingertips publishes.
@@ -191,6 +195,50 @@ public final class CountCi {
       return new AgeBand(e, b.population(), b.standardPopulation());
     }).toList();
     return dobson(events, custom, multiplier);
+  }
+
+  /** One age band for indirect standardisation: local events and population, reference events and population. */
+  public record ReferenceBand(Double count, Double population, Double referenceCount, double referencePopulation) {
+    public ReferenceBand {
+      if (!(referencePopulation > 0)) {
+        throw new IllegalArgumentException("reference population must be above zero, got " + referencePopulation);
+      }
+    }
+  }
+
+  /** Expected events E = Σ n·r/R (a missing population or reference count contributes nothing). */
+  public static double expected(List<ReferenceBand> bands) {
+    double e = 0;
+    for (ReferenceBand b : bands) {
+      if (b.population() != null && b.referenceCount() != null) {
+        e += b.population() * b.referenceCount() / b.referencePopulation();
+      }
+    }
+    return e;
+  }
+
+  /** Indirectly standardised ratio O/E × multiplier (calculate_ISRatio). */
+  public static Estimate isRatio(double observed, double expected, double multiplier) {
+    checkCount(observed);
+    if (!(expected > 0)) {
+      throw new IllegalArgumentException("expected events must be above zero, got " + expected);
+    }
+    Interval a = countLimits(observed, C95);
+    Interval b = countLimits(observed, C998);
+    double k = multiplier / expected;
+    return new Estimate(observed * k, nullable(a.lower() * k), nullable(a.upper() * k), nullable(b.lower() * k),
+        nullable(b.upper() * k));
+  }
+
+  /** Indirectly standardised rate: the ratio O/E times the reference rate Σr/ΣR × multiplier (calculate_ISRate). */
+  public static Estimate isRate(double observed, List<ReferenceBand> bands, double multiplier) {
+    double refCount = 0;
+    double refPop = 0;
+    for (ReferenceBand b : bands) {
+      refCount += b.referenceCount() == null ? 0 : b.referenceCount();
+      refPop += b.referencePopulation();
+    }
+    return isRatio(observed, expected(bands), refCount / refPop * multiplier);
   }
 
   private static Estimate dobson(List<AgeBand> bands, double var, double multiplier) {

@@ -142,6 +142,61 @@ class CountCiTest {
     assertEquals(12, n);
   }
 
+  /**
+   * testdata_DSR_ISR testresults_ISR: rows 1–12 are testdata_multiarea (big, small, tiny) against
+   * refdata, as rates per 100000 and 1000 and ratios ×1 and ×100; rows 13–16 (Area1, Area2) are
+   * testdata_err2 against the same reference (Area1 has a band with population 0), 95% only.
+   */
+  @Test
+  void indirectlyStandardised() {
+    List<Reference.Row> ref = Reference.csv(DIR + "testdata_DSR_ISR__refdata.csv");
+    assertEquals(19, ref.size());
+    Map<String, List<CountCi.ReferenceBand>> areas = new LinkedHashMap<>();
+    Map<String, Double> observed = new LinkedHashMap<>();
+    for (String file : List.of("testdata_DSR_ISR__testdata_multiarea.csv", "testdata_DSR_ISR__testdata_err2.csv")) {
+      for (Reference.Row r : Reference.csv(DIR + file)) {
+        List<CountCi.ReferenceBand> bands = areas.computeIfAbsent(r.get("area"), k -> new ArrayList<>());
+        Reference.Row band = ref.get(bands.size());
+        bands.add(new CountCi.ReferenceBand(r.num("count"), r.num("pop"), band.num("refcount"), band.num("refpop")));
+        observed.merge(r.get("area"), r.num("count") == null ? 0 : r.num("count"), Double::sum);
+      }
+    }
+    int n = 0;
+    for (Reference.Row r : Reference.csv(DIR + "testdata_DSR_ISR__testresults_ISR.csv")) {
+      String area = r.get("area");
+      String statistic = r.get("statistic");
+      String what = "ISR line " + r.line() + " " + area + " " + statistic;
+      List<CountCi.ReferenceBand> bands = areas.get(area);
+      assertEquals(r.num("observed"), observed.get(area), 1e-9, what + " observed");
+      Reference.close(r.num("expected"), CountCi.expected(bands), TOL, what + " expected");
+      Estimate e;
+      if (statistic.startsWith("indirectly standardised rate per ")) {
+        double multiplier = Double.parseDouble(statistic.substring("indirectly standardised rate per ".length()));
+        e = CountCi.isRate(observed.get(area), bands, multiplier);
+        double refCount = 0;
+        double refPop = 0;
+        for (CountCi.ReferenceBand b : bands) {
+          refCount += b.referenceCount() == null ? 0 : b.referenceCount();
+          refPop += b.referencePopulation();
+        }
+        Reference.close(r.num("ref_rate"), refCount / refPop * multiplier, TOL, what + " ref_rate");
+      } else {
+        double multiplier = Double.parseDouble(statistic.substring("indirectly standardised ratio x ".length()));
+        e = CountCi.isRatio(observed.get(area), CountCi.expected(bands), multiplier);
+      }
+      assertEquals(observed.get(area) < 10 ? "Exact" : "Byars", r.get("method"), what);
+      Reference.close(r.num("value"), e.value(), TOL, what + " value");
+      Reference.close(r.num("lower95_0cl"), e.lower95(), TOL, what + " lower95");
+      Reference.close(r.num("upper95_0cl"), e.upper95(), TOL, what + " upper95");
+      if (r.num("lower99_8cl") != null) {
+        Reference.close(r.num("lower99_8cl"), e.lower998(), TOL, what + " lower99.8");
+        Reference.close(r.num("upper99_8cl"), e.upper998(), TOL, what + " upper99.8");
+      }
+      n++;
+    }
+    assertEquals(16, n);
+  }
+
   @Test
   void badInput() {
     assertThrows(IllegalArgumentException.class, () -> CountCi.wilson(5, 4, 0.95));
