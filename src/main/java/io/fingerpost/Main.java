@@ -33,7 +33,7 @@ public final class Main {
 
   static {
     SUBCOMMANDS.put("run", Main::runService);
-    SUBCOMMANDS.put("evaluate", byName("io.fingerpost.cli.EvaluateCommand"));
+    SUBCOMMANDS.put("evaluate", io.fingerpost.cli.EvaluateCommand::run);
     SUBCOMMANDS.put("bench-load", byName("io.fingerpost.cli.LoadBenchmark"));
   }
 
