@@ -1,5 +1,8 @@
 package io.fingerpost;
 
+import io.fingerpost.alert.AlertQueries;
+import io.fingerpost.alert.AlertsVerticle;
+import io.fingerpost.api.AlertsRoutes;
 import io.fingerpost.api.ApiVerticle;
 import io.fingerpost.api.Routes;
 import io.fingerpost.config.ConfigLoader;
@@ -13,6 +16,7 @@ import io.fingerpost.store.StoreReader;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -41,12 +45,14 @@ public final class App {
 
   /** Verticles of the other parts (evaluator, alerts, metrics…), deployed before the API and the feeds. */
   static List<Function<AppContext, Deployable>> partVerticles() {
-    return List.of();
+    return List.of(
+        ctx -> new AlertsVerticle(ctx.config().alerts(), ctx.pool(), Clock.systemUTC()));
   }
 
   /** HTTP routes of the other parts, mounted on the API server after its own. */
   static List<Function<AppContext, Routes>> partRoutes() {
-    return List.of();
+    return List.of(
+        ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), () -> ctx.config().push().token(), Clock.systemUTC()));
   }
 
   public static Future<App> start(Vertx vertx, ConfigLoader.Loaded loaded) {
