@@ -41,12 +41,12 @@ public final class App {
 
   /** Verticles of the other parts (evaluator, alerts, metrics…), deployed before the API and the feeds. */
   static List<Function<AppContext, Deployable>> partVerticles() {
-    return List.of();
+    return List.of(io.fingerpost.metrics.MetricsPart::verticle);
   }
 
   /** HTTP routes of the other parts, mounted on the API server after its own. */
   static List<Function<AppContext, Routes>> partRoutes() {
-    return List.of();
+    return List.of(io.fingerpost.metrics.MetricsPart::routes);
   }
 
   public static Future<App> start(Vertx vertx, ConfigLoader.Loaded loaded) {
