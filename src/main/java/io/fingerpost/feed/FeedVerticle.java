@@ -131,7 +131,7 @@ public final class FeedVerticle extends VerticleBase {
   private void succeeded(FeedStatusStore.PollCounts counts, double seconds) {
     failures = 0;
     lastSuccess = Instant.now();
-    JsonObject s = statusJson(true).put("unchanged", counts == null);
+    JsonObject s = statusJson(true).put("unchanged", counts == null).put("durationMs", Math.round(seconds * 1000));
     if (counts != null) {
       s.put("rowsRead", counts.read()).put("rowsInserted", counts.inserted()).put("rowsUpdated", counts.updated())
           .put("rowsUnchanged", counts.unchanged()).put("rowsRejected", counts.rejected());
