@@ -1,8 +1,5 @@
 -- Core tables of the store (backbone). See docs/internals.md "Database".
 -- Series key parts are '' (never NULL) when absent, so the unique key works.
--- The write path (series, observation, observation_revision) has no foreign keys: a per-row foreign key
--- check costs ~40% of a batched insert, and the store always creates indicator, area and series rows
--- before it refers to them and never deletes them (ObservationStore).
 
 CREATE TABLE indicator (
   id         text PRIMARY KEY,
@@ -21,8 +18,8 @@ CREATE TABLE area (
 
 CREATE TABLE series (
   id            bigserial PRIMARY KEY,
-  indicator_id  text NOT NULL,
-  area_code     text NOT NULL,
+  indicator_id  text NOT NULL REFERENCES indicator (id),
+  area_code     text NOT NULL REFERENCES area (code),
   sex           text NOT NULL DEFAULT '',
   age           text NOT NULL DEFAULT '',
   category_type text NOT NULL DEFAULT '',
@@ -36,7 +33,7 @@ CREATE INDEX series_area ON series (area_code);
 -- last_seen: when the current value arrived (an unchanged re-read writes nothing, so it does not
 -- move; feed_status.last_success says when a feed last confirmed its data).
 CREATE TABLE observation (
-  series_id    bigint NOT NULL,
+  series_id    bigint NOT NULL REFERENCES series (id),
   period       text NOT NULL,
   period_start float8 NOT NULL,
   period_end   float8 NOT NULL,
@@ -57,7 +54,7 @@ CREATE TABLE observation (
 
 -- Values that were replaced by a revised one, each with the time it was superseded.
 CREATE TABLE observation_revision (
-  series_id     bigint NOT NULL,
+  series_id     bigint NOT NULL REFERENCES series (id),
   period        text NOT NULL,
   revision      int NOT NULL,
   period_start  float8 NOT NULL,
