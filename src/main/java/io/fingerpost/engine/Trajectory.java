@@ -4,7 +4,6 @@ import io.fingerpost.model.Observation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.commons.statistics.distribution.TDistribution;
 
 /**
  * A series held against its strategy target: expected value, deviation, status and projection, exactly
@@ -35,8 +34,6 @@ public final class Trajectory {
 
   /** Tolerance for comparing times: periods are quarters or months of a year, never this close. */
   private static final double T_EPSILON = 1e-9;
-
-  private static final double Z95_WIDTH = 2 * 1.959963984540054;
 
   private final TrajectorySpec spec;
   private final List<TrajectoryPoint> knots;
@@ -150,104 +147,40 @@ public final class Trajectory {
     }
     double[] t = new double[n];
     double[] y = new double[n];
-    double[] w = new double[n];
-    boolean weighted = true;
+    Double[] lower = new Double[n];
+    Double[] upper = new Double[n];
     for (int i = 0; i < n; i++) {
       Observation o = fromBaseline.get(i);
       t[i] = o.period().t();
       y[i] = o.value();
-      Double lo = o.lowerCi95();
-      Double hi = o.upperCi95();
-      double se = lo == null || hi == null ? Double.NaN : (hi - lo) / Z95_WIDTH;
-      if (se > 0 && Double.isFinite(se)) {
-        w[i] = 1.0 / (se * se);
-      } else {
-        weighted = false;
-      }
+      lower[i] = o.lowerCi95();
+      upper[i] = o.upperCi95();
     }
-    if (!weighted) {
-      java.util.Arrays.fill(w, 1.0);
+    if (java.util.Arrays.stream(t).distinct().count() < 2) {
+      return null; // every point at the same time: no line
     }
-    Fit fit = Fit.of(t, y, w);
-    if (fit == null) {
-      return null;
-    }
-    double t1 = spec.targetT();
-    double yHat = fit.intercept + fit.slope * t1;
-    double se = fit.predictionStandardError(t1);
-    int df = n - 2;
-    TDistribution dist = TDistribution.of(df);
-    double q = dist.inverseCumulativeProbability(0.975);
-    return new Projection(t1, yHat, yHat - q * se, yHat + q * se, se, df,
-        probabilityOfMeeting(yHat, se, dist), n, weighted, fit.slope);
-  }
-
-  private double probabilityOfMeeting(double yHat, double se, TDistribution dist) {
-    if (spec.sense() == TrajectorySpec.Sense.WITHIN) {
-      if (se == 0) {
-        return spec.bandLower() <= yHat && yHat <= spec.bandUpper() ? 1 : 0;
-      }
-      return below(spec.bandUpper(), yHat, se, dist) - below(spec.bandLower(), yHat, se, dist);
-    }
-    double g = spec.directionOnly() ? spec.baselineValue() : spec.targetValue();
-    double pBelow = below(g, yHat, se, dist);
-    if (spec.sense() == TrajectorySpec.Sense.INCREASE) {
-      return se == 0 ? (yHat >= g ? 1 : 0) : 1 - pBelow;
-    }
-    return se == 0 ? (yHat <= g ? 1 : 0) : pBelow;
-  }
-
-  /** P(Y ≤ x) for Y = ŷ + se·T. */
-  private static double below(double x, double yHat, double se, TDistribution dist) {
-    if (se == 0) {
-      return yHat <= x ? 1 : 0;
-    }
-    return dist.cumulativeProbability((x - yHat) / se);
+    double[] w = LeastSquares.weightsFromCi95(lower, upper);
+    LeastSquares.Fit fit = w != null ? LeastSquares.weighted(t, y, w) : LeastSquares.ordinary(t, y);
+    LeastSquares.Prediction p = fit.predictionInterval(spec.targetT(), 0.95);
+    return new Projection(p.t(), p.value(), p.lower(), p.upper(), p.standardError(),
+        p.degreesOfFreedom(), probabilityOfMeeting(p), n, fit.weighted(), fit.slope());
   }
 
   /**
-   * Weighted least-squares straight line (ordinary when all weights are 1). σ̂² = Σwᵢrᵢ²/(n − 2) is the
-   * variance of an observation of unit weight; a new observation at t₁ is given variance σ̂²·mean(1/wᵢ).
+   * P(Y ≥ g) for increase, P(Y ≤ g) for decrease (g = b for direction-only), P(L ≤ Y ≤ U) for a band.
    */
-  private record Fit(double intercept, double slope, double sigma2, double sumW, double meanT,
-      double sxx, double meanInverseWeight) {
+  private double probabilityOfMeeting(LeastSquares.Prediction p) {
+    return switch (spec.sense()) {
+      case INCREASE -> p.probabilityAtLeast(goal());
+      case DECREASE -> p.probabilityAtMost(goal());
+      case WITHIN -> p.standardError() == 0
+          ? (spec.bandLower() <= p.value() && p.value() <= spec.bandUpper() ? 1 : 0)
+          : p.probabilityAtMost(spec.bandUpper()) - p.probabilityAtMost(spec.bandLower());
+    };
+  }
 
-    static Fit of(double[] t, double[] y, double[] w) {
-      int n = t.length;
-      double sumW = 0;
-      double sumWt = 0;
-      double sumWy = 0;
-      double sumInvW = 0;
-      for (int i = 0; i < n; i++) {
-        sumW += w[i];
-        sumWt += w[i] * t[i];
-        sumWy += w[i] * y[i];
-        sumInvW += 1 / w[i];
-      }
-      double meanT = sumWt / sumW;
-      double meanY = sumWy / sumW;
-      double sxx = 0;
-      double sxy = 0;
-      for (int i = 0; i < n; i++) {
-        sxx += w[i] * (t[i] - meanT) * (t[i] - meanT);
-        sxy += w[i] * (t[i] - meanT) * (y[i] - meanY);
-      }
-      if (!(sxx > 0)) {
-        return null; // every point at the same time: no line
-      }
-      double slope = sxy / sxx;
-      double intercept = meanY - slope * meanT;
-      double rss = 0;
-      for (int i = 0; i < n; i++) {
-        double r = y[i] - (intercept + slope * t[i]);
-        rss += w[i] * r * r;
-      }
-      return new Fit(intercept, slope, rss / (n - 2), sumW, meanT, sxx, sumInvW / n);
-    }
-
-    double predictionStandardError(double t1) {
-      double varMean = sigma2 * (1 / sumW + (t1 - meanT) * (t1 - meanT) / sxx);
-      return Math.sqrt(sigma2 * meanInverseWeight + varMean);
-    }
+  /** The value to reach: g, or b for a direction-only target. */
+  private double goal() {
+    return spec.directionOnly() ? spec.baselineValue() : spec.targetValue();
   }
 }

@@ -88,6 +88,51 @@ public final class TargetsLoader {
   /** A targets file's name (as shown in errors) and content. */
   public record TargetsText(String name, String yaml) {}
 
+  /**
+   * The targets files the main configuration names: {@code targets: {files: [path, …]}} (paths as the
+   * configuration writes them; the caller resolves them against the configuration's folder). A missing or
+   * null section means no targets.
+   *
+   * @throws TargetsFileException naming the configuration file and key
+   */
+  public static List<String> configuredFiles(JsonNode section, String configName) {
+    if (section == null || section.isNull() || section.isMissingNode()) {
+      return List.of();
+    }
+    List<String> errors = new ArrayList<>();
+    List<String> files = new ArrayList<>();
+    if (!section.isObject()) {
+      errors.add(configName + ": key 'targets': expected a mapping such as {files: [targets.yaml]}");
+    } else {
+      for (Iterator<String> it = section.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (!k.equals("files")) {
+          errors.add(configName + ": key 'targets." + k + "': unknown key (known keys: files)");
+        }
+      }
+      JsonNode list = section.get("files");
+      if (list != null && !list.isNull()) {
+        if (!list.isArray()) {
+          errors.add(configName + ": key 'targets.files': expected a list of targets files");
+        } else {
+          int i = 0;
+          for (JsonNode f : list) {
+            i++;
+            if (!f.isTextual() || f.asText().isBlank()) {
+              errors.add(configName + ": key 'targets.files[" + i + "]': expected a file path");
+            } else {
+              files.add(f.asText());
+            }
+          }
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new TargetsFileException(errors);
+    }
+    return List.copyOf(files);
+  }
+
   /** Loads targets files from disk. */
   public static List<TargetDefinition> loadFiles(List<Path> files) {
     List<String> errors = new ArrayList<>();

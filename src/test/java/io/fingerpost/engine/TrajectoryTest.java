@@ -257,7 +257,8 @@ class TrajectoryTest {
     assertEquals(0.413397, down.evaluate(series).projection().probabilityOfMeeting(), 1e-6);
   }
 
-  // WLS (every point has a CI): t = 2020.5, 2021.5, 2022.5, y = 10, 11, 13, SE = 1, 1, 0.5 (CI = y ± 1.96·SE)
+  // WLS (every point has a CI): t = 2020.5, 2021.5, 2022.5, y = 10, 11, 13, SE = 1, 1, 0.5 (CI = y ± 1.96·SE,
+  // and SE = (upper − lower)/3.92)
   // → w = 1, 1, 4. Σw = 6, t̄w = 2022, ȳw = 73/6, Sxx = 2.25 + 0.25 + 4·0.25 = 3.5,
   // Sxy = (−1.5)(−13/6) + (−0.5)(−7/6) + 4·0.5·(5/6) = 5.5, slope = 11/7.
   // Fitted 9.809524, 11.380952, 12.952381; weighted RSS = 0.190476 = 4/21 = σ̂² (1 df).
@@ -272,7 +273,7 @@ class TrajectoryTest {
     double[] ys = {10, 11, 13};
     List<Observation> series = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      double h = 1.959963984540054 * ses[i];
+      double h = 1.96 * ses[i];
       series.add(obs(Integer.toString(2020 + i), ys[i], ys[i] - h, ys[i] + h));
     }
     Projection p = tr.evaluate(series).projection();

@@ -276,4 +276,18 @@ class TargetsLoaderTest {
         "targets.yaml: target 'b': key 'target.band': a band needs direction 'within', not 'increase'",
         "targets.yaml: target 'b': key 'target.band': lower (5.0) is above upper (4.0)"), errors);
   }
+
+  @Test
+  void configuredFilesComeFromTheTargetsSection() throws Exception {
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(
+        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    assertEquals(List.of("targets/a.yaml", "/etc/b.yaml"), TargetsLoader.configuredFiles(
+        yaml.readTree("files: [targets/a.yaml, /etc/b.yaml]"), "config.yaml"));
+    assertEquals(List.of(), TargetsLoader.configuredFiles(null, "config.yaml"));
+    TargetsFileException e = assertThrows(TargetsFileException.class, () -> TargetsLoader.configuredFiles(
+        yaml.readTree("{files: [1, ''], file: x}"), "config.yaml"));
+    assertEquals(List.of("config.yaml: key 'targets.file': unknown key (known keys: files)",
+        "config.yaml: key 'targets.files[1]': expected a file path",
+        "config.yaml: key 'targets.files[2]': expected a file path"), e.errors());
+  }
 }
