@@ -1,7 +1,163 @@
 package io.fingerpost;
 
+import io.fingerpost.config.ConfigException;
+import io.fingerpost.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar fingerpost.jar [run] [--config FILE] [--port N]} runs the service;
+ * {@code java -jar fingerpost.jar SUBCOMMAND …} runs a command of {@link #SUBCOMMANDS} and exits with
+ * its status.
+ */
 public final class Main {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  /** A command of the jar: gets the arguments after its name, returns the exit status. */
+  @FunctionalInterface
+  interface Subcommand {
+    int run(String[] args) throws Exception;
+  }
+
+  /** Subcommands by name; a class named here by reflection may live in a part not yet merged. */
+  static final Map<String, Subcommand> SUBCOMMANDS = new LinkedHashMap<>();
+
+  static {
+    SUBCOMMANDS.put("run", Main::runService);
+    SUBCOMMANDS.put("evaluate", io.fingerpost.cli.EvaluateCommand::run);
+    SUBCOMMANDS.put("bench-load", byName("io.fingerpost.cli.LoadBenchmark"));
+  }
+
+  private Main() {}
+
   public static void main(String[] args) {
-    System.out.println("fingerpost");
+    int status;
+    try {
+      status = dispatch(args);
+    } catch (Exception e) {
+      LOG.error("Failed", e);
+      status = 1;
+    }
+    if (status >= 0) {
+      System.exit(status);
+    }
+  }
+
+  /** Returns the exit status, or -1 when the service is running (the JVM stays up). */
+  static int dispatch(String[] args) throws Exception {
+    if (args.length == 0 || args[0].startsWith("--")) {
+      if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        usage();
+        return 0;
+      }
+      return runService(args);
+    }
+    Subcommand cmd = SUBCOMMANDS.get(args[0]);
+    if (cmd == null) {
+      System.err.println("unknown command '" + args[0] + "'");
+      usage();
+      return 2;
+    }
+    return cmd.run(Arrays.copyOfRange(args, 1, args.length));
+  }
+
+  private static void usage() {
+    System.err.println("usage: java -jar fingerpost.jar [run] [--config FILE] [--port N]");
+    System.err.println("       java -jar fingerpost.jar <command> [args]   commands: "
+        + String.join(", ", SUBCOMMANDS.keySet()));
+  }
+
+  /** A subcommand implemented by {@code static int run(String[] args)} of the named class. */
+  static Subcommand byName(String className) {
+    return args -> {
+      Method run;
+      try {
+        run = Class.forName(className).getMethod("run", String[].class);
+      } catch (ClassNotFoundException | NoSuchMethodException e) {
+        System.err.println(className + " is not part of this build");
+        return 2;
+      }
+      try {
+        return (Integer) run.invoke(null, (Object) args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause() instanceof Exception ex ? ex : e;
+      }
+    };
+  }
+
+  /** Runs the service until the JVM is stopped. Returns -1 when running, or an exit status. */
+  static int runService(String[] args) {
+    String configFile = null;
+    Integer port = null;
+    ConfigLoader.Loaded loaded;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--config" -> configFile = value(args, ++i, "--config");
+          case "--port" -> port = parsePort(value(args, ++i, "--port"), "--port");
+          default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'"
+              + " (usage: [run] [--config FILE] [--port N])");
+        }
+      }
+      Map<String, String> env = System.getenv();
+      loaded = configFile == null ? ConfigLoader.loadDefault(env) : ConfigLoader.load(Path.of(configFile), env);
+      String envPort = env.get("FINGERPOST_HTTP_PORT");
+      if (port == null && envPort != null && !envPort.isBlank()) {
+        port = parsePort(envPort, "FINGERPOST_HTTP_PORT");
+      }
+    } catch (ConfigException | IllegalArgumentException e) {
+      System.err.println("Configuration error: " + e.getMessage());
+      return 2;
+    }
+    if (port != null) {
+      loaded = new ConfigLoader.Loaded(loaded.config().withHttpPort(port), loaded.file());
+    }
+    Vertx vertx = Vertx.vertx();
+    App app;
+    try {
+      app = App.start(vertx, loaded).await(10, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      LOG.error("Start-up failed: {}", e.getMessage(), e);
+      vertx.close();
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Stopping");
+      try {
+        app.stop().await(60, TimeUnit.SECONDS);
+        vertx.close().await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("Unclean stop: {}", e.getMessage());
+      }
+    }, "fingerpost-stop"));
+    return -1;
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static int parsePort(String s, String from) {
+    try {
+      int p = Integer.parseInt(s.trim());
+      if (p < 0 || p > 65535) {
+        throw new NumberFormatException();
+      }
+      return p;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(from + ": '" + s + "' is not a port (0-65535)");
+    }
   }
 }

@@ -9,7 +9,7 @@ import java.time.Instant;
 public record EvaluationRecord(
     long id,
     String targetId,
-    long seriesId,
+    Long seriesId,
     String period,
     Double periodT,
     int observationRevision,

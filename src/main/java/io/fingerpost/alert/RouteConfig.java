@@ -1,5 +1,6 @@
 package io.fingerpost.alert;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ public record RouteConfig(
     Map<String, String> match,
     Map<String, String> matchRe,
     List<String> receivers,
-    Boolean continueMatching) {
+    @JsonProperty("continue") Boolean continueMatching) {
 
   public RouteConfig {
     match = match == null ? Map.of() : Map.copyOf(match);

@@ -42,39 +42,67 @@ public record RulesConfig(
    *
    * @param warnOnAtRisk when false only OFF_TRACK fires
    */
-  public record OffTrajectory(boolean enabled, boolean warnOnAtRisk) {}
+  public record OffTrajectory(Boolean enabled, Boolean warnOnAtRisk) {
+    public OffTrajectory {
+      enabled = enabled == null || enabled;
+      warnOnAtRisk = warnOnAtRisk == null || warnOnAtRisk;
+    }
+  }
 
   /**
    * Projected miss with hysteresis: fires when the probability of meeting the target falls to
-   * {@code fireAtOrBelow}, resolves when it reaches {@code resolveAtOrAbove}; in between the alert keeps
-   * its state.
+   * {@code fireAtOrBelow} (default 0.1), resolves when it reaches {@code resolveAtOrAbove} (default 0.5,
+   * the projection meets the target); in between the alert keeps its state.
    */
   public record ProjectedMiss(
-      boolean enabled, Severity severity, double fireAtOrBelow, double resolveAtOrAbove) {
+      Boolean enabled, Severity severity, Double fireAtOrBelow, Double resolveAtOrAbove) {
     public ProjectedMiss {
+      enabled = enabled == null || enabled;
+      severity = severity == null ? Severity.WARNING : severity;
+      fireAtOrBelow = fireAtOrBelow == null ? 0.1 : fireAtOrBelow;
+      resolveAtOrAbove = resolveAtOrAbove == null ? 0.5 : resolveAtOrAbove;
       if (!(fireAtOrBelow >= 0 && fireAtOrBelow < resolveAtOrAbove && resolveAtOrAbove <= 1)) {
         throw new IllegalArgumentException(
-            "projectedMiss needs 0 <= fireAtOrBelow < resolveAtOrAbove <= 1");
+            "alerts.rules.projectedMiss needs 0 <= fireAtOrBelow < resolveAtOrAbove <= 1");
       }
     }
   }
 
-  public record Simple(boolean enabled, Severity severity) {}
+  /** A rule with only a switch and a severity (default on, warning). */
+  public record Simple(Boolean enabled, Severity severity) {
+    public Simple {
+      enabled = enabled == null || enabled;
+      severity = severity == null ? Severity.WARNING : severity;
+    }
+  }
 
   /**
-   * Worse than benchmark: {@code benchmark} is {@code england} or {@code region}; "Worst" (beyond the
-   * 99.8% limits) takes {@code worstSeverity}.
+   * Worse than benchmark: {@code benchmark} is {@code england} (default) or {@code region}; "Worst"
+   * (beyond the 99.8% limits) takes {@code worstSeverity} (default critical).
    */
   public record Benchmark(
-      boolean enabled, Severity severity, Severity worstSeverity, String benchmark) {
+      Boolean enabled, Severity severity, Severity worstSeverity, String benchmark) {
     public Benchmark {
+      enabled = enabled == null || enabled;
+      severity = severity == null ? Severity.WARNING : severity;
+      worstSeverity = worstSeverity == null ? Severity.CRITICAL : worstSeverity;
+      benchmark = benchmark == null ? "england" : benchmark;
       if (!"england".equals(benchmark) && !"region".equals(benchmark)) {
         throw new IllegalArgumentException(
-            "worseThanBenchmark.benchmark must be 'england' or 'region', not '" + benchmark + "'");
+            "alerts.rules.worseThanBenchmark.benchmark must be 'england' or 'region', not '" + benchmark + "'");
       }
     }
   }
 
-  /** Feed stale or failing; {@code staleAfter} is the default cadence when a feed names none. */
-  public record Feed(boolean enabled, Severity severity, Duration staleAfter) {}
+  /**
+   * Feed stale or failing: fires when a feed's poll fails, or when it has not succeeded for
+   * {@code staleAfter} (default 2 days); resolves on the next success.
+   */
+  public record Feed(Boolean enabled, Severity severity, Duration staleAfter) {
+    public Feed {
+      enabled = enabled == null || enabled;
+      severity = severity == null ? Severity.WARNING : severity;
+      staleAfter = staleAfter == null ? Duration.ofDays(2) : staleAfter;
+    }
+  }
 }

@@ -1,5 +1,7 @@
 package io.fingerpost.alert;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
 /** Severity label: amber → warning, red → critical. Ordered from least to most severe. */
@@ -7,11 +9,18 @@ public enum Severity {
   WARNING,
   CRITICAL;
 
+  @JsonValue
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  @JsonCreator
   public static Severity fromLabel(String label) {
-    return valueOf(label.trim().toUpperCase(Locale.ROOT));
+    for (Severity s : values()) {
+      if (s.label().equalsIgnoreCase(label.trim())) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("severity must be 'warning' or 'critical', not '" + label + "'");
   }
 }

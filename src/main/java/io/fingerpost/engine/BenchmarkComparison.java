@@ -1,5 +1,6 @@
 package io.fingerpost.engine;
 
+import io.fingerpost.model.Polarity;
 /**
  * Compares a value with a benchmark (England, the region, any area) the way Fingertips does, and a
  * value with a goal band ("Compared to goal").

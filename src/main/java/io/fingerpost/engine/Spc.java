@@ -1,5 +1,6 @@
 package io.fingerpost.engine;
 
+import io.fingerpost.model.Polarity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

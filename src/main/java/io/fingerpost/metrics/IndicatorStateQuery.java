@@ -16,33 +16,36 @@ import java.util.List;
  */
 final class IndicatorStateQuery {
 
+  /**
+   * The latest evaluation of every active target (its latest period, NULLs last: a NOT_ENOUGH_DATA row has
+   * no period) and the status of the period before. The series key comes from the target, so targets
+   * without a series yet are exported too.
+   */
   static final String TARGETS = """
       WITH per_period AS (
         SELECT DISTINCT ON (e.target_id, e.period_t) e.*
         FROM evaluation e
-        ORDER BY e.target_id, e.period_t DESC, e.id DESC
+        ORDER BY e.target_id, e.period_t DESC NULLS LAST, e.id DESC
       ), ranked AS (
         SELECT p.*,
                row_number() OVER w AS rn,
                lead(p.status) OVER w AS previous_status
         FROM per_period p
-        WINDOW w AS (PARTITION BY p.target_id ORDER BY p.period_t DESC)
+        WINDOW w AS (PARTITION BY p.target_id ORDER BY p.period_t DESC NULLS LAST)
       )
-      SELECT r.target_id, coalesce(t.name, '') AS target_name, coalesce(t.strategy_group, '') AS strategy_group,
+      SELECT r.target_id, t.name AS target_name, coalesce(t.strategy_group, '') AS strategy_group,
              coalesce(t.horizon_years::text, '') AS horizon_years, coalesce(t.team, '') AS team,
-             coalesce(t.direction, '') AS direction,
-             s.indicator_id, coalesce(i.name, '') AS indicator_name, coalesce(i.unit, '') AS unit,
-             s.area_code, coalesce(a.name, '') AS area_name, s.sex, s.age, s.category_type, s.category,
-             r.period, r.period_t, r.value, r.lower_ci95, r.upper_ci95, r.status, r.previous_status,
-             r.not_significant, r.expected, r.deviation, r.projection, r.projection_lower, r.projection_upper,
-             r.probability_of_meeting, r.compared_to_england, r.compared_to_region, r.recent_trend,
-             r.spc_point_type, r.spc_assurance, r.gap_absolute, r.gap_relative, r.sii, r.gap_widening,
-             extract(epoch FROM r.evaluated_at)::float8 AS evaluated_epoch
+             t.direction, t.indicator_id, coalesce(i.name, '') AS indicator_name, coalesce(i.unit, '') AS unit,
+             t.area_code, coalesce(a.name, '') AS area_name, t.sex, t.age, t.category_type, t.category,
+             coalesce(r.period, '') AS period, r.period_t, r.value, r.lower_ci95, r.upper_ci95, r.status,
+             r.previous_status, r.not_significant, r.expected, r.deviation, r.projection, r.projection_lower,
+             r.projection_upper, r.probability_of_meeting, r.compared_to_england, r.compared_to_region,
+             r.recent_trend, r.spc_point_type, r.spc_assurance, r.gap_absolute, r.gap_relative, r.sii,
+             r.gap_widening, extract(epoch FROM r.evaluated_at)::float8 AS evaluated_epoch
       FROM ranked r
-      JOIN target t ON t.id = r.target_id
-      JOIN series s ON s.id = r.series_id
-      LEFT JOIN indicator i ON i.id = s.indicator_id
-      LEFT JOIN area a ON a.code = s.area_code
+      JOIN target t ON t.id = r.target_id AND t.active
+      LEFT JOIN indicator i ON i.id = t.indicator_id
+      LEFT JOIN area a ON a.code = t.area_code
       WHERE r.rn = 1
       ORDER BY r.target_id
       LIMIT $1
@@ -57,12 +60,14 @@ final class IndicatorStateQuery {
       JOIN series s ON s.id = o.series_id
       LEFT JOIN indicator i ON i.id = s.indicator_id
       LEFT JOIN area a ON a.code = s.area_code
-      WHERE NOT EXISTS (SELECT 1 FROM evaluation e WHERE e.series_id = o.series_id)
+      WHERE NOT EXISTS (SELECT 1 FROM target t WHERE t.active AND (t.indicator_id, t.area_code, t.sex, t.age, t.category_type,
+                        t.category) = (s.indicator_id, s.area_code, s.sex, s.age, s.category_type, s.category))
       ORDER BY o.series_id, o.period_end DESC
       LIMIT $1
       """;
 
-  static final String COUNT_TARGETS = "SELECT count(DISTINCT target_id) FROM evaluation";
+  static final String COUNT_TARGETS =
+      "SELECT count(*) FROM target t WHERE t.active AND EXISTS (SELECT 1 FROM evaluation e WHERE e.target_id = t.id)";
 
   private IndicatorStateQuery() {}
 

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * {@code fingerpost.evaluations.created} (and, with scope {@code all}, {@code fingerpost.series.changed}),
  * renders it off the event loop, and swaps the rendered block in. Bursts of events coalesce: at most one
  * refresh runs and at most one more is queued, so an initial load of many batches costs a few refreshes,
- * and a scrape never queries the database.
+ * and a scrape never queries the database. Every {@code refreshInterval} it also reads the alerts firing and
+ * the outbox depth ({@link OperationalQuery}).
  */
 public final class MetricsVerticle extends VerticleBase {
   public static final String EVALUATIONS_CREATED = "fingerpost.evaluations.created";
@@ -35,11 +36,13 @@ public final class MetricsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    if (settings.scope() == MetricsSettings.Scope.NONE) return Future.succeededFuture();
+    vertx.setPeriodic(settings.refreshInterval().toMillis(), id -> refreshOperational());
+    Future<Void> operational = refreshOperational();
+    if (settings.scope() == MetricsSettings.Scope.NONE) return operational;
     vertx.eventBus().consumer(EVALUATIONS_CREATED, msg -> requestRefresh());
     if (settings.scope() == MetricsSettings.Scope.ALL) vertx.eventBus().consumer(SERIES_CHANGED, msg -> requestRefresh());
     refreshing = true;
-    return refresh().onComplete(ar -> refreshDone());
+    return Future.all(refresh().onComplete(ar -> refreshDone()), operational);
   }
 
   /** Refreshes now, or once more after the refresh in flight. */
@@ -60,6 +63,14 @@ public final class MetricsVerticle extends VerticleBase {
       pending = false;
       requestRefresh();
     }
+  }
+
+  /** Alerts firing and outbox depth, read from the database every {@code refreshInterval}. */
+  private Future<Void> refreshOperational() {
+    return OperationalQuery.refresh(pool, metrics).recover(e -> {
+      LOG.warn("Refreshing the alert and outbox metrics failed: {}", e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   /** Reads, renders (on a worker thread) and publishes the indicator state. */

@@ -33,18 +33,25 @@ final class AlertmanagerServer implements AutoCloseable {
   }
 
   static AlertmanagerServer start() throws Exception {
+    return start("5m");
+  }
+
+  /** With Alertmanager's {@code resolve_timeout}: how long it keeps an alert that is not re-sent. */
+  static AlertmanagerServer start(String resolveTimeout) throws Exception {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(BINARY + " is missing: apt-get install prometheus-alertmanager (.ci/run does)");
     }
     Path dir = Files.createTempDirectory("fingerpost-am");
     Path config = dir.resolve("alertmanager.yml");
     Files.writeString(config, """
+        global:
+          resolve_timeout: %s
         route:
           receiver: blackhole
           group_wait: 1s
         receivers:
           - name: blackhole
-        """);
+        """.formatted(resolveTimeout));
     int port = freePort();
     Process p = new ProcessBuilder(BINARY.toString(),
         "--config.file=" + config,

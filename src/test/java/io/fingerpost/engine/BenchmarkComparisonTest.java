@@ -1,5 +1,6 @@
 package io.fingerpost.engine;
 
+import io.fingerpost.model.Polarity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,14 +86,5 @@ class BenchmarkComparisonTest {
     assertEquals(Rag.RED, BenchmarkComparison.compareToGoal(10.0, 5, 10, Polarity.LOW_IS_GOOD));
     assertEquals(Rag.NOT_COMPARED, BenchmarkComparison.compareToGoal(10.0, 5, 10, Polarity.NO_JUDGEMENT));
     assertEquals(Rag.NOT_COMPARED, BenchmarkComparison.compareToGoal(null, 5, 10, Polarity.LOW_IS_GOOD));
-  }
-
-  @Test
-  void polarityForms() {
-    assertEquals(Polarity.HIGH_IS_GOOD, Polarity.parse("high-is-good"));
-    assertEquals(Polarity.LOW_IS_GOOD, Polarity.parse("RAG - Low is good"));
-    assertEquals(Polarity.NO_JUDGEMENT, Polarity.parse("99"));
-    assertEquals(Polarity.NO_JUDGEMENT, Polarity.parse("-1"));
-    assertEquals(Polarity.NO_JUDGEMENT, Polarity.parse("No judgement"));
   }
 }

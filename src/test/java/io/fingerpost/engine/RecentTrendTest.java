@@ -1,5 +1,6 @@
 package io.fingerpost.engine;
 
+import io.fingerpost.model.Polarity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

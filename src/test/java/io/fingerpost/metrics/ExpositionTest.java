@@ -45,22 +45,22 @@ class ExpositionTest {
         state("dudley \"quoted\"\nname", "OFF_TRACK", null, "Not compared")));
     String text = new String(rendered.text(), StandardCharsets.UTF_8);
     assertEquals(2, rendered.states());
-    String labels = "{age=\"All ages\",area_code=\"E08000027\",area_name=\"Dudley\",category=\"\",category_type=\"\","
-        + "group=\"ICS long term\",horizon_years=\"10\",indicator_id=\"90366\",indicator_name=\"Life expectancy at birth\","
-        + "sex=\"Male\",target_id=\"dudley-le-male\",team=\"Population health\"}";
+    String labels = "{target_id=\"dudley-le-male\",group=\"ICS long term\",horizon_years=\"10\",team=\"Population health\","
+        + "indicator_id=\"90366\",indicator_name=\"Life expectancy at birth\",area_code=\"E08000027\",area_name=\"Dudley\","
+        + "sex=\"Male\",age=\"All ages\",category_type=\"\",category=\"\"}";
     assertTrue(text.contains("fingerpost_indicator_value" + labels + " 77.84\n"), text);
     String t = "target_id=\"dudley-le-male\"";
-    assertEquals("2.0", sample(text, "fingerpost_target_status_code", t));
-    assertEquals("1.0", sample(text, "fingerpost_target_previous_status_code", t));
-    assertEquals("1.0", sample(text, "fingerpost_target_status", t, "status=\"AT_RISK\""));
-    assertEquals("0.0", sample(text, "fingerpost_target_status", t, "status=\"ON_TRACK\""));
-    assertEquals("0.0", sample(text, "fingerpost_target_status", t, "status=\"OFF_TRACK\""));
-    assertEquals("0.0", sample(text, "fingerpost_target_status", t, "status=\"NOT_ENOUGH_DATA\""));
-    assertEquals("-1.0", sample(text, "fingerpost_indicator_benchmark_comparison", t, "benchmark=\"england\"", "comparison=\"Worse\""));
-    assertEquals("0.0", sample(text, "fingerpost_indicator_benchmark_comparison", t, "benchmark=\"region\"", "comparison=\"Similar\""));
-    assertEquals("-1.0", sample(text, "fingerpost_indicator_spc_point_type", t, "point_type=\"Special Cause - Concern\""));
-    assertEquals("0.0", sample(text, "fingerpost_indicator_spc_assurance", t, "assurance=\"Hit and miss\""));
-    assertEquals("-1.0", sample(text, "fingerpost_indicator_recent_trend", t, "trend=\"Decreasing and getting worse\""));
+    assertEquals("2", sample(text, "fingerpost_target_status_code", t));
+    assertEquals("1", sample(text, "fingerpost_target_previous_status_code", t));
+    assertEquals("1", sample(text, "fingerpost_target_status", t, "status=\"AT_RISK\""));
+    assertEquals("0", sample(text, "fingerpost_target_status", t, "status=\"ON_TRACK\""));
+    assertEquals("0", sample(text, "fingerpost_target_status", t, "status=\"OFF_TRACK\""));
+    assertEquals("0", sample(text, "fingerpost_target_status", t, "status=\"NOT_ENOUGH_DATA\""));
+    assertEquals("-1", sample(text, "fingerpost_indicator_benchmark_comparison", t, "benchmark=\"england\"", "comparison=\"Worse\""));
+    assertEquals("0", sample(text, "fingerpost_indicator_benchmark_comparison", t, "benchmark=\"region\"", "comparison=\"Similar\""));
+    assertEquals("-1", sample(text, "fingerpost_indicator_spc_point_type", t, "point_type=\"Special Cause - Concern\""));
+    assertEquals("0", sample(text, "fingerpost_indicator_spc_assurance", t, "assurance=\"Hit and miss\""));
+    assertEquals("-1", sample(text, "fingerpost_indicator_recent_trend", t, "trend=\"Decreasing and getting worse\""));
     assertEquals("2019.5", sample(text, "fingerpost_indicator_period_year", t));
     assertEquals("0.41", sample(text, "fingerpost_target_probability_of_meeting_ratio", t));
     assertEquals("1", sample(text, "fingerpost_target_info", t, "period=\"2018 - 20\"", "target_name=\"Life expectancy at birth - male\"", "unit=\"Years\""));

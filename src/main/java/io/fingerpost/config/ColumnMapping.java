@@ -1,0 +1,45 @@
+package io.fingerpost.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.Map;
+
+/**
+ * Where one field of a tidy-csv row comes from: a {@code column} of the file, or a constant
+ * {@code value}. {@code values} translates source values ({@code NA: ""}); {@code otherwise} replaces
+ * every source value that {@code values} does not list. Written as a plain string it is a column name.
+ *
+ * <pre>
+ *   sex: inequality                                   # the column "inequality"
+ *   sex: {value: Persons}                             # a constant
+ *   category: {column: inequality, values: {NA: ""}}  # "NA" means no breakdown
+ *   categoryType: {column: inequality, values: {NA: ""}, otherwise: "Deprivation quintile"}
+ * </pre>
+ */
+public record ColumnMapping(String column, String value, Map<String, String> values, String otherwise) {
+
+  @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
+  public ColumnMapping {
+    values = values == null ? Map.of() : Map.copyOf(values);
+  }
+
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  public static ColumnMapping ofColumn(String column) {
+    return new ColumnMapping(column, null, null, null);
+  }
+
+  public static ColumnMapping constant(String value) {
+    return new ColumnMapping(null, value, null, null);
+  }
+
+  /** The mapped value of a source value (the column's text, trimmed). */
+  public String map(String source) {
+    if (column == null) {
+      return value;
+    }
+    String mapped = values.get(source);
+    if (mapped != null) {
+      return mapped;
+    }
+    return otherwise != null ? otherwise : source;
+  }
+}

@@ -1,0 +1,191 @@
+package io.fingerpost.feed;
+
+import io.fingerpost.model.Indicator;
+import io.fingerpost.store.Batch;
+import io.fingerpost.store.BatchResult;
+import io.fingerpost.store.InitialLoad;
+import io.fingerpost.store.ObservationStore;
+import io.fingerpost.store.Rejection;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Reads a source to the end and writes it to the store in batches: parsing runs on a worker thread
+ * (one batch at a time, the reader is sequential) while up to {@code parallelism} batches are being
+ * written, so the database and the parser work at the same time. Rejected rows are collected (the
+ * first {@link #MAX_KEPT_REJECTIONS}; all are counted); the load fails only when the source cannot be
+ * read on or a write fails — batches already committed stay.
+ */
+public final class FeedLoader {
+
+  public static final int DEFAULT_BATCH_SIZE = 10_000;
+  public static final int DEFAULT_PARALLELISM = 4;
+  static final int MAX_KEPT_REJECTIONS = 10_000;
+
+  private final Vertx vertx;
+  private final ObservationStore store;
+  private final int batchSize;
+  private final int parallelism;
+
+  public FeedLoader(Vertx vertx, ObservationStore store) {
+    this(vertx, store, DEFAULT_BATCH_SIZE, DEFAULT_PARALLELISM);
+  }
+
+  public FeedLoader(Vertx vertx, ObservationStore store, int batchSize, int parallelism) {
+    this.vertx = vertx;
+    this.store = store;
+    this.batchSize = batchSize;
+    this.parallelism = parallelism;
+  }
+
+  /** What a load did. {@code rejections} holds at most {@link #MAX_KEPT_REJECTIONS}; {@code rejected} counts all. */
+  public record Result(long read, long rejected, BatchResult written, List<Rejection> rejections) {}
+
+  /**
+   * Loads everything {@code open} yields. {@code configured} metadata overrides what rows say about
+   * an indicator (names from the source are kept when the configuration has none).
+   */
+  public Future<Result> load(String feed, String sourceName, Callable<RowReader> open,
+                             Map<String, Indicator> configured, InitialLoad initialLoad) {
+    Context ctx = vertx.getOrCreateContext();
+    return ctx.executeBlocking(open).compose(reader -> {
+      Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad);
+      run.readNext();
+      return run.promise.future().eventually(() -> ctx.executeBlocking(() -> {
+        reader.close();
+        return null;
+      }));
+    });
+  }
+
+  /** One load in progress. All state changes happen under the object's lock. */
+  private final class Run {
+    final Promise<Result> promise = Promise.promise();
+    final Context ctx;
+    final String feed;
+    final String sourceName;
+    final RowReader reader;
+    final Map<String, Indicator> configured;
+    final InitialLoad initialLoad;
+    // read on the worker, one read at a time
+    long read;
+    long rejected;
+    final List<Rejection> rejections = new ArrayList<>();
+    // guarded by this
+    boolean reading;
+    boolean eof;
+    int inFlight;
+    Throwable failure;
+    BatchResult written = BatchResult.EMPTY;
+    boolean finished;
+
+    Run(Context ctx, String feed, String sourceName, RowReader reader, Map<String, Indicator> configured,
+        InitialLoad initialLoad) {
+      this.ctx = ctx;
+      this.feed = feed;
+      this.sourceName = sourceName;
+      this.reader = reader;
+      this.configured = configured;
+      this.initialLoad = initialLoad;
+    }
+
+    synchronized void readNext() {
+      reading = true;
+      ctx.executeBlocking(this::readBatch).onComplete(ar -> {
+        Batch batch = null;
+        synchronized (this) {
+          reading = false;
+          if (ar.failed()) {
+            failure = failure == null ? ar.cause() : failure;
+          } else {
+            batch = ar.result();
+            if (!batch.isEmpty()) {
+              inFlight++;
+            }
+          }
+        }
+        if (batch != null && !batch.isEmpty()) {
+          store.write(feed, batch, initialLoad).onComplete(w -> {
+            synchronized (this) {
+              inFlight--;
+              if (w.succeeded()) {
+                written = written.plus(w.result());
+              } else if (failure == null) {
+                failure = w.cause();
+              }
+            }
+            next();
+          });
+        }
+        next();
+      });
+    }
+
+    /** Reads up to one batch of parsed rows (rejections are collected on the way). Worker thread. */
+    private Batch readBatch() {
+      Batch batch = new Batch(batchSize);
+      while (batch.size() < batchSize && reader.hasNext()) {
+        FeedRow row = reader.next();
+        read++;
+        if (row instanceof ParsedRow p) {
+          batch.add(p.observation(), p.indicator(), p.area());
+        } else if (row instanceof RejectedRow r) {
+          rejected++;
+          if (rejections.size() < MAX_KEPT_REJECTIONS) {
+            rejections.add(new Rejection(sourceName, r.line(), r.reason(), r.content()));
+          }
+        }
+      }
+      if (batch.size() < batchSize) {
+        synchronized (this) {
+          eof = true;
+        }
+      }
+      for (String id : List.copyOf(batch.indicators().keySet())) {
+        Indicator conf = configured.get(id);
+        if (conf != null) {
+          batch.addIndicator(conf);
+        }
+      }
+      return batch;
+    }
+
+    private void next() {
+      boolean readMore;
+      Result result = null;
+      Throwable fail = null;
+      synchronized (this) {
+        if (finished || reading) {
+          return;
+        }
+        if (failure != null || eof) {
+          if (inFlight > 0) {
+            return;
+          }
+          finished = true;
+          if (failure != null) {
+            fail = failure;
+          } else {
+            result = new Result(read, rejected, written, List.copyOf(rejections));
+          }
+          readMore = false;
+        } else {
+          readMore = inFlight < parallelism;
+        }
+      }
+      if (fail != null) {
+        promise.fail(fail);
+      } else if (result != null) {
+        promise.complete(result);
+      } else if (readMore) {
+        readNext();
+      }
+    }
+  }
+}

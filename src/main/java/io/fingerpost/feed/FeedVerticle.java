@@ -1,0 +1,259 @@
+package io.fingerpost.feed;
+
+import io.fingerpost.config.FeedConfig;
+import io.fingerpost.config.IndicatorConfig;
+import io.fingerpost.config.Resource;
+import io.fingerpost.model.Indicator;
+import io.fingerpost.store.FeedStatusStore;
+import io.fingerpost.store.InitialLoad;
+import io.fingerpost.store.ObservationStore;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One polled feed ({@code fingertips-csv} or {@code tidy-csv}, from a file, a resource in the jar or an
+ * http(s) URL) on its own timer. A poll fetches the source (an URL is downloaded to a temporary file
+ * first, so a failed or truncated download changes nothing), skips the read when the source is the
+ * one already loaded (same fingerprint: size and modification time of a file, SHA-256 of downloaded
+ * or bundled content, and the feed's configuration), otherwise streams it through the reader into the
+ * store. A failed poll is retried with exponential backoff ({@code retry}); every poll's outcome goes
+ * to {@code feed_status}, the {@link FeedBoard} and the event bus.
+ */
+public final class FeedVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FeedVerticle.class);
+
+  private final FeedConfig config;
+  private final Resource source;
+  private final ObservationStore store;
+  private final FeedStatusStore status;
+  private final Map<String, Indicator> configured = new HashMap<>();
+  private HttpClient http;
+  private long timer = -1;
+  private int failures;
+  private boolean stopped;
+  private Instant lastSuccess;
+  private String lastError;
+
+  public FeedVerticle(FeedConfig config, Resource source, ObservationStore store, FeedStatusStore status) {
+    this.config = config;
+    this.source = source;
+    this.store = store;
+    this.status = status;
+    for (IndicatorConfig ic : config.indicators()) {
+      configured.put(ic.id(), ic.toIndicator());
+    }
+  }
+
+  @Override
+  public Future<?> start() {
+    if (source instanceof Resource.Url) {
+      http = vertx.createHttpClient(new HttpClientOptions()
+          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutOrDefault().toMillis())));
+    }
+    timer = vertx.setTimer(1, t -> poll());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    vertx.cancelTimer(timer);
+    return http == null ? Future.succeededFuture() : http.close();
+  }
+
+  /** The source as fetched: how to open it, its fingerprint, and a temporary file to delete after. */
+  private record Fetched(Callable<RowReader> open, String fingerprint, Path tempFile) {}
+
+  private void poll() {
+    if (stopped) {
+      return;
+    }
+    long started = System.nanoTime();
+    status.pollStarted(config.name(), config.type(), source.describe())
+        .compose(previous -> fetch().compose(fetched -> {
+          Future<FeedStatusStore.PollCounts> done;
+          if (previous.succeededBefore() && fetched.fingerprint().equals(previous.sourceFingerprint())) {
+            done = status.pollSucceeded(config.name(), null, fetched.fingerprint(), nextPoll()).map(v -> null);
+          } else {
+            done = new FeedLoader(vertx, store)
+                .load(config.name(), source.describe(), fetched.open(), configured,
+                    new InitialLoad(!previous.succeededBefore()))
+                .compose(result -> {
+                  FeedStatusStore.PollCounts counts = new FeedStatusStore.PollCounts(result.read(),
+                      result.written().inserted(), result.written().updated(), result.written().unchanged(),
+                      result.rejected());
+                  if (result.rejected() > 0) {
+                    LOG.warn("Feed {}: {} rows rejected, first: line {}: {}", config.name(), result.rejected(),
+                        result.rejections().get(0).line(), result.rejections().get(0).reason());
+                  }
+                  return status.replaceRejections(config.name(), result.rejections())
+                      .compose(v -> status.pollSucceeded(config.name(), counts, fetched.fingerprint(), nextPoll()))
+                      .map(v -> counts);
+                });
+          }
+          return done.eventually(() -> deleteTemp(fetched.tempFile()));
+        }))
+        .onComplete(ar -> {
+          double seconds = (System.nanoTime() - started) / 1e9;
+          if (ar.succeeded()) {
+            succeeded(ar.result(), seconds);
+          } else {
+            failed(ar.cause());
+          }
+        });
+  }
+
+  private void succeeded(FeedStatusStore.PollCounts counts, double seconds) {
+    failures = 0;
+    lastSuccess = Instant.now();
+    JsonObject s = statusJson(true).put("unchanged", counts == null);
+    if (counts != null) {
+      s.put("rowsRead", counts.read()).put("rowsInserted", counts.inserted()).put("rowsUpdated", counts.updated())
+          .put("rowsUnchanged", counts.unchanged()).put("rowsRejected", counts.rejected());
+      LOG.info("Feed {}: read {} rows in {}s: {} new, {} revised, {} unchanged, {} rejected", config.name(),
+          counts.read(), String.format("%.2f", seconds), counts.inserted(), counts.updated(), counts.unchanged(),
+          counts.rejected());
+    } else {
+      LOG.debug("Feed {}: source unchanged", config.name());
+    }
+    FeedBoard.update(vertx, s);
+    schedule(config.intervalOrDefault().toMillis());
+  }
+
+  private void failed(Throwable cause) {
+    failures++;
+    lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    long delay = config.retryOrDefault().delayAfter(failures).toMillis();
+    LOG.warn("Feed {} failed ({} in a row), retrying in {} ms: {}", config.name(), failures, delay, lastError);
+    FeedBoard.update(vertx, statusJson(false));
+    status.pollFailed(config.name(), lastError, failures, OffsetDateTime.now(ZoneOffset.UTC).plusNanos(delay * 1_000_000))
+        .onFailure(e -> LOG.warn("Feed {}: cannot record its failure: {}", config.name(), e.getMessage()));
+    schedule(delay);
+  }
+
+  private JsonObject statusJson(boolean ok) {
+    return new JsonObject().put("feed", config.name()).put("type", config.type()).put("source", source.describe())
+        .put("ok", ok).put("firstPollDone", true).put("consecutiveFailures", failures)
+        .put("lastSuccess", lastSuccess == null ? null : lastSuccess.toString())
+        .put("lastError", lastError);
+  }
+
+  private void schedule(long delayMs) {
+    if (!stopped) {
+      timer = vertx.setTimer(Math.max(1, delayMs), t -> poll());
+    }
+  }
+
+  private OffsetDateTime nextPoll() {
+    return OffsetDateTime.now(ZoneOffset.UTC).plus(config.intervalOrDefault());
+  }
+
+  private Future<Fetched> fetch() {
+    String configHash = Integer.toHexString(config.toString().hashCode());
+    if (source instanceof Resource.File f) {
+      return vertx.executeBlocking(() -> {
+        Path p = f.path();
+        String fp = "file:" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis() + ":" + configHash;
+        return new Fetched(() -> reader(Files.newInputStream(p)), fp, null);
+      });
+    }
+    if (source instanceof Resource.Classpath c) {
+      return vertx.executeBlocking(() -> {
+        String fp = "sha256:" + sha256(c::open) + ":" + configHash;
+        return new Fetched(() -> reader(c.open()), fp, null);
+      });
+    }
+    Resource.Url u = (Resource.Url) source;
+    return download(u).compose(tmp -> vertx.executeBlocking(() -> {
+      String fp = "sha256:" + sha256(() -> Files.newInputStream(tmp)) + ":" + configHash;
+      return new Fetched(() -> reader(Files.newInputStream(tmp)), fp, tmp);
+    }).onFailure(e -> deleteTemp(tmp)));
+  }
+
+  /** Downloads to a temporary file; fails on a non-2xx answer, a timeout or a broken connection. */
+  private Future<Path> download(Resource.Url u) {
+    long timeout = config.timeoutOrDefault().toMillis();
+    return vertx.executeBlocking(() -> Files.createTempFile("fingerpost-" + config.name(), ".csv"))
+        .compose(tmp -> {
+          Promise<Path> result = Promise.promise();
+          long guard = vertx.setTimer(timeout, t -> result.tryFail(new IOException(
+              "no complete answer from " + u.describe() + " within " + config.timeoutOrDefault())));
+          http.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(u.uri().toString())
+                  .setIdleTimeout(timeout))
+              .compose(req -> req.send())
+              .compose(resp -> {
+                if (resp.statusCode() / 100 != 2) {
+                  return resp.body().transform(ignored -> Future.failedFuture(new IOException("HTTP "
+                      + resp.statusCode() + " " + resp.statusMessage() + " from " + u.describe())));
+                }
+                return vertx.fileSystem().open(tmp.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
+                    .compose(file -> resp.pipeTo(file));
+              })
+              .onComplete(ar -> {
+                vertx.cancelTimer(guard);
+                if (ar.succeeded()) {
+                  result.tryComplete(tmp);
+                } else {
+                  result.tryFail(new IOException("download of " + u.describe() + " failed: "
+                      + ar.cause().getMessage(), ar.cause()));
+                }
+              });
+          return result.future().onFailure(e -> deleteTemp(tmp));
+        });
+  }
+
+  private RowReader reader(InputStream in) throws IOException {
+    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    return FeedConfig.TIDY_CSV.equals(config.type()) ? TidyCsvReader.open(r, config) : FingertipsCsvReader.open(r);
+  }
+
+  private Future<Void> deleteTemp(Path tmp) {
+    if (tmp == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      Files.deleteIfExists(tmp);
+      return null;
+    });
+  }
+
+  interface Opener {
+    InputStream open() throws IOException;
+  }
+
+  static String sha256(Opener opener) throws Exception {
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    try (InputStream in = opener.open()) {
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+}

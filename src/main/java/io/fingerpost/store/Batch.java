@@ -1,0 +1,69 @@
+package io.fingerpost.store;
+
+import io.fingerpost.model.Area;
+import io.fingerpost.model.Indicator;
+import io.fingerpost.model.Observation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Observations to write together (one statement, one transaction), with the indicator and area
+ * metadata that came with them. A (series, period) key appears at most once in a batch.
+ */
+public final class Batch {
+  private final Map<String, Indicator> indicators = new LinkedHashMap<>();
+  private final Map<String, Area> areas = new LinkedHashMap<>();
+  private final List<Observation> observations;
+
+  public Batch(int capacity) {
+    observations = new ArrayList<>(capacity);
+  }
+
+  /** Adds one observation; metadata given for the same indicator or area again replaces the earlier. */
+  public void add(Observation o, Indicator indicator, Area area) {
+    observations.add(o);
+    if (indicator != null) {
+      indicators.merge(indicator.id(), indicator, Batch::mergeIndicator);
+    }
+    if (area != null) {
+      areas.merge(area.code(), area, Batch::mergeArea);
+    }
+  }
+
+  /** Metadata from configuration: fills what the rows leave empty. */
+  public void addIndicator(Indicator indicator) {
+    indicators.merge(indicator.id(), indicator, Batch::mergeIndicator);
+  }
+
+  static Indicator mergeIndicator(Indicator a, Indicator b) {
+    return new Indicator(a.id(), b.name() != null ? b.name() : a.name(), b.unit() != null ? b.unit() : a.unit(),
+        b.valueType() != null ? b.valueType() : a.valueType(), b.polarity() != null ? b.polarity() : a.polarity());
+  }
+
+  static Area mergeArea(Area a, Area b) {
+    return new Area(a.code(), b.name() != null ? b.name() : a.name(), b.type() != null ? b.type() : a.type(),
+        b.parentCode() != null ? b.parentCode() : a.parentCode());
+  }
+
+  public List<Observation> observations() {
+    return observations;
+  }
+
+  public Map<String, Indicator> indicators() {
+    return indicators;
+  }
+
+  public Map<String, Area> areas() {
+    return areas;
+  }
+
+  public int size() {
+    return observations.size();
+  }
+
+  public boolean isEmpty() {
+    return observations.isEmpty();
+  }
+}
