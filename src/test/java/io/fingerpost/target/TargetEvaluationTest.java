@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** A real case: Dudley male life expectancy (tidy-series, Fingertips 90366) against the bundled target. */
 class TargetEvaluationTest {
 
-  private static final SeriesKey DUDLEY = new SeriesKey("90366", "E08000027", "Male", "", "", "");
+  private static final SeriesKey DUDLEY = new SeriesKey("90366", "E08000027", "Male", "<1 yr", "", "");
 
   private static List<Observation> series(SeriesKey key, String[] periods, double[] values) {
     List<Observation> list = new ArrayList<>();
