@@ -2,6 +2,7 @@ package io.fingerpost;
 
 import io.fingerpost.config.ConfigException;
 import io.fingerpost.config.ConfigLoader;
+import io.fingerpost.target.TargetsFileException;
 import io.vertx.core.Vertx;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -125,6 +126,10 @@ public final class Main {
     App app;
     try {
       app = App.start(vertx, loaded).await(10, TimeUnit.MINUTES);
+    } catch (TargetsFileException e) {
+      System.err.println("Configuration error: " + e.getMessage());
+      vertx.close();
+      return 2;
     } catch (Exception e) {
       LOG.error("Start-up failed: {}", e.getMessage(), e);
       vertx.close();
