@@ -1,5 +1,8 @@
 package io.fingerpost;
 
+import io.fingerpost.alert.AlertQueries;
+import io.fingerpost.alert.AlertsVerticle;
+import io.fingerpost.api.AlertsRoutes;
 import io.fingerpost.api.ApiVerticle;
 import io.fingerpost.api.Routes;
 import io.fingerpost.api.TargetsApi;
@@ -16,6 +19,7 @@ import io.fingerpost.target.TargetsLoader;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -45,13 +49,16 @@ public final class App {
   /** Verticles of the other parts (evaluator, alerts, metrics…), deployed before the API and the feeds. */
   static List<Function<AppContext, Deployable>> partVerticles() {
     return List.of(
+        // Alerts first: it must listen before the evaluator publishes its first evaluations.
+        ctx -> new AlertsVerticle(ctx.config().alerts(), ctx.pool(), Clock.systemUTC()),
         ctx -> new TargetEvaluatorVerticle(ctx.pool(), ctx.targets()));
   }
 
   /** HTTP routes of the other parts, mounted on the API server after its own. */
   static List<Function<AppContext, Routes>> partRoutes() {
     return List.of(
-        ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount);
+        ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount,
+        ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), () -> ctx.config().push().token(), Clock.systemUTC()));
   }
 
   public static Future<App> start(Vertx vertx, ConfigLoader.Loaded loaded) {
