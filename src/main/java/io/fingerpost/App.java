@@ -10,6 +10,7 @@ import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.feed.FeedVerticle;
 import io.fingerpost.feed.PushHandler;
+import io.fingerpost.metrics.MetricsPart;
 import io.fingerpost.store.Database;
 import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.ObservationStore;
@@ -49,7 +50,8 @@ public final class App {
   /** Verticles of the other parts (evaluator, alerts, metrics…), deployed before the API and the feeds. */
   static List<Function<AppContext, Deployable>> partVerticles() {
     return List.of(
-        // Alerts first: it must listen before the evaluator publishes its first evaluations.
+        // Metrics and alerts first: they must listen before the evaluator publishes evaluations.
+        MetricsPart::verticle,
         ctx -> new AlertsVerticle(ctx.config().alerts(), ctx.pool(), Clock.systemUTC()),
         ctx -> new TargetEvaluatorVerticle(ctx.pool(), ctx.targets()));
   }
@@ -57,6 +59,7 @@ public final class App {
   /** HTTP routes of the other parts, mounted on the API server after its own. */
   static List<Function<AppContext, Routes>> partRoutes() {
     return List.of(
+        MetricsPart::routes,
         ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount,
         ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), () -> ctx.config().push().token(), Clock.systemUTC()));
   }

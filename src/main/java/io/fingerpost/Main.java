@@ -122,7 +122,7 @@ public final class Main {
     if (port != null) {
       loaded = new ConfigLoader.Loaded(loaded.config().withHttpPort(port), loaded.file());
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = io.fingerpost.metrics.MetricsPart.newVertx(); // Vert.x metrics go to /metrics
     App app;
     try {
       app = App.start(vertx, loaded).await(10, TimeUnit.MINUTES);
