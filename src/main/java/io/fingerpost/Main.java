@@ -2,6 +2,7 @@ package io.fingerpost;
 
 import io.fingerpost.config.ConfigException;
 import io.fingerpost.config.ConfigLoader;
+import io.fingerpost.target.TargetsFileException;
 import io.vertx.core.Vertx;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -33,7 +34,7 @@ public final class Main {
 
   static {
     SUBCOMMANDS.put("run", Main::runService);
-    SUBCOMMANDS.put("evaluate", byName("io.fingerpost.cli.EvaluateCommand"));
+    SUBCOMMANDS.put("evaluate", io.fingerpost.cli.EvaluateCommand::run);
     SUBCOMMANDS.put("bench-load", byName("io.fingerpost.cli.LoadBenchmark"));
   }
 
@@ -121,10 +122,14 @@ public final class Main {
     if (port != null) {
       loaded = new ConfigLoader.Loaded(loaded.config().withHttpPort(port), loaded.file());
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = io.fingerpost.metrics.MetricsPart.newVertx(); // Vert.x metrics go to /metrics
     App app;
     try {
       app = App.start(vertx, loaded).await(10, TimeUnit.MINUTES);
+    } catch (TargetsFileException e) {
+      System.err.println("Configuration error: " + e.getMessage());
+      vertx.close();
+      return 2;
     } catch (Exception e) {
       LOG.error("Start-up failed: {}", e.getMessage(), e);
       vertx.close();

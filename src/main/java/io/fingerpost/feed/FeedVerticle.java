@@ -75,6 +75,7 @@ public final class FeedVerticle extends VerticleBase {
       http = vertx.createHttpClient(new HttpClientOptions()
           .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutOrDefault().toMillis())));
     }
+    io.fingerpost.metrics.FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
     timer = vertx.setTimer(1, t -> poll());
     return Future.succeededFuture();
   }
@@ -120,6 +121,10 @@ public final class FeedVerticle extends VerticleBase {
         }))
         .onComplete(ar -> {
           double seconds = (System.nanoTime() - started) / 1e9;
+          FeedStatusStore.PollCounts polled = ar.succeeded() ? ar.result() : null;
+          io.fingerpost.metrics.FingerpostMetrics.of(vertx).feedPolled(config.name(),
+              java.time.Duration.ofNanos(System.nanoTime() - started), ar.succeeded(),
+              polled == null ? 0 : polled.read(), polled == null ? 0 : polled.rejected());
           if (ar.succeeded()) {
             succeeded(ar.result(), seconds);
           } else {

@@ -152,10 +152,13 @@ public final class ObservationStore {
     if (batch.isEmpty()) {
       return Future.succeededFuture(BatchResult.EMPTY);
     }
+    long started = System.nanoTime();
     return upsertIndicators(batch.indicators().values())
         .compose(v -> upsertAreas(batch.areas().values()))
         .compose(v -> resolveSeries(batch.observations()))
-        .compose(v -> writeObservations(feed, batch, initialLoad));
+        .compose(v -> writeObservations(feed, batch, initialLoad))
+        .onSuccess(r -> io.fingerpost.metrics.FingerpostMetrics.of(vertx).storeBatch(feed,
+            java.time.Duration.ofNanos(System.nanoTime() - started), r.inserted(), r.updated(), r.unchanged()));
   }
 
   private Future<Void> upsertIndicators(Iterable<Indicator> given) {

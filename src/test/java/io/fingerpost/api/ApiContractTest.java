@@ -48,6 +48,9 @@ class ApiContractTest {
   static JsonObject rawContract;
   static ResponseValidator validator;
   static final Set<String> covered = new HashSet<>();
+  static final Set<String> BACKBONE_OPERATIONS = Set.of("health", "ready", "openapi", "listIndicators", "getIndicator",
+      "listAreas", "getArea", "listSeries", "getSeries", "getSeriesObservations", "getSeriesRevisions",
+      "getObservations", "pushObservations", "listFeeds", "getFeed", "getFeedRejections");
 
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
@@ -245,10 +248,13 @@ class ApiContractTest {
     JsonArray pushRejections = get("/api/feeds/push/rejections", 200).bodyAsJsonArray();
     assertEquals(2, pushRejections.size());
 
-    Set<String> all = new TreeSet<>();
-    contract.operations().forEach(o -> all.add(o.getOperationId()));
-    all.removeAll(covered);
-    assertTrue(all.isEmpty(), "operations never called: " + all);
+    // The backbone's operations (the other parts test theirs): all in the contract, all called here.
+    Set<String> all = new TreeSet<>(BACKBONE_OPERATIONS);
+    contract.operations().forEach(o -> all.remove(o.getOperationId()));
+    assertTrue(all.isEmpty(), "operations missing from openapi.yaml: " + all);
+    Set<String> uncalled = new TreeSet<>(BACKBONE_OPERATIONS);
+    uncalled.removeAll(covered);
+    assertTrue(uncalled.isEmpty(), "operations never called: " + uncalled);
   }
 
   @Test

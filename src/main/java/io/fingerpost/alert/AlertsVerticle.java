@@ -1,0 +1,218 @@
+package io.fingerpost.alert;
+
+import io.fingerpost.metrics.FingerpostMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns new evaluations and feed status into alert transitions: listens on
+ * {@code fingerpost.evaluations.created} and {@code fingerpost.feed.status}, applies {@link AlertRules}
+ * and {@link AlertLifecycle}, writes state, history and outbox in one transaction ({@link AlertStore}),
+ * and wakes the {@link Notifier} (which it deploys). Rounds run one at a time, in arrival order. A timer
+ * completes damped changes whose minimum time has passed and checks feeds for staleness.
+ */
+public final class AlertsVerticle extends VerticleBase {
+  public static final String EVALUATIONS_CREATED = "fingerpost.evaluations.created";
+  public static final String FEED_STATUS = "fingerpost.feed.status";
+  /** Published after a round changed alerts: {@code {"fingerprints": [...], "outbox": n}}. */
+  public static final String ALERTS_CHANGED = "fingerpost.alerts.changed";
+  private static final Logger LOG = LoggerFactory.getLogger(AlertsVerticle.class);
+
+  private final AlertsConfig config;
+  private final Pool pool;
+  private final Clock clock;
+  private AlertStore store;
+  private EvaluationReader reader;
+  private AlertRules rules;
+  private AlertLifecycle lifecycle;
+  private Grouping grouping;
+  private Future<Void> tail = Future.succeededFuture();
+  private long sweepTimer = -1;
+
+  public AlertsVerticle(AlertsConfig config, Pool pool, Clock clock) {
+    this.config = config;
+    this.pool = pool;
+    this.clock = clock;
+  }
+
+  public AlertStore store() {
+    return store;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (!config.enabled()) {
+      LOG.info("Alerts are switched off (alerts.enabled: false)");
+      return Future.succeededFuture();
+    }
+    List<String> problems = config.problems();
+    if (!problems.isEmpty()) {
+      return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
+    }
+    store = new AlertStore(pool, clock);
+    reader = new EvaluationReader(pool);
+    rules = new AlertRules(config.rules(), config.externalUrl());
+    lifecycle = new AlertLifecycle(config.damping());
+    Router router = new Router(config.routes(), config.defaultReceivers());
+    grouping = new Grouping(router, config.groupBy());
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("fingerpost-alerts"));
+    Map<String, Receiver> receivers = Receivers.create(vertx, client, config.receivers(), config.externalUrl(), clock);
+
+    vertx.eventBus().<JsonObject>consumer(EVALUATIONS_CREATED, m -> enqueue(() -> onEvaluations(m.body())));
+    vertx.eventBus().<JsonObject>consumer(FEED_STATUS, m -> enqueue(() -> onFeedStatus(m.body())));
+    sweepTimer = vertx.setPeriodic(config.delivery().sweepInterval().toMillis(),
+        id -> enqueue(() -> sweep().compose(v -> staleFeeds())));
+    return firingGauge()
+        .compose(v -> vertx.deployVerticle(new Notifier(store, receivers, router, config.delivery(), clock)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Runs rounds one after another; a failed round is logged and does not stop the next. */
+  private void enqueue(Supplier<Future<?>> task) {
+    tail = tail.transform(ar -> {
+      Future<?> f;
+      try {
+        f = task.get();
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      return f.<Void>mapEmpty().recover(e -> {
+        LOG.error("Alert round failed: {}", e.toString(), e);
+        return Future.succeededFuture();
+      });
+    });
+  }
+
+  /** For tests and benchmarks: completes when every round queued so far is done. */
+  public Future<Void> idle() {
+    return tail;
+  }
+
+  Future<Void> onEvaluations(JsonObject body) {
+    boolean initial = Boolean.TRUE.equals(body.getBoolean("initialLoad"));
+    JsonArray idsJson = body.getJsonArray("evaluationIds", new JsonArray());
+    List<Long> ids = new ArrayList<>();
+    idsJson.forEach(o -> ids.add(((Number) o).longValue()));
+    return reader.read(ids).compose(evaluations -> {
+      List<AlertStore.Change> changes = new ArrayList<>();
+      for (EvaluationRecord e : evaluations) {
+        EvaluationRecord ev = initial && !e.initialLoad() ? withInitialLoad(e) : e;
+        for (Signal s : rules.signals(ev)) {
+          changes.add(AlertStore.Change.of(s, lifecycle));
+        }
+      }
+      return apply(changes);
+    });
+  }
+
+  Future<Void> onFeedStatus(JsonObject body) {
+    String feed = body.getString("feed");
+    if (feed == null || !config.rules().feedStale().enabled()) {
+      return Future.succeededFuture();
+    }
+    boolean ok = Boolean.TRUE.equals(body.getBoolean("ok"));
+    String reason = body.getString("error", body.getString("message"));
+    return apply(List.of(AlertStore.Change.of(rules.feed(feed, ok, reason, clock.instant()), lifecycle)));
+  }
+
+  /** Feeds (other than push) with no success within {@code staleAfter}: fire as stale. */
+  Future<Void> staleFeeds() {
+    if (!config.rules().feedStale().enabled()) {
+      return Future.succeededFuture();
+    }
+    Instant now = clock.instant();
+    Instant limit = now.minus(config.rules().feedStale().staleAfter());
+    return pool.preparedQuery("""
+            SELECT feed, last_success FROM feed_status
+            WHERE type <> 'push' AND COALESCE(last_success, first_success, last_poll_started) < $1
+            """).execute(Tuple.of(AlertStore.odt(limit)))
+        .compose(rows -> {
+          List<AlertStore.Change> changes = new ArrayList<>();
+          rows.forEach(r -> changes.add(AlertStore.Change.of(rules.feed(r.getString("feed"), false,
+              "no successful poll since " + r.getOffsetDateTime("last_success"), now), lifecycle)));
+          return apply(changes);
+        });
+  }
+
+  Future<Void> sweep() {
+    Instant now = clock.instant();
+    return store.pending().compose(pending -> {
+      List<AlertStore.Change> changes = new ArrayList<>();
+      for (AlertState s : pending) {
+        changes.add(new AlertStore.Change() {
+          @Override
+          public String fingerprint() {
+            return s.fingerprint();
+          }
+
+          @Override
+          public AlertLifecycle.Decision decide(AlertState current, java.util.function.Predicate<Map<String, String>> silenced) {
+            return lifecycle.sweep(current, now, current != null && silenced.test(current.labels()));
+          }
+        });
+      }
+      return apply(changes);
+    });
+  }
+
+  private Future<Void> apply(List<AlertStore.Change> changes) {
+    return store.applyRound(changes, grouping).compose(result -> {
+      FingerpostMetrics metrics = FingerpostMetrics.of(vertx);
+      for (Transition t : result.transitions()) {
+        metrics.alertTransition(t.rule().label(), t.severity().label(), t.labels().get("team"), t.to().label());
+      }
+      if (!result.outboxIds().isEmpty()) {
+        vertx.eventBus().send(Notifier.WAKE_ADDRESS, result.outboxIds().size());
+      }
+      if (!result.transitions().isEmpty()) {
+        vertx.eventBus().publish(ALERTS_CHANGED, new JsonObject()
+            .put("fingerprints", new JsonArray(result.transitions().stream().map(Transition::fingerprint).distinct().toList()))
+            .put("outbox", result.outboxIds().size()));
+        return firingGauge();
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Refreshes {@code fingerpost_alerts_firing} from the table. */
+  private Future<Void> firingGauge() {
+    return pool.query("SELECT severity, COALESCE(labels->>'team', '') AS team, count(*) FROM alert"
+            + " WHERE state = 'firing' GROUP BY 1, 2").execute()
+        .map(rows -> {
+          Map<List<String>, Long> counts = new java.util.HashMap<>();
+          rows.forEach(r -> counts.put(List.of(r.getString(0), r.getString(1)), r.getLong(2)));
+          FingerpostMetrics.of(vertx).alertsFiring(counts);
+          return null;
+        });
+  }
+
+  private static EvaluationRecord withInitialLoad(EvaluationRecord e) {
+    return new EvaluationRecord(e.id(), e.targetId(), e.seriesId(), e.period(), e.periodT(),
+        e.observationRevision(), e.evaluatedAt(), true, e.status(), e.notSignificant(), e.value(),
+        e.lowerCi95(), e.upperCi95(), e.expected(), e.deviation(), e.amberTolerance(), e.redTolerance(),
+        e.projection(), e.projectionLower(), e.projectionUpper(), e.probabilityOfMeeting(),
+        e.comparedToEngland(), e.comparedToRegion(), e.recentTrend(), e.spcPointType(), e.spcAssurance(),
+        e.gapAbsolute(), e.gapRelative(), e.sii(), e.gapWidening(), e.explanation(), e.target());
+  }
+}

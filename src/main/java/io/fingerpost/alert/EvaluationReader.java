@@ -1,0 +1,61 @@
+package io.fingerpost.alert;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads evaluation rows (docs/internals.md, table {@code evaluation}) with their target's context. */
+public final class EvaluationReader {
+  private static final String SQL = """
+      SELECT e.*, t.name AS target_name, t.indicator_id, t.area_code, t.sex, t.age, t.category_type,
+             t.category, t.strategy_group, t.team, t.target_period, t.target_value,
+             i.name AS indicator_name, i.unit AS unit, a.name AS area_name
+      FROM evaluation e
+      JOIN target t ON t.id = e.target_id
+      LEFT JOIN indicator i ON i.id = t.indicator_id
+      LEFT JOIN area a ON a.code = t.area_code
+      WHERE e.id = ANY($1)
+      ORDER BY e.id
+      """;
+
+  private final Pool pool;
+
+  public EvaluationReader(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The evaluations with these ids, oldest first (ids that do not exist are skipped). */
+  public Future<List<EvaluationRecord>> read(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery(SQL).execute(Tuple.of(ids.toArray(new Long[0]))).map(rows -> {
+      List<EvaluationRecord> out = new ArrayList<>();
+      rows.forEach(r -> out.add(record(r)));
+      return out;
+    });
+  }
+
+  static EvaluationRecord record(Row r) {
+    TargetContext t = new TargetContext(r.getString("target_id"), r.getString("target_name"),
+        r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
+        r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
+        r.getString("category_type"), r.getString("category"), r.getString("strategy_group"),
+        r.getString("team"), r.getString("target_period"), r.getDouble("target_value"));
+    Integer revision = r.getInteger("observation_revision");
+    return new EvaluationRecord(r.getLong("id"), r.getString("target_id"), r.getLong("series_id"),
+        r.getString("period"), r.getDouble("period_t"), revision == null ? 0 : revision,
+        AlertStore.instant(r.getOffsetDateTime("evaluated_at")), Boolean.TRUE.equals(r.getBoolean("initial_load")),
+        r.getString("status"), r.getBoolean("not_significant"), r.getDouble("value"),
+        r.getDouble("lower_ci95"), r.getDouble("upper_ci95"), r.getDouble("expected"),
+        r.getDouble("deviation"), r.getDouble("amber_tolerance"), r.getDouble("red_tolerance"),
+        r.getDouble("projection"), r.getDouble("projection_lower"), r.getDouble("projection_upper"),
+        r.getDouble("probability_of_meeting"), r.getString("compared_to_england"),
+        r.getString("compared_to_region"), r.getString("recent_trend"), r.getString("spc_point_type"),
+        r.getString("spc_assurance"), r.getDouble("gap_absolute"), r.getDouble("gap_relative"),
+        r.getDouble("sii"), r.getBoolean("gap_widening"), r.getString("explanation"), t);
+  }
+}

@@ -1,0 +1,116 @@
+package io.fingerpost.alert;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One message to one receiver: the alerts of one group (one team) that changed in one evaluation round.
+ * Stored as the outbox payload ({@link #toJson()}), so what is delivered after a restart is exactly what
+ * was decided in the transaction.
+ */
+public record Notification(
+    String receiver, String groupKey, Map<String, String> groupLabels, List<Alert> alerts) {
+
+  public Notification {
+    groupLabels = Map.copyOf(groupLabels);
+    alerts = List.copyOf(alerts);
+  }
+
+  /**
+   * One alert in a notification, as receivers see it.
+   *
+   * @param status "firing" or "resolved"
+   * @param endsAt null while firing
+   * @param previousLabels the label set this alert had before a severity change, else null
+   */
+  public record Alert(
+      String fingerprint,
+      String status,
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      Instant startsAt,
+      Instant endsAt,
+      String generatorUrl,
+      Map<String, String> previousLabels) {
+
+    public boolean firing() {
+      return "firing".equals(status);
+    }
+
+    static Alert of(Transition t) {
+      return new Alert(t.fingerprint(), t.to().label(), t.labels(), t.annotations(), t.startsAt(),
+          t.endsAt(), t.generatorUrl(), t.previousLabels());
+    }
+
+    static Alert of(AlertState s) {
+      return new Alert(s.fingerprint(), s.state().label(), s.labels(), s.annotations(), s.startsAt(),
+          s.endsAt(), s.generatorUrl(), null);
+    }
+
+    JsonObject toJson() {
+      JsonObject j = new JsonObject()
+          .put("fingerprint", fingerprint)
+          .put("status", status)
+          .put("labels", new JsonObject(new LinkedHashMap<>(labels)))
+          .put("annotations", new JsonObject(new LinkedHashMap<>(annotations)))
+          .put("startsAt", startsAt.toString())
+          .put("generatorURL", generatorUrl);
+      if (endsAt != null) {
+        j.put("endsAt", endsAt.toString());
+      }
+      if (previousLabels != null) {
+        j.put("previousLabels", new JsonObject(new LinkedHashMap<>(previousLabels)));
+      }
+      return j;
+    }
+
+    static Alert fromJson(JsonObject j) {
+      return new Alert(j.getString("fingerprint"), j.getString("status"), strings(j.getJsonObject("labels")),
+          strings(j.getJsonObject("annotations")), Instant.parse(j.getString("startsAt")),
+          j.getString("endsAt") == null ? null : Instant.parse(j.getString("endsAt")),
+          j.getString("generatorURL"),
+          j.getJsonObject("previousLabels") == null ? null : strings(j.getJsonObject("previousLabels")));
+    }
+  }
+
+  /** "firing" when any alert fires, else "resolved" (as Alertmanager's webhook). */
+  public String status() {
+    return alerts.stream().anyMatch(Alert::firing) ? "firing" : "resolved";
+  }
+
+  public List<String> fingerprints() {
+    return alerts.stream().map(Alert::fingerprint).toList();
+  }
+
+  public JsonObject toJson() {
+    JsonArray a = new JsonArray();
+    alerts.forEach(x -> a.add(x.toJson()));
+    return new JsonObject()
+        .put("receiver", receiver)
+        .put("groupKey", groupKey)
+        .put("groupLabels", new JsonObject(new LinkedHashMap<>(groupLabels)))
+        .put("alerts", a);
+  }
+
+  public static Notification fromJson(JsonObject j) {
+    List<Alert> alerts = new ArrayList<>();
+    for (Object o : j.getJsonArray("alerts")) {
+      alerts.add(Alert.fromJson((JsonObject) o));
+    }
+    return new Notification(j.getString("receiver"), j.getString("groupKey"),
+        strings(j.getJsonObject("groupLabels")), alerts);
+  }
+
+  static Map<String, String> strings(JsonObject o) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (o != null) {
+      o.forEach(e -> m.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    return m;
+  }
+}

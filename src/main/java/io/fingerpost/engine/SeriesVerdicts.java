@@ -1,0 +1,85 @@
+package io.fingerpost.engine;
+
+import io.fingerpost.model.Observation;
+import io.fingerpost.model.Polarity;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every benchmark-free verdict the engine gives one series, in one call: comparison with a benchmark
+ * series at every period ({@link BenchmarkComparison}, 95%), the recent trend ({@link RecentTrend})
+ * and the SPC chart of its values ({@link Spc}). Used by the {@code evaluate} command and by anything
+ * that wants the Fingertips-style verdicts for a whole series. Each method cites its source.
+ */
+public final class SeriesVerdicts {
+
+  private SeriesVerdicts() {}
+
+  /**
+   * How to judge the series.
+   *
+   * @param improvement SPC improvement direction (by default from the polarity)
+   * @param target SPC assurance target, or null
+   */
+  public record Settings(Polarity polarity, ValueType valueType, RecentTrend.Method trendMethod,
+      Spc.ImprovementDirection improvement, Double target) {
+    public Settings {
+      Objects.requireNonNull(valueType, "valueType");
+      Objects.requireNonNull(trendMethod, "trendMethod");
+      if (improvement == null) {
+        improvement = Spc.ImprovementDirection.of(polarity);
+      }
+    }
+  }
+
+  /**
+   * The verdicts.
+   *
+   * @param latest the series' latest observation (its value may be null)
+   * @param comparedToBenchmark the latest period against the benchmark's same period
+   * @param comparisons every period's comparison, by period label, oldest first
+   * @param spc the chart of the non-missing values in period order, null when there are none
+   */
+  public record Result(Observation latest, BenchmarkComparison.Outcome comparedToBenchmark,
+      Map<String, BenchmarkComparison.Outcome> comparisons, RecentTrend.Result trend, Spc.Result spc) {}
+
+  /**
+   * Judges a series (any order; one observation per period) against a benchmark series of the
+   * same breakdown (may be empty).
+   */
+  public static Result evaluate(List<Observation> series, List<Observation> benchmark, Settings s) {
+    if (series.isEmpty()) {
+      throw new IllegalArgumentException("a series needs at least one observation");
+    }
+    List<Observation> sorted = new ArrayList<>(series);
+    sorted.sort(Comparator.comparing(Observation::period));
+    Map<String, Double> benchmarkByPeriod = new HashMap<>();
+    for (Observation b : benchmark) {
+      benchmarkByPeriod.put(b.period().label(), b.value());
+    }
+    Map<String, BenchmarkComparison.Outcome> comparisons = new LinkedHashMap<>();
+    List<RecentTrend.Point> points = new ArrayList<>(sorted.size());
+    double[] values = new double[sorted.size()];
+    int n = 0;
+    for (Observation o : sorted) {
+      comparisons.put(o.period().label(), BenchmarkComparison.compare95(o.value(), o.lowerCi95(),
+          o.upperCi95(), benchmarkByPeriod.get(o.period().label()), s.polarity()));
+      points.add(new RecentTrend.Point(o.period(), o.value(), o.lowerCi95(), o.upperCi95(), o.count(),
+          o.denominator()));
+      if (o.value() != null) {
+        values[n++] = o.value();
+      }
+    }
+    Observation latest = sorted.get(sorted.size() - 1);
+    RecentTrend.Result trend = RecentTrend.evaluate(points, s.valueType(), s.polarity(), s.trendMethod());
+    Spc.Result spc = n == 0 ? null
+        : Spc.evaluate(n == values.length ? values : java.util.Arrays.copyOf(values, n),
+            Spc.Options.of(s.improvement()).withTarget(s.target()));
+    return new Result(latest, comparisons.get(latest.period().label()), comparisons, trend, spc);
+  }
+}

@@ -1,0 +1,376 @@
+package io.fingerpost.engine;
+
+import io.fingerpost.model.Polarity;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Statistical process control: an XmR chart with the special-cause rules of NHS England's "Making
+ * Data Count", exactly as NHSRplotthedots 0.2.2 implements them.
+ *
+ * <p>Source: nhs-r-community/NHSRplotthedots 0.2.2 (commit 050b07d), {@code R/ptd_spc_standard.R},
+ * {@code R/ptd_calculate_point_type.R}, {@code R/ptd_calculate_assurance_type.R},
+ * {@code R/ptd_add_short_group_warnings.R}. Per group of points (the whole series, or each part
+ * between recalculation points):
+ * <ul>
+ *   <li>limits from the first {@code fixAfterNPoints} points (all when unset): mean; moving ranges
+ *       |yᵢ − yᵢ₋₁| and their mean; with screening (default on) moving ranges ≥ 3.267 × that mean are
+ *       dropped and the mean recomputed; process limits mean ± 2.66 × mean MR; "close to a limit"
+ *       is beyond mean ± (2/3)·2.66 × mean MR but inside the limits;</li>
+ *   <li>special cause, first rule that applies (NHSRplotthedots' precedence): a point outside the
+ *       limits ("Above UCL"/"Below LCL"); part of a run of 7 points each strictly above (below) the
+ *       one before ("7 Point Trend (Increasing|Decreasing)", the direction of a point shared by two
+ *       runs read on its right); 2 of 3 consecutive points close to a limit with all 3 on the same
+ *       side of the mean, flagging the close points ("2 in 3 Above|Below CL"); part of 7 points on one
+ *       side of the mean, a point on the mean breaking the run ("7 Points Above|Below CL");
+ *       otherwise "Common Cause";</li>
+ *   <li>point type: above/increasing is improvement when improvement is an increase, concern when
+ *       it is a decrease, special_cause_neutral_high for a neutral direction; likewise below;</li>
+ *   <li>assurance against a target, from the limits of the last group: target above the upper limit
+ *       → consistent_fail (increase) / consistent_pass (decrease); below the lower limit → the
+ *       reverse; between → inconsistent ("hit and miss" in Making Data Count); none for neutral;</li>
+ *   <li>short-series warning: a group with fewer than 13 points (NHSRplotthedots' default threshold)
+ *       has trial limits.</li>
+ * </ul>
+ */
+public final class Spc {
+
+  /** Process limits at mean ± 2.66 × mean moving range. */
+  public static final double LIMIT = 2.66;
+  /** Moving ranges at or above 3.267 × their mean are screened out. */
+  public static final double SCREEN = 3.267;
+  /** NHSRplotthedots' default {@code ptd_spc.warning_threshold}. */
+  public static final int SHORT_GROUP_THRESHOLD = 13;
+
+  private Spc() {}
+
+  public enum ImprovementDirection {
+    INCREASE, DECREASE, NEUTRAL;
+
+    /** {@code increase|decrease|neutral}. */
+    public static ImprovementDirection parse(String s) {
+      try {
+        return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        throw new IllegalArgumentException("improvement direction '" + s + "' is not one of increase, decrease, neutral");
+      }
+    }
+
+    /** The direction a polarity implies: high is good → increase, low is good → decrease, else neutral. */
+    public static ImprovementDirection of(Polarity polarity) {
+      if (polarity == Polarity.HIGH_IS_GOOD) {
+        return INCREASE;
+      }
+      return polarity == Polarity.LOW_IS_GOOD ? DECREASE : NEUTRAL;
+    }
+  }
+
+  public enum PointType {
+    SPECIAL_CAUSE_IMPROVEMENT, SPECIAL_CAUSE_CONCERN, SPECIAL_CAUSE_NEUTRAL_HIGH, SPECIAL_CAUSE_NEUTRAL_LOW,
+    COMMON_CAUSE;
+
+    /** NHSRplotthedots' name, e.g. {@code special_cause_concern}. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public enum Assurance {
+    CONSISTENT_PASS, CONSISTENT_FAIL, INCONSISTENT;
+
+    /** NHSRplotthedots' name, e.g. {@code consistent_fail}. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Options, as ptd_spc takes them.
+   *
+   * @param recalculateAt indices (0-based) of points that start a new group of limits (rebasing)
+   * @param fixAfterNPoints fix each group's limits on its first n points; null for all
+   * @param target assurance target; null for none
+   */
+  public record Options(ImprovementDirection improvement, boolean screenOutliers, int[] recalculateAt,
+      Integer fixAfterNPoints, Double target) {
+    public Options {
+      Objects.requireNonNull(improvement, "improvement");
+      recalculateAt = recalculateAt == null ? new int[0] : recalculateAt.clone();
+      if (fixAfterNPoints != null && fixAfterNPoints < 1) {
+        throw new IllegalArgumentException("fixAfterNPoints must be at least 1, got " + fixAfterNPoints);
+      }
+    }
+
+    /** ptd_spc's defaults: screening on, no rebasing, no fixing, no target. */
+    public static Options of(ImprovementDirection improvement) {
+      return new Options(improvement, true, null, null, null);
+    }
+
+    public Options withScreening(boolean on) {
+      return new Options(improvement, on, recalculateAt, fixAfterNPoints, target);
+    }
+
+    public Options withTarget(Double t) {
+      return new Options(improvement, screenOutliers, recalculateAt, fixAfterNPoints, t);
+    }
+
+    public Options withRecalculationAt(int... indices) {
+      return new Options(improvement, screenOutliers, indices, fixAfterNPoints, target);
+    }
+
+    public Options withFixAfter(Integer n) {
+      return new Options(improvement, screenOutliers, recalculateAt, n, target);
+    }
+  }
+
+  /** One point of the chart. {@code relativeToMean} is −1, 0 or 1. */
+  public record Point(int index, double y, int group, double mean, double lowerLimit, double upperLimit,
+      boolean outsideLimits, int relativeToMean, boolean closeToLimits, String specialCauseType,
+      PointType pointType, boolean shortGroupWarning) {
+
+    public boolean isSpecialCause() {
+      return !specialCauseType.equals("Common Cause");
+    }
+  }
+
+  /** The chart: every point, the assurance (null without a target or for neutral) and counts. */
+  public record Result(List<Point> points, Assurance assurance) {
+
+    public Point latest() {
+      return points.get(points.size() - 1);
+    }
+
+    /** Any group shorter than 13 points: its limits are trial limits. */
+    public boolean shortSeriesWarning() {
+      return points.stream().anyMatch(Point::shortGroupWarning);
+    }
+
+    public long count(PointType type) {
+      return points.stream().filter(p -> p.pointType() == type).count();
+    }
+
+    public long commonCause() {
+      return points.stream().filter(p -> !p.isSpecialCause()).count();
+    }
+  }
+
+  /** Charts the values in time order (no missing values). */
+  public static Result evaluate(double[] y, Options options) {
+    Objects.requireNonNull(y, "y");
+    if (y.length == 0) {
+      throw new IllegalArgumentException("an SPC chart needs at least one point");
+    }
+    for (int i = 0; i < y.length; i++) {
+      if (!Double.isFinite(y[i])) {
+        throw new IllegalArgumentException("point " + i + " is not a finite number");
+      }
+    }
+    int[] groupOf = new int[y.length];
+    boolean[] starts = new boolean[y.length];
+    for (int i : options.recalculateAt()) {
+      if (i < 0 || i >= y.length) {
+        throw new IllegalArgumentException("recalculation point " + i + " is outside the series");
+      }
+      starts[i] = true;
+    }
+    int g = 0;
+    for (int i = 0; i < y.length; i++) {
+      if (starts[i]) {
+        g++;
+      }
+      groupOf[i] = g;
+    }
+    List<Point> points = new ArrayList<>(y.length);
+    int from = 0;
+    while (from < y.length) {
+      int to = from;
+      while (to < y.length && groupOf[to] == groupOf[from]) {
+        to++;
+      }
+      chartGroup(Arrays.copyOfRange(y, from, to), from, groupOf[from], options, points);
+      from = to;
+    }
+    Assurance assurance = null;
+    if (options.target() != null && options.improvement() != ImprovementDirection.NEUTRAL) {
+      Point last = points.get(points.size() - 1);
+      boolean increase = options.improvement() == ImprovementDirection.INCREASE;
+      double t = options.target();
+      if (t > last.upperLimit()) {
+        assurance = increase ? Assurance.CONSISTENT_FAIL : Assurance.CONSISTENT_PASS;
+      } else if (t < last.lowerLimit()) {
+        assurance = increase ? Assurance.CONSISTENT_PASS : Assurance.CONSISTENT_FAIL;
+      } else {
+        assurance = Assurance.INCONSISTENT;
+      }
+    }
+    return new Result(List.copyOf(points), assurance);
+  }
+
+  private static void chartGroup(double[] y, int offset, int group, Options o, List<Point> out) {
+    int n = y.length;
+    int fixed = o.fixAfterNPoints() == null ? n : Math.min(n, o.fixAfterNPoints());
+    double mean = 0;
+    for (int i = 0; i < fixed; i++) {
+      mean += y[i];
+    }
+    mean /= fixed;
+    double[] mr = new double[Math.max(0, fixed - 1)];
+    for (int i = 1; i < fixed; i++) {
+      mr[i - 1] = Math.abs(y[i] - y[i - 1]);
+    }
+    double amr = meanOf(mr, Double.POSITIVE_INFINITY);
+    if (o.screenOutliers()) {
+      amr = meanOf(mr, SCREEN * amr);
+    }
+    double lpl = mean - LIMIT * amr;
+    double upl = mean + LIMIT * amr;
+    double close = 2 * (LIMIT / 3);
+    double nlpl = mean - close * amr;
+    double nupl = mean + close * amr;
+
+    boolean[] outside = new boolean[n];
+    int[] rtm = new int[n];
+    boolean[] near = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      outside[i] = y[i] > upl || y[i] < lpl;
+      rtm[i] = (int) Math.signum(y[i] - mean);
+      near[i] = !outside[i] && (y[i] < nlpl || y[i] > nupl);
+    }
+    int[] trend = sevenPointTrend(y);
+    boolean[] partTrend = partOfSeven(trend);
+    boolean[] partTwoInThree = partOfTwoInThree(near, rtm);
+    boolean[] partOneSide = partOfSeven(sevenOnOneSide(rtm));
+    boolean shortGroup = n < SHORT_GROUP_THRESHOLD;
+    for (int i = 0; i < n; i++) {
+      String type;
+      if (outside[i]) {
+        type = rtm[i] == 1 ? "Above UCL" : "Below LCL";
+      } else if (partTrend[i]) {
+        // a point in two runs (the turn of a V) takes its direction from the right
+        boolean nextInTrend = i + 1 < n && partTrend[i + 1];
+        int sdy = nextInTrend ? (int) Math.signum(y[i + 1] - y[i])
+            : i > 0 ? (int) Math.signum(y[i] - y[i - 1]) : 0;
+        type = "7 Point Trend (" + (sdy == 1 ? "In" : "De") + "creasing)";
+      } else if (partTwoInThree[i]) {
+        type = "2 in 3 " + (rtm[i] > 0 ? "Above" : "Below") + " CL";
+      } else if (partOneSide[i]) {
+        type = "7 Points " + (rtm[i] > 0 ? "Above" : "Below") + " CL";
+      } else {
+        type = "Common Cause";
+      }
+      out.add(new Point(offset + i, y[i], group, mean, lpl, upl, outside[i], rtm[i], near[i], type,
+          pointType(type, o.improvement()), shortGroup));
+    }
+  }
+
+  /** Mean of the values below the cut (all finite values when the cut is +∞); NaN when none. */
+  private static double meanOf(double[] v, double cut) {
+    double s = 0;
+    int k = 0;
+    for (double x : v) {
+      if (x < cut) {
+        s += x;
+        k++;
+      }
+    }
+    return k == 0 ? Double.NaN : s / k;
+  }
+
+  /** +1/−1 at the 7th point of 7 strictly rising/falling points (6 consecutive rises/falls). */
+  static int[] sevenPointTrend(double[] y) {
+    int n = y.length;
+    int[] out = new int[n];
+    for (int i = 6; i < n; i++) {
+      int up = 0;
+      int down = 0;
+      for (int j = 0; j < 6; j++) {
+        double d = y[i - j] - y[i - j - 1];
+        if (d > 0) {
+          up++;
+        } else if (d < 0) {
+          down++;
+        }
+      }
+      out[i] = up == 6 ? 1 : down == 6 ? -1 : 0;
+    }
+    return out;
+  }
+
+  /** +1/−1 at the 7th point of 7 on the same side of the mean (a point on the mean breaks it). */
+  static int[] sevenOnOneSide(int[] rtm) {
+    int n = rtm.length;
+    int[] out = new int[n];
+    for (int i = 6; i < n; i++) {
+      if (rtm[i] == 0) {
+        continue;
+      }
+      boolean all = true;
+      for (int j = 1; j <= 6; j++) {
+        all &= rtm[i - j] == rtm[i];
+      }
+      out[i] = all ? rtm[i] : 0;
+    }
+    return out;
+  }
+
+  /** A point is part of a run when it or one of the 6 points after it ends a run. */
+  static boolean[] partOfSeven(int[] ends) {
+    int n = ends.length;
+    boolean[] out = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = i; j < Math.min(n, i + 7); j++) {
+        if (ends[j] != 0) {
+          out[i] = true;
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Close points in a window of 3 with ≥ 2 close points and all 3 on one side of the mean. */
+  static boolean[] partOfTwoInThree(boolean[] near, int[] rtm) {
+    int n = near.length;
+    boolean[] out = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      if (!near[i]) {
+        continue;
+      }
+      for (int start = i - 2; start <= i && !out[i]; start++) {
+        int closeCount = 0;
+        int side = 0;
+        for (int j = start; j < start + 3; j++) {
+          if (j >= 0 && j < n) {
+            closeCount += near[j] ? 1 : 0;
+            side += rtm[j];
+          }
+        }
+        out[i] = closeCount >= 2 && Math.abs(side) == 3;
+      }
+    }
+    return out;
+  }
+
+  private static PointType pointType(String specialCauseType, ImprovementDirection dir) {
+    int v = 0;
+    if (specialCauseType.contains("Above") || specialCauseType.contains("Increasing")) {
+      v = 1;
+    } else if (specialCauseType.contains("Below") || specialCauseType.contains("Decreasing")) {
+      v = -1;
+    }
+    if (v == 0) {
+      return PointType.COMMON_CAUSE;
+    }
+    switch (dir) {
+      case NEUTRAL:
+        return v > 0 ? PointType.SPECIAL_CAUSE_NEUTRAL_HIGH : PointType.SPECIAL_CAUSE_NEUTRAL_LOW;
+      case DECREASE:
+        v = -v;
+        // fall through
+      default:
+        return v > 0 ? PointType.SPECIAL_CAUSE_IMPROVEMENT : PointType.SPECIAL_CAUSE_CONCERN;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.fingerpost.metrics;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the current indicator state from the database: for every target, its evaluation at the latest period
+ * (the latest row of that period, i.e. the newest data revision) and the status at the period before; with
+ * scope {@code all}, also the latest observation of every series that has no target.
+ */
+final class IndicatorStateQuery {
+
+  /**
+   * The latest evaluation of every active target (its latest period, NULLs last: a NOT_ENOUGH_DATA row has
+   * no period) and the status of the period before. The series key comes from the target, so targets
+   * without a series yet are exported too.
+   */
+  static final String TARGETS = """
+      WITH per_period AS (
+        SELECT DISTINCT ON (e.target_id, e.period_t) e.*
+        FROM evaluation e
+        ORDER BY e.target_id, e.period_t DESC NULLS LAST, e.id DESC
+      ), ranked AS (
+        SELECT p.*,
+               row_number() OVER w AS rn,
+               lead(p.status) OVER w AS previous_status
+        FROM per_period p
+        WINDOW w AS (PARTITION BY p.target_id ORDER BY p.period_t DESC NULLS LAST)
+      )
+      SELECT r.target_id, t.name AS target_name, coalesce(t.strategy_group, '') AS strategy_group,
+             coalesce(t.horizon_years::text, '') AS horizon_years, coalesce(t.team, '') AS team,
+             t.direction, t.indicator_id, coalesce(i.name, '') AS indicator_name, coalesce(i.unit, '') AS unit,
+             t.area_code, coalesce(a.name, '') AS area_name, t.sex, t.age, t.category_type, t.category,
+             coalesce(r.period, '') AS period, r.period_t, r.value, r.lower_ci95, r.upper_ci95, r.status,
+             r.previous_status, r.not_significant, r.expected, r.deviation, r.projection, r.projection_lower,
+             r.projection_upper, r.probability_of_meeting, r.compared_to_england, r.compared_to_region,
+             r.recent_trend, r.spc_point_type, r.spc_assurance, r.gap_absolute, r.gap_relative, r.sii,
+             r.gap_widening, extract(epoch FROM r.evaluated_at)::float8 AS evaluated_epoch
+      FROM ranked r
+      JOIN target t ON t.id = r.target_id AND t.active
+      LEFT JOIN indicator i ON i.id = t.indicator_id
+      LEFT JOIN area a ON a.code = t.area_code
+      WHERE r.rn = 1
+      ORDER BY r.target_id
+      LIMIT $1
+      """;
+
+  static final String UNTARGETED_SERIES = """
+      SELECT DISTINCT ON (o.series_id)
+             s.indicator_id, coalesce(i.name, '') AS indicator_name, coalesce(i.unit, '') AS unit,
+             s.area_code, coalesce(a.name, '') AS area_name, s.sex, s.age, s.category_type, s.category,
+             o.period, (o.period_start + o.period_end) / 2 AS period_t, o.value, o.lower_ci95, o.upper_ci95
+      FROM observation o
+      JOIN series s ON s.id = o.series_id
+      LEFT JOIN indicator i ON i.id = s.indicator_id
+      LEFT JOIN area a ON a.code = s.area_code
+      WHERE NOT EXISTS (SELECT 1 FROM target t WHERE t.active AND (t.indicator_id, t.area_code, t.sex, t.age, t.category_type,
+                        t.category) = (s.indicator_id, s.area_code, s.sex, s.age, s.category_type, s.category))
+      ORDER BY o.series_id, o.period_end DESC
+      LIMIT $1
+      """;
+
+  static final String COUNT_TARGETS =
+      "SELECT count(*) FROM target t WHERE t.active AND EXISTS (SELECT 1 FROM evaluation e WHERE e.target_id = t.id)";
+
+  private IndicatorStateQuery() {}
+
+  /** Up to {@code limit} target states, by target id. */
+  static Future<List<IndicatorState>> targets(SqlClient db, int limit) {
+    return db.preparedQuery(TARGETS).execute(Tuple.of(limit)).map(IndicatorStateQuery::targetRows);
+  }
+
+  /** Up to {@code limit} series without a target, their latest observation only. */
+  static Future<List<IndicatorState>> untargetedSeries(SqlClient db, int limit) {
+    return db.preparedQuery(UNTARGETED_SERIES).execute(Tuple.of(limit)).map(IndicatorStateQuery::seriesRows);
+  }
+
+  static Future<Long> countTargets(SqlClient db) {
+    return db.query(COUNT_TARGETS).execute().map(rs -> rs.iterator().next().getLong(0));
+  }
+
+  private static List<IndicatorState> targetRows(RowSet<Row> rows) {
+    List<IndicatorState> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      Double epoch = r.getDouble("evaluated_epoch");
+      out.add(new IndicatorState(
+          r.getString("target_id"), r.getString("target_name"), r.getString("strategy_group"),
+          r.getString("horizon_years"), r.getString("team"), r.getString("direction"),
+          r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
+          r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
+          r.getString("category_type"), r.getString("category"),
+          r.getString("period"), r.getDouble("period_t"), r.getDouble("value"),
+          r.getDouble("lower_ci95"), r.getDouble("upper_ci95"),
+          r.getString("status"), r.getString("previous_status"), r.getBoolean("not_significant"),
+          r.getDouble("expected"), r.getDouble("deviation"),
+          r.getDouble("projection"), r.getDouble("projection_lower"), r.getDouble("projection_upper"),
+          r.getDouble("probability_of_meeting"),
+          r.getString("compared_to_england"), r.getString("compared_to_region"), r.getString("recent_trend"),
+          r.getString("spc_point_type"), r.getString("spc_assurance"),
+          r.getDouble("gap_absolute"), r.getDouble("gap_relative"), r.getDouble("sii"), r.getBoolean("gap_widening"),
+          epoch == null ? null : Instant.ofEpochMilli(Math.round(epoch * 1000))));
+    }
+    return out;
+  }
+
+  private static List<IndicatorState> seriesRows(RowSet<Row> rows) {
+    List<IndicatorState> out = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      out.add(new IndicatorState(
+          "", "", "", "", "", "",
+          r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
+          r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
+          r.getString("category_type"), r.getString("category"),
+          r.getString("period"), r.getDouble("period_t"), r.getDouble("value"),
+          r.getDouble("lower_ci95"), r.getDouble("upper_ci95"),
+          null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null, null, null, null, null, null));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,128 @@
+package io.fingerpost.metrics;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark (not a test): the cost of {@code GET /metrics} with N monitored series (default 100,000), against
+ * the same scrape with no indicator state (the reference, measured in the same run). Prints render time,
+ * exposition size (plain and gzip), samples, and scrape times (median of several runs) over real HTTP.
+ *
+ * <pre>
+ * mvn -q -B -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -Xmx4g -cp target/classes:target/test-classes:$(cat target/cp.txt) io.fingerpost.metrics.MetricsScrapeBenchmark 100000
+ * </pre>
+ */
+public final class MetricsScrapeBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+    List<IndicatorState> states = synthetic(n);
+
+    FingerpostMetrics metrics = FingerpostMetrics.create();
+    Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
+    try {
+      Router router = Router.router(vertx);
+      router.get("/metrics").handler(metrics.handler());
+      HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      URI uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/metrics");
+      HttpClient client = HttpClient.newBuilder().build();
+
+      Scrape emptyPlain = scrape(client, uri, false, runs);
+      Scrape emptyGzip = scrape(client, uri, true, runs);
+
+      // render (what a refresh costs after the query), median of 3
+      long[] renders = new long[3];
+      IndicatorStateExposition.Rendered rendered = null;
+      for (int i = 0; i < renders.length; i++) {
+        long t0 = System.nanoTime();
+        rendered = IndicatorStateExposition.render(states);
+        renders[i] = System.nanoTime() - t0;
+      }
+      java.util.Arrays.sort(renders);
+      metrics.indicatorState(rendered, 0);
+
+      Scrape fullPlain = scrape(client, uri, false, runs);
+      Scrape fullGzip = scrape(client, uri, true, runs);
+
+      System.out.printf("monitored series (targets): %,d; samples: %,d%n", rendered.states(), rendered.samples());
+      System.out.printf("render (refresh, after the query): %.0f ms (median of 3)%n", renders[1] / 1e6);
+      System.out.printf("%-34s %12s %14s %12s%n", "scrape", "median ms", "bytes", "ratio (time)");
+      print("no indicator state, plain", emptyPlain, emptyPlain);
+      print("no indicator state, gzip", emptyGzip, emptyPlain);
+      print(n + " series, plain", fullPlain, emptyPlain);
+      print(n + " series, gzip", fullGzip, emptyPlain);
+      System.out.printf("bytes per series: plain %.0f, gzip %.0f%n",
+          (double) (fullPlain.bytes - emptyPlain.bytes) / n, (double) (fullGzip.bytes - emptyGzip.bytes) / n);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  record Scrape(double medianMs, long bytes) {}
+
+  static Scrape scrape(HttpClient client, URI uri, boolean gzip, int runs) throws Exception {
+    double[] ms = new double[runs];
+    long bytes = 0;
+    for (int i = -2; i < runs; i++) { // two warm-up runs
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2));
+      if (gzip) b.header("Accept-Encoding", "gzip");
+      long t0 = System.nanoTime();
+      HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      long took = System.nanoTime() - t0;
+      if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode());
+      if (i >= 0) {
+        ms[i] = took / 1e6;
+        bytes = r.body().length;
+      }
+    }
+    java.util.Arrays.sort(ms);
+    return new Scrape(ms[runs / 2], bytes);
+  }
+
+  static void print(String name, Scrape s, Scrape reference) {
+    System.out.printf("%-34s %12.1f %,14d %12.1f%n", name, s.medianMs, s.bytes, s.medianMs / reference.medianMs);
+  }
+
+  /** Realistic label lengths: national-scale ids and names, a mix of breakdowns, most fields present. */
+  static List<IndicatorState> synthetic(int n) {
+    String[] groups = {"ICS long term", "Place and locality medium term", "Community inequality medium term"};
+    String[] teams = {"children-and-young-people", "adult-social-care", "primary-care-networks", "public-health"};
+    String[] statuses = {"ON_TRACK", "AT_RISK", "OFF_TRACK", "NOT_ENOUGH_DATA"};
+    String[] comparisons = {"Better", "Similar", "Worse", "Not compared"};
+    String[] trends = {"Increasing and getting worse", "No significant change", "Decreasing and getting better", "Cannot be calculated"};
+    String[] spc = {"Common cause", "Special Cause - Concern", "Special Cause - Improvement"};
+    List<IndicatorState> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int indicator = 90000 + i % 400;
+      int area = i / 400;
+      boolean deprivation = i % 10 == 0;
+      out.add(new IndicatorState(
+          "t-" + indicator + "-E0" + (8000000 + area) + (deprivation ? "-decile" : ""),
+          "Indicator " + indicator + " in area " + area, groups[i % 3], i % 3 == 0 ? "10" : "5", teams[i % 4], "decrease",
+          String.valueOf(indicator), "Under 75 mortality rate from causes considered preventable, indicator " + indicator, "per 100,000",
+          "E0" + (8000000 + area), "Local authority number " + area, i % 2 == 0 ? "Persons" : "Female", "All ages",
+          deprivation ? "County & UA deprivation deciles in England (IMD2019)" : "",
+          deprivation ? "Most deprived decile (IMD2019)" : "",
+          "2020 - 22", 2021.5, 140.0 + i % 50, 130.0 + i % 50, 150.0 + i % 50,
+          statuses[i % 4], statuses[(i + 1) % 4], i % 7 == 0, 138.0, -2.5, 135.0, 120.0, 150.0, 0.42,
+          comparisons[i % 4], comparisons[(i + 1) % 4], trends[i % 4], spc[i % 3], "Hit and miss",
+          deprivation ? 40.0 : null, deprivation ? 1.8 : null, deprivation ? 55.0 : null, deprivation ? Boolean.TRUE : null,
+          Instant.parse("2026-11-23T09:00:00Z")));
+    }
+    return out;
+  }
+}
