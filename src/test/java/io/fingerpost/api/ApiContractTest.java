@@ -57,14 +57,23 @@ class ApiContractTest {
     TestDatabase.Db db = TestDatabase.newDatabase();
     Path export = Path.of(System.getProperty("fingerpost.shared"),
         "data/fingertips-csv/campylobacter_93356_CountyUA_2015-2017.csv");
+    Path targets = java.nio.file.Files.createTempFile("fingerpost-contract-targets", ".yaml");
+    targets.toFile().deleteOnExit();
+    java.nio.file.Files.writeString(targets, """
+        targets:
+          - {id: dudley-campylobacter, indicator: "93356", area: E08000027, sex: Persons, age: All ages,
+             direction: decrease, baseline: {period: "2015"}, target: {period: "2020", reach: {area: E92000001}},
+             tolerance: {amber: 10%, red: 20%}}
+        """);
     String yaml = """
         http: {port: 0, host: 127.0.0.1}
         database: {url: "%s"}
         push: {token: "${PUSH_TOKEN}"}
+        targets: {files: ["%s"]}
         feeds:
           - {name: campylobacter, type: fingertips-csv, source: "%s", interval: 1h,
              indicators: [{id: "93356", unit: "per 100,000", polarity: LOW_IS_GOOD}]}
-        """.formatted(db.url(), export);
+        """.formatted(db.url(), targets, export);
     ConfigLoader.Loaded loaded = ConfigLoader.parse(yaml, ConfigFile.of(Path.of("test.yaml")),
         Map.of("PUSH_TOKEN", TOKEN));
     app = App.start(vertx, loaded).await(60, TimeUnit.SECONDS);
@@ -215,6 +224,19 @@ class ApiContractTest {
     get("/api/feeds/nope", 404);
     get("/api/feeds/campylobacter/rejections", 200);
     get("/api/feeds/nope/rejections", 404);
+    long evaluatedBy = System.currentTimeMillis() + 10_000; // the evaluator follows the feed's first poll
+    while (send(HttpMethod.GET, "/api/evaluations", null, null).bodyAsJsonObject().getJsonArray("evaluations")
+        .isEmpty() && System.currentTimeMillis() < evaluatedBy) {
+      Thread.sleep(100);
+    }
+    JsonArray targetList = get("/api/targets", 200).bodyAsJsonObject().getJsonArray("targets");
+    assertEquals(1, targetList.size());
+    assertEquals("OFF_TRACK", targetList.getJsonObject(0).getString("status"));
+    get("/api/targets?status=GREEN", 400);
+    get("/api/targets/dudley-campylobacter", 200);
+    get("/api/targets/nope", 404);
+    get("/api/evaluations?since=0", 200);
+    get("/api/evaluations?since=yesterday", 400);
 
     // the push endpoint: token, JSON, CSV
     String json = "[{\"indicatorId\":\"local-1\",\"areaCode\":\"E08000027\",\"areaName\":\"Dudley\",\"sex\":\"Persons\","
