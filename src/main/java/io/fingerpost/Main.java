@@ -4,8 +4,6 @@ import io.fingerpost.config.ConfigException;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.target.TargetsFileException;
 import io.vertx.core.Vertx;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,13 +27,13 @@ public final class Main {
     int run(String[] args) throws Exception;
   }
 
-  /** Subcommands by name; a class named here by reflection may live in a part not yet merged. */
+  /** Subcommands by name: one line each. */
   static final Map<String, Subcommand> SUBCOMMANDS = new LinkedHashMap<>();
 
   static {
     SUBCOMMANDS.put("run", Main::runService);
     SUBCOMMANDS.put("evaluate", io.fingerpost.cli.EvaluateCommand::run);
-    SUBCOMMANDS.put("bench-load", byName("io.fingerpost.cli.LoadBenchmark"));
+    SUBCOMMANDS.put("bench-load", io.fingerpost.cli.LoadBenchmark::run);
   }
 
   private Main() {}
@@ -75,24 +73,6 @@ public final class Main {
     System.err.println("usage: java -jar fingerpost.jar [run] [--config FILE] [--port N]");
     System.err.println("       java -jar fingerpost.jar <command> [args]   commands: "
         + String.join(", ", SUBCOMMANDS.keySet()));
-  }
-
-  /** A subcommand implemented by {@code static int run(String[] args)} of the named class. */
-  static Subcommand byName(String className) {
-    return args -> {
-      Method run;
-      try {
-        run = Class.forName(className).getMethod("run", String[].class);
-      } catch (ClassNotFoundException | NoSuchMethodException e) {
-        System.err.println(className + " is not part of this build");
-        return 2;
-      }
-      try {
-        return (Integer) run.invoke(null, (Object) args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause() instanceof Exception ex ? ex : e;
-      }
-    };
   }
 
   /** Runs the service until the JVM is stopped. Returns -1 when running, or an exit status. */
