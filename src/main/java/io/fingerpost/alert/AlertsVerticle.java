@@ -55,6 +55,10 @@ public final class AlertsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (!config.enabled()) {
+      LOG.info("Alerts are switched off (alerts.enabled: false)");
+      return Future.succeededFuture();
+    }
     List<String> problems = config.problems();
     if (!problems.isEmpty()) {
       return Future.failedFuture(new IllegalArgumentException(String.join("; ", problems)));
@@ -78,7 +82,9 @@ public final class AlertsVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(sweepTimer);
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
     return Future.succeededFuture();
   }
 

@@ -23,9 +23,9 @@ import java.util.function.Supplier;
  * The alert endpoints, all behind the bearer token (the push token): {@code GET /api/alerts},
  * {@code GET /api/alerts/{fingerprint}}, {@code POST /api/alerts/{fingerprint}/ack},
  * {@code GET|POST /api/silences}, {@code DELETE /api/silences/{id}}. Errors are
- * {@code application/problem+json} (RFC 9457).
+ * {@code application/problem+json} (RFC 9457); with no token configured every request is refused (403).
  */
-public final class AlertsRoutes {
+public final class AlertsRoutes implements Routes {
   private static final Set<String> STATES = Set.of("firing", "resolved");
   private static final Set<String> SEVERITIES = Set.of("warning", "critical");
 
@@ -39,6 +39,7 @@ public final class AlertsRoutes {
     this.clock = clock;
   }
 
+  @Override
   public void mount(Router router) {
     BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024);
     router.route("/api/alerts*").handler(this::authorize);
@@ -55,7 +56,7 @@ public final class AlertsRoutes {
     String expected = token.get();
     String header = ctx.request().getHeader("Authorization");
     if (expected == null || expected.isEmpty()) {
-      problem(ctx, 401, "Unauthorized", "no API token is configured (push.token); the alert API is closed");
+      Problem.send(ctx, 403, "no API token is configured (push.token); the alert API is closed");
       return;
     }
     String prefix = "Bearer ";
@@ -63,7 +64,7 @@ public final class AlertsRoutes {
         || !MessageDigest.isEqual(header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8),
             expected.getBytes(StandardCharsets.UTF_8))) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      problem(ctx, 401, "Unauthorized", "a valid 'Authorization: Bearer <token>' header is required");
+      Problem.send(ctx, 401, "a valid 'Authorization: Bearer <token>' header is required");
       return;
     }
     ctx.next();
@@ -75,18 +76,18 @@ public final class AlertsRoutes {
     String severity = ctx.queryParams().get("severity");
     String rule = ctx.queryParams().get("rule");
     if (state != null && !STATES.contains(state)) {
-      problem(ctx, 400, "Bad filter", "state must be one of " + STATES + ", not '" + state + "'");
+      Problem.send(ctx, 400, "state must be one of " + STATES + ", not '" + state + "'");
       return;
     }
     if (severity != null && !SEVERITIES.contains(severity)) {
-      problem(ctx, 400, "Bad filter", "severity must be one of " + SEVERITIES + ", not '" + severity + "'");
+      Problem.send(ctx, 400, "severity must be one of " + SEVERITIES + ", not '" + severity + "'");
       return;
     }
     if (rule != null) {
       try {
         rule = Rule.fromLabel(rule).label();
       } catch (IllegalArgumentException e) {
-        problem(ctx, 400, "Bad filter", e.getMessage() + " (rules: "
+        Problem.send(ctx, 400, e.getMessage() + " (rules: "
             + java.util.Arrays.stream(Rule.values()).map(Rule::label).toList() + ")");
         return;
       }
@@ -98,9 +99,9 @@ public final class AlertsRoutes {
     String fp = ctx.pathParam("fingerprint");
     queries.get(fp).onComplete(ar -> {
       if (ar.failed()) {
-        problem(ctx, 500, "Internal error", ar.cause().getMessage());
+        Problem.send(ctx, 500, ar.cause().getMessage());
       } else if (ar.result() == null) {
-        problem(ctx, 404, "Not found", "no alert with fingerprint '" + fp + "'");
+        Problem.send(ctx, 404, "no alert with fingerprint '" + fp + "'");
       } else {
         json(ctx, 200, ar.result());
       }
@@ -114,19 +115,19 @@ public final class AlertsRoutes {
     }
     String who = b.getValue("who") instanceof String s ? s.trim() : null;
     if (who == null || who.isEmpty()) {
-      problem(ctx, 400, "Bad acknowledgement", "'who' is required: the person acknowledging");
+      Problem.send(ctx, 400, "'who' is required: the person acknowledging");
       return;
     }
     String comment = b.getValue("comment") instanceof String s ? s : null;
     String fp = ctx.pathParam("fingerprint");
     queries.acknowledge(fp, who, comment, clock.instant()).onComplete(ar -> {
       if (ar.failed()) {
-        problem(ctx, 500, "Internal error", ar.cause().getMessage());
+        Problem.send(ctx, 500, ar.cause().getMessage());
         return;
       }
       switch (ar.result()) {
-        case NOT_FOUND -> problem(ctx, 404, "Not found", "no alert with fingerprint '" + fp + "'");
-        case RESOLVED -> problem(ctx, 409, "Alert resolved", "alert '" + fp + "' is resolved; only a firing alert can be acknowledged");
+        case NOT_FOUND -> Problem.send(ctx, 404, "no alert with fingerprint '" + fp + "'");
+        case RESOLVED -> Problem.send(ctx, 409, "alert '" + fp + "' is resolved; only a firing alert can be acknowledged");
         default -> reply(ctx, queries.get(fp), 200);
       }
     });
@@ -150,7 +151,7 @@ public final class AlertsRoutes {
       }
       matchers = Silence.matchersFromJson(a);
     } catch (IllegalArgumentException | ClassCastException e) {
-      problem(ctx, 400, "Bad silence", e.getMessage());
+      Problem.send(ctx, 400, e.getMessage());
       return;
     }
     Instant now = clock.instant();
@@ -159,23 +160,23 @@ public final class AlertsRoutes {
     try {
       String u = b.getValue("until") instanceof String s ? s : b.getValue("endsAt") instanceof String s2 ? s2 : null;
       if (u == null) {
-        problem(ctx, 400, "Bad silence", "'until' is required: an ISO-8601 instant such as 2026-12-01T00:00:00Z");
+        Problem.send(ctx, 400, "'until' is required: an ISO-8601 instant such as 2026-12-01T00:00:00Z");
         return;
       }
       until = Instant.parse(u);
       from = b.getValue("startsAt") instanceof String s ? Instant.parse(s) : now;
     } catch (DateTimeParseException e) {
-      problem(ctx, 400, "Bad silence", "not an ISO-8601 instant: '" + e.getParsedString() + "'");
+      Problem.send(ctx, 400, "not an ISO-8601 instant: '" + e.getParsedString() + "'");
       return;
     }
     if (!until.isAfter(now) || !until.isAfter(from)) {
-      problem(ctx, 400, "Bad silence", "'until' must be in the future and after 'startsAt'");
+      Problem.send(ctx, 400, "'until' must be in the future and after 'startsAt'");
       return;
     }
     String who = b.getValue("who") instanceof String s ? s.trim() : "";
     String why = b.getValue("why") instanceof String s ? s.trim() : "";
     if (who.isEmpty() || why.isEmpty()) {
-      problem(ctx, 400, "Bad silence", "'who' and 'why' are required");
+      Problem.send(ctx, 400, "'who' and 'why' are required");
       return;
     }
     boolean endOnResolve = Boolean.TRUE.equals(b.getValue("endOnResolve"));
@@ -187,15 +188,15 @@ public final class AlertsRoutes {
     try {
       id = Long.parseLong(ctx.pathParam("id"));
     } catch (NumberFormatException e) {
-      problem(ctx, 400, "Bad silence id", "'" + ctx.pathParam("id") + "' is not a number");
+      Problem.send(ctx, 400, "'" + ctx.pathParam("id") + "' is not a number");
       return;
     }
     String who = ctx.queryParams().get("who");
     queries.endSilence(id, who == null || who.isBlank() ? "api" : who, clock.instant()).onComplete(ar -> {
       if (ar.failed()) {
-        problem(ctx, 500, "Internal error", ar.cause().getMessage());
+        Problem.send(ctx, 500, ar.cause().getMessage());
       } else if (!ar.result()) {
-        problem(ctx, 404, "Not found", "no silence " + id + " in force");
+        Problem.send(ctx, 404, "no silence " + id + " in force");
       } else {
         ctx.response().setStatusCode(204).end();
       }
@@ -207,11 +208,11 @@ public final class AlertsRoutes {
       var body = ctx.body();
       JsonObject o = body == null || body.length() == 0 ? null : body.asJsonObject();
       if (o == null) {
-        problem(ctx, 400, "Bad request", "a JSON object body is required");
+        Problem.send(ctx, 400, "a JSON object body is required");
       }
       return o;
     } catch (DecodeException | ClassCastException e) {
-      problem(ctx, 400, "Bad request", "the body is not a JSON object: " + e.getMessage());
+      Problem.send(ctx, 400, "the body is not a JSON object: " + e.getMessage());
       return null;
     }
   }
@@ -219,7 +220,7 @@ public final class AlertsRoutes {
   private static void reply(RoutingContext ctx, Future<JsonObject> f, int status) {
     f.onComplete(ar -> {
       if (ar.failed()) {
-        problem(ctx, 500, "Internal error", ar.cause().getMessage());
+        Problem.send(ctx, 500, ar.cause().getMessage());
       } else {
         json(ctx, status, ar.result());
       }
@@ -228,11 +229,5 @@ public final class AlertsRoutes {
 
   private static void json(RoutingContext ctx, int status, JsonObject o) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(o.encode());
-  }
-
-  static void problem(RoutingContext ctx, int status, String title, String detail) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-        .end(new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
-            .put("detail", detail).put("instance", ctx.request().path()).encode());
   }
 }

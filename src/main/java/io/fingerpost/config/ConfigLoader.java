@@ -243,6 +243,10 @@ public final class ConfigLoader {
         }
       }
     }
+    List<String> alertProblems = c.alerts().problems();
+    if (!alertProblems.isEmpty()) {
+      throw new ConfigException(f + String.join("; ", alertProblems));
+    }
   }
 
   private static void required(String key, ColumnMapping m) {

@@ -1,6 +1,7 @@
 package io.fingerpost.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fingerpost.alert.AlertsConfig;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ public record FingerpostConfig(
     List<FeedConfig> feeds,
     PushConfig push,
     JsonNode targets,
-    JsonNode alerts,
+    AlertsConfig alerts,
     JsonNode metrics) {
 
   public FingerpostConfig {
@@ -22,6 +23,7 @@ public record FingerpostConfig(
     database = database == null ? DatabaseConfig.defaults() : database;
     feeds = feeds == null ? List.of() : List.copyOf(feeds);
     push = push == null ? PushConfig.defaults() : push;
+    alerts = alerts == null ? AlertsConfig.defaults() : alerts;
   }
 
   /** A copy listening on another port (from {@code --port} or {@code FINGERPOST_HTTP_PORT}). */
