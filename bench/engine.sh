@@ -1,10 +1,12 @@
 #!/bin/sh
 # Engine benchmark (JMH): all statistical methods on 100,000 series of 10 points, next to parsing the
-# same data from a Fingertips CSV in the same run. Extra arguments go to JMH, e.g. -wi 1 -i 5.
-#   bench/engine.sh                 # short settings: 1 fork, 2 warm-up and 3 measured single shots
+# same data from a Fingertips CSV in the same run (compare the two scores: same data, same JVM).
+#   bench/engine.sh                      # short settings: 1 fork, 2 warm-up and 3 measured single shots
+#   bench/engine.sh -f 1 -wi 2 -i 5      # any JMH options replace the defaults
 set -e
 cd "$(dirname "$0")/.."
 mvn -q -B -o test-compile
 mvn -q -B -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+if [ $# -eq 0 ]; then set -- -f 1 -wi 2 -i 3; fi
 exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" org.openjdk.jmh.Main \
-  'io.fingerpost.bench.EngineBenchmark' -f 1 -wi 2 -i 3 -jvmArgs '-Xmx4g' "$@"
+  'io.fingerpost.bench.EngineBenchmark' -jvmArgs '-Xmx4g' "$@"

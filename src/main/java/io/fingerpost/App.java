@@ -5,14 +5,18 @@ import io.fingerpost.alert.AlertsVerticle;
 import io.fingerpost.api.AlertsRoutes;
 import io.fingerpost.api.ApiVerticle;
 import io.fingerpost.api.Routes;
+import io.fingerpost.api.TargetsApi;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.feed.FeedVerticle;
 import io.fingerpost.feed.PushHandler;
+import io.fingerpost.metrics.MetricsPart;
 import io.fingerpost.store.Database;
 import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.StoreReader;
+import io.fingerpost.target.TargetEvaluatorVerticle;
+import io.fingerpost.target.TargetsLoader;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,21 +50,28 @@ public final class App {
   /** Verticles of the other parts (evaluator, alerts, metrics…), deployed before the API and the feeds. */
   static List<Function<AppContext, Deployable>> partVerticles() {
     return List.of(
-        ctx -> new AlertsVerticle(ctx.config().alerts(), ctx.pool(), Clock.systemUTC()));
+        // Metrics and alerts first: they must listen before the evaluator publishes evaluations.
+        MetricsPart::verticle,
+        ctx -> new AlertsVerticle(ctx.config().alerts(), ctx.pool(), Clock.systemUTC()),
+        ctx -> new TargetEvaluatorVerticle(ctx.pool(), ctx.targets()));
   }
 
   /** HTTP routes of the other parts, mounted on the API server after its own. */
   static List<Function<AppContext, Routes>> partRoutes() {
     return List.of(
+        MetricsPart::routes,
+        ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount,
         ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), () -> ctx.config().push().token(), Clock.systemUTC()));
   }
 
   public static Future<App> start(Vertx vertx, ConfigLoader.Loaded loaded) {
-    return Database.start(vertx, loaded.config().database()).compose(db -> {
-      AppContext ctx = new AppContext(vertx, loaded, db, new ObservationStore(vertx, db.pool()),
-          new StoreReader(db.pool()), new FeedStatusStore(db.pool()));
-      return deploy(ctx).recover(e -> db.close().transform(ignored -> Future.failedFuture(e)));
-    });
+    // A bad targets file stops start-up before the database starts (TargetsFileException lists every error).
+    return vertx.executeBlocking(() -> TargetsLoader.load(loaded)).compose(targets ->
+        Database.start(vertx, loaded.config().database()).compose(db -> {
+          AppContext ctx = new AppContext(vertx, loaded, db, new ObservationStore(vertx, db.pool()),
+              new StoreReader(db.pool()), new FeedStatusStore(db.pool()), targets);
+          return deploy(ctx).recover(e -> db.close().transform(ignored -> Future.failedFuture(e)));
+        }));
   }
 
   private static Future<App> deploy(AppContext ctx) {

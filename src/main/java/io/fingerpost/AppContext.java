@@ -6,17 +6,23 @@ import io.fingerpost.store.Database;
 import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.StoreReader;
+import io.fingerpost.target.TargetDefinition;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 
-/** What every part gets when the service starts: the configuration, the database and the store. */
+/**
+ * What every part gets when the service starts: the configuration, the database, the store and the
+ * targets (read from the configured targets files before anything else starts).
+ */
 public record AppContext(
     Vertx vertx,
     ConfigLoader.Loaded loaded,
     Database database,
     ObservationStore store,
     StoreReader reader,
-    FeedStatusStore feedStatus) {
+    FeedStatusStore feedStatus,
+    List<TargetDefinition> targets) {
 
   public FingerpostConfig config() {
     return loaded.config();

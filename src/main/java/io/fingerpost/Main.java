@@ -2,9 +2,8 @@ package io.fingerpost;
 
 import io.fingerpost.config.ConfigException;
 import io.fingerpost.config.ConfigLoader;
+import io.fingerpost.target.TargetsFileException;
 import io.vertx.core.Vertx;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,13 +27,13 @@ public final class Main {
     int run(String[] args) throws Exception;
   }
 
-  /** Subcommands by name; a class named here by reflection may live in a part not yet merged. */
+  /** Subcommands by name: one line each. */
   static final Map<String, Subcommand> SUBCOMMANDS = new LinkedHashMap<>();
 
   static {
     SUBCOMMANDS.put("run", Main::runService);
     SUBCOMMANDS.put("evaluate", io.fingerpost.cli.EvaluateCommand::run);
-    SUBCOMMANDS.put("bench-load", byName("io.fingerpost.cli.LoadBenchmark"));
+    SUBCOMMANDS.put("bench-load", io.fingerpost.cli.LoadBenchmark::run);
   }
 
   private Main() {}
@@ -76,24 +75,6 @@ public final class Main {
         + String.join(", ", SUBCOMMANDS.keySet()));
   }
 
-  /** A subcommand implemented by {@code static int run(String[] args)} of the named class. */
-  static Subcommand byName(String className) {
-    return args -> {
-      Method run;
-      try {
-        run = Class.forName(className).getMethod("run", String[].class);
-      } catch (ClassNotFoundException | NoSuchMethodException e) {
-        System.err.println(className + " is not part of this build");
-        return 2;
-      }
-      try {
-        return (Integer) run.invoke(null, (Object) args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause() instanceof Exception ex ? ex : e;
-      }
-    };
-  }
-
   /** Runs the service until the JVM is stopped. Returns -1 when running, or an exit status. */
   static int runService(String[] args) {
     String configFile = null;
@@ -121,10 +102,14 @@ public final class Main {
     if (port != null) {
       loaded = new ConfigLoader.Loaded(loaded.config().withHttpPort(port), loaded.file());
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = io.fingerpost.metrics.MetricsPart.newVertx(); // Vert.x metrics go to /metrics
     App app;
     try {
       app = App.start(vertx, loaded).await(10, TimeUnit.MINUTES);
+    } catch (TargetsFileException e) {
+      System.err.println("Configuration error: " + e.getMessage());
+      vertx.close();
+      return 2;
     } catch (Exception e) {
       LOG.error("Start-up failed: {}", e.getMessage(), e);
       vertx.close();

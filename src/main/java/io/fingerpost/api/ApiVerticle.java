@@ -135,7 +135,7 @@ public final class ApiVerticle extends VerticleBase {
     for (Routes r : extraRoutes) {
       r.mount(router);
     }
-    router.route().last().handler(ctx -> Problem.send(ctx, 404, "no resource at " + ctx.request().path()));
+    router.errorHandler(404, ctx -> Problem.send(ctx, 404, "no resource at " + ctx.request().path()));
     router.errorHandler(405, ctx -> Problem.send(ctx, 405, ctx.request().method() + " is not allowed on "
         + ctx.request().path()));
     router.route().failureHandler(this::failure);

@@ -78,7 +78,7 @@ public final class TargetsApi {
       for (String s : status.split(",")) {
         String v = s.trim().toUpperCase(java.util.Locale.ROOT);
         if (!STATUSES.contains(v)) {
-          Problems.send(ctx, 400, "Bad Request", "status '" + s.trim() + "' is not one of "
+          Problem.send(ctx, 400, "status '" + s.trim() + "' is not one of "
               + String.join(", ", STATUSES.stream().sorted().toList()));
           return;
         }
@@ -107,7 +107,7 @@ public final class TargetsApi {
     Future<RowSet<Row>> row = pool.preparedQuery(LATEST + " WHERE t.id = $1").execute(Tuple.of(id));
     row.compose(rs -> {
       if (rs.size() == 0) {
-        Problems.send(ctx, 404, "Not Found", "no target '" + id + "'");
+        Problem.send(ctx, 404, "no target '" + id + "'");
         return Future.succeededFuture();
       }
       Row r = rs.iterator().next();
@@ -196,7 +196,7 @@ public final class TargetsApi {
         limit = -1;
       }
       if (limit < 1 || limit > MAX_LIMIT) {
-        Problems.send(ctx, 400, "Bad Request", "limit must be a whole number from 1 to " + MAX_LIMIT
+        Problem.send(ctx, 400, "limit must be a whole number from 1 to " + MAX_LIMIT
             + ", got '" + limitParam + "'");
         return;
       }
@@ -211,7 +211,7 @@ public final class TargetsApi {
         try {
           afterTime = Instant.parse(s).atOffset(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-          Problems.send(ctx, 400, "Bad Request", "since must be an instant such as 2026-01-31T12:00:00Z or an"
+          Problem.send(ctx, 400, "since must be an instant such as 2026-01-31T12:00:00Z or an"
               + " evaluation id, got '" + since + "'");
           return;
         }
@@ -297,16 +297,5 @@ public final class TargetsApi {
 
   private static void json(RoutingContext ctx, JsonObject body) {
     ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
-  }
-
-  /** RFC 9457 problem details. */
-  static final class Problems {
-    private Problems() {}
-
-    static void send(RoutingContext ctx, int status, String title, String detail) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-          .end(new JsonObject().put("type", "about:blank").put("title", title).put("status", status)
-              .put("detail", detail).put("instance", ctx.request().uri()).encode());
-    }
   }
 }

@@ -15,6 +15,10 @@ import io.fingerpost.feed.RejectedRow;
 import io.fingerpost.model.Observation;
 import io.fingerpost.model.Polarity;
 import io.fingerpost.model.SeriesKey;
+import io.fingerpost.target.TargetAnnotation;
+import io.fingerpost.target.TargetDefinition;
+import io.fingerpost.target.TargetsFileException;
+import io.fingerpost.target.TargetsLoader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -35,7 +39,7 @@ import java.util.Map;
  * <pre>
  * java -jar target/fingerpost.jar evaluate --input FILE.csv --polarity high-is-good|low-is-good|no-judgement
  *      [--benchmark AREA_CODE] [--improvement increase|decrease|neutral] [--target VALUE]
- *      [--value-type proportion|crude-rate|dsr|ratio|other] [--trend-method ci|counts]
+ *      [--value-type proportion|crude-rate|dsr|ratio|other] [--trend-method ci|counts] [--targets FILE]
  * </pre>
  *
  * Prints one JSON object per line for every series (indicator × area × sex × age × category type ×
@@ -45,12 +49,17 @@ import java.util.Map;
  * comparisons} (every period's comparison with the benchmark, by period label) and {@code
  * spcShortSeries}. Rows the reader rejects are reported on stderr as {@code FILE:LINE: reason} and
  * skipped; the exit code is then 1. Bad arguments exit with 2, an unreadable file with 1.
+ *
+ * <p>With {@code --targets FILE} (a targets file, README "Targets and trajectories"), a series that a
+ * target names also gets {@code target: {id, name, status, expected, deviation, projection: {value,
+ * lower, upper, probabilityOfMeeting}, probabilityOfMeeting, explanation, …}}, computed as the service
+ * does ({@link TargetAnnotation}). A targets file with errors exits with 2 and lists them.
  */
 public final class EvaluateCommand {
 
   static final String USAGE = "usage: evaluate --input FILE.csv --polarity high-is-good|low-is-good|no-judgement"
       + " [--benchmark AREA_CODE] [--improvement increase|decrease|neutral] [--target VALUE]"
-      + " [--value-type proportion|crude-rate|dsr|ratio|other] [--trend-method ci|counts]";
+      + " [--value-type proportion|crude-rate|dsr|ratio|other] [--trend-method ci|counts] [--targets FILE]";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private EvaluateCommand() {}
@@ -96,6 +105,15 @@ public final class EvaluateCommand {
       err.println("evaluate: cannot read " + a.input + ": " + e.getMessage());
       return 1;
     }
+    List<TargetDefinition> targets = List.of();
+    if (a.targets != null) {
+      try {
+        targets = TargetsLoader.loadFiles(List.of(a.targets));
+      } catch (TargetsFileException e) {
+        err.println("evaluate: " + e.getMessage());
+        return 2;
+      }
+    }
     SeriesVerdicts.Settings settings = new SeriesVerdicts.Settings(a.polarity, a.valueType, a.trendMethod,
         a.improvement, a.target);
     try {
@@ -107,7 +125,9 @@ public final class EvaluateCommand {
         }
         List<Observation> benchmark = series.getOrDefault(key.inArea(a.benchmark), List.of());
         SeriesVerdicts.Result r = SeriesVerdicts.evaluate(e.getValue(), benchmark, settings);
-        w.write(JSON.writeValueAsString(toJson(key, r)));
+        ObjectNode json = toJson(key, r);
+        TargetAnnotation.forSeries(key, series, targets).ifPresent(t -> json.set("target", t));
+        w.write(JSON.writeValueAsString(json));
         w.write('\n');
       }
       w.flush();
@@ -178,6 +198,7 @@ public final class EvaluateCommand {
     String benchmark = "E92000001";
     Spc.ImprovementDirection improvement;
     Double target;
+    Path targets;
     ValueType valueType = ValueType.PROPORTION;
     RecentTrend.Method trendMethod = RecentTrend.Method.CI;
 
@@ -221,6 +242,9 @@ public final class EvaluateCommand {
             if (!Double.isFinite(a.target)) {
               throw new IllegalArgumentException("--target '" + value + "' is not a finite number");
             }
+            break;
+          case "--targets":
+            a.targets = Path.of(value);
             break;
           case "--value-type":
             a.valueType = ValueType.parse(value);

@@ -75,6 +75,7 @@ public final class FeedVerticle extends VerticleBase {
       http = vertx.createHttpClient(new HttpClientOptions()
           .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutOrDefault().toMillis())));
     }
+    io.fingerpost.metrics.FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
     timer = vertx.setTimer(1, t -> poll());
     return Future.succeededFuture();
   }
@@ -120,6 +121,10 @@ public final class FeedVerticle extends VerticleBase {
         }))
         .onComplete(ar -> {
           double seconds = (System.nanoTime() - started) / 1e9;
+          FeedStatusStore.PollCounts polled = ar.succeeded() ? ar.result() : null;
+          io.fingerpost.metrics.FingerpostMetrics.of(vertx).feedPolled(config.name(),
+              java.time.Duration.ofNanos(System.nanoTime() - started), ar.succeeded(),
+              polled == null ? 0 : polled.read(), polled == null ? 0 : polled.rejected());
           if (ar.succeeded()) {
             succeeded(ar.result(), seconds);
           } else {
@@ -131,7 +136,7 @@ public final class FeedVerticle extends VerticleBase {
   private void succeeded(FeedStatusStore.PollCounts counts, double seconds) {
     failures = 0;
     lastSuccess = Instant.now();
-    JsonObject s = statusJson(true).put("unchanged", counts == null);
+    JsonObject s = statusJson(true).put("unchanged", counts == null).put("durationMs", Math.round(seconds * 1000));
     if (counts != null) {
       s.put("rowsRead", counts.read()).put("rowsInserted", counts.inserted()).put("rowsUpdated", counts.updated())
           .put("rowsUnchanged", counts.unchanged()).put("rowsRejected", counts.rejected());
@@ -211,8 +216,14 @@ public final class FeedVerticle extends VerticleBase {
                   return resp.body().transform(ignored -> Future.failedFuture(new IOException("HTTP "
                       + resp.statusCode() + " " + resp.statusMessage() + " from " + u.describe())));
                 }
+                // No data may pass, and a broken connection must not go unseen, while the file opens.
+                resp.pause();
+                Promise<Void> broken = Promise.promise();
+                resp.exceptionHandler(broken::tryFail);
                 return vertx.fileSystem().open(tmp.toString(), new OpenOptions().setWrite(true).setTruncateExisting(true))
-                    .compose(file -> resp.pipeTo(file));
+                    .compose(file -> broken.future().failed()
+                        ? file.close().transform(ignored -> Future.<Void>failedFuture(broken.future().cause()))
+                        : resp.pipeTo(file));
               })
               .onComplete(ar -> {
                 vertx.cancelTimer(guard);

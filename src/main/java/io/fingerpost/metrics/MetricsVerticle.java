@@ -75,6 +75,15 @@ public final class MetricsVerticle extends VerticleBase {
 
   /** Reads, renders (on a worker thread) and publishes the indicator state. */
   Future<IndicatorStateExposition.Rendered> refresh() {
+    return pool.query("SELECT to_regclass('evaluation') IS NOT NULL AND to_regclass('target') IS NOT NULL").execute()
+        .compose(rs -> {
+          if (rs.iterator().next().getBoolean(0)) return readAndRender();
+          LOG.warn("No target/evaluation tables (a build without the target part): no indicator-state metrics");
+          return Future.succeededFuture(IndicatorStateExposition.Rendered.EMPTY);
+        });
+  }
+
+  private Future<IndicatorStateExposition.Rendered> readAndRender() {
     int max = settings.maxSeries();
     Future<List<IndicatorState>> targets = IndicatorStateQuery.targets(pool, max);
     Future<Long> total = IndicatorStateQuery.countTargets(pool);

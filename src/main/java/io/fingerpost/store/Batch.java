@@ -24,10 +24,11 @@ public final class Batch {
   /** Adds one observation; metadata given for the same indicator or area again replaces the earlier. */
   public void add(Observation o, Indicator indicator, Area area) {
     observations.add(o);
-    if (indicator != null) {
+    // Readers hand out the same metadata object for consecutive rows: skip the merge then.
+    if (indicator != null && indicators.get(indicator.id()) != indicator) {
       indicators.merge(indicator.id(), indicator, Batch::mergeIndicator);
     }
-    if (area != null) {
+    if (area != null && areas.get(area.code()) != area) {
       areas.merge(area.code(), area, Batch::mergeArea);
     }
   }

@@ -64,10 +64,12 @@ public final class ObservationStore {
 
   private static final String SELECT_SERIES = """
       SELECT s.id, s.indicator_id, s.area_code, s.sex, s.age, s.category_type, s.category
-      FROM series s
-      JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
         AS k(indicator_id, area_code, sex, age, category_type, category)
-      USING (indicator_id, area_code, sex, age, category_type, category)
+      JOIN LATERAL (
+        SELECT * FROM series x WHERE x.indicator_id = k.indicator_id AND x.area_code = k.area_code
+          AND x.sex = k.sex AND x.age = k.age AND x.category_type = k.category_type AND x.category = k.category
+        LIMIT 1) s ON true
       """;
 
   /**
@@ -82,8 +84,16 @@ public final class ObservationStore {
           AS i(series_id, period, period_start, period_end, value, lower_ci95, upper_ci95, lower_ci998,
                upper_ci998, count, denominator, value_note)
       ), changed AS MATERIALIZED (
-        SELECT i.*, o.revision AS old_revision
-        FROM input i LEFT JOIN observation o ON o.series_id = i.series_id AND o.period = i.period
+        -- new or different rows, with the stored row they replace (NULLs when new)
+        SELECT i.*, o.revision AS old_revision, o.period_start AS old_period_start, o.period_end AS old_period_end,
+               o.value AS old_value, o.lower_ci95 AS old_lower_ci95, o.upper_ci95 AS old_upper_ci95,
+               o.lower_ci998 AS old_lower_ci998, o.upper_ci998 AS old_upper_ci998, o.count AS old_count,
+               o.denominator AS old_denominator, o.value_note AS old_value_note, o.source AS old_source,
+               o.first_seen AS old_first_seen, o.last_seen AS old_last_seen
+        -- LATERAL … LIMIT 1: one primary-key probe per input row; a hash join would scan the
+        -- whole table for every batch
+        FROM input i LEFT JOIN LATERAL (
+          SELECT * FROM observation x WHERE x.series_id = i.series_id AND x.period = i.period LIMIT 1) o ON true
         WHERE o.series_id IS NULL
            OR (o.value, o.lower_ci95, o.upper_ci95, o.lower_ci998, o.upper_ci998, o.count, o.denominator,
                o.value_note, o.period_start, o.period_end)
@@ -94,11 +104,10 @@ public final class ObservationStore {
         INSERT INTO observation_revision (series_id, period, revision, period_start, period_end, value,
           lower_ci95, upper_ci95, lower_ci998, upper_ci998, count, denominator, value_note, source,
           first_seen, last_seen)
-        SELECT o.series_id, o.period, o.revision, o.period_start, o.period_end, o.value, o.lower_ci95,
-          o.upper_ci95, o.lower_ci998, o.upper_ci998, o.count, o.denominator, o.value_note, o.source,
-          o.first_seen, o.last_seen
-        FROM observation o JOIN changed c ON c.series_id = o.series_id AND c.period = o.period
-        WHERE c.old_revision IS NOT NULL
+        SELECT series_id, period, old_revision, old_period_start, old_period_end, old_value, old_lower_ci95,
+          old_upper_ci95, old_lower_ci998, old_upper_ci998, old_count, old_denominator, old_value_note,
+          old_source, old_first_seen, old_last_seen
+        FROM changed WHERE old_revision IS NOT NULL
         ON CONFLICT DO NOTHING
       ), written AS (
         INSERT INTO observation (series_id, period, period_start, period_end, value, lower_ci95, upper_ci95,
@@ -111,12 +120,11 @@ public final class ObservationStore {
           lower_ci998 = excluded.lower_ci998, upper_ci998 = excluded.upper_ci998, count = excluded.count,
           denominator = excluded.denominator, value_note = excluded.value_note, source = excluded.source,
           revision = observation.revision + 1, last_seen = now()
-        RETURNING series_id
       )
       SELECT c.series_id,
              count(*) FILTER (WHERE c.old_revision IS NULL) AS inserted,
              count(*) FILTER (WHERE c.old_revision IS NOT NULL) AS updated,
-             EXISTS (SELECT 1 FROM observation o WHERE o.series_id = c.series_id) AS had_before
+             EXISTS (SELECT 1 FROM observation o WHERE o.series_id = c.series_id LIMIT 1) AS had_before
       FROM changed c GROUP BY c.series_id
       """;
 
@@ -144,10 +152,13 @@ public final class ObservationStore {
     if (batch.isEmpty()) {
       return Future.succeededFuture(BatchResult.EMPTY);
     }
+    long started = System.nanoTime();
     return upsertIndicators(batch.indicators().values())
         .compose(v -> upsertAreas(batch.areas().values()))
         .compose(v -> resolveSeries(batch.observations()))
-        .compose(v -> writeObservations(feed, batch, initialLoad));
+        .compose(v -> writeObservations(feed, batch, initialLoad))
+        .onSuccess(r -> io.fingerpost.metrics.FingerpostMetrics.of(vertx).storeBatch(feed,
+            java.time.Duration.ofNanos(System.nanoTime() - started), r.inserted(), r.updated(), r.unchanged()));
   }
 
   private Future<Void> upsertIndicators(Iterable<Indicator> given) {

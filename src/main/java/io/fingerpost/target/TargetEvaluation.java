@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fingerpost.engine.BenchmarkComparison;
+import io.fingerpost.engine.InequalityGap;
 import io.fingerpost.engine.Period;
 import io.fingerpost.model.Polarity;
 import io.fingerpost.engine.Projection;
@@ -52,10 +53,21 @@ public final class TargetEvaluation {
    * @param england the same breakdown in England (E92000001), empty when none
    * @param region the same breakdown in the area's parent region, empty when none
    * @param benchmark the same breakdown in a reach-the-benchmark target's benchmark area, empty when none
+   * @param deprivation the same series broken down by deprivation (category types naming deprivation:
+   *     quintiles, deciles), every category and period, empty when none
    */
   public record Inputs(TargetDefinition target, String areaName, IndicatorInfo indicator, Long seriesId,
       List<Observation> observations, Map<String, Integer> revisions, List<Observation> england,
-      List<Observation> region, List<Observation> benchmark) {}
+      List<Observation> region, List<Observation> benchmark, List<Observation> deprivation) {
+
+    /** Without deprivation breakdowns. */
+    public Inputs(TargetDefinition target, String areaName, IndicatorInfo indicator, Long seriesId,
+        List<Observation> observations, Map<String, Integer> revisions, List<Observation> england,
+        List<Observation> region, List<Observation> benchmark) {
+      this(target, areaName, indicator, seriesId, observations, revisions, england, region, benchmark,
+          List.of());
+    }
+  }
 
   public static EvaluationRow evaluate(Inputs in) {
     TargetDefinition t = in.target();
@@ -94,10 +106,18 @@ public final class TargetEvaluation {
     String vsRegion = compare(latest, in.region(), polarity, verdicts, "comparedToRegion");
     String trend = recentTrend(in, polarity, verdicts);
     Spc.Result spc = spc(in.observations(), spec, verdicts);
+    GapResult gap = gap(in.deprivation(), r.period().label(), verdicts);
     String explanation = explain(in, spec, r);
-    return row(in, spec, r, r.status(), vsEngland, vsRegion, trend,
+    EvaluationRow row = row(in, spec, r, r.status(), vsEngland, vsRegion, trend,
         spc == null ? null : spc.latest().pointType().label(),
         spc == null || spc.assurance() == null ? null : spc.assurance().label(), explanation, verdicts);
+    return gap == null ? row : withFingerprint(new EvaluationRow(row.targetId(), row.seriesId(), row.period(),
+        row.periodT(), row.observationRevision(), row.status(), row.statusByTolerance(), row.notSignificant(),
+        row.value(), row.lowerCi95(), row.upperCi95(), row.expected(), row.deviation(), row.amberTolerance(),
+        row.redTolerance(), row.projection(), row.projectionLower(), row.projectionUpper(),
+        row.probabilityOfMeeting(), row.comparedToEngland(), row.comparedToRegion(), row.recentTrend(),
+        row.spcPointType(), row.spcAssurance(), gap.absolute(), gap.relative(), null, gap.widening(),
+        row.baselineValue(), row.targetValue(), row.explanation(), row.verdictsJson(), null));
   }
 
   private static Double valueAt(List<Observation> observations, String label) {
@@ -191,6 +211,89 @@ public final class TargetEvaluation {
       n.put("assurance", r.assurance().label());
     }
     return r;
+  }
+
+  /** The gap at the latest period and whether it widened since the previous one (null when not computable). */
+  record GapResult(Double absolute, Double relative, Boolean widening) {}
+
+  /**
+   * Gap between the most and the least deprived group at the target's latest period
+   * ({@link InequalityGap#of}: most − least, most ÷ least), for the first deprivation category type (by
+   * name) that has both groups then. Widening: {@link InequalityGap#widenedSignificantly} against the
+   * previous period with both groups, each gap's 95% limits from SE = √(SE_most² + SE_least²), the groups'
+   * SEs from their 95% CIs; without CIs, null (not judged).
+   */
+  static GapResult gap(List<Observation> deprivation, String period, ObjectNode verdicts) {
+    java.util.TreeMap<String, List<Observation>> byType = new java.util.TreeMap<>();
+    for (Observation o : deprivation) {
+      if (o.value() != null) {
+        byType.computeIfAbsent(o.key().categoryType(), k -> new java.util.ArrayList<>()).add(o);
+      }
+    }
+    for (Map.Entry<String, List<Observation>> e : byType.entrySet()) {
+      Observation most = group(e.getValue(), period, "most deprived");
+      Observation least = group(e.getValue(), period, "least deprived");
+      if (most == null || least == null) {
+        continue;
+      }
+      InequalityGap.Gap g = InequalityGap.of(most.value(), least.value());
+      Boolean widening = null;
+      Period latest = most.period();
+      Observation prevMost = null;
+      Observation prevLeast = null;
+      for (Observation o : e.getValue()) {
+        if (o.period().compareTo(latest) < 0 && label(o).contains("most deprived")
+            && (prevMost == null || o.period().compareTo(prevMost.period()) > 0)) {
+          Observation l = group(e.getValue(), o.period().label(), "least deprived");
+          if (l != null) {
+            prevMost = o;
+            prevLeast = l;
+          }
+        }
+      }
+      ObjectNode n = verdicts.putObject("gap");
+      n.put("categoryType", e.getKey());
+      n.put("period", period);
+      n.put("mostDeprived", most.value());
+      n.put("leastDeprived", least.value());
+      n.put("absolute", g.absolute());
+      putNumber(n, "relative", g.relative());
+      if (prevMost != null) {
+        InequalityGap.Measure before = measure(prevMost, prevLeast);
+        InequalityGap.Measure now = measure(most, least);
+        if (before.lower95() != null && now.lower95() != null) {
+          widening = InequalityGap.widenedSignificantly(before, now);
+        }
+        n.put("previousPeriod", prevMost.period().label());
+        n.put("previousAbsolute", before.value());
+        if (widening != null) {
+          n.put("widening", widening);
+        }
+      }
+      return new GapResult(g.absolute(), g.relative(), widening);
+    }
+    return null;
+  }
+
+  private static String label(Observation o) {
+    return o.key().category().toLowerCase(Locale.ROOT);
+  }
+
+  private static Observation group(List<Observation> list, String period, String which) {
+    return list.stream().filter(o -> o.period().label().equals(period) && label(o).contains(which))
+        .findFirst().orElse(null);
+  }
+
+  private static InequalityGap.Measure measure(Observation most, Observation least) {
+    double gap = most.value() - least.value();
+    if (most.lowerCi95() == null || most.upperCi95() == null || least.lowerCi95() == null
+        || least.upperCi95() == null) {
+      return new InequalityGap.Measure(gap, null, null);
+    }
+    double se1 = (most.upperCi95() - most.lowerCi95()) / 3.92;
+    double se2 = (least.upperCi95() - least.lowerCi95()) / 3.92;
+    double half = 1.959963984540054 * Math.sqrt(se1 * se1 + se2 * se2);
+    return new InequalityGap.Measure(gap, gap - half, gap + half);
   }
 
   /** "Dudley, Life expectancy at birth, male (years)". */
@@ -330,6 +433,8 @@ public final class TargetEvaluation {
         Objects.toString(r.probabilityOfMeeting()), Objects.toString(r.comparedToEngland()),
         Objects.toString(r.comparedToRegion()), Objects.toString(r.recentTrend()),
         Objects.toString(r.spcPointType()), Objects.toString(r.spcAssurance()),
+        Objects.toString(r.gapAbsolute()), Objects.toString(r.gapRelative()), Objects.toString(r.sii()),
+        Objects.toString(r.gapWidening()),
         Objects.toString(r.baselineValue()), Objects.toString(r.targetValue()), r.explanation(),
         r.verdictsJson());
     try {

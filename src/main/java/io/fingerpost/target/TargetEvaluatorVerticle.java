@@ -97,7 +97,11 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       SeriesKey changed = new SeriesKey(s.getString("indicatorId", ""), s.getString("areaCode", ""),
           s.getString("sex"), s.getString("age"), s.getString("categoryType"), s.getString("category"));
       for (TargetDefinition t : byIndicator.getOrDefault(changed.indicatorId(), List.of())) {
-        if (t.series().inArea(changed.areaCode()).equals(changed)) {
+        // the series itself, its benchmarks (other areas), or its deprivation breakdown
+        if (t.series().inArea(changed.areaCode()).equals(changed)
+            || (changed.areaCode().equals(t.series().areaCode()) && changed.hasCategory()
+                && !t.series().hasCategory() && changed.sex().equals(t.series().sex())
+                && changed.age().equals(t.series().age()))) {
           pending.merge(t.id(), initialLoad, Boolean::logicalAnd);
         }
       }
@@ -153,7 +157,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       }
       TargetEvaluation.Inputs in = new TargetEvaluation.Inputs(t, loaded.areaName(), loaded.indicator(),
           loaded.seriesId(), loaded.observations(), loaded.revisions(), loaded.england(), loaded.region(),
-          loaded.benchmark());
+          loaded.benchmark(), loaded.deprivation());
       return vertx.executeBlocking(() -> TargetEvaluation.evaluate(in), false).compose(row -> {
         // a value that could not be looked up (e.g. the baseline's) is the target's warning
         String problem = new JsonObject(row.verdictsJson()).getString("problem");

@@ -118,7 +118,7 @@ public final class TargetStore {
           warning = "no data: " + t.noData() + " (" + warning + ")";
         }
         return Future.succeededFuture(new Loaded(null, m.getString("area_name"), info, List.of(), Map.of(),
-            List.of(), List.of(), List.of(), warning));
+            List.of(), List.of(), List.of(), List.of(), warning));
       }
       String parent = m.getString("parent_code");
       String bench = t.goal().benchmarkArea();
@@ -128,10 +128,12 @@ public final class TargetStore {
           : observations(pool, k.inArea(parent));
       Future<Series> benchmark = bench == null ? Future.succeededFuture(Series.EMPTY)
           : bench.equals(ENGLAND) ? england : observations(pool, k.inArea(bench));
-      return Future.all(own, england, region, benchmark).map(all -> new Loaded(seriesId,
+      Future<List<Observation>> deprivation = k.hasCategory() ? Future.succeededFuture(List.of())
+          : deprivation(pool, k);
+      return Future.all(own, england, region, benchmark, deprivation).map(all -> new Loaded(seriesId,
           m.getString("area_name"), info, own.result().observations(), own.result().revisions(),
           england.result().observations(), region.result().observations(),
-          benchmark.result().observations(), null));
+          benchmark.result().observations(), deprivation.result(), null));
     });
   }
 
@@ -174,10 +176,34 @@ public final class TargetStore {
         });
   }
 
+  /**
+   * The same indicator, area, sex and age broken down by deprivation (a category type that names it:
+   * "Deprivation quintile", "County &amp; UA deprivation deciles in England (IMD2015)", …).
+   */
+  private static Future<List<Observation>> deprivation(SqlClient c, SeriesKey k) {
+    return c.preparedQuery("""
+        SELECT s.category_type, s.category, o.period, o.period_start, o.period_end, o.value, o.lower_ci95,
+               o.upper_ci95
+        FROM series s JOIN observation o ON o.series_id = s.id
+        WHERE s.indicator_id = $1 AND s.area_code = $2 AND s.sex = $3 AND s.age = $4
+          AND s.category_type ILIKE '%depriv%'
+        """).execute(Tuple.of(k.indicatorId(), k.areaCode(), k.sex(), k.age())).map(rs -> {
+          List<Observation> list = new ArrayList<>();
+          for (Row r : rs) {
+            SeriesKey key = new SeriesKey(k.indicatorId(), k.areaCode(), k.sex(), k.age(),
+                r.getString("category_type"), r.getString("category"));
+            list.add(new Observation(key, new Period(r.getString("period"), r.getDouble("period_start"),
+                r.getDouble("period_end")), r.getDouble("value"), r.getDouble("lower_ci95"),
+                r.getDouble("upper_ci95"), null, null, null, null, null));
+          }
+          return List.copyOf(list);
+        });
+  }
+
   /** What {@link #load} read. */
   public record Loaded(Long seriesId, String areaName, TargetEvaluation.IndicatorInfo indicator,
       List<Observation> observations, Map<String, Integer> revisions, List<Observation> england,
-      List<Observation> region, List<Observation> benchmark, String warning) {}
+      List<Observation> region, List<Observation> benchmark, List<Observation> deprivation, String warning) {}
 
   /** Sets a target's warning (null clears it). */
   public Future<Void> setWarning(String targetId, String warning) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fingerpost.config.ConfigLoader;
+import io.fingerpost.config.Resource;
 import io.fingerpost.engine.Period;
 import io.fingerpost.engine.Tolerance;
 import io.fingerpost.model.SeriesKey;
@@ -131,6 +133,36 @@ public final class TargetsLoader {
       throw new TargetsFileException(errors);
     }
     return List.copyOf(files);
+  }
+
+  /**
+   * Loads the targets files the configuration names ({@code targets.files}, resolved against the
+   * configuration's folder: a file, or a resource of the bundled default). Blocking.
+   *
+   * @throws TargetsFileException with every error of every file
+   */
+  public static List<TargetDefinition> load(ConfigLoader.Loaded config) {
+    List<String> errors = new ArrayList<>();
+    List<TargetsText> texts = new ArrayList<>();
+    for (String f : configuredFiles(config.config().targets(), config.file().name())) {
+      Resource r;
+      try {
+        r = config.resolve(f);
+      } catch (IllegalArgumentException e) {
+        errors.add(config.file().name() + ": key 'targets.files': " + e.getMessage());
+        continue;
+      }
+      if (r instanceof Resource.Url) {
+        errors.add(config.file().name() + ": key 'targets.files': '" + f + "' must be a file, not a URL");
+        continue;
+      }
+      try (InputStream in = r.open()) {
+        texts.add(new TargetsText(r.describe(), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        errors.add(r.describe() + ": cannot read the targets file (" + e.getMessage() + ")");
+      }
+    }
+    return parse(texts, errors);
   }
 
   /** Loads targets files from disk. */

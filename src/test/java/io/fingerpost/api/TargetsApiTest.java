@@ -34,7 +34,8 @@ class TargetsApiTest {
     db.execute("INSERT INTO indicator (id, name, unit, value_type, polarity) VALUES"
         + " ('92901', 'Inequality in life expectancy at birth', 'Years', NULL, 'LOW_IS_GOOD')");
     db.execute("INSERT INTO area (code, name, type) VALUES ('E08000027', 'Dudley', 'UA')");
-    db.execute("INSERT INTO series (indicator_id, area_code, sex) VALUES ('92901', 'E08000027', 'Male')");
+    db.execute("INSERT INTO series (indicator_id, area_code, sex, age) VALUES ('92901', 'E08000027', 'Male',"
+        + " '<1 yr')");
     String[] periods = {"2017 - 19", "2018 - 20", "2019 - 21", "2020 - 22", "2021 - 23"};
     double[] values = {9.0, 9.4, 10.2, 10.5, 11.0};
     for (int i = 0; i < periods.length; i++) {

@@ -108,6 +108,38 @@ class EvaluateCommandTest {
     }
   }
 
+  /**
+   * The same export's "Recent Trend" column (given on the latest period's rows): a crude rate with 3
+   * yearly points, so Fingertips says "Cannot be calculated", and so must we.
+   */
+  @Test
+  void reproducesFingertipsRecentTrend() throws IOException {
+    Path export = Reference.file(EXPORT);
+    Run r = run("--input", export.toString(), "--polarity", "low-is-good", "--value-type", "crude-rate");
+    assertEquals(0, r.exit(), r.err());
+    Map<String, JsonNode> bySeries = new HashMap<>();
+    for (JsonNode n : r.lines()) {
+      bySeries.put(key(n.get("indicatorId").asText(), n.get("areaCode").asText(), n.get("sex").asText(),
+          n.get("age").asText(), n.get("categoryType").asText(), n.get("category").asText()), n);
+    }
+    int checked = 0;
+    try (FingertipsCsvReader reader = FingertipsCsvReader.open(export)) {
+      while (reader.hasNext()) {
+        ParsedRow p = (ParsedRow) reader.next();
+        Observation o = p.observation();
+        String published = p.published().recentTrend();
+        JsonNode line = bySeries.get(key(o.key().indicatorId(), o.key().areaCode(), o.key().sex(),
+            o.key().age(), o.key().categoryType(), o.key().category()));
+        if (published == null || line == null || !line.get("latestPeriod").asText().equals(o.period().label())) {
+          continue;
+        }
+        assertEquals(published, line.get("recentTrend").asText(), "line " + p.line());
+        checked++;
+      }
+    }
+    assertTrue(checked > 150, "checked " + checked);
+  }
+
   /** Trend, χ² and SPC fields on a small file whose answers are known (fingertips-open set1, MDC rules). */
   @Test
   void trendAndSpcFields(@TempDir Path dir) throws IOException {

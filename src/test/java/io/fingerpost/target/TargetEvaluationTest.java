@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** A real case: Dudley male life expectancy (tidy-series, Fingertips 90366) against the bundled target. */
 class TargetEvaluationTest {
 
-  private static final SeriesKey DUDLEY = new SeriesKey("90366", "E08000027", "Male", "", "", "");
+  private static final SeriesKey DUDLEY = new SeriesKey("90366", "E08000027", "Male", "<1 yr", "", "");
 
   private static List<Observation> series(SeriesKey key, String[] periods, double[] values) {
     List<Observation> list = new ArrayList<>();
@@ -102,5 +102,40 @@ class TargetEvaluationTest {
     assertEquals("NOT_ENOUGH_DATA", r.status());
     assertEquals("Dudley, Life expectancy at birth, male (years): cannot be evaluated yet: no published value"
         + " for the baseline period 2018 - 20.", r.explanation());
+  }
+
+  // Gap: most deprived 30 (28–32), least 20 (19–21) in 2023 - 25 → absolute 10, relative 1.5; in 2022 - 24
+  // most 26 (24–28), least 20 (19–21) → 6. Each gap's SE = √((4/3.92)² + (2/3.92)²) = 1.140851, so the
+  // difference 4 has SE √2·1.140851 = 1.613410, z = 2.479 > 1.96 and |10| > |6|: widened significantly.
+  @Test
+  void deprivationGapAndWidening() {
+    TargetEvaluation.Inputs in = inputs(79.0);
+    List<Observation> dep = new ArrayList<>();
+    dep.add(group("Most deprived quintile", "2023 - 25", 30, 28, 32));
+    dep.add(group("Least deprived quintile", "2023 - 25", 20, 19, 21));
+    dep.add(group("Most deprived quintile", "2022 - 24", 26, 24, 28));
+    dep.add(group("Least deprived quintile", "2022 - 24", 20, 19, 21));
+    dep.add(group("Second most deprived quintile", "2023 - 25", 99, 98, 100));
+    EvaluationRow r = TargetEvaluation.evaluate(new TargetEvaluation.Inputs(in.target(), in.areaName(),
+        in.indicator(), in.seriesId(), in.observations(), in.revisions(), in.england(), in.region(),
+        in.benchmark(), dep));
+    assertEquals(10.0, r.gapAbsolute(), 1e-12);
+    assertEquals(1.5, r.gapRelative(), 1e-12);
+    assertEquals(true, r.gapWidening());
+    // narrower than before: not widening
+    dep.set(0, group("Most deprived quintile", "2023 - 25", 25, 23, 27));
+    EvaluationRow narrower = TargetEvaluation.evaluate(new TargetEvaluation.Inputs(in.target(), in.areaName(),
+        in.indicator(), in.seriesId(), in.observations(), in.revisions(), in.england(), in.region(),
+        in.benchmark(), dep));
+    assertEquals(5.0, narrower.gapAbsolute(), 1e-12);
+    assertEquals(false, narrower.gapWidening());
+    assertNotEquals(r.fingerprint(), narrower.fingerprint());
+    // no breakdown: no gap
+    assertNull(TargetEvaluation.evaluate(in).gapAbsolute());
+  }
+
+  private static Observation group(String category, String period, double v, double lo, double hi) {
+    return new Observation(new SeriesKey("90366", "E08000027", "Male", "<1 yr", "Deprivation quintile", category),
+        Period.parse(period), v, lo, hi, null, null, null, null, null);
   }
 }

@@ -41,8 +41,8 @@ class TargetEvaluatorVerticleTest {
         + " ('90366', 'Life expectancy at birth', 'Years', 'Life expectancy', 'HIGH_IS_GOOD')");
     db.execute("INSERT INTO area (code, name, type, parent_code) VALUES ('E08000027', 'Dudley', 'UA', NULL),"
         + " ('E92000001', 'England', 'Country', NULL)");
-    db.execute("INSERT INTO series (indicator_id, area_code, sex) VALUES ('90366', 'E08000027', 'Male'),"
-        + " ('90366', 'E92000001', 'Male')");
+    db.execute("INSERT INTO series (indicator_id, area_code, sex, age) VALUES ('90366', 'E08000027', 'Male',"
+        + " '<1 yr'), ('90366', 'E92000001', 'Male', '<1 yr')");
     for (int i = 0; i < PERIODS.length; i++) {
       insert("E08000027", PERIODS[i], DUDLEY[i]);
       insert("E92000001", PERIODS[i], ENGLAND[i]);
@@ -98,7 +98,7 @@ class TargetEvaluatorVerticleTest {
     assertNull(target.getString("warning"));
     // targets without a series are warned about, not evaluated
     assertTrue(one("SELECT warning FROM target WHERE id = 'le-birth-female'").getString("warning")
-        .startsWith("no series for indicator 90366 in E08000027 (Female)"));
+        .startsWith("no series for indicator 90366 in E08000027 (Female, <1 yr)"));
     assertTrue(one("SELECT warning FROM target WHERE id = 'le-65-male'").getString("warning")
         .startsWith("no data: life expectancy at 65 is not in the bundled data (indicator dudley-his.le-65"));
     assertEquals(2, evaluator.warnings().size());
@@ -136,7 +136,7 @@ class TargetEvaluatorVerticleTest {
   private static JsonObject changed(boolean initialLoad) {
     return new JsonObject().put("feed", "test").put("initialLoad", initialLoad).put("series", new JsonArray()
         .add(new JsonObject().put("seriesId", 1).put("indicatorId", "90366").put("areaCode", "E08000027")
-            .put("sex", "Male").put("age", "").put("categoryType", "").put("category", "")));
+            .put("sex", "Male").put("age", "<1 yr").put("categoryType", "").put("category", "")));
   }
 
   private static Row one(String sql) throws Exception {

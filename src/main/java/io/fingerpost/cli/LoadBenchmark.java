@@ -1,0 +1,213 @@
+package io.fingerpost.cli;
+
+import io.fingerpost.config.ConfigFile;
+import io.fingerpost.config.DatabaseConfig;
+import io.fingerpost.config.FeedConfig;
+import io.fingerpost.feed.FeedBoard;
+import io.fingerpost.feed.FeedLoader;
+import io.fingerpost.feed.FeedVerticle;
+import io.fingerpost.feed.FingertipsCsvReader;
+import io.fingerpost.store.Database;
+import io.fingerpost.store.FeedStatusStore;
+import io.fingerpost.store.InitialLoad;
+import io.fingerpost.store.ObservationStore;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Load benchmark (not a test): generates a Fingertips-format file of N rows (default 1,000,000),
+ * loads it through the feed and store path into PostgreSQL, and compares with {@code psql \copy} of the
+ * same rows into an equivalent table (same columns, defaults and primary key) on the same server in
+ * the same run.
+ *
+ * <pre>
+ *   mvn -q -B package -DskipTests
+ *   java -cp target/fingerpost.jar io.fingerpost.cli.LoadBenchmark [--rows N] [--url postgresql://…] [--psql PATH]
+ *   java -jar target/fingerpost.jar bench-load [same options]
+ * </pre>
+ *
+ * Without {@code --url} it starts an embedded PostgreSQL in a temporary folder with the service's
+ * settings (fsync and synchronous_commit on). It prints, for the first load, a full re-read of the
+ * unchanged file (parsed and compared row by row, nothing written) and a poll of the unchanged file
+ * (the feed sees the same fingerprint and skips the read), rows per second next to {@code \copy}'s.
+ */
+public final class LoadBenchmark {
+
+  private LoadBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args));
+  }
+
+  public static int run(String[] args) throws Exception {
+    int rows = 1_000_000;
+    String url = null;
+    String psql = "psql";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--rows" -> rows = Integer.parseInt(args[++i]);
+        case "--url" -> url = args[++i];
+        case "--psql" -> psql = args[++i];
+        default -> {
+          System.err.println("usage: LoadBenchmark [--rows N] [--url postgresql://…] [--psql PATH]");
+          return 2;
+        }
+      }
+    }
+    Path dir = Files.createTempDirectory("fingerpost-bench");
+    Path csv = dir.resolve("all_data.csv");
+    System.out.printf(Locale.ROOT, "Generating %,d rows of Fingertips all_data CSV in %s%n", rows, csv);
+    generate(csv, rows);
+    System.out.printf(Locale.ROOT, "  %,d bytes%n", Files.size(csv));
+
+    Vertx vertx = Vertx.vertx();
+    DatabaseConfig dbConfig = new DatabaseConfig(url, null, null, dir.resolve("pgdata").toString(), 8);
+    Database db = Database.start(vertx, new Database.Options(dbConfig, true, Map.of())).await(5, TimeUnit.MINUTES);
+    try {
+      PgConnectOptions pg = db.connectOptions();
+      ObservationStore store = new ObservationStore(vertx, db.pool());
+      FeedStatusStore status = new FeedStatusStore(db.pool());
+      FeedConfig feed = new FeedConfig("bench", FeedConfig.FINGERTIPS_CSV, csv.toString(), true,
+          Duration.ofDays(1), null, null, List.of(), null, null);
+
+      // 1. First load, through a feed verticle (its first poll).
+      JsonObject first = poll(vertx, feed, store, status);
+      double firstSeconds = first.getLong("durationMs") / 1000.0;
+      check(first.getLong("rowsInserted") == rows, "first load inserted " + first.getLong("rowsInserted"));
+
+      // 2. \copy of the same rows into an equivalent table.
+      Path copyFile = dir.resolve("observation.csv");
+      psql(psql, pg, "\\copy (SELECT * FROM observation) TO '" + copyFile + "' WITH (FORMAT csv)");
+      psql(psql, pg, "CREATE TABLE observation_copy (LIKE observation INCLUDING ALL); CHECKPOINT;");
+      long t0 = System.nanoTime();
+      psql(psql, pg, "\\copy observation_copy FROM '" + copyFile + "' WITH (FORMAT csv)");
+      double copySeconds = (System.nanoTime() - t0) / 1e9;
+
+      // 3. Unchanged data read again in full (a fresh store: no caches), compared, nothing written.
+      long t1 = System.nanoTime();
+      FeedLoader.Result reread = new FeedLoader(vertx, new ObservationStore(vertx, db.pool()))
+          .load("bench", csv.toString(), () -> FingertipsCsvReader.open(csv), Map.of(), InitialLoad.none())
+          .await(30, TimeUnit.MINUTES);
+      double rereadSeconds = (System.nanoTime() - t1) / 1e9;
+      check(reread.written().written() == 0, "re-read wrote " + reread.written().written() + " rows");
+
+      // 4. The feed's next poll of the unchanged file (same fingerprint: the read is skipped).
+      JsonObject second = poll(vertx, feed, store, status);
+      check(second.getBoolean("unchanged"), "second poll was not recognised as unchanged");
+      double pollSeconds = second.getLong("durationMs") / 1000.0;
+
+      System.out.println();
+      System.out.printf(Locale.ROOT, "%-52s %10s %14s %12s%n", "", "seconds", "rows/s", "vs \\copy");
+      line("psql \\copy into an equivalent table", copySeconds, rows, copySeconds);
+      line("first load (feed -> store)", firstSeconds, rows, copySeconds);
+      line("unchanged re-read in full (parse + compare)", rereadSeconds, rows, copySeconds);
+      line("unchanged poll (fingerprint, read skipped)", pollSeconds, rows, copySeconds);
+      System.out.println();
+      System.out.printf(Locale.ROOT, "first load / \\copy rate: %.2f (target >= 0.5)%n", copySeconds / firstSeconds);
+      System.out.printf(Locale.ROOT, "unchanged re-read time / first load time: %.1f%%%n", 100 * rereadSeconds / firstSeconds);
+      System.out.printf(Locale.ROOT, "unchanged poll time / first load time: %.2f%% (target <= 5%%)%n",
+          100 * pollSeconds / firstSeconds);
+      return 0;
+    } finally {
+      db.close().await(2, TimeUnit.MINUTES);
+      vertx.close().await(1, TimeUnit.MINUTES);
+      deleteTree(dir);
+    }
+  }
+
+  private static void line(String what, double seconds, int rows, double copySeconds) {
+    System.out.printf(Locale.ROOT, "%-52s %10.3f %,14.0f %11.2fx%n", what, seconds, rows / seconds,
+        copySeconds / seconds);
+  }
+
+  /** Deploys a feed verticle for one poll and returns its status. */
+  private static JsonObject poll(Vertx vertx, FeedConfig feed, ObservationStore store, FeedStatusStore status)
+      throws Exception {
+    Promise<JsonObject> done = Promise.promise();
+    var consumer = vertx.eventBus().<JsonObject>consumer(FeedBoard.ADDRESS, m -> done.tryComplete(m.body()));
+    consumer.completion().await(10, TimeUnit.SECONDS);
+    String id = vertx.deployVerticle(new FeedVerticle(feed, ConfigFile.of(Path.of("bench.yaml")).resolve(feed.source()),
+        store, status)).await(10, TimeUnit.SECONDS);
+    JsonObject s = done.future().await(30, TimeUnit.MINUTES);
+    vertx.undeploy(id).await(1, TimeUnit.MINUTES);
+    consumer.unregister().await(10, TimeUnit.SECONDS);
+    check(s.getBoolean("ok"), "poll failed: " + s.getString("lastError"));
+    return s;
+  }
+
+  private static void psql(String psql, PgConnectOptions pg, String command) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pg.getHost(),
+        "-p", String.valueOf(pg.getPort()), "-U", pg.getUser(), "-d", pg.getDatabase(), "-c", command)
+        .inheritIO();
+    if (pg.getPassword() != null) {
+      pb.environment().put("PGPASSWORD", pg.getPassword());
+    }
+    Process p = pb.start();
+    check(p.waitFor(30, TimeUnit.MINUTES) && p.exitValue() == 0, "psql failed: " + command);
+  }
+
+  private static final String HEADER = "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,"
+      + "Area Type,Sex,Age,Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"
+      + "Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,"
+      + "Compared to England value or percentiles,Compared to Region value or percentiles,Time period Sortable,"
+      + "New data,Compared to goal";
+
+  /**
+   * Rows shaped like a national export: 20 indicators × 1,000 areas × 5 breakdowns (three sexes, two
+   * deprivation deciles) × as many years as needed, with values, both CIs, counts and denominators.
+   */
+  static void generate(Path file, int rows) throws Exception {
+    Random rnd = new Random(42);
+    int indicators = 20;
+    int areas = 1000;
+    String[][] breakdowns = {{"Male", "", ""}, {"Female", "", ""}, {"Persons", "", ""},
+        {"Persons", "District & UA deprivation deciles in England (IMD2019)", "Most deprived decile (IMD2019)"},
+        {"Persons", "District & UA deprivation deciles in England (IMD2019)", "Least deprived decile (IMD2019)"}};
+    int perYear = indicators * areas * breakdowns.length;
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write(HEADER);
+      w.write('\n');
+      int written = 0;
+      for (int year = 2000; written < rows; year++) {
+        for (int k = 0; k < perYear && written < rows; k++, written++) {
+          int ind = k / (areas * breakdowns.length);
+          int area = (k / breakdowns.length) % areas;
+          String[] b = breakdowns[k % breakdowns.length];
+          double den = 10_000 + rnd.nextInt(500_000);
+          double count = Math.floor(den * (0.05 + 0.2 * rnd.nextDouble()));
+          double value = 100_000 * count / den;
+          double se = 100_000 * Math.sqrt(count) / den;
+          w.write(String.format(Locale.ROOT,
+              "%d,\"Indicator %d, rate per 100,000\",E12000005,West Midlands region,E%08d,Area %d,UA,%s,All ages,"
+                  + "%s,%s,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.0f,%.0f,,,Similar,Similar,%d0000,,%n",
+              90000 + ind, ind, 6000000 + area, area, b[0], b[1], b[2], year, value, value - 1.96 * se,
+              value + 1.96 * se, value - 3.09 * se, value + 3.09 * se, count, den, year));
+        }
+      }
+    }
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalStateException(message);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws Exception {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
