@@ -199,10 +199,10 @@ public final class AlertRules {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("alertname", rule.alertName());
     labels.put("rule", rule.label());
-    labels.put("indicator", t.indicatorId());
-    labels.put("area", t.areaCode());
+    put(labels, "indicator", t.indicatorId());
+    put(labels, "area", t.areaCode());
     put(labels, "breakdown", t.breakdown());
-    labels.put("target", t.targetId());
+    put(labels, "target", t.targetId());
     put(labels, "team", t.team());
     put(labels, "group", t.strategyGroup());
     if (sev != null) {
@@ -215,13 +215,14 @@ public final class AlertRules {
         ? "" : " " + e.explanation().trim();
     ann.put("description", desc + explanation);
     ann.put("link", link);
-    ann.put("period", e.period());
+    put(ann, "period", e.period());
     if (e.value() != null) {
       ann.put("value", num(e.value()));
     }
     return new Signal(rule, Fingerprints.forTarget(rule, t.targetId()), c,
         c == Condition.ACTIVE ? sev : null, labels, ann, e.id(),
-        e.period() + "#" + e.observationRevision(), e.evaluatedAt(), e.initialLoad(), link);
+        e.period() + "#" + e.observationRevision(),
+        e.evaluatedAt() == null ? java.time.Instant.now() : e.evaluatedAt(), e.initialLoad(), link);
   }
 
   private static void put(Map<String, String> m, String k, String v) {

@@ -118,8 +118,13 @@ public final class AlertsVerticle extends VerticleBase {
       List<AlertStore.Change> changes = new ArrayList<>();
       for (EvaluationRecord e : evaluations) {
         EvaluationRecord ev = initial && !e.initialLoad() ? withInitialLoad(e) : e;
-        for (Signal s : rules.signals(ev)) {
-          changes.add(AlertStore.Change.of(s, lifecycle));
+        try {
+          for (Signal s : rules.signals(ev)) {
+            changes.add(AlertStore.Change.of(s, lifecycle));
+          }
+        } catch (RuntimeException ex) {
+          // one malformed row must not hold back the rest of the round
+          LOG.error("Evaluation {} (target {}) skipped by the alert rules: {}", e.id(), e.targetId(), ex.toString(), ex);
         }
       }
       return apply(changes);

@@ -102,4 +102,12 @@ class AlertRulesTest {
     assertEquals(Condition.UNKNOWN, rules.projectedMiss(Evaluations.verdicts(1, null, null, null, null, null, 0.3)).condition());
     assertEquals(Condition.CLEAR, rules.projectedMiss(Evaluations.verdicts(1, null, null, null, null, null, 0.5)).condition());
   }
+
+  @Test
+  void notEnoughDataWithoutAPeriodGivesUnknownSignals() {
+    EvaluationRecord none = new EvaluationRecord(5, "dudley-le-male", null, null, null, 0, AT, false,
+        "NOT_ENOUGH_DATA", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null, null, null, null, "No data.", Evaluations.TARGET);
+    rules.signals(none).forEach(s -> assertEquals(Condition.UNKNOWN, s.condition(), s.rule().toString()));
+  }
 }

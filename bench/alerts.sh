@@ -1,0 +1,11 @@
+#!/bin/sh
+# Alert latency on loopback: push an observation → webhook receives the alert, p50/p99 over N pushes
+# (default 100), next to the push round trip and a bare loopback POST measured in the same run.
+#   bench/alerts.sh [N]
+set -e
+cd "$(dirname "$0")/.."
+mvn -q -B -o test-compile
+mvn -q -B -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+exec java -Xmx2g -Dlogback.configurationFile=src/test/resources/logback-test.xml \
+  -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  io.fingerpost.bench.AlertLatencyBenchmark "$@"
