@@ -137,7 +137,7 @@ public final class AlertsVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     boolean ok = Boolean.TRUE.equals(body.getBoolean("ok"));
-    String reason = body.getString("error", body.getString("message"));
+    String reason = body.getString("lastError", body.getString("error"));
     return apply(List.of(AlertStore.Change.of(rules.feed(feed, ok, reason, clock.instant()), lifecycle)));
   }
 

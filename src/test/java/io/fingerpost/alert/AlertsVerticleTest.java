@@ -175,4 +175,25 @@ class AlertsVerticleTest {
     assertEquals(404, call(HttpMethod.DELETE, "/api/silences/" + silenceId, null, TOKEN).statusCode());
     assertNotNull(detail.getJsonObject("annotations").getString("link"));
   }
+
+  @Test
+  void aFailingFeedFiresAndItsNextSuccessResolves() throws Exception {
+    vertx.eventBus().publish(AlertsVerticle.FEED_STATUS, new JsonObject().put("feed", "life-expectancy").put("ok", false)
+        .put("lastError", "HTTP 503 from the source"));
+    vertx.eventBus().publish(AlertsVerticle.FEED_STATUS, new JsonObject().put("feed", "life-expectancy").put("ok", false)
+        .put("lastError", "HTTP 503 from the source"));
+    Thread.sleep(200);
+    verticle.idle().await();
+    String fp = Fingerprints.forFeed(Rule.FEED_STALE, "life-expectancy");
+    JsonObject a = call(HttpMethod.GET, "/api/alerts/" + fp, null, TOKEN).bodyAsJsonObject();
+    assertEquals("firing", a.getString("state"));
+    assertTrue(a.getJsonObject("annotations").getString("description").contains("HTTP 503 from the source"));
+    assertEquals("log", a.getJsonArray("deliveries").getJsonObject(0).getString("receiver"), "the default route");
+    vertx.eventBus().publish(AlertsVerticle.FEED_STATUS, new JsonObject().put("feed", "life-expectancy").put("ok", true));
+    Thread.sleep(200);
+    verticle.idle().await();
+    JsonObject after = call(HttpMethod.GET, "/api/alerts/" + fp, null, TOKEN).bodyAsJsonObject();
+    assertEquals("resolved", after.getString("state"));
+    assertEquals(2, after.getJsonArray("history").size(), "fired once, resolved once");
+  }
 }
