@@ -82,6 +82,10 @@ public final class FingerpostMetrics {
         .baseUnit("seconds").description("Age of the oldest undelivered outbox entry (0 when empty).").register(registry);
     alertsFiring = MultiGauge.builder("fingerpost.alerts.firing")
         .description("Alerts currently firing, by severity and team.").register(registry);
+    // present from the start, so dashboards show 0 rather than "no data" before the first batch
+    timer("fingerpost.evaluation.batch.duration", "Duration of evaluation batches (changed series to stored evaluations).");
+    Counter.builder("fingerpost.evaluations").description("Evaluations written.").register(registry);
+    Counter.builder("fingerpost.evaluation.failures").description("Series whose evaluation failed.").register(registry);
     Gauge.builder("fingerpost.metrics.state.series", stateSeries, AtomicLong::get)
         .description("Monitored series and targets exported as indicator-state metrics.").register(registry);
     Gauge.builder("fingerpost.metrics.state.series.dropped", stateSeriesDropped, AtomicLong::get)

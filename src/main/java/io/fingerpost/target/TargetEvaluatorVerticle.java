@@ -118,6 +118,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       return;
     }
     running = true;
+    long roundStarted = System.nanoTime();
     Map<String, Boolean> round = new LinkedHashMap<>(pending);
     pending.clear();
     List<Long> initialIds = new ArrayList<>();
@@ -142,6 +143,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       });
     }
     chain.onComplete(ar -> {
+      io.fingerpost.metrics.FingerpostMetrics.of(vertx).evaluationBatch(
+          java.time.Duration.ofNanos(System.nanoTime() - roundStarted), initialIds.size() + ids.size(), 0);
       publish(true, initialIds, initialTargets);
       publish(false, ids, changedTargets);
       running = false;

@@ -40,6 +40,11 @@ import org.junit.jupiter.api.Test;
  */
 class ObservabilityEndToEndTest {
   static final Path PROJECT = Commands.project();
+  /**
+   * Panels about deliveries have no data on the bundled data alone: its first load is history and notifies
+   * nobody, so nothing is delivered. Their queries must still run without error.
+   */
+  static final java.util.Set<String> NEEDS_A_NOTIFICATION = java.util.Set.of("Deliveries by receiver", "Recent deliveries");
   static TestDatabase.Db db;
   static Vertx vertx;
   static App app;
@@ -203,13 +208,15 @@ class ObservabilityEndToEndTest {
             JsonNode r = t.path("instant").asBoolean(false) ? prometheus.query(expr) : prometheus.queryRange(expr, 60);
             if (!r.get("status").asText().equals("success")) {
               failures.add(where + ": " + r.path("error").asText() + " in " + expr);
-            } else if (r.at("/data/result").isEmpty()) {
+            } else if (r.at("/data/result").isEmpty() && !NEEDS_A_NOTIFICATION.contains(panel.get("title").asText())) {
               failures.add(where + ": no series for " + expr);
             }
           } else {
             String q = substituteSql(t.get("rawSql").asText(), values);
             try (Statement st = sql.createStatement(); ResultSet rs = st.executeQuery(q)) {
-              if (!rs.next()) failures.add(where + ": no rows for\n" + q);
+              if (!rs.next() && !NEEDS_A_NOTIFICATION.contains(panel.get("title").asText())) {
+                failures.add(where + ": no rows for\n" + q);
+              }
             } catch (java.sql.SQLException e) {
               failures.add(where + ": " + e.getMessage() + "\n" + q);
             }
@@ -228,7 +235,9 @@ class ObservabilityEndToEndTest {
 
     /** Grafana's Prometheus interpolation: multi-value variables are regex-escaped. */
     String substitutePromql(String text, Map<String, String> values) {
-      return replace(text, values, (name, format) -> multi(name) ? regexEscape(values.get(name)) : values.get(name));
+      // inside a PromQL string literal the regex escape's backslash is itself escaped, as Grafana does
+      return replace(text, values, (name, format) ->
+          multi(name) ? regexEscape(values.get(name)).replace("\\", "\\\\") : values.get(name));
     }
 
     /** Grafana's SQL interpolation: {@code :sqlstring} and multi-value variables quoted, {@code :regex} escaped. */
