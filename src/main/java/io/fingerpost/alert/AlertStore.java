@@ -317,21 +317,6 @@ public final class AlertStore {
         .mapEmpty());
   }
 
-  /** Pending notifications and when the oldest was queued (null when none). */
-  public record OutboxDepth(long depth, Instant oldest) {
-    public java.time.Duration oldestAge(Instant now) {
-      return oldest == null ? java.time.Duration.ZERO : java.time.Duration.between(oldest, now);
-    }
-  }
-
-  public Future<OutboxDepth> outboxDepth() {
-    return pool.query("SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending'").execute()
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          return new OutboxDepth(r.getLong(0), instant(r.getOffsetDateTime(1)));
-        });
-  }
-
   static JsonObject json(Map<String, String> m) {
     return new JsonObject(new LinkedHashMap<>(m));
   }

@@ -76,8 +76,8 @@ public final class AlertsVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>consumer(FEED_STATUS, m -> enqueue(() -> onFeedStatus(m.body())));
     sweepTimer = vertx.setPeriodic(config.delivery().sweepInterval().toMillis(),
         id -> enqueue(() -> sweep().compose(v -> staleFeeds())));
-    return firingGauge()
-        .compose(v -> vertx.deployVerticle(new Notifier(store, receivers, router, config.delivery(), clock)));
+    // fingerpost_alerts_firing and the outbox gauges are written by the metrics part alone (OperationalQuery).
+    return vertx.deployVerticle(new Notifier(store, receivers, router, config.delivery(), clock));
   }
 
   @Override
@@ -194,22 +194,9 @@ public final class AlertsVerticle extends VerticleBase {
         vertx.eventBus().publish(ALERTS_CHANGED, new JsonObject()
             .put("fingerprints", new JsonArray(result.transitions().stream().map(Transition::fingerprint).distinct().toList()))
             .put("outbox", result.outboxIds().size()));
-        return firingGauge();
       }
-      return Future.succeededFuture();
+      return Future.<Void>succeededFuture();
     });
-  }
-
-  /** Refreshes {@code fingerpost_alerts_firing} from the table. */
-  private Future<Void> firingGauge() {
-    return pool.query("SELECT severity, COALESCE(labels->>'team', '') AS team, count(*) FROM alert"
-            + " WHERE state = 'firing' GROUP BY 1, 2").execute()
-        .map(rows -> {
-          Map<List<String>, Long> counts = new java.util.HashMap<>();
-          rows.forEach(r -> counts.put(List.of(r.getString(0), r.getString(1)), r.getLong(2)));
-          FingerpostMetrics.of(vertx).alertsFiring(counts);
-          return null;
-        });
   }
 
   private static EvaluationRecord withInitialLoad(EvaluationRecord e) {

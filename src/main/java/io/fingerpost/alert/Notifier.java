@@ -50,10 +50,7 @@ public final class Notifier extends VerticleBase {
   public Future<?> start() {
     receivers.forEach((name, r) -> pumps.put(name, new Pump(r)));
     vertx.eventBus().localConsumer(WAKE_ADDRESS, m -> wakeAll());
-    timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
-      wakeAll();
-      outboxGauge();
-    }));
+    timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> wakeAll()));
     if (receivers.values().stream().anyMatch(Receiver::needsRefresh)) {
       timers.add(vertx.setPeriodic(config.resendInterval().toMillis(), id -> refresh()));
     }
@@ -72,12 +69,6 @@ public final class Notifier extends VerticleBase {
     timers.forEach(vertx::cancelTimer);
     pumps.values().forEach(p -> p.stopped = true);
     return Future.succeededFuture();
-  }
-
-  /** Refreshes {@code fingerpost_outbox_depth} and the age of the oldest waiting notification. */
-  private void outboxGauge() {
-    store.outboxDepth().onSuccess(d -> FingerpostMetrics.of(vertx).outbox(d.depth(), d.oldestAge(clock.instant())))
-        .onFailure(e -> LOG.debug("outbox gauge: {}", e.toString()));
   }
 
   private void wakeAll() {

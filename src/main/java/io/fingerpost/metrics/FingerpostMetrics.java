@@ -211,8 +211,8 @@ public final class FingerpostMetrics {
         .register(registry).increment();
   }
 
-  /** Alerts firing now, by (severity, team): replaces the previous counts. */
-  public void alertsFiring(Map<List<String>, Long> countBySeverityAndTeam) {
+  /** Alerts firing now, by (severity, team): replaces the previous counts. Written only by {@link OperationalQuery}. */
+  void alertsFiring(Map<List<String>, Long> countBySeverityAndTeam) {
     alertsFiring.register(countBySeverityAndTeam.entrySet().stream()
         .map(e -> MultiGauge.Row.of(Tags.of("severity", nz(e.getKey().get(0)), "team", nz(e.getKey().get(1))), e.getValue()))
         .toList(), true);
@@ -226,8 +226,8 @@ public final class FingerpostMetrics {
         .tags("receiver", receiver, "outcome", outcome).register(registry).increment();
   }
 
-  /** Outbox entries waiting and the age of the oldest. */
-  public void outbox(long depth, Duration oldestAge) {
+  /** Outbox entries waiting and the age of the oldest. Written only by {@link OperationalQuery}. */
+  void outbox(long depth, Duration oldestAge) {
     outboxDepth.set(depth);
     outboxOldestAge.set(oldestAge.toSeconds());
   }
