@@ -57,7 +57,7 @@ public final class AlertRules {
   }
 
   Signal offTrajectory(EvaluationRecord e) {
-    String status = upper(e.status());
+    String status = upper(e.row().status());
     Condition c;
     Severity sev = null;
     switch (status) {
@@ -74,20 +74,20 @@ public final class AlertRules {
     }
     String state = "OFF_TRACK".equals(status) ? "off track (red)" : "at risk (amber)";
     String summary = subject(e) + " is " + state + " against its trajectory in " + e.period();
-    String desc = subject(e) + " was " + num(e.value()) + unit(e) + " in " + e.period()
-        + " (95% CI " + num(e.lowerCi95()) + "–" + num(e.upperCi95()) + "); the trajectory to "
-        + target(e) + " expected " + num(e.expected()) + ", so it is " + num(abs(e.deviation()))
-        + " " + (e.deviation() != null && e.deviation() >= 0 ? "ahead of" : "behind")
-        + " the trajectory (amber tolerance " + num(e.amberTolerance()) + ", red tolerance "
-        + num(e.redTolerance()) + ").";
+    String desc = subject(e) + " was " + num(e.row().value()) + unit(e) + " in " + e.period()
+        + " (95% CI " + num(e.row().lowerCi95()) + "–" + num(e.row().upperCi95()) + "); the trajectory to "
+        + target(e) + " expected " + num(e.row().expected()) + ", so it is " + num(abs(e.row().deviation()))
+        + " " + (e.row().deviation() != null && e.row().deviation() >= 0 ? "ahead of" : "behind")
+        + " the trajectory (amber tolerance " + num(e.row().amberTolerance()) + ", red tolerance "
+        + num(e.row().redTolerance()) + ").";
     return signal(Rule.OFF_TRAJECTORY, e, c, sev, summary, desc);
   }
 
   Signal projectedMiss(EvaluationRecord e) {
     RulesConfig.ProjectedMiss cfg = config.projectedMiss();
-    Double p = e.probabilityOfMeeting();
+    Double p = e.row().probabilityOfMeeting();
     Condition c;
-    if (p == null || e.projection() == null) {
+    if (p == null || e.row().projection() == null) {
       c = Condition.UNKNOWN;
     } else if (p <= cfg.fireAtOrBelow()) {
       c = Condition.ACTIVE;
@@ -98,15 +98,15 @@ public final class AlertRules {
     }
     String summary = subject(e) + " is projected to miss its target " + target(e);
     String desc = "Projecting " + subject(e) + " from its baseline to " + e.target().targetPeriod()
-        + " gives " + num(e.projection()) + unit(e) + " (95% prediction interval "
-        + num(e.projectionLower()) + "–" + num(e.projectionUpper()) + ") against the target "
+        + " gives " + num(e.row().projection()) + unit(e) + " (95% prediction interval "
+        + num(e.row().projectionLower()) + "–" + num(e.row().projectionUpper()) + ") against the target "
         + num(e.target().targetValue()) + "; the chance of meeting it is " + pct(p)
-        + " (latest value " + num(e.value()) + " in " + e.period() + ").";
+        + " (latest value " + num(e.row().value()) + " in " + e.period() + ").";
     return signal(Rule.PROJECTED_MISS, e, c, cfg.severity(), summary, desc);
   }
 
   Signal specialCause(EvaluationRecord e) {
-    String t = lower(e.spcPointType());
+    String t = lower(e.row().spcPointType());
     Condition c;
     if (t.isEmpty()) {
       c = Condition.UNKNOWN;
@@ -117,8 +117,8 @@ public final class AlertRules {
     }
     String summary = subject(e) + " shows special cause variation of concern in " + e.period();
     String desc = "The SPC chart of " + subject(e) + " flags " + e.period() + " (value "
-        + num(e.value()) + unit(e) + ") as '" + e.spcPointType() + "'"
-        + (e.spcAssurance() == null ? "" : "; assurance against the target: " + e.spcAssurance())
+        + num(e.row().value()) + unit(e) + ") as '" + e.row().spcPointType() + "'"
+        + (e.row().spcAssurance() == null ? "" : "; assurance against the target: " + e.row().spcAssurance())
         + ".";
     return signal(Rule.SPC_CONCERN, e, c, config.specialCause().severity(), summary, desc);
   }
@@ -126,7 +126,7 @@ public final class AlertRules {
   Signal worseThanBenchmark(EvaluationRecord e) {
     RulesConfig.Benchmark cfg = config.worseThanBenchmark();
     boolean region = "region".equals(cfg.benchmark());
-    String verdict = region ? e.comparedToRegion() : e.comparedToEngland();
+    String verdict = region ? e.row().comparedToRegion() : e.row().comparedToEngland();
     String v = lower(verdict);
     Condition c;
     Severity sev = cfg.severity();
@@ -142,14 +142,14 @@ public final class AlertRules {
     }
     String bench = region ? "the region" : "England";
     String summary = subject(e) + " is significantly worse than " + bench + " in " + e.period();
-    String desc = subject(e) + " was " + num(e.value()) + unit(e) + " in " + e.period()
-        + " (95% CI " + num(e.lowerCi95()) + "–" + num(e.upperCi95()) + "): '" + verdict
+    String desc = subject(e) + " was " + num(e.row().value()) + unit(e) + " in " + e.period()
+        + " (95% CI " + num(e.row().lowerCi95()) + "–" + num(e.row().upperCi95()) + "): '" + verdict
         + "' compared with " + bench + " (the benchmark's value lies outside the interval).";
     return signal(Rule.WORSE_THAN_BENCHMARK, e, c, sev, summary, desc);
   }
 
   Signal trendGettingWorse(EvaluationRecord e) {
-    String t = lower(e.recentTrend());
+    String t = lower(e.row().recentTrend());
     Condition c;
     if (t.isEmpty() || t.startsWith("cannot")) {
       c = Condition.UNKNOWN;
@@ -160,17 +160,17 @@ public final class AlertRules {
     }
     String summary = subject(e) + ": recent trend is getting worse (" + e.period() + ")";
     String desc = "The recent trend of " + subject(e) + " over the latest points to " + e.period()
-        + " is '" + e.recentTrend() + "' (latest value " + num(e.value()) + unit(e) + ").";
+        + " is '" + e.row().recentTrend() + "' (latest value " + num(e.row().value()) + unit(e) + ").";
     return signal(Rule.TREND_WORSE, e, c, config.trendGettingWorse().severity(), summary, desc);
   }
 
   Signal gapWidening(EvaluationRecord e) {
-    Boolean w = e.gapWidening();
+    Boolean w = e.row().gapWidening();
     Condition c = w == null ? Condition.UNKNOWN : w ? Condition.ACTIVE : Condition.CLEAR;
     String summary = subject(e) + ": the inequality gap widened significantly in " + e.period();
     String desc = "The gap between the most and least deprived for " + subject(e) + " in "
-        + e.period() + " is " + num(e.gapAbsolute()) + unit(e) + " (relative "
-        + num(e.gapRelative()) + ", slope index of inequality " + num(e.sii())
+        + e.period() + " is " + num(e.row().gapAbsolute()) + unit(e) + " (relative "
+        + num(e.row().gapRelative()) + ", slope index of inequality " + num(e.row().sii())
         + ") and has widened significantly.";
     return signal(Rule.GAP_WIDENING, e, c, config.gapWidening().severity(), summary, desc);
   }
@@ -211,13 +211,13 @@ public final class AlertRules {
     String link = externalUrl + "/api/targets/" + t.targetId();
     Map<String, String> ann = new LinkedHashMap<>();
     ann.put("summary", summary);
-    String explanation = e.explanation() == null || e.explanation().isBlank()
-        ? "" : " " + e.explanation().trim();
+    String explanation = e.row().explanation() == null || e.row().explanation().isBlank()
+        ? "" : " " + e.row().explanation().trim();
     ann.put("description", desc + explanation);
     ann.put("link", link);
     put(ann, "period", e.period());
-    if (e.value() != null) {
-      ann.put("value", num(e.value()));
+    if (e.row().value() != null) {
+      ann.put("value", num(e.row().value()));
     }
     return new Signal(rule, Fingerprints.forTarget(rule, t.targetId()), c,
         c == Condition.ACTIVE ? sev : null, labels, ann, e.id(),

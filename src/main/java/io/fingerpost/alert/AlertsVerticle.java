@@ -117,7 +117,7 @@ public final class AlertsVerticle extends VerticleBase {
     return reader.read(ids).compose(evaluations -> {
       List<AlertStore.Change> changes = new ArrayList<>();
       for (EvaluationRecord e : evaluations) {
-        EvaluationRecord ev = initial && !e.initialLoad() ? withInitialLoad(e) : e;
+        EvaluationRecord ev = initial && !e.initialLoad() ? e.asInitialLoad() : e;
         try {
           for (Signal s : rules.signals(ev)) {
             changes.add(AlertStore.Change.of(s, lifecycle));
@@ -197,14 +197,5 @@ public final class AlertsVerticle extends VerticleBase {
       }
       return Future.<Void>succeededFuture();
     });
-  }
-
-  private static EvaluationRecord withInitialLoad(EvaluationRecord e) {
-    return new EvaluationRecord(e.id(), e.targetId(), e.seriesId(), e.period(), e.periodT(),
-        e.observationRevision(), e.evaluatedAt(), true, e.status(), e.notSignificant(), e.value(),
-        e.lowerCi95(), e.upperCi95(), e.expected(), e.deviation(), e.amberTolerance(), e.redTolerance(),
-        e.projection(), e.projectionLower(), e.projectionUpper(), e.probabilityOfMeeting(),
-        e.comparedToEngland(), e.comparedToRegion(), e.recentTrend(), e.spcPointType(), e.spcAssurance(),
-        e.gapAbsolute(), e.gapRelative(), e.sii(), e.gapWidening(), e.explanation(), e.target());
   }
 }

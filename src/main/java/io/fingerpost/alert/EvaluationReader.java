@@ -1,5 +1,6 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.target.EvaluationRow;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,7 +12,7 @@ import java.util.List;
 public final class EvaluationReader {
   private static final String SQL = """
       SELECT e.*, t.name AS target_name, t.indicator_id, t.area_code, t.sex, t.age, t.category_type,
-             t.category, t.strategy_group, t.team, t.target_period, t.target_value,
+             t.category, t.strategy_group, t.team, t.target_period, t.target_value AS target_target_value,
              i.name AS indicator_name, i.unit AS unit, a.name AS area_name
       FROM evaluation e
       JOIN target t ON t.id = e.target_id
@@ -44,18 +45,8 @@ public final class EvaluationReader {
         r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
         r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
         r.getString("category_type"), r.getString("category"), r.getString("strategy_group"),
-        r.getString("team"), r.getString("target_period"), r.getDouble("target_value"));
-    Integer revision = r.getInteger("observation_revision");
-    return new EvaluationRecord(r.getLong("id"), r.getString("target_id"), r.getLong("series_id"),
-        r.getString("period"), r.getDouble("period_t"), revision == null ? 0 : revision,
-        AlertStore.instant(r.getOffsetDateTime("evaluated_at")), Boolean.TRUE.equals(r.getBoolean("initial_load")),
-        r.getString("status"), r.getBoolean("not_significant"), r.getDouble("value"),
-        r.getDouble("lower_ci95"), r.getDouble("upper_ci95"), r.getDouble("expected"),
-        r.getDouble("deviation"), r.getDouble("amber_tolerance"), r.getDouble("red_tolerance"),
-        r.getDouble("projection"), r.getDouble("projection_lower"), r.getDouble("projection_upper"),
-        r.getDouble("probability_of_meeting"), r.getString("compared_to_england"),
-        r.getString("compared_to_region"), r.getString("recent_trend"), r.getString("spc_point_type"),
-        r.getString("spc_assurance"), r.getDouble("gap_absolute"), r.getDouble("gap_relative"),
-        r.getDouble("sii"), r.getBoolean("gap_widening"), r.getString("explanation"), t);
+        r.getString("team"), r.getString("target_period"), r.getDouble("target_target_value"));
+    return new EvaluationRecord(r.getLong("id"), AlertStore.instant(r.getOffsetDateTime("evaluated_at")),
+        Boolean.TRUE.equals(r.getBoolean("initial_load")), EvaluationRow.of(r), t);
   }
 }

@@ -1,41 +1,31 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.target.EvaluationRow;
 import java.time.Instant;
 
 /**
- * One row of the {@code evaluation} table (docs/internals.md) with its target's context: the input of
- * the alert rules. Nullable numbers and verdicts are null when the engine could not compute them.
+ * One stored evaluation (the targets part's {@link EvaluationRow}, read by {@link EvaluationRow#of}) with the
+ * columns the database adds (id, time, initial load) and its target's context: the input of the alert rules.
+ * Nullable numbers and verdicts in {@code row} are null when the engine could not compute them.
  */
-public record EvaluationRecord(
-    long id,
-    String targetId,
-    Long seriesId,
-    String period,
-    Double periodT,
-    int observationRevision,
-    Instant evaluatedAt,
-    boolean initialLoad,
-    String status,
-    Boolean notSignificant,
-    Double value,
-    Double lowerCi95,
-    Double upperCi95,
-    Double expected,
-    Double deviation,
-    Double amberTolerance,
-    Double redTolerance,
-    Double projection,
-    Double projectionLower,
-    Double projectionUpper,
-    Double probabilityOfMeeting,
-    String comparedToEngland,
-    String comparedToRegion,
-    String recentTrend,
-    String spcPointType,
-    String spcAssurance,
-    Double gapAbsolute,
-    Double gapRelative,
-    Double sii,
-    Boolean gapWidening,
-    String explanation,
-    TargetContext target) {}
+public record EvaluationRecord(long id, Instant evaluatedAt, boolean initialLoad, EvaluationRow row,
+    TargetContext target) {
+
+  public String targetId() {
+    return row.targetId();
+  }
+
+  public String period() {
+    return row.period();
+  }
+
+  /** The observation revision evaluated; 0 when none was (NOT_ENOUGH_DATA). */
+  public int observationRevision() {
+    return row.observationRevision() == null ? 0 : row.observationRevision();
+  }
+
+  /** The same evaluation marked as part of a feed's initial load (history: recorded, not notified). */
+  public EvaluationRecord asInitialLoad() {
+    return new EvaluationRecord(id, evaluatedAt, true, row, target);
+  }
+}

@@ -105,7 +105,7 @@ class AlertRulesTest {
 
   @Test
   void notEnoughDataWithoutAPeriodGivesUnknownSignals() {
-    EvaluationRecord none = new EvaluationRecord(5, "dudley-le-male", null, null, null, 0, AT, false,
+    EvaluationRecord none = Evaluations.record(5, "dudley-le-male", null, null, null, 0, AT, false,
         "NOT_ENOUGH_DATA", null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
         null, null, null, null, null, null, "No data.", Evaluations.TARGET);
     rules.signals(none).forEach(s -> assertEquals(Condition.UNKNOWN, s.condition(), s.rule().toString()));

@@ -26,8 +26,7 @@ class AlertmanagerFlowTest {
   @Test
   void firingAlertIsKeptAliveByResendsAndResolves() throws Exception {
     TestDatabase.Db db = TestDatabase.newDatabase();
-    EvaluationTables.ensure(db);
-    EvaluationTables.target(db, "smoking", "Adults who smoke", "92443", "E08000027", "", "Primary care networks",
+    Evaluations.insertTarget(db, "smoking", "Adults who smoke", "92443", "E08000027", "", "Primary care networks",
         "Place", "2028", 10);
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(db.connectOptions()).using(vertx).build();

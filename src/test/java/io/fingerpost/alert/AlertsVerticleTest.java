@@ -45,10 +45,9 @@ class AlertsVerticleTest {
   @BeforeAll
   static void setUp() {
     db = TestDatabase.newDatabase();
-    EvaluationTables.ensure(db);
     db.execute("INSERT INTO indicator (id, name, unit) VALUES ('90366', 'Life expectancy at birth', 'years')");
     db.execute("INSERT INTO area (code, name) VALUES ('E08000027', 'Dudley')");
-    EvaluationTables.target(db, "le-male", "Life expectancy (male)", "90366", "E08000027", "Male",
+    Evaluations.insertTarget(db, "le-male", "Life expectancy (male)", "90366", "E08000027", "Male",
         "Children and young people", "ICS long term", "2033", 80);
     vertx = Vertx.vertx();
     pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(4)).connectingTo(db.connectOptions()).using(vertx).build();
