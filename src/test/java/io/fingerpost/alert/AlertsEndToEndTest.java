@@ -7,8 +7,6 @@ import io.fingerpost.App;
 import io.fingerpost.TestDatabase;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.FingerpostConfig;
-import io.fingerpost.target.TargetEvaluatorVerticle;
-import io.fingerpost.target.TargetsLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class AlertsEndToEndTest {
   static final String TOKEN = "e2e-token";
-  static final String TARGETS = "fingerpost/default/targets/dudley-2023-2033.yaml";
 
   @Test
   void historyIsSilentDeteriorationNotifiesTheTeamOnceRecoveryResolves() throws Exception {
@@ -53,8 +50,7 @@ class AlertsEndToEndTest {
       int port = app.httpPort();
       waitUntil(() -> web.get(port, "127.0.0.1", "/ready").send().await(10, TimeUnit.SECONDS).statusCode() == 200,
           Duration.ofSeconds(120));
-      ensureEvaluator(vertx, pool);
-      // history: evaluations written, alerts recorded as history, nothing sent
+      // history: the app's own evaluator writes evaluations, alerts record them as history, nothing is sent
       waitUntil(() -> latestStatus(pool, "le-birth-male") != null, Duration.ofSeconds(60));
       waitForQuiet(pool);
       assertEquals("ON_TRACK", latestStatus(pool, "le-birth-male"), "precondition: on track after the history");
@@ -95,19 +91,6 @@ class AlertsEndToEndTest {
       app.stop().await(60, TimeUnit.SECONDS);
       vertx.close().await(30, TimeUnit.SECONDS);
     }
-  }
-
-  /** Deploys the target evaluator when the service does not (yet) do it itself. */
-  static void ensureEvaluator(Vertx vertx, Pool pool) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (System.nanoTime() < deadline) {
-      if (count(pool, "SELECT count(*) FROM evaluation") > 0) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    vertx.deployVerticle(new TargetEvaluatorVerticle(pool, TargetsLoader.loadResource(TARGETS)))
-        .await(60, TimeUnit.SECONDS);
   }
 
   static JsonObject alertOf(JsonObject notification, String target, String rule) {
