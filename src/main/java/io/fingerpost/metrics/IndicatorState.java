@@ -1,11 +1,13 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.target.EvaluationRow;
 import java.time.Instant;
 
 /**
- * The current state of one monitored series against one target: the latest evaluation row with the names
- * of its target, indicator and area. A series exported without a target (metrics scope {@code all}) has
- * empty target fields and only the observation values. Absent numbers are null and their samples are
+ * The current state of one monitored series against one target: the latest evaluation row (the targets
+ * part's {@link EvaluationRow}) with the names of its target, indicator and area, and the status at the period
+ * before. A series exported without a target (metrics scope {@code all}) has empty target fields and an
+ * evaluation holding only the latest observation (see {@link #observationOnly}). Absent numbers are null and their samples are
  * left out of the exposition (absent, not NaN, so PromQL comparisons stay simple).
  */
 public record IndicatorState(
@@ -24,29 +26,8 @@ public record IndicatorState(
     String age,
     String categoryType,
     String category,
-    String period,
-    Double periodYear,
-    Double value,
-    Double lowerCi95,
-    Double upperCi95,
-    String status,
+    EvaluationRow evaluation,
     String previousStatus,
-    Boolean notSignificant,
-    Double expected,
-    Double deviation,
-    Double projection,
-    Double projectionLower,
-    Double projectionUpper,
-    Double probabilityOfMeeting,
-    String comparedToEngland,
-    String comparedToRegion,
-    String recentTrend,
-    String spcPointType,
-    String spcAssurance,
-    Double gapAbsolute,
-    Double gapRelative,
-    Double sii,
-    Boolean gapWidening,
     Instant evaluatedAt) {
 
   /** The identity of this state in the exposition: one target, or one untargeted series. */
@@ -54,5 +35,12 @@ public record IndicatorState(
     return targetId.isEmpty()
         ? String.join("\u001f", indicatorId, areaCode, sex, age, categoryType, category)
         : targetId;
+  }
+
+  /** The evaluation-shaped holder of a series' latest observation, for a series without a target. */
+  static EvaluationRow observationOnly(String period, Double periodT, Double value, Double lowerCi95, Double upperCi95) {
+    return new EvaluationRow("", null, period, periodT, null, null, null, null, value, lowerCi95, upperCi95, null, null,
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null);
   }
 }

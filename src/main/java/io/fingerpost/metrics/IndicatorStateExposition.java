@@ -39,25 +39,25 @@ public final class IndicatorStateExposition {
   private record Gauge(String name, String help, Function<IndicatorState, Double> value) {}
 
   private static final List<Gauge> SERIES_GAUGES = List.of(
-      new Gauge("fingerpost_indicator_value", "Latest published value of the series (in the indicator's unit).", IndicatorState::value),
-      new Gauge("fingerpost_indicator_value_lower_ci95", "Lower 95% confidence limit of the latest value.", IndicatorState::lowerCi95),
-      new Gauge("fingerpost_indicator_value_upper_ci95", "Upper 95% confidence limit of the latest value.", IndicatorState::upperCi95),
-      new Gauge("fingerpost_indicator_period_year", "Time of the latest period as a fractional calendar year (midpoint, e.g. 2020.5).", IndicatorState::periodYear),
-      new Gauge("fingerpost_indicator_gap_absolute", "Inequality gap between most and least deprived (absolute, in the indicator's unit).", IndicatorState::gapAbsolute),
-      new Gauge("fingerpost_indicator_gap_relative", "Inequality gap between most and least deprived (ratio).", IndicatorState::gapRelative),
-      new Gauge("fingerpost_indicator_sii", "Slope index of inequality across the deprivation breakdown.", IndicatorState::sii),
-      new Gauge("fingerpost_indicator_gap_widening", "1 when the inequality gap widened significantly, else 0.", s -> bool(s.gapWidening())));
+      new Gauge("fingerpost_indicator_value", "Latest published value of the series (in the indicator's unit).", s -> s.evaluation().value()),
+      new Gauge("fingerpost_indicator_value_lower_ci95", "Lower 95% confidence limit of the latest value.", s -> s.evaluation().lowerCi95()),
+      new Gauge("fingerpost_indicator_value_upper_ci95", "Upper 95% confidence limit of the latest value.", s -> s.evaluation().upperCi95()),
+      new Gauge("fingerpost_indicator_period_year", "Time of the latest period as a fractional calendar year (midpoint, e.g. 2020.5).", s -> s.evaluation().periodT()),
+      new Gauge("fingerpost_indicator_gap_absolute", "Inequality gap between most and least deprived (absolute, in the indicator's unit).", s -> s.evaluation().gapAbsolute()),
+      new Gauge("fingerpost_indicator_gap_relative", "Inequality gap between most and least deprived (ratio).", s -> s.evaluation().gapRelative()),
+      new Gauge("fingerpost_indicator_sii", "Slope index of inequality across the deprivation breakdown.", s -> s.evaluation().sii()),
+      new Gauge("fingerpost_indicator_gap_widening", "1 when the inequality gap widened significantly, else 0.", s -> bool(s.evaluation().gapWidening())));
 
   private static final List<Gauge> TARGET_GAUGES = List.of(
-      new Gauge("fingerpost_target_status_code", "Target status: 0 not enough data, 1 on track, 2 at risk (amber), 3 off track (red).", s -> StateCodes.status(s.status())),
+      new Gauge("fingerpost_target_status_code", "Target status: 0 not enough data, 1 on track, 2 at risk (amber), 3 off track (red).", s -> StateCodes.status(s.evaluation().status())),
       new Gauge("fingerpost_target_previous_status_code", "Target status at the previous period (same codes as fingerpost_target_status_code).", s -> StateCodes.status(s.previousStatus())),
-      new Gauge("fingerpost_target_not_significant", "1 when the value is off its trajectory but not significantly (expected value inside the 95% CI).", s -> bool(s.notSignificant())),
-      new Gauge("fingerpost_target_expected_value", "Value expected on the trajectory at the latest period.", IndicatorState::expected),
-      new Gauge("fingerpost_target_deviation", "Deviation from the trajectory in the direction that matters (>= 0: at or ahead).", IndicatorState::deviation),
-      new Gauge("fingerpost_target_projected_value", "Projection of the series to the target period.", IndicatorState::projection),
-      new Gauge("fingerpost_target_projected_value_lower", "Lower limit of the 95% prediction interval of the projection.", IndicatorState::projectionLower),
-      new Gauge("fingerpost_target_projected_value_upper", "Upper limit of the 95% prediction interval of the projection.", IndicatorState::projectionUpper),
-      new Gauge("fingerpost_target_probability_of_meeting_ratio", "Probability (0-1) that the projection meets the target.", IndicatorState::probabilityOfMeeting),
+      new Gauge("fingerpost_target_not_significant", "1 when the value is off its trajectory but not significantly (expected value inside the 95% CI).", s -> bool(s.evaluation().notSignificant())),
+      new Gauge("fingerpost_target_expected_value", "Value expected on the trajectory at the latest period.", s -> s.evaluation().expected()),
+      new Gauge("fingerpost_target_deviation", "Deviation from the trajectory in the direction that matters (>= 0: at or ahead).", s -> s.evaluation().deviation()),
+      new Gauge("fingerpost_target_projected_value", "Projection of the series to the target period.", s -> s.evaluation().projection()),
+      new Gauge("fingerpost_target_projected_value_lower", "Lower limit of the 95% prediction interval of the projection.", s -> s.evaluation().projectionLower()),
+      new Gauge("fingerpost_target_projected_value_upper", "Upper limit of the 95% prediction interval of the projection.", s -> s.evaluation().projectionUpper()),
+      new Gauge("fingerpost_target_probability_of_meeting_ratio", "Probability (0-1) that the projection meets the target.", s -> s.evaluation().probabilityOfMeeting()),
       new Gauge("fingerpost_target_evaluated_timestamp_seconds", "When the latest evaluation was made (Unix time).",
           s -> s.evaluatedAt() == null ? null : s.evaluatedAt().toEpochMilli() / 1000.0));
 
@@ -69,17 +69,17 @@ public final class IndicatorStateExposition {
           "Comparison with a benchmark (label benchmark: england or region; label comparison: the verdict): "
               + "2 best, 1 better, 0 similar/higher/lower, -1 worse, -2 worst.",
           new String[] {"benchmark", "comparison"},
-          s -> new String[][] {{"england", s.comparedToEngland()}, {"region", s.comparedToRegion()}},
+          s -> new String[][] {{"england", s.evaluation().comparedToEngland()}, {"region", s.evaluation().comparedToRegion()}},
           StateCodes::comparison),
       new Categorical("fingerpost_indicator_recent_trend",
           "Recent trend (label trend: the verdict): 1 getting better, 0 no significant change, -1 getting worse.",
-          new String[] {"trend"}, s -> new String[][] {{s.recentTrend()}}, StateCodes::trend),
+          new String[] {"trend"}, s -> new String[][] {{s.evaluation().recentTrend()}}, StateCodes::trend),
       new Categorical("fingerpost_indicator_spc_point_type",
           "SPC point type of the latest point (label point_type): 1 special cause improvement, 0 common cause or neither, -1 special cause concern.",
-          new String[] {"point_type"}, s -> new String[][] {{s.spcPointType()}}, StateCodes::spcPoint),
+          new String[] {"point_type"}, s -> new String[][] {{s.evaluation().spcPointType()}}, StateCodes::spcPoint),
       new Categorical("fingerpost_indicator_spc_assurance",
           "SPC assurance against the target (label assurance): 1 consistently passes, 0 hit and miss, -1 consistently fails.",
-          new String[] {"assurance"}, s -> new String[][] {{s.spcAssurance()}}, StateCodes::spcAssurance));
+          new String[] {"assurance"}, s -> new String[][] {{s.evaluation().spcAssurance()}}, StateCodes::spcAssurance));
 
   private IndicatorStateExposition() {}
 
@@ -160,7 +160,7 @@ public final class IndicatorStateExposition {
     String name = "fingerpost_target_status";
     int n = 0;
     for (int i = 0; i < rows.size(); i++) {
-      Double code = StateCodes.status(rows.get(i).status());
+      Double code = StateCodes.status(rows.get(i).evaluation().status());
       if (code == null) continue;
       if (n == 0) {
         header(out, name, "Target status one-hot: 1 for the current status (label status: NOT_ENOUGH_DATA, ON_TRACK, "
@@ -189,7 +189,7 @@ public final class IndicatorStateExposition {
       label(out, "target_name", s.targetName());
       label(out, "direction", s.direction());
       label(out, "unit", s.unit());
-      label(out, "period", s.period());
+      label(out, "period", s.evaluation().period());
       out.write("} 1\n");
     }
     return n;

@@ -1,5 +1,6 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.target.EvaluationRow;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -33,15 +34,11 @@ final class IndicatorStateQuery {
         FROM per_period p
         WINDOW w AS (PARTITION BY p.target_id ORDER BY p.period_t DESC NULLS LAST)
       )
-      SELECT r.target_id, t.name AS target_name, coalesce(t.strategy_group, '') AS strategy_group,
+      SELECT r.*, t.name AS target_name, coalesce(t.strategy_group, '') AS strategy_group,
              coalesce(t.horizon_years::text, '') AS horizon_years, coalesce(t.team, '') AS team,
              t.direction, t.indicator_id, coalesce(i.name, '') AS indicator_name, coalesce(i.unit, '') AS unit,
              t.area_code, coalesce(a.name, '') AS area_name, t.sex, t.age, t.category_type, t.category,
-             coalesce(r.period, '') AS period, r.period_t, r.value, r.lower_ci95, r.upper_ci95, r.status,
-             r.previous_status, r.not_significant, r.expected, r.deviation, r.projection, r.projection_lower,
-             r.projection_upper, r.probability_of_meeting, r.compared_to_england, r.compared_to_region,
-             r.recent_trend, r.spc_point_type, r.spc_assurance, r.gap_absolute, r.gap_relative, r.sii,
-             r.gap_widening, extract(epoch FROM r.evaluated_at)::float8 AS evaluated_epoch
+             extract(epoch FROM r.evaluated_at)::float8 AS evaluated_epoch
       FROM ranked r
       JOIN target t ON t.id = r.target_id AND t.active
       LEFT JOIN indicator i ON i.id = t.indicator_id
@@ -95,15 +92,7 @@ final class IndicatorStateQuery {
           r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
           r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
           r.getString("category_type"), r.getString("category"),
-          r.getString("period"), r.getDouble("period_t"), r.getDouble("value"),
-          r.getDouble("lower_ci95"), r.getDouble("upper_ci95"),
-          r.getString("status"), r.getString("previous_status"), r.getBoolean("not_significant"),
-          r.getDouble("expected"), r.getDouble("deviation"),
-          r.getDouble("projection"), r.getDouble("projection_lower"), r.getDouble("projection_upper"),
-          r.getDouble("probability_of_meeting"),
-          r.getString("compared_to_england"), r.getString("compared_to_region"), r.getString("recent_trend"),
-          r.getString("spc_point_type"), r.getString("spc_assurance"),
-          r.getDouble("gap_absolute"), r.getDouble("gap_relative"), r.getDouble("sii"), r.getBoolean("gap_widening"),
+          EvaluationRow.of(r), r.getString("previous_status"),
           epoch == null ? null : Instant.ofEpochMilli(Math.round(epoch * 1000))));
     }
     return out;
@@ -117,10 +106,8 @@ final class IndicatorStateQuery {
           r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
           r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
           r.getString("category_type"), r.getString("category"),
-          r.getString("period"), r.getDouble("period_t"), r.getDouble("value"),
-          r.getDouble("lower_ci95"), r.getDouble("upper_ci95"),
-          null, null, null, null, null, null, null, null, null,
-          null, null, null, null, null, null, null, null, null, null));
+          IndicatorState.observationOnly(r.getString("period"), r.getDouble("period_t"), r.getDouble("value"),
+              r.getDouble("lower_ci95"), r.getDouble("upper_ci95")), null, null));
     }
     return out;
   }

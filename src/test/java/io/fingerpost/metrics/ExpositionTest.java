@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fingerpost.target.EvaluationRow;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -33,9 +34,10 @@ class ExpositionTest {
   static IndicatorState state(String targetId, String status, String previous, String england) {
     return new IndicatorState(targetId, "Life expectancy at birth - male", "ICS long term", "10", "Population health",
         "increase", "90366", "Life expectancy at birth", "Years", "E08000027", "Dudley", "Male", "All ages", "", "",
-        "2018 - 20", 2019.5, 77.84, 77.5, 78.2, status, previous, false, 78.1, -0.26, 78.9, 77.9, 79.9, 0.41,
-        england, "Similar", "Decreasing and getting worse", "Special Cause - Concern", "Hit and miss",
-        null, null, null, null, Instant.ofEpochSecond(1_700_000_000));
+        new EvaluationRow(targetId, 1L, "2018 - 20", 2019.5, 1, status, status, false, 77.84, 77.5, 78.2, 78.1, -0.26,
+            0.25, 0.5, 78.9, 77.9, 79.9, 0.41, england, "Similar", "Decreasing and getting worse",
+            "Special Cause - Concern", "Hit and miss", null, null, null, null, 76.0, 80.0, "Explained.", null, null),
+        previous, Instant.ofEpochSecond(1_700_000_000));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.target.EvaluationRow;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -117,11 +118,12 @@ public final class MetricsScrapeBenchmark {
           "E0" + (8000000 + area), "Local authority number " + area, i % 2 == 0 ? "Persons" : "Female", "All ages",
           deprivation ? "County & UA deprivation deciles in England (IMD2019)" : "",
           deprivation ? "Most deprived decile (IMD2019)" : "",
-          "2020 - 22", 2021.5, 140.0 + i % 50, 130.0 + i % 50, 150.0 + i % 50,
-          statuses[i % 4], statuses[(i + 1) % 4], i % 7 == 0, 138.0, -2.5, 135.0, 120.0, 150.0, 0.42,
-          comparisons[i % 4], comparisons[(i + 1) % 4], trends[i % 4], spc[i % 3], "Hit and miss",
-          deprivation ? 40.0 : null, deprivation ? 1.8 : null, deprivation ? 55.0 : null, deprivation ? Boolean.TRUE : null,
-          Instant.parse("2026-11-23T09:00:00Z")));
+          new EvaluationRow("t-" + indicator, (long) i, "2020 - 22", 2021.5, 1, statuses[i % 4], statuses[i % 4], i % 7 == 0,
+              140.0 + i % 50, 130.0 + i % 50, 150.0 + i % 50, 138.0, -2.5, 1.0, 2.0, 135.0, 120.0, 150.0, 0.42,
+              comparisons[i % 4], comparisons[(i + 1) % 4], trends[i % 4], spc[i % 3], "Hit and miss",
+              deprivation ? 40.0 : null, deprivation ? 1.8 : null, deprivation ? 55.0 : null, deprivation ? Boolean.TRUE : null,
+              150.0, 120.0, null, null, null),
+          statuses[(i + 1) % 4], Instant.parse("2026-11-23T09:00:00Z")));
     }
     return out;
   }
