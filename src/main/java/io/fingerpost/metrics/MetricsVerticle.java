@@ -13,12 +13,14 @@ import org.slf4j.LoggerFactory;
  * {@code fingerpost.evaluations.created} (and, with scope {@code all}, {@code fingerpost.series.changed}),
  * renders it off the event loop, and swaps the rendered block in. Bursts of events coalesce: at most one
  * refresh runs and at most one more is queued, so an initial load of many batches costs a few refreshes,
- * and a scrape never queries the database. Every {@code refreshInterval} it also reads the alerts firing and
- * the outbox depth ({@link OperationalQuery}).
+ * and a scrape never queries the database. It is the only writer of the alerts firing and the outbox depth
+ * ({@link OperationalQuery}): read every {@code refreshInterval}, and at once (coalesced in the same way) when
+ * alerts change ({@code fingerpost.alerts.changed}) or evaluations are created (new targets' teams show zeros).
  */
 public final class MetricsVerticle extends VerticleBase {
   public static final String EVALUATIONS_CREATED = "fingerpost.evaluations.created";
   public static final String SERIES_CHANGED = "fingerpost.series.changed";
+  public static final String ALERTS_CHANGED = "fingerpost.alerts.changed";
 
   private static final Logger LOG = LoggerFactory.getLogger(MetricsVerticle.class);
 
@@ -27,6 +29,8 @@ public final class MetricsVerticle extends VerticleBase {
   private final MetricsSettings settings;
   private boolean refreshing;
   private boolean pending;
+  private boolean operationalRunning;
+  private boolean operationalPending;
 
   public MetricsVerticle(FingerpostMetrics metrics, Pool pool, MetricsSettings settings) {
     this.metrics = metrics;
@@ -36,7 +40,9 @@ public final class MetricsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(settings.refreshInterval().toMillis(), id -> refreshOperational());
+    vertx.setPeriodic(settings.refreshInterval().toMillis(), id -> requestOperational());
+    vertx.eventBus().consumer(ALERTS_CHANGED, msg -> requestOperational());
+    vertx.eventBus().consumer(EVALUATIONS_CREATED, msg -> requestOperational());
     Future<Void> operational = refreshOperational();
     if (settings.scope() == MetricsSettings.Scope.NONE) return operational;
     vertx.eventBus().consumer(EVALUATIONS_CREATED, msg -> requestRefresh());
@@ -65,12 +71,27 @@ public final class MetricsVerticle extends VerticleBase {
     }
   }
 
-  /** Alerts firing and outbox depth, read from the database every {@code refreshInterval}. */
+  /** Reads the operational gauges now, or once more after the read in flight. */
+  private void requestOperational() {
+    if (operationalRunning) {
+      operationalPending = true;
+      return;
+    }
+    refreshOperational().onComplete(ar -> {
+      if (operationalPending) {
+        operationalPending = false;
+        requestOperational();
+      }
+    });
+  }
+
+  /** Alerts firing and outbox depth, read from the database. */
   private Future<Void> refreshOperational() {
+    operationalRunning = true;
     return OperationalQuery.refresh(pool, metrics).recover(e -> {
       LOG.warn("Refreshing the alert and outbox metrics failed: {}", e.getMessage());
       return Future.succeededFuture();
-    });
+    }).onComplete(ar -> operationalRunning = false);
   }
 
   /** Reads, renders (on a worker thread) and publishes the indicator state. */
