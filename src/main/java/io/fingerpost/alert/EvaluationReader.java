@@ -1,6 +1,7 @@
 package io.fingerpost.alert;
 
 import io.fingerpost.target.EvaluationRow;
+import io.fingerpost.target.TargetContext;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,16 +12,14 @@ import java.util.List;
 /** Reads evaluation rows (docs/internals.md, table {@code evaluation}) with their target's context. */
 public final class EvaluationReader {
   private static final String SQL = """
-      SELECT e.*, t.name AS target_name, t.indicator_id, t.area_code, t.sex, t.age, t.category_type,
-             t.category, t.strategy_group, t.team, t.target_period, t.target_value AS target_target_value,
-             i.name AS indicator_name, i.unit AS unit, a.name AS area_name
+      SELECT e.*, %s
       FROM evaluation e
       JOIN target t ON t.id = e.target_id
       LEFT JOIN indicator i ON i.id = t.indicator_id
       LEFT JOIN area a ON a.code = t.area_code
       WHERE e.id = ANY($1)
       ORDER BY e.id
-      """;
+      """.formatted(TargetContext.COLUMNS);
 
   private final Pool pool;
 
@@ -41,12 +40,7 @@ public final class EvaluationReader {
   }
 
   static EvaluationRecord record(Row r) {
-    TargetContext t = new TargetContext(r.getString("target_id"), r.getString("target_name"),
-        r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
-        r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
-        r.getString("category_type"), r.getString("category"), r.getString("strategy_group"),
-        r.getString("team"), r.getString("target_period"), r.getDouble("target_target_value"));
     return new EvaluationRecord(r.getLong("id"), AlertStore.instant(r.getOffsetDateTime("evaluated_at")),
-        Boolean.TRUE.equals(r.getBoolean("initial_load")), EvaluationRow.of(r), t);
+        Boolean.TRUE.equals(r.getBoolean("initial_load")), EvaluationRow.of(r), TargetContext.of(r));
   }
 }

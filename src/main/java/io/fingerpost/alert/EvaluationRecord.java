@@ -1,6 +1,7 @@
 package io.fingerpost.alert;
 
 import io.fingerpost.target.EvaluationRow;
+import io.fingerpost.target.TargetContext;
 import java.time.Instant;
 
 /**

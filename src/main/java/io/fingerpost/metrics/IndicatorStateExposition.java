@@ -182,13 +182,13 @@ public final class IndicatorStateExposition {
     int n = 0;
     for (int i = 0; i < rows.size(); i++) {
       IndicatorState s = rows.get(i);
-      if (s.targetId() == null || s.targetId().isEmpty()) continue;
+      if (s.target().targetId() == null || s.target().targetId().isEmpty()) continue;
       if (n++ == 0) header(out, name, "Descriptive labels of a target and its latest period (always 1).");
       out.write(name);
       out.write(labels.get(i));
-      label(out, "target_name", s.targetName());
-      label(out, "direction", s.direction());
-      label(out, "unit", s.unit());
+      label(out, "target_name", s.target().targetName());
+      label(out, "direction", s.target().direction());
+      label(out, "unit", s.target().unit());
       label(out, "period", s.evaluation().period());
       out.write("} 1\n");
     }
@@ -197,9 +197,9 @@ public final class IndicatorStateExposition {
 
   static String labelBlock(IndicatorState s) {
     String[] values = {
-      s.targetId(), s.group(), s.horizonYears(), s.team(),
-      s.indicatorId(), s.indicatorName(), s.areaCode(), s.areaName(),
-      s.sex(), s.age(), s.categoryType(), s.category()};
+      s.target().targetId(), s.target().strategyGroup(), s.target().horizonYears(), s.target().team(),
+      s.target().indicatorId(), s.target().indicatorName(), s.target().areaCode(), s.target().areaName(),
+      s.target().sex(), s.target().age(), s.target().categoryType(), s.target().category()};
     StringBuilder b = new StringBuilder(256).append('{');
     for (int k = 0; k < values.length; k++) {
       if (k > 0) b.append(',');

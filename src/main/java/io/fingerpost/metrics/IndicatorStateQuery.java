@@ -1,6 +1,7 @@
 package io.fingerpost.metrics;
 
 import io.fingerpost.target.EvaluationRow;
+import io.fingerpost.target.TargetContext;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -34,10 +35,7 @@ final class IndicatorStateQuery {
         FROM per_period p
         WINDOW w AS (PARTITION BY p.target_id ORDER BY p.period_t DESC NULLS LAST)
       )
-      SELECT r.*, t.name AS target_name, coalesce(t.strategy_group, '') AS strategy_group,
-             coalesce(t.horizon_years::text, '') AS horizon_years, coalesce(t.team, '') AS team,
-             t.direction, t.indicator_id, coalesce(i.name, '') AS indicator_name, coalesce(i.unit, '') AS unit,
-             t.area_code, coalesce(a.name, '') AS area_name, t.sex, t.age, t.category_type, t.category,
+      SELECT r.*, %s,
              extract(epoch FROM r.evaluated_at)::float8 AS evaluated_epoch
       FROM ranked r
       JOIN target t ON t.id = r.target_id AND t.active
@@ -46,7 +44,7 @@ final class IndicatorStateQuery {
       WHERE r.rn = 1
       ORDER BY r.target_id
       LIMIT $1
-      """;
+      """.formatted(TargetContext.COLUMNS);
 
   static final String UNTARGETED_SERIES = """
       SELECT DISTINCT ON (o.series_id)
@@ -86,12 +84,7 @@ final class IndicatorStateQuery {
     List<IndicatorState> out = new ArrayList<>(rows.size());
     for (Row r : rows) {
       Double epoch = r.getDouble("evaluated_epoch");
-      out.add(new IndicatorState(
-          r.getString("target_id"), r.getString("target_name"), r.getString("strategy_group"),
-          r.getString("horizon_years"), r.getString("team"), r.getString("direction"),
-          r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
-          r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
-          r.getString("category_type"), r.getString("category"),
+      out.add(new IndicatorState(TargetContext.of(r),
           EvaluationRow.of(r), r.getString("previous_status"),
           epoch == null ? null : Instant.ofEpochMilli(Math.round(epoch * 1000))));
     }
@@ -102,10 +95,9 @@ final class IndicatorStateQuery {
     List<IndicatorState> out = new ArrayList<>(rows.size());
     for (Row r : rows) {
       out.add(new IndicatorState(
-          "", "", "", "", "", "",
-          r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
-          r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
-          r.getString("category_type"), r.getString("category"),
+          IndicatorState.untargeted(r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
+              r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
+              r.getString("category_type"), r.getString("category")),
           IndicatorState.observationOnly(r.getString("period"), r.getDouble("period_t"), r.getDouble("value"),
               r.getDouble("lower_ci95"), r.getDouble("upper_ci95")), null, null));
     }

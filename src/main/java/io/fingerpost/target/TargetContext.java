@@ -1,9 +1,11 @@
-package io.fingerpost.alert;
+package io.fingerpost.target;
+
+import io.vertx.sqlclient.Row;
 
 /**
- * What an alert says about the target an evaluation belongs to: names for the sentence, labels for
- * routing. Read from the {@code target}, {@code series}, {@code indicator} and {@code area} tables.
- * Empty strings, never null, for missing breakdown parts.
+ * A target with the names of its indicator and area: what an alert says about it (names for the sentence, labels
+ * for routing) and the labels of its Prometheus indicator state. Read from the {@code target}, {@code indicator}
+ * and {@code area} tables by {@link #of(Row)}. Empty strings, never null, for missing names and breakdown parts.
  */
 public record TargetContext(
     String targetId,
@@ -20,7 +22,27 @@ public record TargetContext(
     String strategyGroup,
     String team,
     String targetPeriod,
-    Double targetValue) {
+    Double targetValue,
+    String horizonYears,
+    String direction) {
+
+  /**
+   * The columns every reader selects, joined as {@code target t LEFT JOIN indicator i LEFT JOIN area a}; the
+   * query adds the target's id as {@code target_id}.
+   */
+  public static final String COLUMNS = """
+      t.name AS target_name, t.indicator_id, i.name AS indicator_name, i.unit AS unit, t.area_code, a.name AS area_name,
+      t.sex, t.age, t.category_type, t.category, t.strategy_group, t.team, t.target_period,
+      t.target_value AS target_goal_value, t.horizon_years::text AS horizon_years, t.direction""";
+
+  /** Reads {@link #COLUMNS} (and {@code target_id}) from a query row. */
+  public static TargetContext of(Row r) {
+    return new TargetContext(r.getString("target_id"), r.getString("target_name"), r.getString("indicator_id"),
+        r.getString("indicator_name"), r.getString("unit"), r.getString("area_code"), r.getString("area_name"),
+        r.getString("sex"), r.getString("age"), r.getString("category_type"), r.getString("category"),
+        r.getString("strategy_group"), r.getString("team"), r.getString("target_period"),
+        r.getDouble("target_goal_value"), r.getString("horizon_years"), r.getString("direction"));
+  }
 
   public TargetContext {
     targetName = nz(targetName);
@@ -34,6 +56,8 @@ public record TargetContext(
     strategyGroup = nz(strategyGroup);
     team = nz(team);
     targetPeriod = nz(targetPeriod);
+    horizonYears = nz(horizonYears);
+    direction = nz(direction);
   }
 
   /** "Female, 65+ yrs, Deprivation decile: Most deprived" or "" for the whole population. */

@@ -2,13 +2,14 @@ package io.fingerpost.alert;
 
 import io.fingerpost.TestDatabase;
 import io.fingerpost.target.EvaluationRow;
+import io.fingerpost.target.TargetContext;
 import java.time.Instant;
 
 /** Builds evaluation rows and targets for tests (the tables are the real migrations', V10__targets.sql). */
 final class Evaluations {
   static final TargetContext TARGET = new TargetContext("dudley-le-male", "Life expectancy at birth (male)",
       "90366", "Life expectancy at birth", "years", "E08000027", "Dudley", "Male", "All ages", "", "",
-      "ICS long term", "Population health", "2033", 80.0);
+      "ICS long term", "Population health", "2033", 80.0, "10", "increase");
 
   private Evaluations() {}
 

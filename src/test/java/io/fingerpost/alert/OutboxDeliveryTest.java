@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fingerpost.TestDatabase;
+import io.fingerpost.target.TargetContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -65,7 +66,7 @@ class OutboxDeliveryTest {
 
   private static TargetContext target(String id, String team) {
     return new TargetContext(id, id, "90366", "Life expectancy at birth", "years", "E08000027", "Dudley", "Male", "",
-        "", "", "ICS long term", team, "2033", 80.0);
+        "", "", "ICS long term", team, "2033", 80.0, "10", "increase");
   }
 
   private Signal offTrack(long evalId, String targetId, String team, String period, String status, boolean initial) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fingerpost.target.EvaluationRow;
+import io.fingerpost.target.TargetContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -32,8 +33,9 @@ import org.junit.jupiter.api.Test;
 class ExpositionTest {
 
   static IndicatorState state(String targetId, String status, String previous, String england) {
-    return new IndicatorState(targetId, "Life expectancy at birth - male", "ICS long term", "10", "Population health",
-        "increase", "90366", "Life expectancy at birth", "Years", "E08000027", "Dudley", "Male", "All ages", "", "",
+    return new IndicatorState(new TargetContext(targetId, "Life expectancy at birth - male", "90366",
+        "Life expectancy at birth", "Years", "E08000027", "Dudley", "Male", "All ages", "", "", "ICS long term",
+        "Population health", "2033", 80.0, "10", "increase"),
         new EvaluationRow(targetId, 1L, "2018 - 20", 2019.5, 1, status, status, false, 77.84, 77.5, 78.2, 78.1, -0.26,
             0.25, 0.5, 78.9, 77.9, 79.9, 0.41, england, "Similar", "Decreasing and getting worse",
             "Special Cause - Concern", "Hit and miss", null, null, null, null, 76.0, 80.0, "Explained.", null, null),

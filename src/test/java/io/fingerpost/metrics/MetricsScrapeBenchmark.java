@@ -1,6 +1,7 @@
 package io.fingerpost.metrics;
 
 import io.fingerpost.target.EvaluationRow;
+import io.fingerpost.target.TargetContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
@@ -111,13 +112,14 @@ public final class MetricsScrapeBenchmark {
       int indicator = 90000 + i % 400;
       int area = i / 400;
       boolean deprivation = i % 10 == 0;
-      out.add(new IndicatorState(
+      out.add(new IndicatorState(new TargetContext(
           "t-" + indicator + "-E0" + (8000000 + area) + (deprivation ? "-decile" : ""),
-          "Indicator " + indicator + " in area " + area, groups[i % 3], i % 3 == 0 ? "10" : "5", teams[i % 4], "decrease",
+          "Indicator " + indicator + " in area " + area,
           String.valueOf(indicator), "Under 75 mortality rate from causes considered preventable, indicator " + indicator, "per 100,000",
           "E0" + (8000000 + area), "Local authority number " + area, i % 2 == 0 ? "Persons" : "Female", "All ages",
           deprivation ? "County & UA deprivation deciles in England (IMD2019)" : "",
           deprivation ? "Most deprived decile (IMD2019)" : "",
+          groups[i % 3], teams[i % 4], "2032", 120.0, i % 3 == 0 ? "10" : "5", "decrease"),
           new EvaluationRow("t-" + indicator, (long) i, "2020 - 22", 2021.5, 1, statuses[i % 4], statuses[i % 4], i % 7 == 0,
               140.0 + i % 50, 130.0 + i % 50, 150.0 + i % 50, 138.0, -2.5, 1.0, 2.0, 135.0, 120.0, 150.0, 0.42,
               comparisons[i % 4], comparisons[(i + 1) % 4], trends[i % 4], spc[i % 3], "Hit and miss",
