@@ -46,6 +46,10 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   /** Current warnings by target id, readable from any thread (the API shows them). */
   private final Map<String, String> warnings = new ConcurrentHashMap<>();
   private boolean running;
+  /** Set by stop(): no new round starts and the one under way skips its remaining targets. */
+  private boolean stopping;
+  /** The round under way (or the last one): stop() waits for it so nothing uses a closing pool. */
+  private Future<Void> currentRound = Future.succeededFuture();
   private boolean summaryLogged;
   private long summaryTimer = -1;
   private MessageConsumer<JsonObject> consumer;
@@ -85,7 +89,9 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    stopping = true;
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return Future.join(unregistered, currentRound.otherwiseEmpty());
   }
 
   private void onSeriesChanged(Message<JsonObject> msg) {
@@ -111,8 +117,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
 
   /** Starts a round unless one is running; the round takes everything pending. */
   private void schedule() {
-    if (running || pending.isEmpty()) {
-      if (!running && !summaryLogged) {
+    if (stopping || running || pending.isEmpty()) {
+      if (!stopping && !running && !summaryLogged) {
         armSummary();
       }
       return;
@@ -131,7 +137,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       if (initial == null) {
         continue;
       }
-      chain = chain.compose(v -> evaluate(t, initial)).map(id -> {
+      chain = chain.compose(v -> stopping ? Future.<Long>succeededFuture() : evaluate(t, initial)).map(id -> {
         if (id != null) {
           (initial ? initialIds : ids).add(id);
           (initial ? initialTargets : changedTargets).add(t.id());
@@ -142,6 +148,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
         return Future.<Void>succeededFuture();
       });
     }
+    currentRound = chain;
     chain.onComplete(ar -> {
       io.fingerpost.metrics.FingerpostMetrics.of(vertx).evaluationBatch(
           java.time.Duration.ofNanos(System.nanoTime() - roundStarted), initialIds.size() + ids.size(), 0);
