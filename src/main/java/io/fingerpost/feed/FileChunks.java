@@ -75,8 +75,8 @@ public final class FileChunks {
     long chunkFirstLine = 0;
     long line = 1; // physical line of the byte being read
     long records = 0;
-    long recordHash = 0;
-    boolean recordOpen = false;
+    long recordStart = 0;
+    long sum = 0; // polynomial hash of the record's bytes
     byte[] buf = new byte[1 << 20];
     try (InputStream in = java.nio.file.Files.newInputStream(file)) {
       for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; pos += n) {
@@ -89,8 +89,10 @@ public final class FileChunks {
               line++; // a lone \r ends a line
             }
           }
-          recordHash = recordHash * 31 + b;
-          recordOpen = true;
+          sum = sum * 31 + b;
+          if (b > '"') {
+            continue; // most bytes: nothing more to do
+          }
           if (b == '"') {
             quoted = !quoted;
           } else if (b == '\r') {
@@ -99,6 +101,7 @@ public final class FileChunks {
             line++;
             if (!quoted) {
               // a record ends here
+              long end = pos + i + 1;
               if (inHeader) {
                 headerBytes.write(buf, segment, i + 1 - segment);
                 segment = i + 1;
@@ -106,25 +109,25 @@ public final class FileChunks {
                 headerLines = line - 1;
                 prefix = seedDigest;
                 prefix.update(headerBytes.toByteArray());
-                chunkStart = pos + i + 1;
+                chunkStart = end;
                 chunkFirstLine = line;
                 md = clone(prefix);
               } else {
                 records++;
-                long size = pos + i + 1 - chunkStart;
-                if (size >= min && ((recordHash & mask) == 0 || size >= max)) {
+                long size = end - chunkStart;
+                if (size >= min && ((recordHash(sum, end - recordStart) & mask) == 0 || size >= max)) {
                   md.update(buf, segment, i + 1 - segment);
                   segment = i + 1;
                   chunks.add(new Chunk(chunkStart, size, chunkFirstLine, line - chunkFirstLine, records,
                       HexFormat.of().formatHex(md.digest())));
-                  chunkStart = pos + i + 1;
+                  chunkStart = end;
                   chunkFirstLine = line;
                   records = 0;
                   md = clone(prefix);
                 }
               }
-              recordHash = 0;
-              recordOpen = false;
+              recordStart = end;
+              sum = 0;
             }
           }
         }
@@ -142,7 +145,7 @@ public final class FileChunks {
       return new FileChunks(file, headerBytes.toByteArray(), line - 1, List.of());
     }
     if (pos > chunkStart) {
-      if (recordOpen) {
+      if (pos > recordStart) {
         records++; // the last record has no line end
       }
       chunks.add(new Chunk(chunkStart, pos - chunkStart, chunkFirstLine, line - chunkFirstLine, records,
@@ -228,6 +231,17 @@ public final class FileChunks {
       }
       return i < 0 ? line : fileStart[i] + (line - streamStart[i]);
     };
+  }
+
+  /**
+   * The hash that decides a cut: of the record's length and a polynomial hash of its bytes, so it
+   * depends on the record alone, never on where it lies in the file.
+   */
+  private static long recordHash(long sum, long length) {
+    long h = (sum * 0x9E3779B97F4A7C15L) ^ (length * 0xC2B2AE3D27D4EB4FL);
+    h ^= h >>> 31;
+    h *= 0xbf58476d1ce4e5b9L;
+    return h ^ (h >>> 29);
   }
 
   private static MessageDigest sha256() {
