@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * first, so a failed or truncated download changes nothing), skips the read when the source is the
  * one already loaded (same fingerprint: size and modification time of a file, SHA-256 of downloaded
  * or bundled content, and the feed's configuration), otherwise streams it through the reader into the
- * store. A failed poll is retried with exponential backoff ({@code retry}); every poll's outcome goes
+ * store. A Fingertips file whose fingerprint changed is cut into chunks ({@link FileChunks}) and only
+ * the chunks the latest successful read did not load are parsed ({@link ChunkPlan}). A failed poll is retried with exponential backoff ({@code retry}); every poll's outcome goes
  * to {@code feed_status}, the {@link FeedBoard} and the event bus.
  */
 public final class FeedVerticle extends VerticleBase {
