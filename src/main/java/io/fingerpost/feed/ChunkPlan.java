@@ -41,6 +41,11 @@ final class ChunkPlan {
     }
   }
 
+  /** False when the file changed since it was cut (then its chunks must not be stored). */
+  boolean unchangedOnDisk() throws java.io.IOException {
+    return file.unchangedOnDisk();
+  }
+
   int chunks() {
     return skipped.length;
   }

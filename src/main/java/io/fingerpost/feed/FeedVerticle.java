@@ -109,10 +109,13 @@ public final class FeedVerticle extends VerticleBase {
           if (previous.succeededBefore() && fetched.fingerprint().equals(previous.sourceFingerprint())) {
             done = status.pollSucceeded(config.name(), null, fetched.fingerprint(), nextPoll()).map(v -> null);
           } else {
-            done = plan(fetched, previous.succeededBefore()).compose(plan -> new FeedLoader(vertx, store)
+            // A first poll reads the whole file and cuts it into chunks at the same time (for the next read).
+            boolean skipKnown = previous.succeededBefore();
+            Future<ChunkPlan> chunked = plan(fetched, skipKnown);
+            done = (skipKnown ? chunked : Future.<ChunkPlan>succeededFuture(null)).compose(plan -> new FeedLoader(vertx, store)
                 .load(config.name(), source.describe(), plan == null ? fetched.open() : plan::open, configured,
                     new InitialLoad(!previous.succeededBefore()))
-                .compose(result -> {
+                .compose(result -> chunked.otherwiseEmpty().compose(chunks -> {
                   long skippedRows = plan == null ? 0 : plan.skippedRecords();
                   long skippedRejected = plan == null ? 0 : plan.skippedRejected();
                   List<Rejection> rejections = plan == null ? result.rejections()
@@ -121,17 +124,18 @@ public final class FeedVerticle extends VerticleBase {
                       result.written().inserted(), result.written().updated(),
                       result.written().unchanged() + skippedRows - skippedRejected,
                       result.rejected() + skippedRejected);
-                  lastChunks = plan == null ? null : new int[] {plan.chunks(), plan.skippedChunks()};
+                  lastChunks = chunks == null ? null : new int[] {chunks.chunks(), chunks.skippedChunks()};
                   if (counts.rejected() > 0 && !rejections.isEmpty()) {
                     LOG.warn("Feed {}: {} rows rejected, first: line {}: {}", config.name(), counts.rejected(),
                         rejections.get(0).line(), rejections.get(0).reason());
                   }
                   return status.replaceRejections(config.name(), rejections)
-                      .compose(v -> plan == null ? Future.succeededFuture()
-                          : chunkStore.replace(config.name(), plan.toStore(result.rejections())))
+                      .compose(v -> chunks == null ? Future.succeededFuture()
+                          : vertx.executeBlocking(chunks::unchangedOnDisk, false).compose(same -> chunkStore.replace(
+                              config.name(), same ? chunks.toStore(result.rejections()) : List.of())))
                       .compose(v -> status.pollSucceeded(config.name(), counts, fetched.fingerprint(), nextPoll()))
                       .map(v -> counts);
-                }));
+                })));
           }
           return done.eventually(() -> deleteTemp(fetched.tempFile()));
         }))
@@ -205,7 +209,7 @@ public final class FeedVerticle extends VerticleBase {
         ? chunkStore.load(config.name()) : Future.succeededFuture(Map.of());
     String seed = Integer.toHexString(config.toString().hashCode());
     return stored.compose(known -> vertx.executeBlocking(() ->
-        new ChunkPlan(FileChunks.of(fetched.localFile(), seed, FileChunks.defaultAverageBytes()), known)));
+        new ChunkPlan(FileChunks.of(fetched.localFile(), seed, FileChunks.defaultAverageBytes()), known), false));
   }
 
   private OffsetDateTime nextPoll() {

@@ -37,12 +37,14 @@ public final class FileChunks {
   }
 
   private final Path file;
+  private final String stamp; // size and modification time when cut
   private final byte[] header;
   private final long headerLines;
   private final List<Chunk> chunks;
 
-  private FileChunks(Path file, byte[] header, long headerLines, List<Chunk> chunks) {
+  private FileChunks(Path file, String stamp, byte[] header, long headerLines, List<Chunk> chunks) {
     this.file = file;
+    this.stamp = stamp;
     this.header = header;
     this.headerLines = headerLines;
     this.chunks = chunks;
@@ -50,6 +52,15 @@ public final class FileChunks {
 
   public List<Chunk> chunks() {
     return chunks;
+  }
+
+  /** Whether the file still has the size and modification time it had when it was cut. */
+  public boolean unchangedOnDisk() throws IOException {
+    return stamp.equals(stamp(file));
+  }
+
+  private static String stamp(Path file) throws IOException {
+    return java.nio.file.Files.size(file) + ":" + java.nio.file.Files.getLastModifiedTime(file).toMillis();
   }
 
   /** Cuts {@code file} into chunks of about {@code averageBytes} (at least a quarter, at most 8 times). */
@@ -62,6 +73,7 @@ public final class FileChunks {
     seedDigest.update(seed.getBytes(StandardCharsets.UTF_8));
     seedDigest.update((byte) 0);
 
+    String stamp = stamp(file);
     ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
     List<Chunk> chunks = new ArrayList<>();
     MessageDigest prefix = null; // seed + header, cloned for every chunk
@@ -142,7 +154,7 @@ public final class FileChunks {
       line++;
     }
     if (inHeader) {
-      return new FileChunks(file, headerBytes.toByteArray(), line - 1, List.of());
+      return new FileChunks(file, stamp, headerBytes.toByteArray(), line - 1, List.of());
     }
     if (pos > chunkStart) {
       if (pos > recordStart) {
@@ -151,7 +163,7 @@ public final class FileChunks {
       chunks.add(new Chunk(chunkStart, pos - chunkStart, chunkFirstLine, line - chunkFirstLine, records,
           HexFormat.of().formatHex(md.digest())));
     }
-    return new FileChunks(file, headerBytes.toByteArray(), headerLines, List.copyOf(chunks));
+    return new FileChunks(file, stamp, headerBytes.toByteArray(), headerLines, List.copyOf(chunks));
   }
 
   /** The header followed by the given chunks (in file order), as one stream. */
