@@ -34,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ObservationStore {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObservationStore.class);
+
   private static final String UPSERT_INDICATORS = """
       INSERT INTO indicator (id, name, unit, value_type, polarity)
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
@@ -405,6 +407,9 @@ public final class ObservationStore {
           .recover(e -> {
             if (e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
               // Some rows are stored already: compare them, for this batch and the rest of the poll.
+              if (initialLoad.tryInsertOnly()) {
+                LOG.info("Feed {}: a batch of its first poll met stored rows; comparing from now on", feed);
+              }
               initialLoad.insertOnlyFailed();
               return upsert(feed, initialLoad, keyById, params, n);
             }
