@@ -26,7 +26,7 @@ public final class FeedLoader {
 
   /** Rows per statement and statements in flight (system properties for benchmarking). */
   public static final int DEFAULT_BATCH_SIZE = Integer.getInteger("fingerpost.load.batchSize", 10_000);
-  public static final int DEFAULT_PARALLELISM = Integer.getInteger("fingerpost.load.parallelism", 2);
+  public static final int DEFAULT_PARALLELISM = Integer.getInteger("fingerpost.load.parallelism", 3);
   static final int MAX_KEPT_REJECTIONS = 10_000;
 
   private final Vertx vertx;
