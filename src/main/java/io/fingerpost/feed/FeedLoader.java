@@ -26,7 +26,7 @@ public final class FeedLoader {
 
   /** Rows per statement and statements in flight (system properties for benchmarking). */
   public static final int DEFAULT_BATCH_SIZE = Integer.getInteger("fingerpost.load.batchSize", 10_000);
-  public static final int DEFAULT_PARALLELISM = Integer.getInteger("fingerpost.load.parallelism", 2);
+  public static final int DEFAULT_PARALLELISM = Integer.getInteger("fingerpost.load.parallelism", 3);
   static final int MAX_KEPT_REJECTIONS = 10_000;
 
   private final Vertx vertx;
@@ -80,6 +80,7 @@ public final class FeedLoader {
     final List<Rejection> rejections = new ArrayList<>();
     // guarded by this
     boolean reading;
+    Batch pending;
     boolean eof;
     int inFlight;
     Throwable failure;
@@ -99,30 +100,27 @@ public final class FeedLoader {
     synchronized void readNext() {
       reading = true;
       ctx.executeBlocking(this::readBatch).onComplete(ar -> {
-        Batch batch = null;
         synchronized (this) {
           reading = false;
           if (ar.failed()) {
             failure = failure == null ? ar.cause() : failure;
-          } else {
-            batch = ar.result();
-            if (!batch.isEmpty()) {
-              inFlight++;
-            }
+          } else if (!ar.result().isEmpty()) {
+            pending = ar.result();
           }
         }
-        if (batch != null && !batch.isEmpty()) {
-          store.write(feed, batch, initialLoad).onComplete(w -> {
-            synchronized (this) {
-              inFlight--;
-              if (w.succeeded()) {
-                written = written.plus(w.result());
-              } else if (failure == null) {
-                failure = w.cause();
-              }
-            }
-            next();
-          });
+        next();
+      });
+    }
+
+    private void write(Batch batch) {
+      store.write(feed, batch, initialLoad).onComplete(w -> {
+        synchronized (this) {
+          inFlight--;
+          if (w.succeeded()) {
+            written = written.plus(w.result());
+          } else if (failure == null) {
+            failure = w.cause();
+          }
         }
         next();
       });
@@ -157,34 +155,49 @@ public final class FeedLoader {
       return batch;
     }
 
+    /**
+     * Moves the load on: the parsed batch goes out as soon as fewer than {@code parallelism} are being
+     * written, and the next batch is parsed meanwhile (one parsed batch waits at most).
+     */
     private void next() {
-      boolean readMore;
+      Batch send = null;
+      boolean readMore = false;
       Result result = null;
       Throwable fail = null;
       synchronized (this) {
-        if (finished || reading) {
+        if (finished) {
           return;
         }
-        if (failure != null || eof) {
-          if (inFlight > 0) {
+        if (failure != null) {
+          pending = null;
+          if (inFlight > 0 || reading) {
             return;
           }
           finished = true;
-          if (failure != null) {
-            fail = failure;
-          } else {
+          fail = failure;
+        } else {
+          if (pending != null && inFlight < parallelism) {
+            send = pending;
+            pending = null;
+            inFlight++;
+          }
+          if (!reading && pending == null && !eof) {
+            readMore = true;
+          } else if (eof && !reading && pending == null && inFlight == 0) {
+            finished = true;
             result = new Result(read, rejected, written, List.copyOf(rejections));
           }
-          readMore = false;
-        } else {
-          readMore = inFlight < parallelism;
         }
       }
       if (fail != null) {
         promise.fail(fail);
       } else if (result != null) {
         promise.complete(result);
-      } else if (readMore) {
+      }
+      if (send != null) {
+        write(send);
+      }
+      if (readMore) {
         readNext();
       }
     }

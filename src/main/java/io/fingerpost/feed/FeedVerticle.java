@@ -4,9 +4,11 @@ import io.fingerpost.config.FeedConfig;
 import io.fingerpost.config.IndicatorConfig;
 import io.fingerpost.config.Resource;
 import io.fingerpost.model.Indicator;
+import io.fingerpost.store.FeedChunkStore;
 import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.InitialLoad;
 import io.fingerpost.store.ObservationStore;
+import io.fingerpost.store.Rejection;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -29,6 +31,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -40,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * first, so a failed or truncated download changes nothing), skips the read when the source is the
  * one already loaded (same fingerprint: size and modification time of a file, SHA-256 of downloaded
  * or bundled content, and the feed's configuration), otherwise streams it through the reader into the
- * store. A failed poll is retried with exponential backoff ({@code retry}); every poll's outcome goes
+ * store. A Fingertips file whose fingerprint changed is cut into chunks ({@link FileChunks}) and only
+ * the chunks the latest successful read did not load are parsed ({@link ChunkPlan}). A failed poll is retried with exponential backoff ({@code retry}); every poll's outcome goes
  * to {@code feed_status}, the {@link FeedBoard} and the event bus.
  */
 public final class FeedVerticle extends VerticleBase {
@@ -51,7 +55,10 @@ public final class FeedVerticle extends VerticleBase {
   private final Resource source;
   private final ObservationStore store;
   private final FeedStatusStore status;
+  private final FeedChunkStore chunkStore;
   private final Map<String, Indicator> configured = new HashMap<>();
+  /** Chunks of the latest read and how many were skipped (null: not chunked). */
+  private int[] lastChunks;
   private HttpClient http;
   private long timer = -1;
   private int failures;
@@ -64,6 +71,7 @@ public final class FeedVerticle extends VerticleBase {
     this.source = source;
     this.store = store;
     this.status = status;
+    this.chunkStore = new FeedChunkStore(store.pool());
     for (IndicatorConfig ic : config.indicators()) {
       configured.put(ic.id(), ic.toIndicator());
     }
@@ -88,7 +96,7 @@ public final class FeedVerticle extends VerticleBase {
   }
 
   /** The source as fetched: how to open it, its fingerprint, and a temporary file to delete after. */
-  private record Fetched(Callable<RowReader> open, String fingerprint, Path tempFile) {}
+  private record Fetched(Callable<RowReader> open, String fingerprint, Path tempFile, Path localFile) {}
 
   private void poll() {
     if (stopped) {
@@ -101,21 +109,33 @@ public final class FeedVerticle extends VerticleBase {
           if (previous.succeededBefore() && fetched.fingerprint().equals(previous.sourceFingerprint())) {
             done = status.pollSucceeded(config.name(), null, fetched.fingerprint(), nextPoll()).map(v -> null);
           } else {
-            done = new FeedLoader(vertx, store)
-                .load(config.name(), source.describe(), fetched.open(), configured,
+            // A first poll reads the whole file and cuts it into chunks at the same time (for the next read).
+            boolean skipKnown = previous.succeededBefore();
+            Future<ChunkPlan> chunked = plan(fetched, skipKnown);
+            done = (skipKnown ? chunked : Future.<ChunkPlan>succeededFuture(null)).compose(plan -> new FeedLoader(vertx, store)
+                .load(config.name(), source.describe(), plan == null ? fetched.open() : plan::open, configured,
                     new InitialLoad(!previous.succeededBefore()))
-                .compose(result -> {
-                  FeedStatusStore.PollCounts counts = new FeedStatusStore.PollCounts(result.read(),
-                      result.written().inserted(), result.written().updated(), result.written().unchanged(),
-                      result.rejected());
-                  if (result.rejected() > 0) {
-                    LOG.warn("Feed {}: {} rows rejected, first: line {}: {}", config.name(), result.rejected(),
-                        result.rejections().get(0).line(), result.rejections().get(0).reason());
+                .compose(result -> chunked.otherwiseEmpty().compose(chunks -> {
+                  long skippedRows = plan == null ? 0 : plan.skippedRecords();
+                  long skippedRejected = plan == null ? 0 : plan.skippedRejected();
+                  List<Rejection> rejections = plan == null ? result.rejections()
+                      : plan.rejections(source.describe(), result.rejections());
+                  FeedStatusStore.PollCounts counts = new FeedStatusStore.PollCounts(result.read() + skippedRows,
+                      result.written().inserted(), result.written().updated(),
+                      result.written().unchanged() + skippedRows - skippedRejected,
+                      result.rejected() + skippedRejected);
+                  lastChunks = chunks == null ? null : new int[] {chunks.chunks(), chunks.skippedChunks()};
+                  if (counts.rejected() > 0 && !rejections.isEmpty()) {
+                    LOG.warn("Feed {}: {} rows rejected, first: line {}: {}", config.name(), counts.rejected(),
+                        rejections.get(0).line(), rejections.get(0).reason());
                   }
-                  return status.replaceRejections(config.name(), result.rejections())
+                  return status.replaceRejections(config.name(), rejections)
+                      .compose(v -> chunks == null ? Future.succeededFuture()
+                          : vertx.executeBlocking(chunks::unchangedOnDisk, false).compose(same -> chunkStore.replace(
+                              config.name(), same ? chunks.toStore(result.rejections()) : List.of())))
                       .compose(v -> status.pollSucceeded(config.name(), counts, fetched.fingerprint(), nextPoll()))
                       .map(v -> counts);
-                });
+                })));
           }
           return done.eventually(() -> deleteTemp(fetched.tempFile()));
         }))
@@ -137,6 +157,9 @@ public final class FeedVerticle extends VerticleBase {
     failures = 0;
     lastSuccess = Instant.now();
     JsonObject s = statusJson(true).put("unchanged", counts == null).put("durationMs", Math.round(seconds * 1000));
+    if (counts != null && lastChunks != null) {
+      s.put("chunks", lastChunks[0]).put("chunksSkipped", lastChunks[1]);
+    }
     if (counts != null) {
       s.put("rowsRead", counts.read()).put("rowsInserted", counts.inserted()).put("rowsUpdated", counts.updated())
           .put("rowsUnchanged", counts.unchanged()).put("rowsRejected", counts.rejected());
@@ -174,6 +197,21 @@ public final class FeedVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * For a Fingertips file: cuts it into chunks and skips those the feed's latest successful read
+   * loaded (null: read the whole source as it is).
+   */
+  private Future<ChunkPlan> plan(Fetched fetched, boolean succeededBefore) {
+    if (fetched.localFile() == null || !FeedConfig.FINGERTIPS_CSV.equals(config.type())) {
+      return Future.succeededFuture(null);
+    }
+    Future<Map<String, FeedChunkStore.StoredChunk>> stored = succeededBefore
+        ? chunkStore.load(config.name()) : Future.succeededFuture(Map.of());
+    String seed = Integer.toHexString(config.toString().hashCode());
+    return stored.compose(known -> vertx.executeBlocking(() ->
+        new ChunkPlan(FileChunks.of(fetched.localFile(), seed, FileChunks.defaultAverageBytes()), known), false));
+  }
+
   private OffsetDateTime nextPoll() {
     return OffsetDateTime.now(ZoneOffset.UTC).plus(config.intervalOrDefault());
   }
@@ -184,19 +222,19 @@ public final class FeedVerticle extends VerticleBase {
       return vertx.executeBlocking(() -> {
         Path p = f.path();
         String fp = "file:" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis() + ":" + configHash;
-        return new Fetched(() -> reader(Files.newInputStream(p)), fp, null);
+        return new Fetched(() -> reader(Files.newInputStream(p)), fp, null, p);
       });
     }
     if (source instanceof Resource.Classpath c) {
       return vertx.executeBlocking(() -> {
         String fp = "sha256:" + sha256(c::open) + ":" + configHash;
-        return new Fetched(() -> reader(c.open()), fp, null);
+        return new Fetched(() -> reader(c.open()), fp, null, null);
       });
     }
     Resource.Url u = (Resource.Url) source;
     return download(u).compose(tmp -> vertx.executeBlocking(() -> {
       String fp = "sha256:" + sha256(() -> Files.newInputStream(tmp)) + ":" + configHash;
-      return new Fetched(() -> reader(Files.newInputStream(tmp)), fp, tmp);
+      return new Fetched(() -> reader(Files.newInputStream(tmp)), fp, tmp, tmp);
     }).onFailure(e -> deleteTemp(tmp)));
   }
 

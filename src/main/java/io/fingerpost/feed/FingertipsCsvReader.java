@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.LongUnaryOperator;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -86,13 +87,15 @@ public final class FingertipsCsvReader implements RowReader {
   private final String parentColumn;
   private final boolean lastColumnOptional;
 
+  private final LongUnaryOperator lines;
   private final DuplicateKeys seen = new DuplicateKeys();
   private final Map<String, Period> periods = new HashMap<>();
   private long nextStartLine;
   private Indicator lastIndicator;
   private Area lastArea;
 
-  private FingertipsCsvReader(Reader in) throws IOException {
+  private FingertipsCsvReader(Reader in, LongUnaryOperator lines) throws IOException {
+    this.lines = lines;
     this.parser = CSVFormat.DEFAULT.parse(in);
     this.records = parser.iterator();
     if (!records.hasNext()) {
@@ -162,8 +165,16 @@ public final class FingertipsCsvReader implements RowReader {
 
   /** Opens a reader over a character stream and reads the header. The reader closes {@code in}. */
   public static FingertipsCsvReader open(Reader in) throws IOException {
+    return open(in, LongUnaryOperator.identity());
+  }
+
+  /**
+   * Opens a reader over part of a file (its header and some of its chunks, {@link FileChunks}):
+   * {@code lines} maps a line of {@code in} to the line of the file, for rejections and messages.
+   */
+  public static FingertipsCsvReader open(Reader in, LongUnaryOperator lines) throws IOException {
     try {
-      return new FingertipsCsvReader(in);
+      return new FingertipsCsvReader(in, lines);
     } catch (RuntimeException | IOException e) {
       in.close();
       throw e;
@@ -211,13 +222,13 @@ public final class FingertipsCsvReader implements RowReader {
     }
     // The parser's line count is at the end of the record just read (its iterator reads one ahead
     // only when asked hasNext), so this record started right after the previous one ended.
-    long line = nextStartLine;
+    long line = lines.applyAsLong(nextStartLine);
     nextStartLine = parser.getCurrentLineNumber() + 1;
     return toRow(line, r);
   }
 
   private FeedFormatException broken(RuntimeException e) {
-    long line = nextStartLine;
+    long line = lines.applyAsLong(nextStartLine);
     Throwable cause = e.getCause() != null ? e.getCause() : e;
     return new FeedFormatException(line, "the CSV cannot be read on: " + cause.getMessage(), e);
   }

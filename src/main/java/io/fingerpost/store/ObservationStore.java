@@ -6,15 +6,18 @@ import io.fingerpost.model.Observation;
 import io.fingerpost.model.SeriesKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * published on {@value SeriesChanged#ADDRESS}.
  */
 public final class ObservationStore {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObservationStore.class);
 
   private static final String UPSERT_INDICATORS = """
       INSERT INTO indicator (id, name, unit, value_type, polarity)
@@ -60,6 +65,12 @@ public final class ObservationStore {
       INSERT INTO series (indicator_id, area_code, sex, age, category_type, category)
       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
       ON CONFLICT DO NOTHING
+      RETURNING id, indicator_id, area_code, sex, age, category_type, category
+      """;
+
+  private static final String SELECT_SERIES_OF_INDICATORS = """
+      SELECT id, indicator_id, area_code, sex, age, category_type, category
+      FROM series WHERE indicator_id = ANY($1::text[])
       """;
 
   private static final String SELECT_SERIES = """
@@ -120,17 +131,43 @@ public final class ObservationStore {
           lower_ci998 = excluded.lower_ci998, upper_ci998 = excluded.upper_ci998, count = excluded.count,
           denominator = excluded.denominator, value_note = excluded.value_note, source = excluded.source,
           revision = observation.revision + 1, last_seen = now()
+      ), probe AS (
+        -- only the series whose history the poll does not know yet ($14; empty after a first poll)
+        SELECT p.id FROM unnest($14::bigint[]) AS p(id)
+        WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id)
       )
       SELECT c.series_id,
              count(*) FILTER (WHERE c.old_revision IS NULL) AS inserted,
              count(*) FILTER (WHERE c.old_revision IS NOT NULL) AS updated,
-             EXISTS (SELECT 1 FROM observation o WHERE o.series_id = c.series_id LIMIT 1) AS had_before
+             c.series_id IN (SELECT id FROM probe) AS had_before
       FROM changed c GROUP BY c.series_id
       """;
+
+  /**
+   * A first poll's batch as plain inserts, no compare: a row that is already stored fails the whole
+   * statement on the primary key (nothing is written) and the batch goes through
+   * {@link #UPSERT_OBSERVATIONS} instead. Returns the series of $14 that had observations before.
+   */
+  private static final String INSERT_OBSERVATIONS = """
+      WITH written AS (
+        INSERT INTO observation (series_id, period, period_start, period_end, value, lower_ci95, upper_ci95,
+          lower_ci998, upper_ci998, count, denominator, value_note, source)
+        SELECT i.*, $13::text
+        FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
+                    $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[]) AS i
+      )
+      SELECT p.id FROM unnest($14::bigint[]) AS p(id)
+      WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id)
+      """;
+
+  /** PostgreSQL's unique_violation. */
+  private static final String UNIQUE_VIOLATION = "23505";
 
   private final Vertx vertx;
   private final Pool pool;
   private final Map<SeriesKey, Long> seriesIds = new ConcurrentHashMap<>();
+  /** Indicators whose stored series are all in {@link #seriesIds}. */
+  private final Set<String> loadedIndicators = ConcurrentHashMap.newKeySet();
   private final Map<String, Indicator> indicators = new ConcurrentHashMap<>();
   private final Map<String, Area> areas = new ConcurrentHashMap<>();
 
@@ -155,8 +192,8 @@ public final class ObservationStore {
     long started = System.nanoTime();
     return upsertIndicators(batch.indicators().values())
         .compose(v -> upsertAreas(batch.areas().values()))
-        .compose(v -> resolveSeries(batch.observations()))
-        .compose(v -> writeObservations(feed, batch, initialLoad))
+        .compose(v -> resolveSeries(batch.observations(), initialLoad))
+        .compose(ids -> writeObservations(feed, batch, ids, initialLoad))
         .onSuccess(r -> io.fingerpost.metrics.FingerpostMetrics.of(vertx).storeBatch(feed,
             java.time.Duration.ofNanos(System.nanoTime() - started), r.inserted(), r.updated(), r.unchanged()));
   }
@@ -214,37 +251,94 @@ public final class ObservationStore {
         .onSuccess(r -> send.forEach(a -> areas.put(a.code(), a))).mapEmpty();
   }
 
-  /** Makes sure every series of the batch has an id in the cache (creating missing series). */
-  private Future<Void> resolveSeries(List<Observation> observations) {
-    Map<SeriesKey, Boolean> missing = new HashMap<>();
-    for (Observation o : observations) {
-      if (!seriesIds.containsKey(o.key())) {
-        missing.put(o.key(), Boolean.TRUE);
+  /**
+   * Makes sure every series of the batch has an id in the cache (creating missing series); series
+   * created here are new to the poll, so {@code initialLoad} knows they had no history.
+   */
+  private Future<Long[]> resolveSeries(List<Observation> observations, InitialLoad initialLoad) {
+    int n = observations.size();
+    Long[] ids = new Long[n];
+    Set<SeriesKey> missing = new HashSet<>();
+    Set<String> unloaded = new HashSet<>();
+    for (int k = 0; k < n; k++) {
+      SeriesKey key = observations.get(k).key();
+      Long id = seriesIds.get(key);
+      if (id == null) {
+        ids[k] = null;
+        if (missing.add(key) && !loadedIndicators.contains(key.indicatorId())) {
+          unloaded.add(key.indicatorId());
+        }
+      } else {
+        ids[k] = id;
       }
     }
     if (missing.isEmpty()) {
+      return Future.succeededFuture(ids);
+    }
+    Future<Void> loaded = Future.succeededFuture();
+    if (!unloaded.isEmpty()) {
+      // One scan per indicator instead of a probe per series (a restarted service re-reading a feed).
+      loaded = pool.preparedQuery(SELECT_SERIES_OF_INDICATORS).execute(Tuple.of(unloaded.toArray(new String[0])))
+          .map(rows -> {
+            for (Row r : rows) {
+              seriesIds.put(seriesKey(r), r.getLong(0));
+            }
+            loadedIndicators.addAll(unloaded);
+            return null;
+          });
+    }
+    return loaded.compose(v -> createSeries(missing, initialLoad)).map(v -> {
+      for (int k = 0; k < n; k++) {
+        if (ids[k] == null) {
+          ids[k] = Objects.requireNonNull(seriesIds.get(observations.get(k).key()));
+        }
+      }
+      return ids;
+    });
+  }
+
+  private Future<Void> createSeries(Set<SeriesKey> candidates, InitialLoad initialLoad) {
+    List<SeriesKey> keys = new ArrayList<>();
+    for (SeriesKey key : candidates) {
+      if (!seriesIds.containsKey(key)) {
+        keys.add(key);
+      }
+    }
+    if (keys.isEmpty()) {
       return Future.succeededFuture();
     }
     // Sorted, so concurrent batches take the unique-index locks in the same order.
-    List<SeriesKey> keys = new ArrayList<>(missing.keySet());
     keys.sort(Comparator.comparing(SeriesKey::indicatorId).thenComparing(SeriesKey::areaCode)
         .thenComparing(SeriesKey::sex).thenComparing(SeriesKey::age).thenComparing(SeriesKey::categoryType)
         .thenComparing(SeriesKey::category));
-    Tuple arrays = keyArrays(keys);
-    return pool.preparedQuery(INSERT_SERIES).execute(arrays)
-        .compose(r -> pool.preparedQuery(SELECT_SERIES).execute(arrays))
-        .compose(rows -> {
-          for (Row r : rows) {
-            seriesIds.put(new SeriesKey(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-                r.getString(5), r.getString(6)), r.getLong(0));
+    return pool.preparedQuery(INSERT_SERIES).execute(keyArrays(keys))
+        .compose(created -> {
+          for (Row r : created) {
+            initialLoad.seriesCreated(r.getLong(0));
+            seriesIds.put(seriesKey(r), r.getLong(0));
           }
-          for (SeriesKey k : keys) {
-            if (!seriesIds.containsKey(k)) {
-              return Future.failedFuture(new IllegalStateException("series was not created: " + k));
+          // Series that existed already (or another batch created meanwhile): look them up.
+          List<SeriesKey> existing = keys.stream().filter(k -> !seriesIds.containsKey(k)).toList();
+          if (existing.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          return pool.preparedQuery(SELECT_SERIES).execute(keyArrays(existing)).compose(rows -> {
+            for (Row r : rows) {
+              seriesIds.put(seriesKey(r), r.getLong(0));
             }
-          }
-          return Future.succeededFuture();
+            for (SeriesKey k : existing) {
+              if (!seriesIds.containsKey(k)) {
+                return Future.failedFuture(new IllegalStateException("series was not created: " + k));
+              }
+            }
+            return Future.<Void>succeededFuture();
+          });
         });
+  }
+
+  private static SeriesKey seriesKey(Row r) {
+    return new SeriesKey(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+        r.getString(6));
   }
 
   private static Tuple keyArrays(List<SeriesKey> keys) {
@@ -263,7 +357,7 @@ public final class ObservationStore {
     return Tuple.of(ind, area, sex, age, ct, cat);
   }
 
-  private Future<BatchResult> writeObservations(String feed, Batch batch, InitialLoad initialLoad) {
+  private Future<BatchResult> writeObservations(String feed, Batch batch, Long[] ids, InitialLoad initialLoad) {
     List<Observation> obs = batch.observations();
     int n = obs.size();
     Long[] sid = new Long[n];
@@ -273,7 +367,7 @@ public final class ObservationStore {
     Map<Long, SeriesKey> keyById = new HashMap<>();
     for (int k = 0; k < n; k++) {
       Observation o = obs.get(k);
-      Long id = Objects.requireNonNull(seriesIds.get(o.key()));
+      Long id = ids[k];
       keyById.putIfAbsent(id, o.key());
       sid[k] = id;
       period[k] = o.period().label();
@@ -288,29 +382,76 @@ public final class ObservationStore {
       den[k] = o.denominator();
       note[k] = o.valueNote();
     }
+    List<Long> probe = new ArrayList<>();
+    for (Long id : keyById.keySet()) {
+      if (initialLoad.needsHistoryCheck(id)) {
+        probe.add(id);
+      }
+    }
     Tuple params = Tuple.tuple()
         .addValue(sid).addValue(period).addValue(start).addValue(end).addValue(value).addValue(l95)
         .addValue(u95).addValue(l998).addValue(u998).addValue(count).addValue(den).addValue(note)
-        .addValue(feed);
+        .addValue(feed).addValue(probe.toArray(new Long[0]));
+    Future<BatchResult> written;
+    if (initialLoad.tryInsertOnly()) {
+      written = pool.preparedQuery(INSERT_OBSERVATIONS).execute(params)
+          .map(rows -> {
+            Set<Long> hadBefore = new HashSet<>();
+            for (Row r : rows) {
+              hadBefore.add(r.getLong(0));
+            }
+            Map<Long, Boolean> perSeries = new HashMap<>();
+            keyById.keySet().forEach(id -> perSeries.put(id, hadBefore.contains(id)));
+            return publish(feed, initialLoad, keyById, perSeries, n, 0, n);
+          })
+          .recover(e -> {
+            if (e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+              // Some rows are stored already: compare them, for this batch and the rest of the poll.
+              if (initialLoad.tryInsertOnly()) {
+                LOG.info("Feed {}: a batch of its first poll met stored rows; comparing from now on", feed);
+              }
+              initialLoad.insertOnlyFailed();
+              return upsert(feed, initialLoad, keyById, params, n);
+            }
+            return Future.failedFuture(e);
+          });
+    } else {
+      written = upsert(feed, initialLoad, keyById, params, n);
+    }
+    return written;
+  }
+
+  private Future<BatchResult> upsert(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
+                                     Tuple params, int n) {
     return pool.preparedQuery(UPSERT_OBSERVATIONS).execute(params).map(rows -> {
       long inserted = 0;
       long updated = 0;
-      List<SeriesChanged.Item> initial = new ArrayList<>();
-      List<SeriesChanged.Item> later = new ArrayList<>();
+      Map<Long, Boolean> changed = new HashMap<>();
       for (Row r : rows) {
-        long id = r.getLong("series_id");
         inserted += r.getLong("inserted");
         updated += r.getLong("updated");
-        SeriesChanged.Item item = new SeriesChanged.Item(id, keyById.get(id));
-        (initialLoad.isInitial(id, r.getBoolean("had_before")) ? initial : later).add(item);
+        changed.put(r.getLong("series_id"), r.getBoolean("had_before"));
       }
-      if (!initial.isEmpty()) {
-        vertx.eventBus().publish(SeriesChanged.ADDRESS, SeriesChanged.message(feed, true, initial));
-      }
-      if (!later.isEmpty()) {
-        vertx.eventBus().publish(SeriesChanged.ADDRESS, SeriesChanged.message(feed, false, later));
-      }
-      return new BatchResult(inserted, updated, n - inserted - updated, initial.size() + later.size());
+      return publish(feed, initialLoad, keyById, changed, inserted, updated, n);
     });
+  }
+
+  /** Publishes the changed series (with whether each had observations before the batch). */
+  private BatchResult publish(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
+                              Map<Long, Boolean> changed, long inserted, long updated, int n) {
+    List<SeriesChanged.Item> initial = new ArrayList<>();
+    List<SeriesChanged.Item> later = new ArrayList<>();
+    for (Map.Entry<Long, Boolean> e : changed.entrySet()) {
+      long id = e.getKey();
+      SeriesChanged.Item item = new SeriesChanged.Item(id, keyById.get(id));
+      (initialLoad.isInitial(id, e.getValue()) ? initial : later).add(item);
+    }
+    if (!initial.isEmpty()) {
+      vertx.eventBus().publish(SeriesChanged.ADDRESS, SeriesChanged.message(feed, true, initial));
+    }
+    if (!later.isEmpty()) {
+      vertx.eventBus().publish(SeriesChanged.ADDRESS, SeriesChanged.message(feed, false, later));
+    }
+    return new BatchResult(inserted, updated, n - inserted - updated, initial.size() + later.size());
   }
 }

@@ -1,0 +1,125 @@
+package io.fingerpost.feed;
+
+import io.fingerpost.store.FeedChunkStore.StoredChunk;
+import io.fingerpost.store.Rejection;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One read of a chunked file ({@link FileChunks}): the chunks whose fingerprint the feed's latest
+ * successful read stored are skipped (their rows are in the store; their rejections are kept, moved to
+ * where the chunk now starts), the others are parsed and go through the store's compare-and-write.
+ */
+final class ChunkPlan {
+  private final FileChunks file;
+  private final List<FileChunks.Chunk> parse = new ArrayList<>();
+  private final boolean[] skipped;
+  private final Map<String, StoredChunk> stored;
+
+  ChunkPlan(FileChunks file, Map<String, StoredChunk> stored) {
+    this.file = file;
+    this.stored = stored;
+    List<FileChunks.Chunk> all = file.chunks();
+    skipped = new boolean[all.size()];
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < all.size(); i++) {
+      FileChunks.Chunk c = all.get(i);
+      // A chunk repeated in the file is parsed again: its rows are duplicates to reject.
+      skipped[i] = seen.add(c.fingerprint()) && stored.containsKey(c.fingerprint());
+      if (!skipped[i]) {
+        parse.add(c);
+      }
+    }
+  }
+
+  /** False when the file changed since it was cut (then its chunks must not be stored). */
+  boolean unchangedOnDisk() throws java.io.IOException {
+    return file.unchangedOnDisk();
+  }
+
+  int chunks() {
+    return skipped.length;
+  }
+
+  int skippedChunks() {
+    return skipped.length - parse.size();
+  }
+
+  /** Opens the header and the chunks to parse, with file line numbers. */
+  RowReader open() throws Exception {
+    return FingertipsCsvReader.open(new BufferedReader(new InputStreamReader(file.open(parse),
+        StandardCharsets.UTF_8), 1 << 16), file.lineMap(parse));
+  }
+
+  long skippedRecords() {
+    long n = 0;
+    for (int i = 0; i < skipped.length; i++) {
+      if (skipped[i]) {
+        n += file.chunks().get(i).records();
+      }
+    }
+    return n;
+  }
+
+  long skippedRejected() {
+    long n = 0;
+    for (int i = 0; i < skipped.length; i++) {
+      if (skipped[i]) {
+        n += stored.get(file.chunks().get(i).fingerprint()).rejected();
+      }
+    }
+    return n;
+  }
+
+  /** The read's rejections and the skipped chunks' stored ones, at today's lines, in line order. */
+  List<Rejection> rejections(String source, List<Rejection> parsed) {
+    List<Rejection> all = new ArrayList<>(parsed);
+    for (int i = 0; i < skipped.length; i++) {
+      if (skipped[i]) {
+        FileChunks.Chunk c = file.chunks().get(i);
+        for (Object o : stored.get(c.fingerprint()).rejections()) {
+          JsonObject r = (JsonObject) o;
+          all.add(new Rejection(source, c.firstLine() + r.getLong("offset"), r.getString("reason"),
+              r.getString("content")));
+        }
+      }
+    }
+    all.sort(Comparator.comparingLong(Rejection::line));
+    return all;
+  }
+
+  /** What to store for the next read: every chunk of the file with its rejections. */
+  List<StoredChunk> toStore(List<Rejection> parsed) {
+    List<FileChunks.Chunk> all = file.chunks();
+    long[] firstLines = new long[all.size()];
+    List<JsonArray> rejections = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      firstLines[i] = all.get(i).firstLine();
+      rejections.add(new JsonArray());
+    }
+    for (Rejection r : parsed) {
+      int i = java.util.Arrays.binarySearch(firstLines, r.line());
+      i = i < 0 ? -i - 2 : i;
+      if (i >= 0) {
+        rejections.get(i).add(new JsonObject().put("offset", r.line() - firstLines[i]).put("reason", r.reason())
+            .put("content", r.content()));
+      }
+    }
+    List<StoredChunk> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i++) {
+      FileChunks.Chunk c = all.get(i);
+      out.add(skipped[i] ? stored.get(c.fingerprint())
+          : new StoredChunk(c.fingerprint(), c.records(), rejections.get(i).size(), rejections.get(i)));
+    }
+    return out;
+  }
+}
