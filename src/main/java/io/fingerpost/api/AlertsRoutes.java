@@ -20,10 +20,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The alert endpoints, all behind the bearer token (the push token): {@code GET /api/alerts},
- * {@code GET /api/alerts/{fingerprint}}, {@code POST /api/alerts/{fingerprint}/ack},
- * {@code GET|POST /api/silences}, {@code DELETE /api/silences/{id}}. Errors are
- * {@code application/problem+json} (RFC 9457); with no token configured every request is refused (403).
+ * The alert endpoints: {@code GET /api/alerts} and {@code GET /api/alerts/{fingerprint}} are open (like
+ * the targets); {@code POST /api/alerts/{fingerprint}/ack}, {@code GET|POST /api/silences} and
+ * {@code DELETE /api/silences/{id}} need the bearer token (the push token). Errors are
+ * {@code application/problem+json} (RFC 9457); with no token configured those are refused (403).
  */
 public final class AlertsRoutes implements Routes {
   private static final Set<String> STATES = Set.of("firing", "resolved");
@@ -42,7 +42,8 @@ public final class AlertsRoutes implements Routes {
   @Override
   public void mount(Router router) {
     BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024);
-    router.route("/api/alerts*").handler(this::authorize);
+    // Reading alerts is open like the targets they come from; changing them (ack, silences) needs the token.
+    router.post("/api/alerts/*").handler(this::authorize);
     router.route("/api/silences*").handler(this::authorize);
     router.get("/api/alerts").handler(this::list);
     router.get("/api/alerts/:fingerprint").handler(this::get);

@@ -129,8 +129,10 @@ class AlertsVerticleTest {
         .startsWith("Life expectancy at birth in Dudley (Male) was 76.5 years in 2019"), alert.encode());
     String fp = alert.getString("fingerprint");
 
-    // API: unauthenticated → 401 problem; list, filter, detail, ack
-    HttpResponse<Buffer> denied = call(HttpMethod.GET, "/api/alerts", null, null);
+    // API: reading is open, acknowledging needs the token (401 problem); list, filter, detail, ack
+    assertEquals(200, call(HttpMethod.GET, "/api/alerts", null, null).statusCode());
+    HttpResponse<Buffer> denied = call(HttpMethod.POST, "/api/alerts/" + fp + "/ack",
+        new JsonObject().put("who", "ana"), null);
     assertEquals(401, denied.statusCode());
     assertEquals("application/problem+json", denied.getHeader("Content-Type"));
     assertEquals(400, call(HttpMethod.GET, "/api/alerts?severity=loud", null, TOKEN).statusCode());
