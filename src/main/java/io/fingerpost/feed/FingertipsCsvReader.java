@@ -1,5 +1,8 @@
 package io.fingerpost.feed;
 
+import static io.fingerpost.feed.CsvRecords.reject;
+import static io.fingerpost.feed.CsvRecords.wrongWidth;
+
 import io.fingerpost.engine.Period;
 import io.fingerpost.model.Area;
 import io.fingerpost.model.Indicator;
@@ -8,20 +11,15 @@ import io.fingerpost.model.Polarity;
 import io.fingerpost.model.SeriesKey;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.function.LongUnaryOperator;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
@@ -54,10 +52,8 @@ public final class FingertipsCsvReader implements RowReader {
   static final String TIME_PERIOD = "Time period";
   static final String VALUE = "Value";
   static final String COMPARED_TO_ENGLAND = "Compared to England value or percentiles";
-  private static final int MAX_CONTENT = 400;
 
-  private final CSVParser parser;
-  private final Iterator<CSVRecord> records;
+  private final CsvRecords csv;
   private final List<String> header;
   private final int width;
   private final int indicatorId;
@@ -87,29 +83,15 @@ public final class FingertipsCsvReader implements RowReader {
   private final String parentColumn;
   private final boolean lastColumnOptional;
 
-  private final LongUnaryOperator lines;
   private final DuplicateKeys seen = new DuplicateKeys();
   private final Map<String, Period> periods = new HashMap<>();
-  private long nextStartLine;
   private Indicator lastIndicator;
   private Area lastArea;
 
   private FingertipsCsvReader(Reader in, LongUnaryOperator lines) throws IOException {
-    this.lines = lines;
-    this.parser = CSVFormat.DEFAULT.parse(in);
-    this.records = parser.iterator();
-    if (!records.hasNext()) {
-      throw new FeedFormatException(1, "empty file: no Fingertips header");
-    }
-    List<String> h = new ArrayList<>();
-    for (String name : records.next()) {
-      h.add(name);
-    }
-    if (!h.isEmpty() && h.get(0).startsWith("\uFEFF")) {
-      h.set(0, h.get(0).substring(1));
-    }
-    this.header = List.copyOf(h);
-    this.nextStartLine = parser.getCurrentLineNumber() + 1;
+    this.csv = new CsvRecords(in, lines, "empty file: no Fingertips header");
+    List<String> h = csv.header();
+    this.header = h;
     this.width = h.size();
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < h.size(); i++) {
@@ -202,43 +184,18 @@ public final class FingertipsCsvReader implements RowReader {
 
   @Override
   public boolean hasNext() {
-    try {
-      return records.hasNext();
-    } catch (UncheckedIOException | IllegalStateException e) {
-      throw broken(e);
-    }
+    return csv.hasNext();
   }
 
   @Override
   public FeedRow next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    CSVRecord r;
-    try {
-      r = records.next();
-    } catch (UncheckedIOException | IllegalStateException e) {
-      throw broken(e);
-    }
-    // The parser's line count is at the end of the record just read (its iterator reads one ahead
-    // only when asked hasNext), so this record started right after the previous one ended.
-    long line = lines.applyAsLong(nextStartLine);
-    nextStartLine = parser.getCurrentLineNumber() + 1;
-    return toRow(line, r);
-  }
-
-  private FeedFormatException broken(RuntimeException e) {
-    long line = lines.applyAsLong(nextStartLine);
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    return new FeedFormatException(line, "the CSV cannot be read on: " + cause.getMessage(), e);
+    CSVRecord r = csv.next();
+    return toRow(csv.line(), r);
   }
 
   private FeedRow toRow(long line, CSVRecord r) {
     if (r.size() != width && !(r.size() == width - 1 && lastColumnOptional)) {
-      if (r.size() == 1 && r.get(0).isBlank()) {
-        return new RejectedRow(line, "empty line", "");
-      }
-      return reject(line, r, "has " + r.size() + " fields, the header has " + width);
+      return wrongWidth(line, r, width);
     }
     try {
       String ind = text(r, indicatorId);
@@ -312,23 +269,8 @@ public final class FingertipsCsvReader implements RowReader {
     return Values.number(text(r, i), column);
   }
 
-  private RejectedRow reject(long line, CSVRecord r, String reason) {
-    return new RejectedRow(line, reason, content(r));
-  }
-
-  static String content(CSVRecord r) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < r.size() && sb.length() < MAX_CONTENT; i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append(r.get(i).replace('\n', ' ').replace('\r', ' '));
-    }
-    return sb.length() > MAX_CONTENT ? sb.substring(0, MAX_CONTENT) + "…" : sb.toString();
-  }
-
   @Override
   public void close() throws IOException {
-    parser.close();
+    csv.close();
   }
 }

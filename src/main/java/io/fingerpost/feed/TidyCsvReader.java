@@ -1,5 +1,8 @@
 package io.fingerpost.feed;
 
+import static io.fingerpost.feed.CsvRecords.reject;
+import static io.fingerpost.feed.CsvRecords.wrongWidth;
+
 import io.fingerpost.config.ColumnMapping;
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.config.IndicatorConfig;
@@ -11,17 +14,12 @@ import io.fingerpost.model.Observation;
 import io.fingerpost.model.SeriesKey;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
+import java.util.function.LongUnaryOperator;
 import org.apache.commons.csv.CSVRecord;
 
 /**
@@ -33,8 +31,7 @@ import org.apache.commons.csv.CSVRecord;
  */
 public final class TidyCsvReader implements RowReader {
 
-  private final CSVParser parser;
-  private final Iterator<CSVRecord> records;
+  private final CsvRecords csv;
   private final int width;
   private final Set<String> missing;
   private final Field indicatorId, indicatorName, areaCode, areaName, areaType, parentCode, sex, age,
@@ -43,7 +40,6 @@ public final class TidyCsvReader implements RowReader {
   private final Map<String, Indicator> configured = new HashMap<>();
   private final DuplicateKeys seen = new DuplicateKeys();
   private final Map<String, Period> periods = new HashMap<>();
-  private long nextStartLine;
 
   /** One mapped field: a column index (or -1 for a constant) and its mapping. */
   private record Field(String key, int index, ColumnMapping mapping) {
@@ -62,18 +58,9 @@ public final class TidyCsvReader implements RowReader {
     if (c == null) {
       throw new IllegalArgumentException("feed " + feed.name() + " has no column mapping");
     }
-    parser = CSVFormat.DEFAULT.parse(in);
-    records = parser.iterator();
-    if (!records.hasNext()) {
-      throw new FeedFormatException(1, "empty file: no header");
-    }
-    List<String> header = new ArrayList<>();
-    records.next().forEach(header::add);
-    if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
-      header.set(0, header.get(0).substring(1));
-    }
+    csv = new CsvRecords(in, LongUnaryOperator.identity(), "empty file: no header");
+    List<String> header = csv.header();
     width = header.size();
-    nextStartLine = parser.getCurrentLineNumber() + 1;
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < header.size(); i++) {
       index.putIfAbsent(header.get(i).trim(), i);
@@ -130,41 +117,18 @@ public final class TidyCsvReader implements RowReader {
 
   @Override
   public boolean hasNext() {
-    try {
-      return records.hasNext();
-    } catch (UncheckedIOException | IllegalStateException e) {
-      throw broken(e);
-    }
+    return csv.hasNext();
   }
 
   @Override
   public FeedRow next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
-    }
-    CSVRecord r;
-    try {
-      r = records.next();
-    } catch (UncheckedIOException | IllegalStateException e) {
-      throw broken(e);
-    }
-    long line = nextStartLine;
-    nextStartLine = parser.getCurrentLineNumber() + 1;
-    return toRow(line, r);
-  }
-
-  private FeedFormatException broken(RuntimeException e) {
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    return new FeedFormatException(nextStartLine, "the CSV cannot be read on: " + cause.getMessage(), e);
+    CSVRecord r = csv.next();
+    return toRow(csv.line(), r);
   }
 
   private FeedRow toRow(long line, CSVRecord r) {
     if (r.size() != width) {
-      if (r.size() == 1 && r.get(0).isBlank()) {
-        return new RejectedRow(line, "empty line", "");
-      }
-      return new RejectedRow(line, "has " + r.size() + " fields, the header has " + width,
-          FingertipsCsvReader.content(r));
+      return wrongWidth(line, r, width);
     }
     try {
       String ind = indicatorId.get(r);
@@ -219,12 +183,8 @@ public final class TidyCsvReader implements RowReader {
     return Values.number(t, column);
   }
 
-  private static RejectedRow reject(long line, CSVRecord r, String reason) {
-    return new RejectedRow(line, reason, FingertipsCsvReader.content(r));
-  }
-
   @Override
   public void close() throws IOException {
-    parser.close();
+    csv.close();
   }
 }
