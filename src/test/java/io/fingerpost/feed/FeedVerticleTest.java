@@ -20,10 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +36,7 @@ class FeedVerticleTest {
   static ObservationStore store;
   static FeedStatusStore status;
   static StoreReader reader;
-  static final List<JsonObject> statuses = new CopyOnWriteArrayList<>();
+  static FeedStatuses statuses;
 
   @BeforeAll
   static void setUp(Vertx vertx) throws Exception {
@@ -46,8 +44,7 @@ class FeedVerticleTest {
     store = new ObservationStore(vertx, database.pool());
     status = new FeedStatusStore(database.pool());
     reader = new StoreReader(database.pool());
-    vertx.eventBus().<JsonObject>consumer(FeedBoard.ADDRESS, m -> statuses.add(m.body()))
-        .completion().await(5, TimeUnit.SECONDS);
+    statuses = FeedStatuses.listen(vertx);
   }
 
   @AfterAll
@@ -58,19 +55,6 @@ class FeedVerticleTest {
   static FeedConfig feed(String name, String source, Duration interval) {
     return new FeedConfig(name, FeedConfig.FINGERTIPS_CSV, source, true, interval, Duration.ofSeconds(5),
         new RetryConfig(Duration.ofMillis(100), Duration.ofMillis(400)), List.of(), null, null);
-  }
-
-  static JsonObject awaitStatus(Predicate<JsonObject> p) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      for (JsonObject s : statuses) {
-        if (p.test(s)) {
-          return s;
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no feed status matching the condition within 30 s; seen: " + statuses);
   }
 
   @Test
@@ -89,7 +73,7 @@ class FeedVerticleTest {
     String id = vertx.deployVerticle(new FeedVerticle(cfg, ConfigFile.of(dir.resolve("x.yaml")).resolve(cfg.source()),
         store, status)).await(10, TimeUnit.SECONDS);
     try {
-      JsonObject first = awaitStatus(s -> s.getString("feed").equals("bad-rows") && s.getBoolean("ok"));
+      JsonObject first = statuses.await(s -> s.getString("feed").equals("bad-rows") && s.getBoolean("ok"));
       assertEquals(6, first.getLong("rowsRead"));
       assertEquals(2, first.getLong("rowsInserted"));
       assertEquals(4, first.getLong("rowsRejected"));
@@ -108,7 +92,7 @@ class FeedVerticleTest {
           .getDouble("value"));
 
       // The next poll finds the same file and skips the read.
-      awaitStatus(s -> s.getString("feed").equals("bad-rows") && s.getBoolean("unchanged", false));
+      statuses.await(s -> s.getString("feed").equals("bad-rows") && s.getBoolean("unchanged", false));
       assertEquals(4, reader.rejections("bad-rows", 100, 0).await(10, TimeUnit.SECONDS).size());
     } finally {
       vertx.undeploy(id).await(10, TimeUnit.SECONDS);
@@ -137,14 +121,14 @@ class FeedVerticleTest {
     String id = vertx.deployVerticle(new FeedVerticle(cfg, ConfigFile.bundledDefault().resolve(url), store, status))
         .await(10, TimeUnit.SECONDS);
     try {
-      JsonObject failed = awaitStatus(s -> s.getString("feed").equals("http-feed") && !s.getBoolean("ok"));
+      JsonObject failed = statuses.await(s -> s.getString("feed").equals("http-feed") && !s.getBoolean("ok"));
       assertTrue(failed.getString("lastError").contains("HTTP 500"), failed.encode());
-      JsonObject truncated = awaitStatus(s -> s.getString("feed").equals("http-feed") && !s.getBoolean("ok")
+      JsonObject truncated = statuses.await(s -> s.getString("feed").equals("http-feed") && !s.getBoolean("ok")
           && s.getInteger("consecutiveFailures") == 2);
       assertTrue(truncated.getString("lastError").contains("download"), truncated.encode());
       assertEquals(0, reader.series(new StoreReader.SeriesFilter("93356", "E92000001", null, null, null, null), 10, 0)
           .await(10, TimeUnit.SECONDS).size(), "a failed download loads nothing");
-      JsonObject ok = awaitStatus(s -> s.getString("feed").equals("http-feed") && s.getBoolean("ok"));
+      JsonObject ok = statuses.await(s -> s.getString("feed").equals("http-feed") && s.getBoolean("ok"));
       assertEquals(852, ok.getLong("rowsInserted"));
       assertEquals(3, requests.get());
       JsonObject fs = reader.feed("http-feed").await(10, TimeUnit.SECONDS);

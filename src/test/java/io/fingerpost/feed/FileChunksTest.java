@@ -27,9 +27,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -43,13 +41,12 @@ import org.junit.jupiter.api.io.TempDir;
 class FileChunksTest {
 
   static Database database;
-  static final List<JsonObject> statuses = new CopyOnWriteArrayList<>();
+  static FeedStatuses statuses;
 
   @BeforeAll
   static void setUp(Vertx vertx) throws Exception {
     database = TestDatabase.newDatabase().start(vertx).await(60, TimeUnit.SECONDS);
-    vertx.eventBus().<JsonObject>consumer(FeedBoard.ADDRESS, m -> statuses.add(m.body()))
-        .completion().await(5, TimeUnit.SECONDS);
+    statuses = FeedStatuses.listen(vertx);
   }
 
   @AfterAll
@@ -141,19 +138,6 @@ class FileChunksTest {
     assertEquals(sb.chars().filter(ch -> ch == '\n').count() + 1, line);
   }
 
-  static JsonObject awaitStatus(Predicate<JsonObject> p) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (System.currentTimeMillis() < deadline) {
-      for (JsonObject s : statuses) {
-        if (p.test(s)) {
-          return s;
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no feed status matching the condition within 30 s; seen: " + statuses);
-  }
-
   @Test
   void reReadParsesOnlyChangedChunksAndKeepsRejectionsAtTheirLines(Vertx vertx, @TempDir Path dir) throws Exception {
     String bad = "93356,short row,E12000005\r\n";
@@ -171,12 +155,12 @@ class FileChunksTest {
     String id = vertx.deployVerticle(new FeedVerticle(cfg, ConfigFile.of(dir.resolve("x.yaml")).resolve(cfg.source()),
         store, status)).await(10, TimeUnit.SECONDS);
     try {
-      JsonObject first = awaitStatus(s -> s.getString("feed").equals("chunked") && s.getBoolean("ok")
+      JsonObject first = statuses.await(s -> s.getString("feed").equals("chunked") && s.getBoolean("ok")
           && s.containsKey("rowsRead"));
       assertEquals(852, first.getLong("rowsInserted"));
       assertEquals(2, first.getLong("rowsRejected"));
       assertEquals(0, first.getInteger("chunksSkipped"));
-      awaitStatus(s -> s.getString("feed").equals("chunked") && s.getBoolean("unchanged", false));
+      statuses.await(s -> s.getString("feed").equals("chunked") && s.getBoolean("unchanged", false));
 
       // Tamper with a stored row of the first chunk: a full re-read would put it back, a skipped chunk not.
       ParsedRow firstRow = (ParsedRow) FingertipsCsvReaderTest.readAll(FingertipsCsvReader.open(file)).get(0);
@@ -204,7 +188,7 @@ class FileChunksTest {
       Files.writeString(file, text, StandardCharsets.UTF_8);
       Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5000));
 
-      JsonObject second = awaitStatus(s -> s.getString("feed").equals("chunked") && s.getBoolean("ok")
+      JsonObject second = statuses.await(s -> s.getString("feed").equals("chunked") && s.getBoolean("ok")
           && s.containsKey("rowsRead"));
       assertEquals(1, second.getLong("rowsInserted"), second.encode());
       assertEquals(1, second.getLong("rowsUpdated"), second.encode());
