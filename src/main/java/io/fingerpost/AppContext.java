@@ -6,7 +6,7 @@ import io.fingerpost.store.Database;
 import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.StoreReader;
-import io.fingerpost.target.TargetDefinition;
+import io.fingerpost.strategy.TargetDefinition;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.List;

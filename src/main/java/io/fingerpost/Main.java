@@ -2,7 +2,7 @@ package io.fingerpost;
 
 import io.fingerpost.config.ConfigException;
 import io.fingerpost.config.ConfigLoader;
-import io.fingerpost.target.TargetsFileException;
+import io.fingerpost.strategy.TargetsFileException;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package io.fingerpost.alert;
 
 import io.fingerpost.alert.Signal.Condition;
-import io.fingerpost.target.TargetContext;
+import io.fingerpost.strategy.TargetContext;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Instant;

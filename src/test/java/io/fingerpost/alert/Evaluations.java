@@ -1,8 +1,8 @@
 package io.fingerpost.alert;
 
 import io.fingerpost.TestDatabase;
-import io.fingerpost.target.EvaluationRow;
-import io.fingerpost.target.TargetContext;
+import io.fingerpost.strategy.EvaluationRow;
+import io.fingerpost.strategy.TargetContext;
 import java.time.Instant;
 
 /** Builds evaluation rows and targets for tests (the tables are the real migrations', V10__targets.sql). */

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fingerpost.TestDatabase;
 import io.fingerpost.store.Database;
-import io.fingerpost.target.TargetDefinition;
-import io.fingerpost.target.TargetEvaluatorVerticle;
-import io.fingerpost.target.TargetsLoader;
+import io.fingerpost.strategy.TargetDefinition;
+import io.fingerpost.strategy.TargetEvaluatorVerticle;
+import io.fingerpost.strategy.TargetsLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;

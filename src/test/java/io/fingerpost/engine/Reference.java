@@ -24,7 +24,7 @@ public final class Reference {
   public static Path shared() {
     String dir = System.getProperty("fingerpost.shared");
     if (dir == null) {
-      fail("system property fingerpost.shared is not set (surefire sets it to ../shared)");
+      fail("system property fingerpost.shared is not set (surefire sets it to src/test/resources/shared)");
     }
     return Path.of(dir);
   }

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fingerpost.target.EvaluationRow;
-import io.fingerpost.target.TargetContext;
+import io.fingerpost.strategy.EvaluationRow;
+import io.fingerpost.strategy.TargetContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;

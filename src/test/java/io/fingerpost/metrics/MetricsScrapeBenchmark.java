@@ -1,7 +1,7 @@
 package io.fingerpost.metrics;
 
-import io.fingerpost.target.EvaluationRow;
-import io.fingerpost.target.TargetContext;
+import io.fingerpost.strategy.EvaluationRow;
+import io.fingerpost.strategy.TargetContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;

@@ -1,0 +1,96 @@
+package io.fingerpost.strategy;
+
+import io.fingerpost.engine.Period;
+import io.fingerpost.engine.Tolerance;
+import io.fingerpost.model.SeriesKey;
+import java.util.List;
+
+/**
+ * One target as written in a targets file, validated but not yet resolved against data (the baseline's
+ * published value or a benchmark's value may still have to be looked up: see {@link TargetResolver}).
+ *
+ * @param id unique across all targets files
+ * @param name what people call it
+ * @param file the targets file it comes from
+ * @param series the series it holds to account
+ * @param group the strategy group (e.g. "ICS long term")
+ * @param horizonYears the trajectory's horizon in years (null when not given)
+ * @param team the owner team (alert routing)
+ * @param direction increase, decrease, or within a band
+ * @param baseline baseline period and, when given, its value
+ * @param goal what to reach by when
+ * @param milestones intermediate points of the trajectory, in time order
+ * @param amber amber tolerance
+ * @param red red tolerance
+ * @param ciCountsAsOnTrack whether a value whose 95% CI contains the expected value is on track
+ * @param source where the target comes from (document, page)
+ * @param noData why the target is known to have no data (null when it should have)
+ * @param definitionJson the target as written (after defaults), as JSON, for storage
+ */
+public record TargetDefinition(
+    String id,
+    String name,
+    String file,
+    SeriesKey series,
+    String group,
+    Integer horizonYears,
+    String team,
+    Direction direction,
+    Baseline baseline,
+    Goal goal,
+    List<Milestone> milestones,
+    Tolerance amber,
+    Tolerance red,
+    boolean ciCountsAsOnTrack,
+    Source source,
+    String noData,
+    String definitionJson) {
+
+  /** Which way is improvement. */
+  public enum Direction {
+    INCREASE, DECREASE, WITHIN;
+
+    public String yaml() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** The form of a target. */
+  public enum Form {
+    /** A value at a period. */
+    ABSOLUTE,
+    /** A change relative to the baseline value, in percent, at a period. */
+    RELATIVE,
+    /** Another area's (the benchmark's) value at some period, to be reached at a period. */
+    BENCHMARK,
+    /** Only a direction and a horizon: the trajectory is the baseline. */
+    DIRECTION_ONLY,
+    /** Stay within [lower, upper]. */
+    BAND
+  }
+
+  /** The baseline: a period and, optionally, its value (otherwise the published value is looked up). */
+  public record Baseline(Period period, Double value) {}
+
+  /**
+   * What to reach: always a period (for direction-only and band targets, the end of the horizon) and,
+   * depending on the form, a value, a relative change in percent, a benchmark (area, period, optional
+   * value) or a band.
+   */
+  public record Goal(
+      Form form,
+      Period period,
+      Double value,
+      Double changePercent,
+      String benchmarkArea,
+      Period benchmarkPeriod,
+      Double benchmarkValue,
+      Double bandLower,
+      Double bandUpper) {}
+
+  /** A milestone: the trajectory passes through this value at this period. */
+  public record Milestone(Period period, double value) {}
+
+  /** Where a target comes from. */
+  public record Source(String document, String page, String url) {}
+}

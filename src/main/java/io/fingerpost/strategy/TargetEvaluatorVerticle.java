@@ -1,0 +1,220 @@
+package io.fingerpost.strategy;
+
+import io.fingerpost.model.SeriesKey;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns changed series into evaluations. On start it writes the targets to the {@code target} table and
+ * evaluates every target on the data already stored; then, on each {@code fingerpost.series.changed}, it
+ * evaluates the targets whose series (or benchmark series: same indicator and breakdown in England, the
+ * region or the benchmark area) changed. An evaluation row is written only when the verdict differs from
+ * the target's latest one, in its own transaction; after the commit the new ids go out on
+ * {@code fingerpost.evaluations.created} as {@code {initialLoad, evaluationIds, targetIds}}.
+ *
+ * <p>Work is serialised: events arriving while a round runs are merged into the next round (a target is
+ * evaluated once per round however many of its series changed). Database reads and writes are
+ * asynchronous; the statistics run in {@code executeBlocking}, off the event loop.
+ */
+public final class TargetEvaluatorVerticle extends VerticleBase {
+
+  public static final String SERIES_CHANGED = "fingerpost.series.changed";
+  public static final String EVALUATIONS_CREATED = "fingerpost.evaluations.created";
+  /** How long the evaluator waits, idle, before logging the targets that still have no data. */
+  static final long WARNING_SUMMARY_DELAY_MS = 5_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(TargetEvaluatorVerticle.class);
+
+  private final TargetStore store;
+  private final List<TargetDefinition> targets;
+  private final Map<String, List<TargetDefinition>> byIndicator = new HashMap<>();
+  /** Target id → initial load (true only while every event that asked for it was an initial load). */
+  private final Map<String, Boolean> pending = new LinkedHashMap<>();
+  /** Current warnings by target id, readable from any thread (the API shows them). */
+  private final Map<String, String> warnings = new ConcurrentHashMap<>();
+  private boolean running;
+  /** Set by stop(): no new round starts and the one under way skips its remaining targets. */
+  private boolean stopping;
+  /** The round under way (or the last one): stop() waits for it so nothing uses a closing pool. */
+  private Future<Void> currentRound = Future.succeededFuture();
+  private boolean summaryLogged;
+  private long summaryTimer = -1;
+  private MessageConsumer<JsonObject> consumer;
+
+  public TargetEvaluatorVerticle(Pool pool, List<TargetDefinition> targets) {
+    this.store = new TargetStore(pool);
+    this.targets = List.copyOf(targets);
+    for (TargetDefinition t : targets) {
+      byIndicator.computeIfAbsent(t.series().indicatorId(), k -> new ArrayList<>()).add(t);
+    }
+  }
+
+  /** Targets that cannot be evaluated now, with the reason (no such indicator/area/series, no value). */
+  public Map<String, String> warnings() {
+    return Map.copyOf(warnings);
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(SERIES_CHANGED, this::onSeriesChanged);
+    return consumer.completion()
+        .compose(v -> store.syncTargets(targets))
+        .compose(v -> store.pool().query("SELECT DISTINCT target_id FROM evaluation").execute())
+        .onSuccess(rs -> {
+          java.util.Set<String> evaluated = new java.util.HashSet<>();
+          rs.forEach(r -> evaluated.add(r.getString(0)));
+          // Re-evaluate everything on the stored data: a restart sees no series change for unchanged data.
+          // A target evaluated for the first time counts as an initial load (it pages nobody).
+          for (TargetDefinition t : targets) {
+            pending.merge(t.id(), !evaluated.contains(t.id()), Boolean::logicalAnd);
+          }
+          LOG.info("Evaluating {} targets", targets.size());
+          schedule();
+        })
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return Future.join(unregistered, currentRound.otherwiseEmpty());
+  }
+
+  private void onSeriesChanged(Message<JsonObject> msg) {
+    JsonObject body = msg.body();
+    boolean initialLoad = body.getBoolean("initialLoad", false);
+    JsonArray series = body.getJsonArray("series", new JsonArray());
+    for (int i = 0; i < series.size(); i++) {
+      JsonObject s = series.getJsonObject(i);
+      SeriesKey changed = new SeriesKey(s.getString("indicatorId", ""), s.getString("areaCode", ""),
+          s.getString("sex"), s.getString("age"), s.getString("categoryType"), s.getString("category"));
+      for (TargetDefinition t : byIndicator.getOrDefault(changed.indicatorId(), List.of())) {
+        // the series itself, its benchmarks (other areas), or its deprivation breakdown
+        if (t.series().inArea(changed.areaCode()).equals(changed)
+            || (changed.areaCode().equals(t.series().areaCode()) && changed.hasCategory()
+                && !t.series().hasCategory() && changed.sex().equals(t.series().sex())
+                && changed.age().equals(t.series().age()))) {
+          pending.merge(t.id(), initialLoad, Boolean::logicalAnd);
+        }
+      }
+    }
+    schedule();
+  }
+
+  /** Starts a round unless one is running; the round takes everything pending. */
+  private void schedule() {
+    if (stopping || running || pending.isEmpty()) {
+      if (!stopping && !running && !summaryLogged) {
+        armSummary();
+      }
+      return;
+    }
+    running = true;
+    long roundStarted = System.nanoTime();
+    Map<String, Boolean> round = new LinkedHashMap<>(pending);
+    pending.clear();
+    List<Long> initialIds = new ArrayList<>();
+    List<String> initialTargets = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
+    List<String> changedTargets = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (TargetDefinition t : targets) {
+      Boolean initial = round.get(t.id());
+      if (initial == null) {
+        continue;
+      }
+      chain = chain.compose(v -> stopping ? Future.<Long>succeededFuture() : evaluate(t, initial)).map(id -> {
+        if (id != null) {
+          (initial ? initialIds : ids).add(id);
+          (initial ? initialTargets : changedTargets).add(t.id());
+        }
+        return (Void) null;
+      }).recover(e -> {
+        LOG.error("Evaluating target {} failed", t.id(), e);
+        return Future.<Void>succeededFuture();
+      });
+    }
+    currentRound = chain;
+    chain.onComplete(ar -> {
+      io.fingerpost.metrics.FingerpostMetrics.of(vertx).evaluationBatch(
+          java.time.Duration.ofNanos(System.nanoTime() - roundStarted), initialIds.size() + ids.size(), 0);
+      publish(true, initialIds, initialTargets);
+      publish(false, ids, changedTargets);
+      running = false;
+      schedule();
+    });
+  }
+
+  private Future<Long> evaluate(TargetDefinition t, boolean initialLoad) {
+    return store.load(t).compose(loaded -> {
+      if (loaded.seriesId() == null) {
+        warnings.put(t.id(), loaded.warning());
+        return store.setWarning(t.id(), loaded.warning()).map((Long) null);
+      }
+      TargetEvaluation.Inputs in = new TargetEvaluation.Inputs(t, loaded.areaName(), loaded.indicator(),
+          loaded.seriesId(), loaded.observations(), loaded.revisions(), loaded.england(), loaded.region(),
+          loaded.benchmark(), loaded.deprivation());
+      return vertx.executeBlocking(() -> TargetEvaluation.evaluate(in), false).compose(row -> {
+        // a value that could not be looked up (e.g. the baseline's) is the target's warning
+        String problem = new JsonObject(row.verdictsJson()).getString("problem");
+        if (problem != null) {
+          warnings.put(t.id(), problem);
+        } else {
+          warnings.remove(t.id());
+        }
+        return store.insertIfChanged(row, initialLoad, problem);
+      });
+    });
+  }
+
+  private void publish(boolean initialLoad, List<Long> ids, List<String> targetIds) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    LOG.debug("{} new evaluations (initial load: {})", ids.size(), initialLoad);
+    vertx.eventBus().publish(EVALUATIONS_CREATED, new JsonObject().put("initialLoad", initialLoad)
+        .put("evaluationIds", new JsonArray(ids)).put("targetIds", new JsonArray(targetIds)));
+  }
+
+  /** Logs, once, the targets still without data when evaluation has been idle for a while. */
+  private void armSummary() {
+    if (summaryTimer >= 0) {
+      vertx.cancelTimer(summaryTimer);
+    }
+    summaryTimer = vertx.setTimer(WARNING_SUMMARY_DELAY_MS, id -> {
+      summaryTimer = -1;
+      if (running || !pending.isEmpty() || summaryLogged) {
+        return;
+      }
+      summaryLogged = true;
+      int marked = 0;
+      for (TargetDefinition t : targets) {
+        String w = warnings.get(t.id());
+        if (w == null) {
+          continue;
+        }
+        if (t.noData() != null) {
+          marked++;
+        } else {
+          LOG.warn("Target {} ({}) cannot be evaluated: {}", t.id(), t.file(), w);
+        }
+      }
+      LOG.info("{} of {} targets evaluated; {} marked as having no data", targets.size() - warnings.size(),
+          targets.size(), marked);
+    });
+  }
+}

@@ -1,0 +1,255 @@
+package io.fingerpost.strategy;
+
+import io.fingerpost.engine.Period;
+import io.fingerpost.model.Observation;
+import io.fingerpost.model.SeriesKey;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code target} and {@code evaluation} tables, and the reads an evaluation needs (series,
+ * observations, area, indicator), through the shared vertx-pg-client pool. All methods are asynchronous.
+ */
+public final class TargetStore {
+
+  /** England: the benchmark every evaluation compares with. */
+  public static final String ENGLAND = "E92000001";
+
+  private final Pool pool;
+
+  public TargetStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Writes every target of the files (insert or update) and marks targets no longer in any file inactive. */
+  public Future<Void> syncTargets(List<TargetDefinition> targets) {
+    return pool.withTransaction(c -> {
+      List<Tuple> rows = new ArrayList<>();
+      for (TargetDefinition t : targets) {
+        SeriesKey k = t.series();
+        TargetDefinition.Goal g = t.goal();
+        Double written = switch (g.form()) {
+          case ABSOLUTE -> g.value();
+          case BENCHMARK -> g.benchmarkValue();
+          default -> null;
+        };
+        rows.add(Tuple.from(new Object[] {t.id(), t.name(), k.indicatorId(), k.areaCode(), k.sex(), k.age(),
+            k.categoryType(), k.category(), t.group(), t.horizonYears(), t.team(), t.direction().yaml(),
+            t.baseline().period().label(), t.baseline().value(), g.period().label(), written,
+            new JsonObject(t.definitionJson()), source(t), t.file(), g.form().name(), t.noData()}));
+      }
+      Future<?> upsert = rows.isEmpty() ? Future.succeededFuture() : c.preparedQuery("""
+          INSERT INTO target (id, name, indicator_id, area_code, sex, age, category_type, category,
+            strategy_group, horizon_years, team, direction, baseline_period, baseline_value, target_period,
+            target_value, definition, source, file, form, no_data, active, loaded_at)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+            $21, true, now())
+          ON CONFLICT (id) DO UPDATE SET name = excluded.name, indicator_id = excluded.indicator_id,
+            area_code = excluded.area_code, sex = excluded.sex, age = excluded.age,
+            category_type = excluded.category_type, category = excluded.category,
+            strategy_group = excluded.strategy_group, horizon_years = excluded.horizon_years,
+            team = excluded.team, direction = excluded.direction, baseline_period = excluded.baseline_period,
+            baseline_value = excluded.baseline_value, target_period = excluded.target_period,
+            target_value = excluded.target_value, definition = excluded.definition, source = excluded.source,
+            file = excluded.file, form = excluded.form, no_data = excluded.no_data, active = true,
+            loaded_at = now()
+          """).executeBatch(rows);
+      String[] ids = targets.stream().map(TargetDefinition::id).toArray(String[]::new);
+      return upsert.compose(r -> c.preparedQuery("UPDATE target SET active = false WHERE NOT (id = ANY($1))")
+          .execute(Tuple.of(ids))).mapEmpty();
+    });
+  }
+
+  private static String source(TargetDefinition t) {
+    if (t.source() == null) {
+      return null;
+    }
+    StringBuilder s = new StringBuilder();
+    if (t.source().document() != null) {
+      s.append(t.source().document());
+    }
+    if (t.source().page() != null) {
+      s.append(s.length() > 0 ? ", " : "").append(t.source().page());
+    }
+    if (t.source().url() != null) {
+      s.append(s.length() > 0 ? ", " : "").append(t.source().url());
+    }
+    return s.toString();
+  }
+
+  /**
+   * Reads what evaluating a target needs. {@link Loaded#seriesId()} is null when the series does not
+   * exist; {@link Loaded#warning()} then says what is missing (indicator, area, or the breakdown).
+   */
+  public Future<Loaded> load(TargetDefinition t) {
+    SeriesKey k = t.series();
+    Future<Row> meta = pool.preparedQuery("""
+        SELECT (SELECT id FROM series WHERE indicator_id = $1 AND area_code = $2 AND sex = $3 AND age = $4
+                  AND category_type = $5 AND category = $6) AS series_id,
+               i.id IS NOT NULL AS has_indicator, i.name AS indicator_name, i.unit, i.value_type, i.polarity,
+               a.code IS NOT NULL AS has_area, a.name AS area_name, a.parent_code
+        FROM (SELECT 1) one
+        LEFT JOIN indicator i ON i.id = $1
+        LEFT JOIN area a ON a.code = $2
+        """).execute(Tuple.of(k.indicatorId(), k.areaCode(), k.sex(), k.age(), k.categoryType(), k.category()))
+        .map(rs -> rs.iterator().next());
+    return meta.compose(m -> {
+      Long seriesId = m.getLong("series_id");
+      TargetEvaluation.IndicatorInfo info = new TargetEvaluation.IndicatorInfo(m.getString("indicator_name"),
+          m.getString("unit"), m.getString("value_type"), m.getString("polarity"));
+      String warning = null;
+      if (seriesId == null) {
+        warning = !m.getBoolean("has_indicator") ? "indicator " + k.indicatorId() + " appears in no feed"
+            : !m.getBoolean("has_area") ? "area " + k.areaCode() + " appears in no feed"
+            : "no series for indicator " + k.indicatorId() + " in " + k.areaCode() + describe(k);
+        if (t.noData() != null) {
+          warning = "no data: " + t.noData() + " (" + warning + ")";
+        }
+        return Future.succeededFuture(new Loaded(null, m.getString("area_name"), info, List.of(), Map.of(),
+            List.of(), List.of(), List.of(), List.of(), warning));
+      }
+      String parent = m.getString("parent_code");
+      String bench = t.goal().benchmarkArea();
+      Future<Series> own = observations(pool, k);
+      Future<Series> england = observations(pool, k.inArea(ENGLAND));
+      Future<Series> region = parent == null || parent.isBlank() ? Future.succeededFuture(Series.EMPTY)
+          : observations(pool, k.inArea(parent));
+      Future<Series> benchmark = bench == null ? Future.succeededFuture(Series.EMPTY)
+          : bench.equals(ENGLAND) ? england : observations(pool, k.inArea(bench));
+      Future<List<Observation>> deprivation = k.hasCategory() ? Future.succeededFuture(List.of())
+          : deprivation(pool, k);
+      return Future.all(own, england, region, benchmark, deprivation).map(all -> new Loaded(seriesId,
+          m.getString("area_name"), info, own.result().observations(), own.result().revisions(),
+          england.result().observations(), region.result().observations(),
+          benchmark.result().observations(), deprivation.result(), null));
+    });
+  }
+
+  private static String describe(SeriesKey k) {
+    List<String> parts = new ArrayList<>();
+    for (String p : new String[] {k.sex(), k.age(), k.categoryType(), k.category()}) {
+      if (!p.isEmpty()) {
+        parts.add(p);
+      }
+    }
+    return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
+  }
+
+  /** A series' current observations and their revisions by period. */
+  private record Series(List<Observation> observations, Map<String, Integer> revisions) {
+    static final Series EMPTY = new Series(List.of(), Map.of());
+  }
+
+  private static Future<Series> observations(SqlClient c, SeriesKey k) {
+    return c.preparedQuery("""
+        SELECT o.period, o.period_start, o.period_end, o.value, o.lower_ci95, o.upper_ci95, o.lower_ci998,
+               o.upper_ci998, o.count, o.denominator, o.value_note, o.revision
+        FROM observation o JOIN series s ON s.id = o.series_id
+        WHERE s.indicator_id = $1 AND s.area_code = $2 AND s.sex = $3 AND s.age = $4
+          AND s.category_type = $5 AND s.category = $6
+        ORDER BY o.period_start, o.period_end
+        """).execute(Tuple.of(k.indicatorId(), k.areaCode(), k.sex(), k.age(), k.categoryType(), k.category()))
+        .map(rs -> {
+          List<Observation> list = new ArrayList<>();
+          Map<String, Integer> revisions = new HashMap<>();
+          for (Row r : rs) {
+            String label = r.getString("period");
+            list.add(new Observation(k, new Period(label, r.getDouble("period_start"), r.getDouble("period_end")),
+                r.getDouble("value"), r.getDouble("lower_ci95"), r.getDouble("upper_ci95"),
+                r.getDouble("lower_ci998"), r.getDouble("upper_ci998"), r.getDouble("count"),
+                r.getDouble("denominator"), r.getString("value_note")));
+            revisions.put(label, r.getInteger("revision"));
+          }
+          return new Series(List.copyOf(list), Map.copyOf(revisions));
+        });
+  }
+
+  /**
+   * The same indicator, area, sex and age broken down by deprivation (a category type that names it:
+   * "Deprivation quintile", "County &amp; UA deprivation deciles in England (IMD2015)", …).
+   */
+  private static Future<List<Observation>> deprivation(SqlClient c, SeriesKey k) {
+    return c.preparedQuery("""
+        SELECT s.category_type, s.category, o.period, o.period_start, o.period_end, o.value, o.lower_ci95,
+               o.upper_ci95
+        FROM series s JOIN observation o ON o.series_id = s.id
+        WHERE s.indicator_id = $1 AND s.area_code = $2 AND s.sex = $3 AND s.age = $4
+          AND s.category_type ILIKE '%depriv%'
+        """).execute(Tuple.of(k.indicatorId(), k.areaCode(), k.sex(), k.age())).map(rs -> {
+          List<Observation> list = new ArrayList<>();
+          for (Row r : rs) {
+            SeriesKey key = new SeriesKey(k.indicatorId(), k.areaCode(), k.sex(), k.age(),
+                r.getString("category_type"), r.getString("category"));
+            list.add(new Observation(key, new Period(r.getString("period"), r.getDouble("period_start"),
+                r.getDouble("period_end")), r.getDouble("value"), r.getDouble("lower_ci95"),
+                r.getDouble("upper_ci95"), null, null, null, null, null));
+          }
+          return List.copyOf(list);
+        });
+  }
+
+  /** What {@link #load} read. */
+  public record Loaded(Long seriesId, String areaName, TargetEvaluation.IndicatorInfo indicator,
+      List<Observation> observations, Map<String, Integer> revisions, List<Observation> england,
+      List<Observation> region, List<Observation> benchmark, List<Observation> deprivation, String warning) {}
+
+  /** Sets a target's warning (null clears it). */
+  public Future<Void> setWarning(String targetId, String warning) {
+    return pool.preparedQuery("UPDATE target SET warning = $2 WHERE id = $1 AND warning IS DISTINCT FROM $2")
+        .execute(Tuple.of(targetId, warning)).mapEmpty();
+  }
+
+  /**
+   * Writes the evaluation unless it equals the target's latest one (same fingerprint), and records the
+   * values in use on the target, in one transaction. Returns the new row's id, or null when nothing
+   * changed.
+   */
+  public Future<Long> insertIfChanged(EvaluationRow e, boolean initialLoad, String warning) {
+    return pool.withTransaction(c -> c.preparedQuery("""
+            SELECT fingerprint FROM evaluation WHERE target_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE
+            """).execute(Tuple.of(e.targetId()))
+        .compose(rs -> {
+          String latest = rs.size() == 0 ? null : rs.iterator().next().getString("fingerprint");
+          if (e.fingerprint().equals(latest)) {
+            return c.preparedQuery("UPDATE target SET warning = $2 WHERE id = $1 AND warning IS DISTINCT FROM $2")
+                .execute(Tuple.of(e.targetId(), warning)).map((Long) null);
+          }
+          return c.preparedQuery("""
+              INSERT INTO evaluation (target_id, series_id, period, period_t, observation_revision, initial_load,
+                status, not_significant, value, lower_ci95, upper_ci95, expected, deviation, amber_tolerance,
+                red_tolerance, projection, projection_lower, projection_upper, probability_of_meeting,
+                compared_to_england, compared_to_region, recent_trend, spc_point_type, spc_assurance,
+                gap_absolute, gap_relative, sii, gap_widening, explanation, verdicts, status_by_tolerance,
+                baseline_value, target_value, fingerprint)
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)
+              RETURNING id
+              """).execute(Tuple.from(new Object[] {e.targetId(), e.seriesId(), e.period(), e.periodT(),
+                  e.observationRevision() == null ? 0 : e.observationRevision(), initialLoad, e.status(),
+                  e.notSignificant(), e.value(), e.lowerCi95(), e.upperCi95(), e.expected(), e.deviation(),
+                  e.amberTolerance(), e.redTolerance(), e.projection(), e.projectionLower(),
+                  e.projectionUpper(), e.probabilityOfMeeting(), e.comparedToEngland(), e.comparedToRegion(),
+                  e.recentTrend(), e.spcPointType(), e.spcAssurance(), e.gapAbsolute(), e.gapRelative(),
+                  e.sii(), e.gapWidening(), e.explanation(), new JsonObject(e.verdictsJson()),
+                  e.statusByTolerance(), e.baselineValue(), e.targetValue(), e.fingerprint()}))
+              .map(ins -> ins.iterator().next().getLong("id"))
+              .compose(id -> c.preparedQuery("""
+                  UPDATE target SET baseline_value = coalesce($2, baseline_value),
+                    target_value = coalesce($3, target_value), warning = $4 WHERE id = $1
+                  """).execute(Tuple.of(e.targetId(), e.baselineValue(), e.targetValue(), warning))
+                  .map(id));
+        }));
+  }
+}

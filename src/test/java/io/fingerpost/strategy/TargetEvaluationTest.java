@@ -1,0 +1,141 @@
+package io.fingerpost.strategy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.fingerpost.engine.Period;
+import io.fingerpost.model.Observation;
+import io.fingerpost.model.SeriesKey;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A real case: Dudley male life expectancy (tidy-series, Fingertips 90366) against the bundled target. */
+class TargetEvaluationTest {
+
+  private static final SeriesKey DUDLEY = new SeriesKey("90366", "E08000027", "Male", "<1 yr", "", "");
+
+  private static List<Observation> series(SeriesKey key, String[] periods, double[] values) {
+    List<Observation> list = new ArrayList<>();
+    for (int i = 0; i < periods.length; i++) {
+      list.add(new Observation(key, Period.parse(periods[i]), values[i], null, null, null, null, null, null,
+          null));
+    }
+    return list;
+  }
+
+  private static final String[] PERIODS = {"2015 - 17", "2016 - 18", "2017 - 19", "2018 - 20", "2019 - 21",
+      "2020 - 22", "2021 - 23", "2022 - 24", "2023 - 25"};
+
+  private static TargetEvaluation.Inputs inputs(double latest) {
+    TargetDefinition target = TargetsLoader.loadResource(DudleyTargetsFileTest.RESOURCE).stream()
+        .filter(t -> t.id().equals("le-birth-male")).findFirst().orElseThrow();
+    List<Observation> dudley = series(DUDLEY, PERIODS,
+        new double[] {78.9, 79.0, 79.5, 78.9, 78.8, 78.3, 78.6, 78.9, latest});
+    List<Observation> england = series(DUDLEY.inArea("E92000001"), PERIODS,
+        new double[] {79.5, 79.6, 79.7, 79.3, 79.0, 78.9, 79.1, 79.5, 79.7});
+    return new TargetEvaluation.Inputs(target, "Dudley",
+        new TargetEvaluation.IndicatorInfo("Life expectancy at birth", "Years", null, null), 7L, dudley,
+        Map.of("2023 - 25", 1), england, List.of(), england);
+  }
+
+  // Baseline "2018 - 20" (t₀ = 2019.5) at its published value b = 78.9; England 2018 - 20 = 79.3 = g by
+  // "2031 - 33" (t₁ = 2032.5). Latest "2023 - 25" (t = 2024.5): expected = 78.9 + 0.4·5/13 = 79.053846;
+  // d = 79.0 − 79.053846 = −0.053846 ≥ −0.25 → ON_TRACK.
+  // Projection (OLS, no CIs) over 2018 - 20 … 2023 - 25: t = 2019.5 … 2024.5, y = 78.9, 78.8, 78.3, 78.6,
+  // 78.9, 79.0: slope 0.0314286, ŷ(2032.5) = 79.08, SE = 0.770108 (4 df, t = 2.776445) → (76.94, 81.22);
+  // P(Y ≥ 79.3) = 0.394655 (numpy.polyfit, scipy.stats.t).
+  @Test
+  void dudleyMaleLifeExpectancy() {
+    EvaluationRow r = TargetEvaluation.evaluate(inputs(79.0));
+    assertEquals("ON_TRACK", r.status());
+    assertEquals("2023 - 25", r.period());
+    assertEquals(2024.5, r.periodT());
+    assertEquals(1, r.observationRevision());
+    assertEquals(78.9, r.baselineValue(), 1e-12);
+    assertEquals(79.3, r.targetValue(), 1e-12);
+    assertEquals(78.9 + 0.4 * 5 / 13, r.expected(), 1e-9);
+    assertEquals(79.0 - (78.9 + 0.4 * 5 / 13), r.deviation(), 1e-9);
+    assertEquals(0.25, r.amberTolerance());
+    assertEquals(0.5, r.redTolerance());
+    assertEquals(79.08, r.projection(), 1e-9);
+    assertEquals(76.941837, r.projectionLower(), 1e-6);
+    assertEquals(81.218163, r.projectionUpper(), 1e-6);
+    assertEquals(0.394655, r.probabilityOfMeeting(), 1e-6);
+    assertEquals("Not compared", r.comparedToEngland()); // no CIs in the bundled data
+    assertNull(r.comparedToRegion());
+    assertNull(r.notSignificant());
+    assertEquals("Dudley, Life expectancy at birth, male (years) 2023 - 25: 79 years, 0.05 below its"
+        + " trajectory to 79.3 by 2031 - 33 (on track; expected 79.05); projected 79.08 (76.94–81.22) in"
+        + " 2031 - 33, 39% chance of reaching the target.", r.explanation());
+  }
+
+  @Test
+  void amberAndRedExplainTheirTolerance() {
+    // 78.7: d = −0.353846 → AT_RISK (amber 0.25); 78.4: d = −0.653846 → OFF_TRACK (red 0.5)
+    EvaluationRow amber = TargetEvaluation.evaluate(inputs(78.7));
+    assertEquals("AT_RISK", amber.status());
+    assertEquals(true, amber.explanation().contains("0.35 below its trajectory to 79.3 by 2031 - 33"
+        + " (amber, tolerance 0.25; expected 79.05)"), amber.explanation());
+    EvaluationRow red = TargetEvaluation.evaluate(inputs(78.4));
+    assertEquals("OFF_TRACK", red.status());
+    assertEquals(true, red.explanation().contains("(red, tolerance 0.5; expected 79.05)"), red.explanation());
+  }
+
+  @Test
+  void sameDataSameFingerprintOtherDataAnother() {
+    assertEquals(TargetEvaluation.evaluate(inputs(79.0)).fingerprint(),
+        TargetEvaluation.evaluate(inputs(79.0)).fingerprint());
+    assertNotEquals(TargetEvaluation.evaluate(inputs(79.0)).fingerprint(),
+        TargetEvaluation.evaluate(inputs(79.1)).fingerprint());
+  }
+
+  @Test
+  void aMissingBaselineValueIsReportedNotThrown() {
+    TargetEvaluation.Inputs in = inputs(79.0);
+    TargetEvaluation.Inputs noBaseline = new TargetEvaluation.Inputs(in.target(), "Dudley", in.indicator(), 7L,
+        in.observations().stream().filter(o -> !o.period().label().equals("2018 - 20")).toList(), Map.of(),
+        in.england(), List.of(), in.england());
+    EvaluationRow r = TargetEvaluation.evaluate(noBaseline);
+    assertEquals("NOT_ENOUGH_DATA", r.status());
+    assertEquals("Dudley, Life expectancy at birth, male (years): cannot be evaluated yet: no published value"
+        + " for the baseline period 2018 - 20.", r.explanation());
+  }
+
+  // Gap: most deprived 30 (28–32), least 20 (19–21) in 2023 - 25 → absolute 10, relative 1.5; in 2022 - 24
+  // most 26 (24–28), least 20 (19–21) → 6. Each gap's SE = √((4/3.92)² + (2/3.92)²) = 1.140851, so the
+  // difference 4 has SE √2·1.140851 = 1.613410, z = 2.479 > 1.96 and |10| > |6|: widened significantly.
+  @Test
+  void deprivationGapAndWidening() {
+    TargetEvaluation.Inputs in = inputs(79.0);
+    List<Observation> dep = new ArrayList<>();
+    dep.add(group("Most deprived quintile", "2023 - 25", 30, 28, 32));
+    dep.add(group("Least deprived quintile", "2023 - 25", 20, 19, 21));
+    dep.add(group("Most deprived quintile", "2022 - 24", 26, 24, 28));
+    dep.add(group("Least deprived quintile", "2022 - 24", 20, 19, 21));
+    dep.add(group("Second most deprived quintile", "2023 - 25", 99, 98, 100));
+    EvaluationRow r = TargetEvaluation.evaluate(new TargetEvaluation.Inputs(in.target(), in.areaName(),
+        in.indicator(), in.seriesId(), in.observations(), in.revisions(), in.england(), in.region(),
+        in.benchmark(), dep));
+    assertEquals(10.0, r.gapAbsolute(), 1e-12);
+    assertEquals(1.5, r.gapRelative(), 1e-12);
+    assertEquals(true, r.gapWidening());
+    // narrower than before: not widening
+    dep.set(0, group("Most deprived quintile", "2023 - 25", 25, 23, 27));
+    EvaluationRow narrower = TargetEvaluation.evaluate(new TargetEvaluation.Inputs(in.target(), in.areaName(),
+        in.indicator(), in.seriesId(), in.observations(), in.revisions(), in.england(), in.region(),
+        in.benchmark(), dep));
+    assertEquals(5.0, narrower.gapAbsolute(), 1e-12);
+    assertEquals(false, narrower.gapWidening());
+    assertNotEquals(r.fingerprint(), narrower.fingerprint());
+    // no breakdown: no gap
+    assertNull(TargetEvaluation.evaluate(in).gapAbsolute());
+  }
+
+  private static Observation group(String category, String period, double v, double lo, double hi) {
+    return new Observation(new SeriesKey("90366", "E08000027", "Male", "<1 yr", "Deprivation quintile", category),
+        Period.parse(period), v, lo, hi, null, null, null, null, null);
+  }
+}
