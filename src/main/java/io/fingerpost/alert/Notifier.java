@@ -1,6 +1,6 @@
 package io.fingerpost.alert;
 
-import io.fingerpost.metrics.FingerpostMetrics;
+import io.fingerpost.meters.FingerpostMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;

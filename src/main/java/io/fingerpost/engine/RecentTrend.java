@@ -1,5 +1,7 @@
 package io.fingerpost.engine;
 
+import io.fingerpost.model.Period;
+
 import io.fingerpost.model.Polarity;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,7 @@
 package io.fingerpost.engine;
 
+import io.fingerpost.model.Period;
+
 /**
  * The verdict of {@link Trajectory#evaluate} on the latest observation. For NOT_ENOUGH_DATA every
  * field but {@code status} is null.

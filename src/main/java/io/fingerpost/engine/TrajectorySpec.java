@@ -1,5 +1,7 @@
 package io.fingerpost.engine;
 
+import io.fingerpost.model.Period;
+
 import java.util.List;
 import java.util.Objects;
 

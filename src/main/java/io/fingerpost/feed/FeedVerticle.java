@@ -1,5 +1,7 @@
 package io.fingerpost.feed;
 
+import io.fingerpost.meters.FingerpostMetrics;
+
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.config.IndicatorConfig;
 import io.fingerpost.config.Resource;
@@ -83,7 +85,7 @@ public final class FeedVerticle extends VerticleBase {
       http = vertx.createHttpClient(new HttpClientOptions()
           .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutOrDefault().toMillis())));
     }
-    io.fingerpost.metrics.FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
+    io.fingerpost.meters.FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
     timer = vertx.setTimer(1, t -> poll());
     return Future.succeededFuture();
   }
@@ -142,7 +144,7 @@ public final class FeedVerticle extends VerticleBase {
         .onComplete(ar -> {
           double seconds = (System.nanoTime() - started) / 1e9;
           FeedStatusStore.PollCounts polled = ar.succeeded() ? ar.result() : null;
-          io.fingerpost.metrics.FingerpostMetrics.of(vertx).feedPolled(config.name(),
+          io.fingerpost.meters.FingerpostMetrics.of(vertx).feedPolled(config.name(),
               java.time.Duration.ofNanos(System.nanoTime() - started), ar.succeeded(),
               polled == null ? 0 : polled.read(), polled == null ? 0 : polled.rejected());
           if (ar.succeeded()) {

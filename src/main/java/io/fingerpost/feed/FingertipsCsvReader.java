@@ -3,7 +3,7 @@ package io.fingerpost.feed;
 import static io.fingerpost.feed.CsvRecords.reject;
 import static io.fingerpost.feed.CsvRecords.wrongWidth;
 
-import io.fingerpost.engine.Period;
+import io.fingerpost.model.Period;
 import io.fingerpost.model.Area;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.model.Observation;

@@ -1,6 +1,6 @@
 package io.fingerpost.feed;
 
-import io.fingerpost.engine.Period;
+import io.fingerpost.model.Period;
 import io.fingerpost.model.Area;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.model.Observation;

@@ -7,7 +7,7 @@ import io.fingerpost.config.ColumnMapping;
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.config.IndicatorConfig;
 import io.fingerpost.config.TidyColumns;
-import io.fingerpost.engine.Period;
+import io.fingerpost.model.Period;
 import io.fingerpost.model.Area;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.model.Observation;

@@ -1,5 +1,7 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.meters.RenderedState;
+
 import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -83,21 +85,10 @@ public final class IndicatorStateExposition {
 
   private IndicatorStateExposition() {}
 
-  /** The rendered block, gzip-compressed (one gzip member), with its counts and uncompressed size. */
-  public record Rendered(byte[] gzip, long textBytes, int states, int samples) {
-    public static final Rendered EMPTY = render(List.of());
+  /** The block for no states (headers only): what {@code /metrics} shows before the first refresh. */
+  public static final RenderedState EMPTY = render(List.of());
 
-    /** The uncompressed text (tests, and scrapers that do not accept gzip). */
-    public byte[] text() {
-      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip), 1 << 16)) {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
-
-  public static Rendered render(Collection<IndicatorState> states) {
+  public static RenderedState render(Collection<IndicatorState> states) {
     List<IndicatorState> rows = new ArrayList<>(states);
     // "{label="value",…" without the closing brace, escaped once per state and reused by every family
     List<String> labels = new ArrayList<>(rows.size());
@@ -118,7 +109,7 @@ public final class IndicatorStateExposition {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Rendered(bytes.toByteArray(), gzip.uncompressed, rows.size(), samples);
+    return new RenderedState(bytes.toByteArray(), gzip.uncompressed, rows.size(), samples);
   }
 
   private static int gauge(Writer out, Gauge g, List<IndicatorState> rows, List<String> labels) throws IOException {

@@ -1,5 +1,8 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.meters.FingerpostMetrics;
+import io.fingerpost.meters.RenderedState;
+
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -29,7 +32,10 @@ final class MetricsHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    IndicatorStateExposition.Rendered state = metrics.indicatorState();
+    RenderedState state = metrics.indicatorState();
+    if (state == null) {
+      state = IndicatorStateExposition.EMPTY;
+    }
     byte[] live = metrics.registry().scrape().getBytes(StandardCharsets.UTF_8);
     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING);
     boolean gzip = accept != null && accept.toLowerCase(Locale.ROOT).contains("gzip");

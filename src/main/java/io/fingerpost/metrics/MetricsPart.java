@@ -1,5 +1,7 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.meters.FingerpostMetrics;
+
 import io.fingerpost.AppContext;
 import io.fingerpost.api.Routes;
 import io.vertx.core.Deployable;
@@ -29,6 +31,6 @@ public final class MetricsPart {
 
   /** {@code GET /metrics} on the API server. */
   public static Routes routes(AppContext ctx) {
-    return router -> router.get("/metrics").handler(FingerpostMetrics.of(ctx.vertx()).handler());
+    return router -> router.get("/metrics").handler(new MetricsHandler(FingerpostMetrics.of(ctx.vertx())));
   }
 }

@@ -1,5 +1,9 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.meters.RenderedState;
+
+import io.fingerpost.meters.FingerpostMetrics;
+
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -95,16 +99,16 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   /** Reads, renders (on a worker thread) and publishes the indicator state. */
-  Future<IndicatorStateExposition.Rendered> refresh() {
+  Future<RenderedState> refresh() {
     return pool.query("SELECT to_regclass('evaluation') IS NOT NULL AND to_regclass('target') IS NOT NULL").execute()
         .compose(rs -> {
           if (rs.iterator().next().getBoolean(0)) return readAndRender();
           LOG.warn("No target/evaluation tables (a build without the target part): no indicator-state metrics");
-          return Future.succeededFuture(IndicatorStateExposition.Rendered.EMPTY);
+          return Future.succeededFuture(IndicatorStateExposition.EMPTY);
         });
   }
 
-  private Future<IndicatorStateExposition.Rendered> readAndRender() {
+  private Future<RenderedState> readAndRender() {
     int max = settings.maxSeries();
     Future<List<IndicatorState>> targets = IndicatorStateQuery.targets(pool, max);
     Future<Long> total = IndicatorStateQuery.countTargets(pool);

@@ -1,5 +1,7 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.meters.FingerpostMetrics;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;

@@ -1,6 +1,5 @@
 package io.fingerpost.model;
 
-import io.fingerpost.engine.Period;
 
 /**
  * One published value of a series for one period, as a feed delivers it. Numbers that the source

@@ -1,5 +1,7 @@
 package io.fingerpost.store;
 
+import io.fingerpost.meters.FingerpostMetrics;
+
 import io.fingerpost.model.Area;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.model.Observation;
@@ -194,7 +196,7 @@ public final class ObservationStore {
         .compose(v -> upsertAreas(batch.areas().values()))
         .compose(v -> resolveSeries(batch.observations(), initialLoad))
         .compose(ids -> writeObservations(feed, batch, ids, initialLoad))
-        .onSuccess(r -> io.fingerpost.metrics.FingerpostMetrics.of(vertx).storeBatch(feed,
+        .onSuccess(r -> io.fingerpost.meters.FingerpostMetrics.of(vertx).storeBatch(feed,
             java.time.Duration.ofNanos(System.nanoTime() - started), r.inserted(), r.updated(), r.unchanged()));
   }
 

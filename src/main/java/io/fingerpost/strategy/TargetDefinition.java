@@ -1,6 +1,6 @@
 package io.fingerpost.strategy;
 
-import io.fingerpost.engine.Period;
+import io.fingerpost.model.Period;
 import io.fingerpost.engine.Tolerance;
 import io.fingerpost.model.SeriesKey;
 import java.util.List;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fingerpost.engine.BenchmarkComparison;
 import io.fingerpost.engine.InequalityGap;
-import io.fingerpost.engine.Period;
+import io.fingerpost.model.Period;
 import io.fingerpost.model.Polarity;
 import io.fingerpost.engine.Projection;
 import io.fingerpost.engine.RecentTrend;

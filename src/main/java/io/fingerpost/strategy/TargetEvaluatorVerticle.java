@@ -1,5 +1,7 @@
 package io.fingerpost.strategy;
 
+import io.fingerpost.meters.FingerpostMetrics;
+
 import io.fingerpost.model.SeriesKey;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -150,7 +152,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     }
     currentRound = chain;
     chain.onComplete(ar -> {
-      io.fingerpost.metrics.FingerpostMetrics.of(vertx).evaluationBatch(
+      io.fingerpost.meters.FingerpostMetrics.of(vertx).evaluationBatch(
           java.time.Duration.ofNanos(System.nanoTime() - roundStarted), initialIds.size() + ids.size(), 0);
       publish(true, initialIds, initialTargets);
       publish(false, ids, changedTargets);

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.Resource;
-import io.fingerpost.engine.Period;
+import io.fingerpost.model.Period;
 import io.fingerpost.engine.Tolerance;
 import io.fingerpost.model.SeriesKey;
 import io.fingerpost.strategy.TargetDefinition.Baseline;

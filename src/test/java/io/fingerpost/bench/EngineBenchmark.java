@@ -3,7 +3,7 @@ package io.fingerpost.bench;
 import io.fingerpost.engine.CountCi;
 import io.fingerpost.engine.InequalityGap;
 import io.fingerpost.engine.LeastSquares;
-import io.fingerpost.engine.Period;
+import io.fingerpost.model.Period;
 import io.fingerpost.engine.RecentTrend;
 import io.fingerpost.engine.SeriesVerdicts;
 import io.fingerpost.engine.Sii;

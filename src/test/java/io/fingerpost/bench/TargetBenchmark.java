@@ -1,7 +1,7 @@
 package io.fingerpost.bench;
 
 import io.fingerpost.engine.LeastSquares;
-import io.fingerpost.engine.Period;
+import io.fingerpost.model.Period;
 import io.fingerpost.model.Observation;
 import io.fingerpost.model.SeriesKey;
 import io.fingerpost.strategy.EvaluationRow;

@@ -1,5 +1,7 @@
 package io.fingerpost.engine;
 
+import io.fingerpost.model.Period;
+
 import io.fingerpost.model.Polarity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,7 @@
 package io.fingerpost.engine;
 
+import io.fingerpost.model.Period;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

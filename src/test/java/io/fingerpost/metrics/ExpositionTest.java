@@ -1,5 +1,7 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.meters.FingerpostMetrics;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,7 +99,7 @@ class ExpositionTest {
       metrics.indicatorState(IndicatorStateExposition.render(List.of(state("dudley-le-male", "ON_TRACK", null, "Better"))), 0);
 
       Router router = Router.router(vertx);
-      router.get("/metrics").handler(metrics.handler());
+      router.get("/metrics").handler(new MetricsHandler(metrics));
       HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/metrics");

@@ -1,5 +1,9 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.meters.RenderedState;
+
+import io.fingerpost.meters.FingerpostMetrics;
+
 import io.fingerpost.strategy.EvaluationRow;
 import io.fingerpost.strategy.TargetContext;
 import io.vertx.core.Vertx;
@@ -37,7 +41,7 @@ public final class MetricsScrapeBenchmark {
     Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
     try {
       Router router = Router.router(vertx);
-      router.get("/metrics").handler(metrics.handler());
+      router.get("/metrics").handler(new MetricsHandler(metrics));
       HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/metrics");
@@ -48,7 +52,7 @@ public final class MetricsScrapeBenchmark {
 
       // render (what a refresh costs after the query), median of 3
       long[] renders = new long[3];
-      IndicatorStateExposition.Rendered rendered = null;
+      RenderedState rendered = null;
       for (int i = 0; i < renders.length; i++) {
         long t0 = System.nanoTime();
         rendered = IndicatorStateExposition.render(states);

@@ -1,4 +1,4 @@
-package io.fingerpost.engine;
+package io.fingerpost.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

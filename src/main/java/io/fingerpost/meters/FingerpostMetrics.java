@@ -1,4 +1,4 @@
-package io.fingerpost.metrics;
+package io.fingerpost.meters;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,12 +14,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
@@ -33,11 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * The service's Prometheus registry and the one place where its meters are defined. The other parts record
  * their service metrics through the methods below ({@code FingerpostMetrics.of(vertx).feedPolled(...)}), so
  * meter names, tags and histogram buckets stay consistent with docs/metrics.md. Indicator state is not a
- * set of micrometer gauges but a pre-rendered block ({@link IndicatorStateExposition}) that {@link
- * MetricsVerticle} refreshes when evaluations are created, so a scrape only copies bytes.
+ * set of micrometer gauges but a pre-rendered block ({@link RenderedState}) that the metrics part refreshes
+ * when evaluations are created, so a scrape only copies bytes. This package depends on no other part of
+ * Fingerpost, so every part may record meters without a cycle.
  *
  * <p>Start-up: {@code FingerpostMetrics m = FingerpostMetrics.create(); Vertx vertx =
- * m.vertxBuilder(options).build(); m.bind(vertx);} then route {@code GET /metrics} to {@link #handler()}.
+ * m.vertxBuilder(options).build(); m.bind(vertx);} then the metrics part routes {@code GET /metrics}.
  */
 public final class FingerpostMetrics {
 
@@ -52,7 +51,7 @@ public final class FingerpostMetrics {
   private static final String LOCAL_MAP = "fingerpost.metrics";
 
   private final PrometheusMeterRegistry registry;
-  private volatile IndicatorStateExposition.Rendered indicatorState = IndicatorStateExposition.Rendered.EMPTY;
+  private volatile RenderedState indicatorState;
   private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> consecutiveFailures = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> expectedInterval = new ConcurrentHashMap<>();
@@ -130,16 +129,13 @@ public final class FingerpostMetrics {
     return registry;
   }
 
-  /** The {@code GET /metrics} handler: the registry's meters followed by the cached indicator state. */
-  public Handler<RoutingContext> handler() {
-    return new MetricsHandler(this);
-  }
-
-  IndicatorStateExposition.Rendered indicatorState() {
+  /** The indicator-state block of the last refresh; null before the first. */
+  public RenderedState indicatorState() {
     return indicatorState;
   }
 
-  void indicatorState(IndicatorStateExposition.Rendered rendered, long dropped) {
+  /** Publishes a newly rendered indicator-state block ({@code dropped}: states left out by maxSeries). */
+  public void indicatorState(RenderedState rendered, long dropped) {
     indicatorState = rendered;
     stateSeries.set(rendered.states());
     stateSeriesDropped.set(dropped);
@@ -212,7 +208,7 @@ public final class FingerpostMetrics {
   }
 
   /** Alerts firing now, by (severity, team): replaces the previous counts. Written only by {@link OperationalQuery}. */
-  void alertsFiring(Map<List<String>, Long> countBySeverityAndTeam) {
+  public void alertsFiring(Map<List<String>, Long> countBySeverityAndTeam) {
     alertsFiring.register(countBySeverityAndTeam.entrySet().stream()
         .map(e -> MultiGauge.Row.of(Tags.of("severity", nz(e.getKey().get(0)), "team", nz(e.getKey().get(1))), e.getValue()))
         .toList(), true);
@@ -227,7 +223,7 @@ public final class FingerpostMetrics {
   }
 
   /** Outbox entries waiting and the age of the oldest. Written only by {@link OperationalQuery}. */
-  void outbox(long depth, Duration oldestAge) {
+  public void outbox(long depth, Duration oldestAge) {
     outboxDepth.set(depth);
     outboxOldestAge.set(oldestAge.toSeconds());
   }

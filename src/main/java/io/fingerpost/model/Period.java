@@ -1,4 +1,4 @@
-package io.fingerpost.engine;
+package io.fingerpost.model;
 
 import java.util.Locale;
 import java.util.Objects;
