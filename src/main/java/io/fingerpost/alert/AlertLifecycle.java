@@ -1,5 +1,7 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.Damping;
+import io.fingerpost.model.Severity;
 import io.fingerpost.alert.AlertState.State;
 import io.fingerpost.alert.Signal.Condition;
 import java.time.Duration;

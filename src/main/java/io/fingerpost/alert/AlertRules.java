@@ -1,5 +1,7 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.RulesConfig;
+import io.fingerpost.model.Severity;
 import io.fingerpost.alert.Signal.Condition;
 import io.fingerpost.strategy.TargetContext;
 import java.math.BigDecimal;

@@ -1,5 +1,6 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.AlertsConfig;
 import io.fingerpost.meters.FingerpostMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,5 +1,6 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.ReceiverConfig;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,6 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.ReceiverConfig;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.RouteConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

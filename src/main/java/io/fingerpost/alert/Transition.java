@@ -1,5 +1,6 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.model.Severity;
 import io.fingerpost.alert.AlertState.State;
 import java.time.Instant;
 import java.util.Map;

@@ -1,6 +1,8 @@
 package io.fingerpost.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -31,7 +33,8 @@ public record FeedConfig(
   public static final String TIDY_CSV = "tidy-csv";
 
   public FeedConfig {
-    indicators = indicators == null ? List.of() : List.copyOf(indicators);
+    // An empty item stays null so that the rules report it at its index.
+    indicators = indicators == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(indicators));
     missingValues = missingValues == null ? List.of("", "NA") : List.copyOf(missingValues);
   }
 

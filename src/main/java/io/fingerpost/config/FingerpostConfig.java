@@ -1,29 +1,31 @@
 package io.fingerpost.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.fingerpost.alert.AlertsConfig;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * The whole configuration file (docs/internals.md "Configuration"). Unknown keys are errors.
- * Sections owned by other parts ({@code targets}, {@code alerts}, {@code metrics}) are kept as trees
- * here until those parts give them their own records.
+ * The whole configuration file (docs/internals.md "Configuration"), bound by {@link ConfigLoader}.
+ * Unknown keys are errors; a section left out takes its defaults.
  */
 public record FingerpostConfig(
     HttpConfig http,
     DatabaseConfig database,
     List<FeedConfig> feeds,
     PushConfig push,
-    JsonNode targets,
+    TargetsConfig targets,
     AlertsConfig alerts,
-    JsonNode metrics) {
+    MetricsSettings metrics) {
 
   public FingerpostConfig {
     http = http == null ? HttpConfig.defaults() : http;
     database = database == null ? DatabaseConfig.defaults() : database;
-    feeds = feeds == null ? List.of() : List.copyOf(feeds);
+    // A feed Jackson could not bind stays as null (its problem is reported), so later keys keep their index.
+    feeds = feeds == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(feeds));
     push = push == null ? PushConfig.defaults() : push;
+    targets = targets == null ? TargetsConfig.none() : targets;
     alerts = alerts == null ? AlertsConfig.defaults() : alerts;
+    metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
   }
 
   /** A copy listening on another port (from {@code --port} or {@code FINGERPOST_HTTP_PORT}). */

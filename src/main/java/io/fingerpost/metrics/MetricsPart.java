@@ -25,8 +25,7 @@ public final class MetricsPart {
 
   /** The verticle that keeps the indicator-state and database-derived gauges current. */
   public static Deployable verticle(AppContext ctx) {
-    return new MetricsVerticle(FingerpostMetrics.of(ctx.vertx()), ctx.pool(),
-        MetricsSettings.from(ctx.config().metrics(), ctx.loaded().file().name()));
+    return new MetricsVerticle(FingerpostMetrics.of(ctx.vertx()), ctx.pool(), ctx.config().metrics());
   }
 
   /** {@code GET /metrics} on the API server. */

@@ -1,5 +1,6 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.config.MetricsSettings;
 import io.fingerpost.meters.RenderedState;
 
 import io.fingerpost.meters.FingerpostMetrics;

@@ -1,9 +1,11 @@
 package io.fingerpost.strategy;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import io.fingerpost.model.Period;
 import io.fingerpost.engine.Tolerance;
 import io.fingerpost.model.SeriesKey;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One target as written in a targets file, validated but not yet resolved against data (the baseline's
@@ -51,7 +53,17 @@ public record TargetDefinition(
     INCREASE, DECREASE, WITHIN;
 
     public String yaml() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** As a targets file writes it. */
+    @JsonCreator
+    public static Direction parse(String text) {
+      try {
+        return valueOf(text.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'" + text + "' is not one of increase, decrease, within");
+      }
     }
   }
 

@@ -1,5 +1,8 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.Damping;
+import io.fingerpost.config.RulesConfig;
+import io.fingerpost.model.Severity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

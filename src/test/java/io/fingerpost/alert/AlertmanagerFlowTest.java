@@ -1,5 +1,8 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.AlertsConfig;
+import io.fingerpost.config.DeliveryConfig;
+import io.fingerpost.config.ReceiverConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fingerpost.TestDatabase;

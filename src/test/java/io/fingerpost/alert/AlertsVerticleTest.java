@@ -1,5 +1,9 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.AlertsConfig;
+import io.fingerpost.config.DeliveryConfig;
+import io.fingerpost.config.ReceiverConfig;
+import io.fingerpost.config.RouteConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.DeliveryConfig;
+import io.fingerpost.config.ReceiverConfig;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.pgclient.PgBuilder;

@@ -1,5 +1,7 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.Damping;
+import io.fingerpost.model.Severity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,10 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.Damping;
+import io.fingerpost.config.DeliveryConfig;
+import io.fingerpost.config.ReceiverConfig;
+import io.fingerpost.config.RouteConfig;
+import io.fingerpost.config.RulesConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

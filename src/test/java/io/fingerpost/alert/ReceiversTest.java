@@ -1,5 +1,6 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.ReceiverConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.config.RouteConfig;
+import io.fingerpost.model.Severity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,6 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.config.MetricsSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

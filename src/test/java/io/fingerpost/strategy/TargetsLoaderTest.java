@@ -270,8 +270,8 @@ class TargetsLoaderTest {
         """;
     List<String> errors = assertThrows(TargetsFileException.class, () -> load(bad)).errors();
     assertEquals(List.of(
-        "targets.yaml: target 'm': key 'milestones[1].period': '2031' must come before the target period '2030'",
-        "targets.yaml: target 'm': key 'milestones[2].period': '2019' must come after the baseline and the"
+        "targets.yaml: target 'm': key 'milestones[0].period': '2031' must come before the target period '2030'",
+        "targets.yaml: target 'm': key 'milestones[1].period': '2019' must come after the baseline and the"
             + " previous milestone",
         "targets.yaml: target 'b': key 'target.band': a band needs direction 'within', not 'increase'",
         "targets.yaml: target 'b': key 'target.band': lower (5.0) is above upper (4.0)"), errors);
@@ -287,7 +287,7 @@ class TargetsLoaderTest {
     TargetsFileException e = assertThrows(TargetsFileException.class, () -> TargetsLoader.configuredFiles(
         yaml.readTree("{files: [1, ''], file: x}"), "config.yaml"));
     assertEquals(List.of("config.yaml: key 'targets.file': unknown key (known keys: files)",
-        "config.yaml: key 'targets.files[1]': expected a file path",
-        "config.yaml: key 'targets.files[2]': expected a file path"), e.errors());
+        "config.yaml: key 'targets.files[0]': expected a file path",
+        "config.yaml: key 'targets.files[1]': expected a file path"), e.errors());
   }
 }

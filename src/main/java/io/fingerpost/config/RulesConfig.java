@@ -1,5 +1,6 @@
-package io.fingerpost.alert;
+package io.fingerpost.config;
 
+import io.fingerpost.model.Severity;
 import java.time.Duration;
 
 /**
@@ -63,7 +64,7 @@ public record RulesConfig(
       resolveAtOrAbove = resolveAtOrAbove == null ? 0.5 : resolveAtOrAbove;
       if (!(fireAtOrBelow >= 0 && fireAtOrBelow < resolveAtOrAbove && resolveAtOrAbove <= 1)) {
         throw new IllegalArgumentException(
-            "alerts.rules.projectedMiss needs 0 <= fireAtOrBelow < resolveAtOrAbove <= 1");
+            "needs 0 <= fireAtOrBelow < resolveAtOrAbove <= 1");
       }
     }
   }
@@ -89,7 +90,7 @@ public record RulesConfig(
       benchmark = benchmark == null ? "england" : benchmark;
       if (!"england".equals(benchmark) && !"region".equals(benchmark)) {
         throw new IllegalArgumentException(
-            "alerts.rules.worseThanBenchmark.benchmark must be 'england' or 'region', not '" + benchmark + "'");
+            "benchmark must be 'england' or 'region', not '" + benchmark + "'");
       }
     }
   }

@@ -1,4 +1,4 @@
-package io.fingerpost.alert;
+package io.fingerpost.config;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,26 +29,34 @@ public record ReceiverConfig(
 
   /** Checks the fields the type needs; the message names the field. */
   public void validate(String name) {
-    String where = "alerts.receivers." + name;
+    String problem = problem("alerts.receivers." + name);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+  }
+
+  /** What is missing or wrong for the type, naming the field under {@code where}; null when usable. */
+  public String problem(String where) {
     if (type == null || !TYPES.contains(type)) {
-      throw new IllegalArgumentException(where + ".type must be one of " + TYPES + ", not '" + type + "'");
+      return where + ".type must be one of " + TYPES + ", not '" + type + "'";
     }
     switch (type) {
       case "webhook", "alertmanager", "slack", "teams" -> {
         if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
-          throw new IllegalArgumentException(where + ".url must be an http(s) URL, not '" + url + "'");
+          return where + ".url must be an http(s) URL, not '" + url + "'";
         }
       }
       case "email" -> {
         if (smtp == null || smtp.host() == null || smtp.host().isBlank()) {
-          throw new IllegalArgumentException(where + ".smtp.host is required for email");
+          return where + ".smtp.host is required for email";
         }
         if (from == null || from.isBlank() || to.isEmpty()) {
-          throw new IllegalArgumentException(where + " needs 'from' and at least one 'to' address");
+          return where + " needs 'from' and at least one 'to' address";
         }
       }
       default -> { }
     }
+    return null;
   }
 
   /** SMTP server of an email receiver; {@code starttls} is DISABLED, OPTIONAL or REQUIRED. */

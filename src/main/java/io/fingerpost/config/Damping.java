@@ -1,4 +1,4 @@
-package io.fingerpost.alert;
+package io.fingerpost.config;
 
 import java.time.Duration;
 
@@ -18,10 +18,10 @@ public record Damping(Integer periodsToResolve, Integer periodsToRefire, Duratio
     minFiring = minFiring == null ? Duration.ZERO : minFiring;
     minResolved = minResolved == null ? Duration.ZERO : minResolved;
     if (periodsToResolve < 1 || periodsToRefire < 1) {
-      throw new IllegalArgumentException("damping periodsToResolve and periodsToRefire must be >= 1");
+      throw new IllegalArgumentException("periodsToResolve and periodsToRefire must be >= 1");
     }
     if (minFiring.isNegative() || minResolved.isNegative()) {
-      throw new IllegalArgumentException("damping durations must not be negative");
+      throw new IllegalArgumentException("minFiring and minResolved must not be negative");
     }
   }
 

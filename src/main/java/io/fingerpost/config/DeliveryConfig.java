@@ -1,4 +1,4 @@
-package io.fingerpost.alert;
+package io.fingerpost.config;
 
 import java.time.Duration;
 
@@ -20,14 +20,14 @@ public record DeliveryConfig(Duration initialBackoff, Duration maxBackoff, Integ
     pollInterval = pollInterval == null ? Duration.ofSeconds(10) : pollInterval;
     sweepInterval = sweepInterval == null ? Duration.ofMinutes(1) : sweepInterval;
     if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("alerts.delivery needs 0 < initialBackoff <= maxBackoff");
+      throw new IllegalArgumentException("needs 0 < initialBackoff <= maxBackoff");
     }
     if (maxAttempts < 0) {
-      throw new IllegalArgumentException("alerts.delivery.maxAttempts must be >= 0 (0 = retry for ever)");
+      throw new IllegalArgumentException("maxAttempts must be >= 0 (0 = retry for ever)");
     }
     for (Duration d : new Duration[] {resendInterval, pollInterval, sweepInterval}) {
       if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("alerts.delivery intervals must be positive");
+        throw new IllegalArgumentException("resendInterval, pollInterval and sweepInterval must be longer than zero");
       }
     }
   }

@@ -1,4 +1,4 @@
-package io.fingerpost.alert;
+package io.fingerpost.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;

@@ -1,9 +1,10 @@
-package io.fingerpost.alert;
+package io.fingerpost.config;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The {@code alerts:} section of the configuration.
@@ -53,43 +54,57 @@ public record AlertsConfig(
     return new AlertsConfig(null, null, null, null, null, null, null, null, null);
   }
 
-  /** Every problem, each naming its key ({@code alerts.routes[2].receivers: unknown receiver 'x'}). */
+  /** Every cross-field problem as text ({@code alerts.routes[2].receivers: unknown receiver 'x'}). */
   public List<String> problems() {
-    List<String> out = new ArrayList<>();
+    Problems problems = new Problems();
+    check(problems);
+    return problems.list().stream().map(p -> p.namesKey() ? p.reason() : p.key() + ": " + p.reason()).toList();
+  }
+
+  /** Adds every cross-field problem, each naming its key ({@code alerts.routes[2].receivers: unknown receiver 'x'}). */
+  void check(Problems problems) {
     receivers.forEach((name, r) -> {
-      try {
-        r.validate(name);
-      } catch (IllegalArgumentException e) {
-        out.add(e.getMessage());
+      String at = "/alerts/receivers" + Problems.segment(name);
+      if (r == null) {
+        if (!problems.at(at)) {
+          problems.addNamed(at, "alerts.receivers." + name + ": empty receiver");
+        }
+        return;
+      }
+      String problem = r.problem("alerts.receivers." + name);
+      if (problem != null) {
+        problems.addNamed(at, problem);
       }
     });
     for (int i = 0; i < routes.size(); i++) {
       RouteConfig r = routes.get(i);
-      String at = "alerts.routes[" + i + "]";
+      String at = "/alerts/routes/" + i;
+      if (r == null) {
+        continue;
+      }
       if (r.receivers().isEmpty()) {
-        out.add("alerts.routes[" + i + "].receivers: a route needs at least one receiver");
+        problems.add(at + "/receivers", "a route needs at least one receiver");
       }
       for (String n : r.receivers()) {
         if (!receivers.containsKey(n)) {
-          out.add("alerts.routes[" + i + "].receivers: unknown receiver '" + n + "' (known: " + receivers.keySet() + ")");
+          problems.add(at + "/receivers", "unknown receiver '" + n + "' (known: " + receivers.keySet() + ")");
         }
       }
       r.matchRe().forEach((k, v) -> {
         try {
-          java.util.regex.Pattern.compile(v);
-        } catch (java.util.regex.PatternSyntaxException e) {
-          out.add(at + ".matchRe." + k + ": not a regular expression: " + e.getDescription());
+          Pattern.compile(v);
+        } catch (PatternSyntaxException e) {
+          problems.add(at + "/matchRe" + Problems.segment(k), "not a regular expression: " + e.getDescription());
         }
       });
     }
     for (String n : defaultReceivers) {
       if (!receivers.containsKey(n)) {
-        out.add("alerts.defaultReceivers: unknown receiver '" + n + "' (known: " + receivers.keySet() + ")");
+        problems.add("/alerts/defaultReceivers", "unknown receiver '" + n + "' (known: " + receivers.keySet() + ")");
       }
     }
     if (!externalUrl.startsWith("http://") && !externalUrl.startsWith("https://")) {
-      out.add("alerts.externalUrl must be an http(s) URL, not '" + externalUrl + "'");
+      problems.addNamed("/alerts/externalUrl", "alerts.externalUrl must be an http(s) URL, not '" + externalUrl + "'");
     }
-    return out;
   }
 }

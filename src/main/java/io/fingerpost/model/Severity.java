@@ -1,4 +1,4 @@
-package io.fingerpost.alert;
+package io.fingerpost.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
