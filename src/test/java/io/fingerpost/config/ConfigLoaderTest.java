@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,5 +134,87 @@ class ConfigLoaderTest {
         """).getMessage().contains("another feed has the name 'a'"));
     assertTrue(fails("feeds: [{name: a, type: fingertips-csv, source: data.csv, indicators: [{id: '1', polarity: up}]}]\n")
         .getMessage().contains("indicators[0].polarity"));
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceWithItsLine() throws Exception {
+    ConfigException e = fails("""
+        http:
+          port: eighty
+          hots: x
+        feeds:
+          - {name: a, type: xml, source: data.csv, interval: soon}
+          - name: b
+            type: fingertips-csv
+            source: nope.csv
+            retry: 5
+        metrics: {scope: every, maxSeries: -3, refreshInterval: 0s}
+        alerts:
+          delivery: {initialBackoff: 5m, maxBackoff: 1s}
+          rules: {specialCause: {severity: loud}}
+        targets: {files: [3]}
+        """);
+    String f = dir.resolve("fingerpost.yaml") + ": ";
+    List<String> lines = e.getMessage().lines().toList();
+    for (String expected : List.of(
+        f + "line 2: http.port: expected a whole number, got 'eighty'",
+        f + "line 3: http.hots: unknown key 'hots' (known keys: host, port)",
+        f + "line 5: feeds[0].interval: 'soon' is not a duration",
+        f + "line 9: feeds[1].retry: expected a mapping, got '5'",
+        f + "line 10: metrics.scope: 'every' is not one of monitored, all, none",
+        f + "line 10: metrics.maxSeries: '-3' is not a whole number >= 0",
+        f + "line 12: alerts.delivery: needs 0 < initialBackoff <= maxBackoff",
+        f + "line 13: alerts.rules.specialCause.severity: severity must be 'warning' or 'critical'",
+        f + "line 14: targets.files[0]: expected a file path",
+        f + "line 5: feeds[0] (a).type: 'xml' is not fingertips-csv or tidy-csv",
+        f + "line 8: feeds[1] (b).source: no such file",
+        f + "line 10: metrics.refreshInterval: must be longer than zero")) {
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith(expected)), expected + "\n in:\n" + e.getMessage());
+    }
+    assertEquals(12, lines.size(), e.getMessage());
+  }
+
+  @Test
+  void aKeyWrittenTwiceIsAnErrorWithItsLine() throws Exception {
+    ConfigException http = fails("""
+        http:
+          port: 8080
+        push: {token: x}
+        http:
+          port: 9090
+        """);
+    assertTrue(http.getMessage().contains(": line 4: not valid YAML: duplicate key 'http'"), http.getMessage());
+    ConfigException source = fails("""
+        feeds:
+          - name: a
+            type: fingertips-csv
+            source: data.csv
+            source: other.csv
+        """);
+    assertTrue(source.getMessage().contains(": line 5: not valid YAML: duplicate key 'source'"), source.getMessage());
+  }
+
+  @Test
+  void anUnclosedEnvironmentReferenceIsAnErrorWithItsLine() throws Exception {
+    ConfigException unclosed = fails("""
+        http: {port: 8080}
+        push:
+          token: "${PUSH_TOKEN:-x"
+        """);
+    assertTrue(unclosed.getMessage().contains(": line 3: push.token: '${PUSH_TOKEN:-x' is not closed"),
+        unclosed.getMessage());
+    ConfigException noName = fails("push: {token: \"a${}b\"}\n");
+    assertTrue(noName.getMessage().contains("line 1: push.token: '${}' names no environment variable"),
+        noName.getMessage());
+    // $${ is a literal ${; references around it are still replaced
+    FingerpostConfig c = ConfigLoader.load(write("push: {token: \"$${X}-${Y:-d}-${Z}\"}\n"), Map.of("Z", "z")).config();
+    assertEquals("${X}-d-z", c.push().token());
+  }
+
+  @Test
+  void aTabUsedForIndentationSaysSoWithItsLine() throws Exception {
+    ConfigException e = fails("http:\n  port: 8080\nfeeds:\n\t- name: a\n");
+    assertTrue(e.getMessage().contains(": line 4: not valid YAML: tabs are not allowed for indentation"),
+        e.getMessage());
   }
 }

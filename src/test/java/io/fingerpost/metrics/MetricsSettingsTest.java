@@ -40,4 +40,16 @@ class MetricsSettingsTest {
       assertTrue(e.getMessage().startsWith(c[1]), e.getMessage());
     }
   }
+
+  @Test
+  void everyBadValueIsReportedAtOnce() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> parse("metrics: {scope: every, maxSeries: lots, refreshInterval: soon, labels: all}"));
+    assertEquals(java.util.List.of(
+        "config.yaml: metrics.scope: 'every' is not one of monitored, all, none",
+        "config.yaml: metrics.maxSeries: 'lots' is not a whole number >= 0",
+        "config.yaml: metrics.refreshInterval: 'soon' is not a duration (e.g. 500ms, 30s, 5m, 1h, 1d, PT1H)",
+        "config.yaml: metrics.labels: unknown key 'labels' (known keys: maxSeries, refreshInterval, scope)"),
+        e.getMessage().lines().toList());
+  }
 }

@@ -290,4 +290,61 @@ class TargetsLoaderTest {
         "config.yaml: key 'targets.files[0]': expected a file path",
         "config.yaml: key 'targets.files[1]': expected a file path"), e.errors());
   }
+
+  @Test
+  void wrongTypesOfEveryTargetAreReportedAtOnce() {
+    String bad = """
+        defaults:
+          area: E08000027
+          horizonYears: ten
+          tolerance: {amber: 1, red: 2}
+        targets:
+          - id: words-for-numbers
+            indicator: "1"
+            direction: increase
+            baseline: {period: "2020", value: high}
+            target: {period: "2030", value: "80"}
+          - id: mapping-for-text
+            indicator: {id: 1}
+            direction: increase
+            baseline: {period: "2020"}
+            target: {period: "2030", change: ten percent}
+            ciCountsAsOnTrack: perhaps
+          - id: good
+            indicator: "1"
+            direction: increase
+            baseline: {period: "2020"}
+            target: {period: "2030"}
+            milestones: 5
+          - 42
+        """;
+    List<String> errors = assertThrows(TargetsFileException.class, () -> load(bad)).errors();
+    assertEquals(List.of(
+        "targets.yaml: key 'defaults.horizonYears': expected a whole number of years > 0, got 'ten'",
+        "targets.yaml: target 'words-for-numbers': key 'baseline.value': expected a number, got 'high'",
+        "targets.yaml: target 'words-for-numbers': key 'target.value': expected a number, got '80'",
+        "targets.yaml: target 'mapping-for-text': key 'indicator': expected a single value, got a mapping",
+        "targets.yaml: target 'mapping-for-text': key 'target.change': expected a percentage such as -10%,"
+            + " got 'ten percent'",
+        "targets.yaml: target 'mapping-for-text': key 'ciCountsAsOnTrack': expected true or false, got 'perhaps'",
+        "targets.yaml: target 'good': key 'milestones': expected a list, got '5'",
+        "targets.yaml: key 'targets[3]': expected a mapping (a target)"), errors);
+  }
+
+  @Test
+  void keysWrittenTwiceAndTabsAreErrorsWithTheirLine() {
+    TargetsFileException twice = assertThrows(TargetsFileException.class, () -> load("""
+        targets:
+          - id: t1
+            indicator: "1"
+            area: A
+            indicator: "2"
+        """));
+    assertEquals(List.of("targets.yaml: line 5: not valid YAML: duplicate key 'indicator' (a key may appear"
+        + " only once in a mapping)"), twice.errors());
+    TargetsFileException tab = assertThrows(TargetsFileException.class,
+        () -> load("targets:\n  - id: t1\n\t  area: A\n"));
+    assertEquals(List.of("targets.yaml: line 3: not valid YAML: tabs are not allowed for indentation"
+        + " (indent with spaces)"), tab.errors());
+  }
 }
