@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -121,15 +120,5 @@ public final class ConfigLoader {
       return sb.toString();
     }
     return sb.append(p.reason()).toString();
-  }
-
-  /** Parses "100ms", "30s", "5m", "1h", "2d" or ISO-8601 ("PT1H"). */
-  public static Duration parseDuration(String text) {
-    return ConfigValues.parseDuration(text);
-  }
-
-  /** Replaces {@code ${NAME}} and {@code ${NAME:-default}} from the environment. */
-  public static String substitute(String value, Map<String, String> env) {
-    return ConfigValues.substitute(value, env);
   }
 }

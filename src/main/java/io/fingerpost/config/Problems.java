@@ -36,11 +36,21 @@ public final class Problems {
   }
 
   private final String base;
-  private final List<Problem> list = new ArrayList<>();
+  private final List<Problem> list;
 
   /** Problems of a part of a document: pointers Jackson reports inside it are prefixed with {@code base}. */
   public Problems(String base) {
+    this(base, new ArrayList<>());
+  }
+
+  private Problems(String base, List<Problem> list) {
     this.base = base == null ? "" : base;
+    this.list = list;
+  }
+
+  /** The same problems, for binding the part of the document at {@code pointer}. */
+  public Problems within(String pointer) {
+    return new Problems(pointer, list);
   }
 
   public Problems() {

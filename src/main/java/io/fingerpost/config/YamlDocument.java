@@ -93,11 +93,6 @@ public final class YamlDocument {
     return 0;
   }
 
-  /** Whether the file itself writes something at {@code pointer}. */
-  public boolean has(String pointer) {
-    return lines.containsKey(pointer);
-  }
-
   static SyntaxError syntaxError(JsonProcessingException e) {
     JsonLocation loc = e.getLocation();
     int line = loc == null ? 0 : Math.max(0, loc.getLineNr());

@@ -199,17 +199,9 @@ public final class TargetsLoader {
         candidates.set(k, v);
       }
     });
-    Problems bound = new Problems("/defaults");
-    BINDER.bind(candidates, TargetSpec.class, bound, Map.of());
-    bound.list().forEach(p -> {
-      if (p.unknownKey() != null) {
-        problems.add(p.pointer(), "unknown key" + suggestion(p));
-      } else {
-        problems.add(p.pointer(), p.reason());
-      }
-    });
+    BINDER.bind(candidates, TargetSpec.class, problems.within("/defaults"), Map.of());
     candidates.fieldNames().forEachRemaining(k -> {
-      if (!bound.at("/defaults" + Problems.segment(k))) {
+      if (!problems.at("/defaults" + Problems.segment(k))) {
         usable.set(k, candidates.get(k));
       }
     });
