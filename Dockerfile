@@ -6,7 +6,8 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -q -B dependency:go-offline
 COPY src src
-RUN mvn -q -B -o package -DskipTests
+# not offline: go-offline can miss a plugin the build needs, and the build stage has the network
+RUN mvn -q -B package -DskipTests
 
 FROM eclipse-temurin:17.0.13_11-jre-jammy
 RUN groupadd --system fingerpost \
