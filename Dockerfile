@@ -6,7 +6,8 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -q -B dependency:go-offline
 COPY src src
-RUN mvn -q -B -o package -DskipTests
+# not offline: go-offline can miss a plugin the build needs, and the build stage has the network
+RUN mvn -q -B package -DskipTests
 
 FROM eclipse-temurin:17.0.13_11-jre-jammy
 RUN groupadd --system fingerpost \
@@ -14,8 +15,11 @@ RUN groupadd --system fingerpost \
 COPY --from=build /src/target/fingerpost.jar /opt/fingerpost/fingerpost.jar
 USER fingerpost
 WORKDIR /var/lib/fingerpost
+# A container serves other machines: bind every interface (the jar alone binds 127.0.0.1). Without
+# FINGERPOST_DATABASE_URL the embedded PostgreSQL keeps its data (and its password) under pgdata/.
 ENV FINGERPOST_HTTP_PORT=8080 \
-    FINGERPOST_DATA_DIR=/var/lib/fingerpost
+    FINGERPOST_HTTP_HOST=0.0.0.0 \
+    FINGERPOST_DATA_DIR=/var/lib/fingerpost/pgdata
 EXPOSE 8080
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/fingerpost/fingerpost.jar"]
 CMD ["run"]

@@ -4,8 +4,8 @@
 #   bench/alerts.sh [N]
 set -e
 cd "$(dirname "$0")/.."
-mvn -q -B -o test-compile
-mvn -q -B -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+# Builds what it runs (no -o: a fresh machine downloads the dependencies on first use).
+mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 exec java -Xmx2g -Dlogback.configurationFile=src/test/resources/logback-test.xml \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   io.fingerpost.bench.AlertLatencyBenchmark "$@"

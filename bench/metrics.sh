@@ -3,6 +3,7 @@
 # scrape with no indicator state measured in the same run. Usage: bench/metrics.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
-exec java -Xmx4g -cp "target/classes:target/test-classes:$(cat target/cp.txt)" \
+# Builds what it runs (no -o: a fresh machine downloads the dependencies on first use).
+mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+exec java -Xmx4g -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   io.fingerpost.metrics.MetricsScrapeBenchmark "${1:-100000}"

@@ -102,6 +102,8 @@ public final class Main {
     if (port != null) {
       loaded = new ConfigLoader.Loaded(loaded.config().withHttpPort(port), loaded.file());
     }
+    loaded = new ConfigLoader.Loaded( // FINGERPOST_HTTP_HOST, e.g. 0.0.0.0 in a container
+        loaded.config().withHttp(loaded.config().http().withEnvironment(System.getenv())), loaded.file());
     Vertx vertx = io.fingerpost.metrics.MetricsPart.newVertx(); // Vert.x metrics go to /metrics
     App app;
     try {

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The deterioration rules of DESIGN.md "Alert rules" as pure functions from an evaluation (one row of
+ * The deterioration rules of docs/design.md "Alert rules" as pure functions from an evaluation (one row of
  * the {@code evaluation} table with its target) to one {@link Signal} per enabled rule.
  *
  * <p>Rules state a condition (active, clear, unknown); firing "newly" and resolving are the job of

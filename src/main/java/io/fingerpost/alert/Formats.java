@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The wire formats receivers speak, kept exactly as the tools that read them expect (DESIGN.md
+ * The wire formats receivers speak, kept exactly as the tools that read them expect (docs/design.md
  * "Formats to follow exactly").
  */
 public final class Formats {

@@ -2,7 +2,7 @@ package io.fingerpost.alert;
 
 import java.util.Locale;
 
-/** The deterioration rules of DESIGN.md "Alert rules"; {@link #label()} is the {@code rule} label value. */
+/** The deterioration rules of docs/design.md "Alert rules"; {@link #label()} is the {@code rule} label value. */
 public enum Rule {
   OFF_TRAJECTORY("OffTrajectory"),
   PROJECTED_MISS("ProjectedMiss"),

@@ -33,6 +33,11 @@ public record FingerpostConfig(
     return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics);
   }
 
+  /** A copy with another {@code http} section (e.g. with the environment applied). */
+  public FingerpostConfig withHttp(HttpConfig newHttp) {
+    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics);
+  }
+
   public FingerpostConfig withDatabase(DatabaseConfig db) {
     return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics);
   }

@@ -1,7 +1,16 @@
 package io.fingerpost.config;
 
-/** The {@code http} section: where the API listens (port default 8080, host default 0.0.0.0). */
+import java.util.Map;
+
+/**
+ * The {@code http} section: where the API listens. Port default 8080; host default 127.0.0.1, so a trial
+ * run is reachable from this machine only: set {@code http.host} (or {@code FINGERPOST_HTTP_HOST}) to
+ * {@code 0.0.0.0} to serve other machines, as the container image does.
+ */
 public record HttpConfig(Integer port, String host) {
+  public static final String ENV_HOST = "FINGERPOST_HTTP_HOST";
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
   public static HttpConfig defaults() {
     return new HttpConfig(null, null);
   }
@@ -11,6 +20,12 @@ public record HttpConfig(Integer port, String host) {
   }
 
   public String hostOrDefault() {
-    return host == null ? "0.0.0.0" : host;
+    return host == null || host.isBlank() ? DEFAULT_HOST : host;
+  }
+
+  /** This section with {@code FINGERPOST_HTTP_HOST} applied (the environment wins over the file). */
+  public HttpConfig withEnvironment(Map<String, String> env) {
+    String envHost = env.get(ENV_HOST);
+    return envHost == null || envHost.isBlank() ? this : new HttpConfig(port, envHost.trim());
   }
 }

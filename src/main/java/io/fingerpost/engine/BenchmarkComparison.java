@@ -14,7 +14,7 @@ import io.fingerpost.model.Polarity;
  *       polarity (Higher/Lower when the polarity makes no judgement);</li>
  *   <li>two levels (95% and 99.8%): inside the 95% CI → Similar; between the 95% and 99.8% limits →
  *       Better/Worse; beyond the 99.8% limit → Best/Worst (Higher/Lower for no judgement). Fingertips'
- *       two-level comparer does not flip Best/Worst for low-is-good (only Better/Worse); DESIGN.md asks
+ *       two-level comparer does not flip Best/Worst for low-is-good (only Better/Worse); docs/design.md asks
  *       for the verdict by polarity, so here Best/Worst are flipped like Better/Worse;</li>
  *   <li>no value, no benchmark value, no CI (or, for two levels, no 99.8% CI) or no polarity →
  *       Not compared.</li>

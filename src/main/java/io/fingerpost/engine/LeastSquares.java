@@ -14,7 +14,7 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * s² = Σw(y − a − bt)²/(n − 2), i.e. the scale σ² in Var(y<sub>i</sub>) = σ²/w<sub>i</sub>;
  * Var(b) = s²/S<sub>tt</sub>, Var(a) = s²(1/Σw + t̄²/S<sub>tt</sub>), Cov(a, b) = −t̄·s²/S<sub>tt</sub>.
  *
- * <p>Prediction at t (DESIGN.md "Trajectory method, precisely" → Projection): ŷ = a + bt,
+ * <p>Prediction at t (docs/design.md "Trajectory method, precisely" → Projection): ŷ = a + bt,
  * Var(ŷ) = s²(1/Σw + (t − t̄)²/S<sub>tt</sub>); the variance of a new value is the residual
  * variance — for a weighted fit scaled by the mean of the weights' inverses, s²·mean(1/w) — plus
  * Var(ŷ). The interval uses Student's t with n − 2 degrees of freedom. Weights for the trajectory

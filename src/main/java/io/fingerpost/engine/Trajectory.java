@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * A series held against its strategy target: expected value, deviation, status and projection, exactly
- * as DESIGN.md "Trajectory method, precisely" defines them (no reference tool implements this; the
+ * as docs/design.md "Trajectory method, precisely" defines them (no reference tool implements this; the
  * method is Fingerpost's own and is stated in the README so a status can be checked by hand).
  *
  * <ul>

@@ -1,6 +1,6 @@
 package io.fingerpost.engine;
 
-/** Where the latest value stands against its trajectory (DESIGN.md "Trajectory method, precisely"). */
+/** Where the latest value stands against its trajectory (docs/design.md "Trajectory method, precisely"). */
 public enum TrajectoryStatus {
   /** d ≥ −amber, or the 95% CI contains the expected value and the target allows it. */
   ON_TRACK,

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * A published time period and the interval [start, end) it covers, in years.
  *
- * <p>Follows DESIGN.md "Trajectory method, precisely": {@code 2020} → [2020, 2021); {@code 2020/21}
+ * <p>Follows docs/design.md "Trajectory method, precisely": {@code 2020} → [2020, 2021); {@code 2020/21}
  * (financial year, April to March) → [2020.25, 2021.25); {@code 2018 - 20} → [2018, 2021);
  * {@code 2018/19 - 20/21} → [2018.25, 2021.25); {@code 2018/19 Q1} → [2018.25, 2018.5); months
  * likewise. The period's time {@link #t()} is the midpoint of the interval. Labels are kept exactly

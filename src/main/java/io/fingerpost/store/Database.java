@@ -8,7 +8,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -23,6 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>zonky's defaults turn {@code fsync} and {@code synchronous_commit} off; the service turns both
  * back on (its data must survive a crash). Tests may keep them off through {@link Options#durable}.
+ * The embedded server listens on loopback, needs a password and replaces an orphan ({@link EmbeddedServer}).
  */
 public final class Database {
 
@@ -71,18 +71,11 @@ public final class Database {
         LOG.info("Using PostgreSQL at {}:{}/{}", connect.getHost(), connect.getPort(), connect.getDatabase());
       } else {
         Path dataDir = dataDir(cfg, options.env());
-        Files.createDirectories(dataDir);
         LOG.info("Starting embedded PostgreSQL, data in {}", dataDir);
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-            .setDataDirectory(dataDir)
-            .setCleanDataDirectory(false);
-        if (options.durable()) {
-          builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-              .setServerConfig("full_page_writes", "on");
-        }
-        embedded = builder.start();
+        EmbeddedServer.Started started = EmbeddedServer.start(dataDir, options.durable());
+        embedded = started.server();
         connect = new PgConnectOptions().setHost("localhost").setPort(embedded.getPort())
-            .setDatabase("postgres").setUser("postgres");
+            .setDatabase("postgres").setUser(EmbeddedServer.SUPERUSER).setPassword(started.password());
       }
       try {
         migrate(jdbcUrl(connect), connect.getUser(), connect.getPassword());

@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hand-computed cases of DESIGN.md "Trajectory method, precisely" for every target form and status.
+ * Hand-computed cases of docs/design.md "Trajectory method, precisely" for every target form and status.
  * Times are period midpoints: "2020" → 2020.5, "2020/21" → 2020.75, "2018 - 20" → 2019.5.
  */
 class TrajectoryTest {
