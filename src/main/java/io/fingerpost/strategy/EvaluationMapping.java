@@ -5,7 +5,6 @@ import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -154,10 +153,5 @@ public final class EvaluationMapping {
       return null;
     }
     return v instanceof JsonObject o ? o.encode() : v.toString();
-  }
-
-  /** When an instant column was written, or null. */
-  static Instant instant(java.time.OffsetDateTime t) {
-    return t == null ? null : t.toInstant();
   }
 }

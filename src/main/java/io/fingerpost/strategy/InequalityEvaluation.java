@@ -101,8 +101,8 @@ final class InequalityEvaluation {
   private static Double sii(List<Observation> groups, String period, ObjectNode n) {
     List<Observation> at = groups.stream().filter(o -> o.period().label().equals(period)).toList();
     int k = at.size();
-    if (k < 5) {
-      return null;
+    if (k < 5 || k > 100) {
+      return null; // phe_sii's range of quantiles
     }
     Observation[] ordered = new Observation[k];
     for (Observation o : at) {

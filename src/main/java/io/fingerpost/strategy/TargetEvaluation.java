@@ -23,7 +23,9 @@ import java.util.Map;
  * Evaluates one target on its data: the trajectory (expected value, deviation, status, projection; see
  * {@link Trajectory}) and the engine's other verdicts for the same series (comparison with England and
  * with the region at the latest period, Fingertips recent trend, SPC point type and assurance against the
- * target), with a one-sentence explanation. Pure: no I/O, no Vert.x; the evaluator verticle feeds it.
+ * target), the inequality gap and SII where the series has a deprivation breakdown
+ * ({@link InequalityEvaluation}), with a one-sentence explanation ({@link EvaluationText}). Verdicts become
+ * their codes here ({@link Verdicts}). Pure: no I/O, no Vert.x; the evaluator verticle feeds it.
  */
 public final class TargetEvaluation {
 
