@@ -37,7 +37,7 @@ public final class TargetStore {
   /** Writes every target of the files (insert or update) and marks targets no longer in any file inactive. */
   public Future<Void> syncTargets(List<TargetDefinition> targets) {
     return pool.withTransaction(c -> {
-      List<Tuple> rows = new ArrayList<>();
+      List<Map<String, Object>> rows = new ArrayList<>();
       for (TargetDefinition t : targets) {
         SeriesKey k = t.series();
         TargetDefinition.Goal g = t.goal();
@@ -46,17 +46,37 @@ public final class TargetStore {
           case BENCHMARK -> g.benchmarkValue();
           default -> null;
         };
-        rows.add(Tuple.from(new Object[] {t.id(), t.name(), k.indicatorId(), k.areaCode(), k.sex(), k.age(),
-            k.categoryType(), k.category(), t.group(), t.horizonYears(), t.team(), t.direction().yaml(),
-            t.baseline().period().label(), t.baseline().value(), g.period().label(), written,
-            new JsonObject(t.definitionJson()), source(t), t.file(), g.form().name(), t.noData()}));
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", t.id());
+        row.put("name", t.name());
+        row.put("indicator_id", k.indicatorId());
+        row.put("area_code", k.areaCode());
+        row.put("sex", k.sex());
+        row.put("age", k.age());
+        row.put("category_type", k.categoryType());
+        row.put("category", k.category());
+        row.put("strategy_group", t.group());
+        row.put("horizon_years", t.horizonYears());
+        row.put("team", t.team());
+        row.put("direction", t.direction().yaml());
+        row.put("baseline_period", t.baseline().period().label());
+        row.put("baseline_value", t.baseline().value());
+        row.put("target_period", g.period().label());
+        row.put("target_value", written);
+        row.put("definition", new JsonObject(t.definitionJson()));
+        row.put("source", source(t));
+        row.put("file", t.file());
+        row.put("form", g.form().name());
+        row.put("no_data", t.noData());
+        rows.add(row);
       }
-      Future<?> upsert = rows.isEmpty() ? Future.succeededFuture() : c.preparedQuery("""
+      Future<?> upsert = rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(c, """
           INSERT INTO target (id, name, indicator_id, area_code, sex, age, category_type, category,
             strategy_group, horizon_years, team, direction, baseline_period, baseline_value, target_period,
             target_value, definition, source, file, form, no_data, active, loaded_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-            $21, true, now())
+          VALUES (#{id}, #{name}, #{indicator_id}, #{area_code}, #{sex}, #{age}, #{category_type}, #{category},
+            #{strategy_group}, #{horizon_years}, #{team}, #{direction}, #{baseline_period}, #{baseline_value},
+            #{target_period}, #{target_value}, #{definition}, #{source}, #{file}, #{form}, #{no_data}, true, now())
           ON CONFLICT (id) DO UPDATE SET name = excluded.name, indicator_id = excluded.indicator_id,
             area_code = excluded.area_code, sex = excluded.sex, age = excluded.age,
             category_type = excluded.category_type, category = excluded.category,
