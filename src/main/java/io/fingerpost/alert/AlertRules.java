@@ -3,14 +3,17 @@ package io.fingerpost.alert;
 import io.fingerpost.config.RulesConfig;
 import io.fingerpost.model.Severity;
 import io.fingerpost.alert.Signal.Condition;
+import io.fingerpost.strategy.Evaluation;
 import io.fingerpost.strategy.TargetContext;
+import io.fingerpost.strategy.TargetStatus;
+import io.fingerpost.strategy.Verdict;
+import io.fingerpost.strategy.Verdicts;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,9 +21,8 @@ import java.util.Map;
  * the {@code evaluation} table with its target) to one {@link Signal} per enabled rule.
  *
  * <p>Rules state a condition (active, clear, unknown); firing "newly" and resolving are the job of
- * {@link AlertLifecycle}, which turns changes of condition into transitions. Verdict strings are matched
- * as Fingertips and NHSRplotthedots print them ("Worse", "Worst", "Increasing and getting worse",
- * "Special cause concern"), case-insensitively.
+ * {@link AlertLifecycle}, which turns changes of condition into transitions. Rules branch on the verdicts'
+ * codes ({@link TargetStatus}, {@link Verdicts}); their labels only appear in the sentences.
  */
 public final class AlertRules {
   private final RulesConfig config;
@@ -60,37 +62,40 @@ public final class AlertRules {
   }
 
   Signal offTrajectory(EvaluationRecord e) {
-    String status = upper(e.row().status());
+    Evaluation.Trajectory t = e.evaluation().trajectory();
+    Evaluation.Observed o = e.evaluation().observed();
+    TargetStatus status = t.status();
     Condition c;
     Severity sev = null;
-    switch (status) {
-      case "OFF_TRACK" -> {
+    switch (status == null ? TargetStatus.NOT_ENOUGH_DATA : status) {
+      case OFF_TRACK -> {
         c = Condition.ACTIVE;
         sev = Severity.CRITICAL;
       }
-      case "AT_RISK" -> {
+      case AT_RISK -> {
         c = config.offTrajectory().warnOnAtRisk() ? Condition.ACTIVE : Condition.CLEAR;
         sev = Severity.WARNING;
       }
-      case "ON_TRACK" -> c = Condition.CLEAR;
+      case ON_TRACK -> c = Condition.CLEAR;
       default -> c = Condition.UNKNOWN;
     }
-    String state = "OFF_TRACK".equals(status) ? "off track (red)" : "at risk (amber)";
+    String state = status == TargetStatus.OFF_TRACK ? "off track (red)" : "at risk (amber)";
     String summary = subject(e) + " is " + state + " against its trajectory in " + e.period();
-    String desc = subject(e) + " was " + num(e.row().value()) + unit(e) + " in " + e.period()
-        + " (95% CI " + num(e.row().lowerCi95()) + "–" + num(e.row().upperCi95()) + "); the trajectory to "
-        + target(e) + " expected " + num(e.row().expected()) + ", so it is " + num(abs(e.row().deviation()))
-        + " " + (e.row().deviation() != null && e.row().deviation() >= 0 ? "ahead of" : "behind")
-        + " the trajectory (amber tolerance " + num(e.row().amberTolerance()) + ", red tolerance "
-        + num(e.row().redTolerance()) + ").";
+    String desc = subject(e) + " was " + num(o.value()) + unit(e) + " in " + e.period()
+        + " (95% CI " + num(o.lowerCi95()) + "–" + num(o.upperCi95()) + "); the trajectory to "
+        + target(e) + " expected " + num(t.expected()) + ", so it is " + num(abs(t.deviation()))
+        + " " + (t.deviation() != null && t.deviation() >= 0 ? "ahead of" : "behind")
+        + " the trajectory (amber tolerance " + num(t.amberTolerance()) + ", red tolerance "
+        + num(t.redTolerance()) + ").";
     return signal(Rule.OFF_TRAJECTORY, e, c, sev, summary, desc);
   }
 
   Signal projectedMiss(EvaluationRecord e) {
     RulesConfig.ProjectedMiss cfg = config.projectedMiss();
-    Double p = e.row().probabilityOfMeeting();
+    Evaluation.Projection pr = e.evaluation().projection();
+    Double p = pr.probabilityOfMeeting();
     Condition c;
-    if (p == null || e.row().projection() == null) {
+    if (p == null || pr.value() == null) {
       c = Condition.UNKNOWN;
     } else if (p <= cfg.fireAtOrBelow()) {
       c = Condition.ACTIVE;
@@ -101,27 +106,28 @@ public final class AlertRules {
     }
     String summary = subject(e) + " is projected to miss its target " + target(e);
     String desc = "Projecting " + subject(e) + " from its baseline to " + e.target().targetPeriod()
-        + " gives " + num(e.row().projection()) + unit(e) + " (95% prediction interval "
-        + num(e.row().projectionLower()) + "–" + num(e.row().projectionUpper()) + ") against the target "
+        + " gives " + num(pr.value()) + unit(e) + " (95% prediction interval "
+        + num(pr.lower()) + "–" + num(pr.upper()) + ") against the target "
         + num(e.target().targetValue()) + "; the chance of meeting it is " + pct(p)
-        + " (latest value " + num(e.row().value()) + " in " + e.period() + ").";
+        + " (latest value " + num(e.evaluation().observed().value()) + " in " + e.period() + ").";
     return signal(Rule.PROJECTED_MISS, e, c, cfg.severity(), summary, desc);
   }
 
   Signal specialCause(EvaluationRecord e) {
-    String t = lower(e.row().spcPointType());
+    Verdicts v = e.evaluation().verdicts();
+    Verdicts.SpcPoint point = Verdict.code(v.spcPointType());
     Condition c;
-    if (t.isEmpty()) {
+    if (point == null) {
       c = Condition.UNKNOWN;
-    } else if (t.contains("concern")) {
+    } else if (point == Verdicts.SpcPoint.SPECIAL_CAUSE_CONCERN) {
       c = Condition.ACTIVE;
     } else {
       c = Condition.CLEAR; // common cause, improvement, or special cause with no judgement
     }
     String summary = subject(e) + " shows special cause variation of concern in " + e.period();
     String desc = "The SPC chart of " + subject(e) + " flags " + e.period() + " (value "
-        + num(e.row().value()) + unit(e) + ") as '" + e.row().spcPointType() + "'"
-        + (e.row().spcAssurance() == null ? "" : "; assurance against the target: " + e.row().spcAssurance())
+        + num(e.evaluation().observed().value()) + unit(e) + ") as '" + Verdict.label(v.spcPointType()) + "'"
+        + (v.spcAssurance() == null ? "" : "; assurance against the target: " + v.spcAssurance().label())
         + ".";
     return signal(Rule.SPC_CONCERN, e, c, config.specialCause().severity(), summary, desc);
   }
@@ -129,51 +135,56 @@ public final class AlertRules {
   Signal worseThanBenchmark(EvaluationRecord e) {
     RulesConfig.Benchmark cfg = config.worseThanBenchmark();
     boolean region = "region".equals(cfg.benchmark());
-    String verdict = region ? e.row().comparedToRegion() : e.row().comparedToEngland();
-    String v = lower(verdict);
+    Verdicts v = e.evaluation().verdicts();
+    Verdict<Verdicts.Comparison> verdict = region ? v.comparedToRegion() : v.comparedToEngland();
+    Verdicts.Comparison code = Verdict.code(verdict);
     Condition c;
     Severity sev = cfg.severity();
-    if (v.isEmpty() || v.startsWith("not compared") || v.startsWith("cannot")) {
+    if (code == null || code == Verdicts.Comparison.NOT_COMPARED) {
       c = Condition.UNKNOWN;
-    } else if (v.startsWith("worst")) {
+    } else if (code == Verdicts.Comparison.WORST) {
       c = Condition.ACTIVE;
       sev = cfg.worstSeverity();
-    } else if (v.startsWith("worse")) {
+    } else if (code == Verdicts.Comparison.WORSE) {
       c = Condition.ACTIVE;
     } else {
       c = Condition.CLEAR;
     }
+    Evaluation.Observed o = e.evaluation().observed();
     String bench = region ? "the region" : "England";
     String summary = subject(e) + " is significantly worse than " + bench + " in " + e.period();
-    String desc = subject(e) + " was " + num(e.row().value()) + unit(e) + " in " + e.period()
-        + " (95% CI " + num(e.row().lowerCi95()) + "–" + num(e.row().upperCi95()) + "): '" + verdict
+    String desc = subject(e) + " was " + num(o.value()) + unit(e) + " in " + e.period()
+        + " (95% CI " + num(o.lowerCi95()) + "–" + num(o.upperCi95()) + "): '" + Verdict.label(verdict)
         + "' compared with " + bench + " (the benchmark's value lies outside the interval).";
     return signal(Rule.WORSE_THAN_BENCHMARK, e, c, sev, summary, desc);
   }
 
   Signal trendGettingWorse(EvaluationRecord e) {
-    String t = lower(e.row().recentTrend());
+    Verdict<Verdicts.Trend> trend = e.evaluation().verdicts().recentTrend();
+    Verdicts.Trend code = Verdict.code(trend);
     Condition c;
-    if (t.isEmpty() || t.startsWith("cannot")) {
+    if (code == null || code == Verdicts.Trend.CANNOT_BE_CALCULATED) {
       c = Condition.UNKNOWN;
-    } else if (t.contains("getting worse")) {
+    } else if (code.gettingWorse()) {
       c = Condition.ACTIVE;
     } else {
       c = Condition.CLEAR;
     }
     String summary = subject(e) + ": recent trend is getting worse (" + e.period() + ")";
     String desc = "The recent trend of " + subject(e) + " over the latest points to " + e.period()
-        + " is '" + e.row().recentTrend() + "' (latest value " + num(e.row().value()) + unit(e) + ").";
+        + " is '" + Verdict.label(trend) + "' (latest value " + num(e.evaluation().observed().value()) + unit(e)
+        + ").";
     return signal(Rule.TREND_WORSE, e, c, config.trendGettingWorse().severity(), summary, desc);
   }
 
   Signal gapWidening(EvaluationRecord e) {
-    Boolean w = e.row().gapWidening();
+    Evaluation.Gap gap = e.evaluation().gap();
+    Boolean w = gap.widening();
     Condition c = w == null ? Condition.UNKNOWN : w ? Condition.ACTIVE : Condition.CLEAR;
     String summary = subject(e) + ": the inequality gap widened significantly in " + e.period();
     String desc = "The gap between the most and least deprived for " + subject(e) + " in "
-        + e.period() + " is " + num(e.row().gapAbsolute()) + unit(e) + " (relative "
-        + num(e.row().gapRelative()) + ", slope index of inequality " + num(e.row().sii())
+        + e.period() + " is " + num(gap.absolute()) + unit(e) + " (relative "
+        + num(gap.relative()) + ", slope index of inequality " + num(gap.sii())
         + ") and has widened significantly.";
     return signal(Rule.GAP_WIDENING, e, c, config.gapWidening().severity(), summary, desc);
   }
@@ -214,13 +225,13 @@ public final class AlertRules {
     String link = externalUrl + "/api/targets/" + t.targetId();
     Map<String, String> ann = new LinkedHashMap<>();
     ann.put("summary", summary);
-    String explanation = e.row().explanation() == null || e.row().explanation().isBlank()
-        ? "" : " " + e.row().explanation().trim();
+    String text = e.evaluation().explanation();
+    String explanation = text == null || text.isBlank() ? "" : " " + text.trim();
     ann.put("description", desc + explanation);
     ann.put("link", link);
     put(ann, "period", e.period());
-    if (e.row().value() != null) {
-      ann.put("value", num(e.row().value()));
+    if (e.evaluation().observed().value() != null) {
+      ann.put("value", num(e.evaluation().observed().value()));
     }
     return new Signal(rule, Fingerprints.forTarget(rule, t.targetId()), c,
         c == Condition.ACTIVE ? sev : null, labels, ann, e.id(),
@@ -272,13 +283,5 @@ public final class AlertRules {
 
   private static String pct(Double p) {
     return p == null ? "n/a" : num(100 * p) + "%";
-  }
-
-  private static String upper(String s) {
-    return s == null ? "" : s.trim().toUpperCase(Locale.ROOT);
-  }
-
-  private static String lower(String s) {
-    return s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
   }
 }

@@ -1,6 +1,7 @@
 package io.fingerpost.alert;
 
-import io.fingerpost.strategy.EvaluationRow;
+import io.fingerpost.strategy.EvaluationMapping;
+import io.fingerpost.strategy.StoredEvaluation;
 import io.fingerpost.strategy.TargetContext;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -40,7 +41,7 @@ public final class EvaluationReader {
   }
 
   static EvaluationRecord record(Row r) {
-    return new EvaluationRecord(r.getLong("id"), AlertStore.instant(r.getOffsetDateTime("evaluated_at")),
-        Boolean.TRUE.equals(r.getBoolean("initial_load")), EvaluationRow.of(r), TargetContext.of(r));
+    StoredEvaluation e = EvaluationMapping.stored(r);
+    return new EvaluationRecord(e.id(), e.evaluatedAt(), e.initialLoad(), e.evaluation(), TargetContext.of(r));
   }
 }

@@ -131,7 +131,7 @@ public final class Spc {
       PointType pointType, boolean shortGroupWarning) {
 
     public boolean isSpecialCause() {
-      return !specialCauseType.equals("Common Cause");
+      return pointType != PointType.COMMON_CAUSE;
     }
   }
 
@@ -245,23 +245,29 @@ public final class Spc {
     boolean shortGroup = n < SHORT_GROUP_THRESHOLD;
     for (int i = 0; i < n; i++) {
       String type;
+      int side; // +1 high, -1 low, 0 common cause: what the point type is read from (never the text)
       if (outside[i]) {
-        type = rtm[i] == 1 ? "Above UCL" : "Below LCL";
+        side = rtm[i] == 1 ? 1 : -1;
+        type = side > 0 ? "Above UCL" : "Below LCL";
       } else if (partTrend[i]) {
         // a point in two runs (the turn of a V) takes its direction from the right
         boolean nextInTrend = i + 1 < n && partTrend[i + 1];
         int sdy = nextInTrend ? (int) Math.signum(y[i + 1] - y[i])
             : i > 0 ? (int) Math.signum(y[i] - y[i - 1]) : 0;
+        side = sdy == 1 ? 1 : -1;
         type = "7 Point Trend (" + (sdy == 1 ? "In" : "De") + "creasing)";
       } else if (partTwoInThree[i]) {
+        side = rtm[i] > 0 ? 1 : -1;
         type = "2 in 3 " + (rtm[i] > 0 ? "Above" : "Below") + " CL";
       } else if (partOneSide[i]) {
+        side = rtm[i] > 0 ? 1 : -1;
         type = "7 Points " + (rtm[i] > 0 ? "Above" : "Below") + " CL";
       } else {
+        side = 0;
         type = "Common Cause";
       }
       out.add(new Point(offset + i, y[i], group, mean, lpl, upl, outside[i], rtm[i], near[i], type,
-          pointType(type, o.improvement()), shortGroup));
+          pointType(side, o.improvement()), shortGroup));
     }
   }
 
@@ -353,13 +359,8 @@ public final class Spc {
     return out;
   }
 
-  private static PointType pointType(String specialCauseType, ImprovementDirection dir) {
-    int v = 0;
-    if (specialCauseType.contains("Above") || specialCauseType.contains("Increasing")) {
-      v = 1;
-    } else if (specialCauseType.contains("Below") || specialCauseType.contains("Decreasing")) {
-      v = -1;
-    }
+  private static PointType pointType(int side, ImprovementDirection dir) {
+    int v = side;
     if (v == 0) {
       return PointType.COMMON_CAUSE;
     }

@@ -1,20 +1,22 @@
 package io.fingerpost.metrics;
 
-import io.fingerpost.strategy.EvaluationRow;
+import io.fingerpost.strategy.Evaluation;
 import io.fingerpost.strategy.TargetContext;
+import io.fingerpost.strategy.TargetStatus;
 import java.time.Instant;
 
 /**
- * The current state of one monitored series against one target: the latest evaluation row (the targets
- * part's {@link EvaluationRow}) with its target and the names of its indicator and area (the targets part's {@link TargetContext}), and the status at the period
- * before. A series exported without a target (metrics scope {@code all}) has empty target fields and an
- * evaluation holding only the latest observation (see {@link #observationOnly}). Absent numbers are null and their samples are
- * left out of the exposition (absent, not NaN, so PromQL comparisons stay simple).
+ * The current state of one monitored series against one target: the target's current evaluation (the
+ * strategy part's {@link Evaluation}, read from the {@code current_evaluation} view, the same the API reads)
+ * with its target and the names of its indicator and area (the strategy part's {@link TargetContext}), and the
+ * status at the period before. A series exported without a target (metrics scope {@code all}) has empty target
+ * fields and an evaluation holding only the latest observation (see {@link #observationOnly}). Absent numbers
+ * are null and their samples are left out of the exposition (absent, not NaN, so PromQL comparisons stay simple).
  */
 public record IndicatorState(
     TargetContext target,
-    EvaluationRow evaluation,
-    String previousStatus,
+    Evaluation evaluation,
+    TargetStatus previousStatus,
     Instant evaluatedAt) {
 
   /** The identity of this state in the exposition: one target, or one untargeted series. */
@@ -32,10 +34,9 @@ public record IndicatorState(
         category, "", "", "", null, "", "");
   }
 
-  /** The evaluation-shaped holder of a series' latest observation, for a series without a target. */
-  static EvaluationRow observationOnly(String period, Double periodT, Double value, Double lowerCi95, Double upperCi95) {
-    return new EvaluationRow("", null, period, periodT, null, null, null, null, value, lowerCi95, upperCi95, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+  /** The evaluation-shaped holder of a series' latest observation, for a series without a target (no status). */
+  static Evaluation observationOnly(String period, Double periodT, Double value, Double lowerCi95, Double upperCi95) {
+    return new Evaluation("", null, period, periodT, null, Evaluation.Trajectory.NONE,
+        new Evaluation.Observed(value, lowerCi95, upperCi95), null, null, null, null, null, null);
   }
 }

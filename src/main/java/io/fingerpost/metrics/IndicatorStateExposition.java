@@ -10,7 +10,9 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import io.fingerpost.strategy.Verdict;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
@@ -41,47 +43,64 @@ public final class IndicatorStateExposition {
   private record Gauge(String name, String help, Function<IndicatorState, Double> value) {}
 
   private static final List<Gauge> SERIES_GAUGES = List.of(
-      new Gauge("fingerpost_indicator_value", "Latest published value of the series (in the indicator's unit).", s -> s.evaluation().value()),
-      new Gauge("fingerpost_indicator_value_lower_ci95", "Lower 95% confidence limit of the latest value.", s -> s.evaluation().lowerCi95()),
-      new Gauge("fingerpost_indicator_value_upper_ci95", "Upper 95% confidence limit of the latest value.", s -> s.evaluation().upperCi95()),
+      new Gauge("fingerpost_indicator_value", "Latest published value of the series (in the indicator's unit).", s -> s.evaluation().observed().value()),
+      new Gauge("fingerpost_indicator_value_lower_ci95", "Lower 95% confidence limit of the latest value.", s -> s.evaluation().observed().lowerCi95()),
+      new Gauge("fingerpost_indicator_value_upper_ci95", "Upper 95% confidence limit of the latest value.", s -> s.evaluation().observed().upperCi95()),
       new Gauge("fingerpost_indicator_period_year", "Time of the latest period as a fractional calendar year (midpoint, e.g. 2020.5).", s -> s.evaluation().periodT()),
-      new Gauge("fingerpost_indicator_gap_absolute", "Inequality gap between most and least deprived (absolute, in the indicator's unit).", s -> s.evaluation().gapAbsolute()),
-      new Gauge("fingerpost_indicator_gap_relative", "Inequality gap between most and least deprived (ratio).", s -> s.evaluation().gapRelative()),
-      new Gauge("fingerpost_indicator_sii", "Slope index of inequality across the deprivation breakdown.", s -> s.evaluation().sii()),
-      new Gauge("fingerpost_indicator_gap_widening", "1 when the inequality gap widened significantly, else 0.", s -> bool(s.evaluation().gapWidening())));
+      new Gauge("fingerpost_indicator_gap_absolute", "Inequality gap between most and least deprived (absolute, in the indicator's unit).", s -> s.evaluation().gap().absolute()),
+      new Gauge("fingerpost_indicator_gap_relative", "Inequality gap between most and least deprived (ratio).", s -> s.evaluation().gap().relative()),
+      new Gauge("fingerpost_indicator_sii", "Slope index of inequality across the deprivation breakdown.", s -> s.evaluation().gap().sii()),
+      new Gauge("fingerpost_indicator_gap_widening", "1 when the inequality gap widened significantly, else 0.", s -> bool(s.evaluation().gap().widening())));
 
   private static final List<Gauge> TARGET_GAUGES = List.of(
       new Gauge("fingerpost_target_status_code", "Target status: 0 not enough data, 1 on track, 2 at risk (amber), 3 off track (red).", s -> StateCodes.status(s.evaluation().status())),
       new Gauge("fingerpost_target_previous_status_code", "Target status at the previous period (same codes as fingerpost_target_status_code).", s -> StateCodes.status(s.previousStatus())),
-      new Gauge("fingerpost_target_not_significant", "1 when the value is off its trajectory but not significantly (expected value inside the 95% CI).", s -> bool(s.evaluation().notSignificant())),
-      new Gauge("fingerpost_target_expected_value", "Value expected on the trajectory at the latest period.", s -> s.evaluation().expected()),
-      new Gauge("fingerpost_target_deviation", "Deviation from the trajectory in the direction that matters (>= 0: at or ahead).", s -> s.evaluation().deviation()),
-      new Gauge("fingerpost_target_projected_value", "Projection of the series to the target period.", s -> s.evaluation().projection()),
-      new Gauge("fingerpost_target_projected_value_lower", "Lower limit of the 95% prediction interval of the projection.", s -> s.evaluation().projectionLower()),
-      new Gauge("fingerpost_target_projected_value_upper", "Upper limit of the 95% prediction interval of the projection.", s -> s.evaluation().projectionUpper()),
-      new Gauge("fingerpost_target_probability_of_meeting_ratio", "Probability (0-1) that the projection meets the target.", s -> s.evaluation().probabilityOfMeeting()),
+      new Gauge("fingerpost_target_not_significant", "1 when the value is off its trajectory but not significantly (expected value inside the 95% CI).", s -> bool(s.evaluation().trajectory().notSignificant())),
+      new Gauge("fingerpost_target_expected_value", "Value expected on the trajectory at the latest period.", s -> s.evaluation().trajectory().expected()),
+      new Gauge("fingerpost_target_deviation", "Deviation from the trajectory in the direction that matters (>= 0: at or ahead).", s -> s.evaluation().trajectory().deviation()),
+      new Gauge("fingerpost_target_projected_value", "Projection of the series to the target period.", s -> s.evaluation().projection().value()),
+      new Gauge("fingerpost_target_projected_value_lower", "Lower limit of the 95% prediction interval of the projection.", s -> s.evaluation().projection().lower()),
+      new Gauge("fingerpost_target_projected_value_upper", "Upper limit of the 95% prediction interval of the projection.", s -> s.evaluation().projection().upper()),
+      new Gauge("fingerpost_target_probability_of_meeting_ratio", "Probability (0-1) that the projection meets the target.", s -> s.evaluation().projection().probabilityOfMeeting()),
       new Gauge("fingerpost_target_evaluated_timestamp_seconds", "When the latest evaluation was made (Unix time).",
           s -> s.evaluatedAt() == null ? null : s.evaluatedAt().toEpochMilli() / 1000.0));
 
-  private record Categorical(String name, String help, String[] labels, Function<IndicatorState, String[][]> verdicts,
-      Function<String, Double> code) {}
+  /** One sample of a categorical family: its extra label values (the verdict's label last) and its code. */
+  private record Sample(String[] labels, Double code) {}
+
+  private record Categorical(String name, String help, String[] labels, Function<IndicatorState, List<Sample>> samples) {}
+
+  /** A verdict as a sample: labelled with its label (what people read), valued by its code's number. */
+  private static <E extends Enum<E> & Verdict.Coded> List<Sample> sample(Verdict<E> v, Function<E, Double> code,
+      String... labels) {
+    if (v == null) return List.of();
+    String[] values = Arrays.copyOf(labels, labels.length + 1);
+    values[labels.length] = v.label();
+    return List.of(new Sample(values, code.apply(v.code())));
+  }
 
   private static final List<Categorical> CATEGORICAL = List.of(
       new Categorical("fingerpost_indicator_benchmark_comparison",
           "Comparison with a benchmark (label benchmark: england or region; label comparison: the verdict): "
               + "2 best, 1 better, 0 similar/higher/lower, -1 worse, -2 worst.",
           new String[] {"benchmark", "comparison"},
-          s -> new String[][] {{"england", s.evaluation().comparedToEngland()}, {"region", s.evaluation().comparedToRegion()}},
-          StateCodes::comparison),
+          s -> concat(sample(s.evaluation().verdicts().comparedToEngland(), StateCodes::comparison, "england"),
+              sample(s.evaluation().verdicts().comparedToRegion(), StateCodes::comparison, "region"))),
       new Categorical("fingerpost_indicator_recent_trend",
           "Recent trend (label trend: the verdict): 1 getting better, 0 no significant change, -1 getting worse.",
-          new String[] {"trend"}, s -> new String[][] {{s.evaluation().recentTrend()}}, StateCodes::trend),
+          new String[] {"trend"}, s -> sample(s.evaluation().verdicts().recentTrend(), StateCodes::trend)),
       new Categorical("fingerpost_indicator_spc_point_type",
           "SPC point type of the latest point (label point_type): 1 special cause improvement, 0 common cause or neither, -1 special cause concern.",
-          new String[] {"point_type"}, s -> new String[][] {{s.evaluation().spcPointType()}}, StateCodes::spcPoint),
+          new String[] {"point_type"}, s -> sample(s.evaluation().verdicts().spcPointType(), StateCodes::spcPoint)),
       new Categorical("fingerpost_indicator_spc_assurance",
           "SPC assurance against the target (label assurance): 1 consistently passes, 0 hit and miss, -1 consistently fails.",
-          new String[] {"assurance"}, s -> new String[][] {{s.evaluation().spcAssurance()}}, StateCodes::spcAssurance));
+          new String[] {"assurance"}, s -> sample(s.evaluation().verdicts().spcAssurance(), StateCodes::spcAssurance)));
+
+  private static List<Sample> concat(List<Sample> a, List<Sample> b) {
+    List<Sample> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
 
   private IndicatorStateExposition() {}
 
@@ -131,9 +150,10 @@ public final class IndicatorStateExposition {
   private static int categorical(Writer out, Categorical c, List<IndicatorState> rows, List<String> labels) throws IOException {
     int n = 0;
     for (int i = 0; i < rows.size(); i++) {
-      for (String[] parts : c.verdicts().apply(rows.get(i))) {
-        Double v = c.code().apply(parts[parts.length - 1]);
+      for (Sample sample : c.samples().apply(rows.get(i))) {
+        Double v = sample.code();
         if (v == null) continue;
+        String[] parts = sample.labels();
         if (n++ == 0) header(out, c.name(), c.help());
         out.write(c.name());
         out.write(labels.get(i));

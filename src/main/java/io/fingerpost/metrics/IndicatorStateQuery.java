@@ -1,6 +1,7 @@
 package io.fingerpost.metrics;
 
-import io.fingerpost.strategy.EvaluationRow;
+import io.fingerpost.strategy.EvaluationMapping;
+import io.fingerpost.strategy.StoredEvaluation;
 import io.fingerpost.strategy.TargetContext;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
@@ -12,36 +13,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the current indicator state from the database: for every target, its evaluation at the latest period
- * (the latest row of that period, i.e. the newest data revision) and the status at the period before; with
- * scope {@code all}, also the latest observation of every series that has no target.
+ * Reads the current indicator state from the database: for every target, its current evaluation (the
+ * {@code current_evaluation} view) and the status at the period before; with scope {@code all}, also the
+ * latest observation of every series that has no target.
  */
 final class IndicatorStateQuery {
 
   /**
-   * The latest evaluation of every active target (its latest period, NULLs last: a NOT_ENOUGH_DATA row has
-   * no period) and the status of the period before. The series key comes from the target, so targets
-   * without a series yet are exported too.
+   * The current evaluation of every active target ({@code current_evaluation}: the view the API and the
+   * dashboards read too, so they agree) and the status at the period before. The series key comes from the
+   * target, so targets without a series yet are exported too.
    */
   static final String TARGETS = """
-      WITH per_period AS (
-        SELECT DISTINCT ON (e.target_id, e.period_t) e.*
-        FROM evaluation e
-        ORDER BY e.target_id, e.period_t DESC NULLS LAST, e.id DESC
-      ), ranked AS (
-        SELECT p.*,
-               row_number() OVER w AS rn,
-               lead(p.status) OVER w AS previous_status
-        FROM per_period p
-        WINDOW w AS (PARTITION BY p.target_id ORDER BY p.period_t DESC NULLS LAST)
-      )
       SELECT r.*, %s,
              extract(epoch FROM r.evaluated_at)::float8 AS evaluated_epoch
-      FROM ranked r
+      FROM current_evaluation r
       JOIN target t ON t.id = r.target_id AND t.active
       LEFT JOIN indicator i ON i.id = t.indicator_id
       LEFT JOIN area a ON a.code = t.area_code
-      WHERE r.rn = 1
       ORDER BY r.target_id
       LIMIT $1
       """.formatted(TargetContext.COLUMNS);
@@ -84,8 +73,8 @@ final class IndicatorStateQuery {
     List<IndicatorState> out = new ArrayList<>(rows.size());
     for (Row r : rows) {
       Double epoch = r.getDouble("evaluated_epoch");
-      out.add(new IndicatorState(TargetContext.of(r),
-          EvaluationRow.of(r), r.getString("previous_status"),
+      StoredEvaluation e = EvaluationMapping.stored(r);
+      out.add(new IndicatorState(TargetContext.of(r), e.evaluation(), e.previousStatus(),
           epoch == null ? null : Instant.ofEpochMilli(Math.round(epoch * 1000))));
     }
     return out;

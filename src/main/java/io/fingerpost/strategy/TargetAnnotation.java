@@ -43,19 +43,21 @@ public final class TargetAnnotation {
     return Optional.empty();
   }
 
-  static ObjectNode toJson(TargetDefinition t, EvaluationRow r) {
+  static ObjectNode toJson(TargetDefinition t, Evaluation e) {
+    Evaluation.Trajectory r = e.trajectory();
+    Evaluation.Projection p = e.projection();
     ObjectNode o = JSON.createObjectNode();
     o.put("id", t.id());
     o.put("name", t.name());
-    o.put("status", r.status());
-    o.put("statusByTolerance", r.statusByTolerance());
+    o.put("status", r.status().name());
+    o.put("statusByTolerance", r.statusByTolerance() == null ? null : r.statusByTolerance().name());
     if (r.notSignificant() == null) {
       o.putNull("notSignificant");
     } else {
       o.put("notSignificant", r.notSignificant());
     }
-    o.put("period", r.period());
-    number(o, "value", r.value());
+    o.put("period", e.period());
+    number(o, "value", e.observed().value());
     number(o, "expected", r.expected());
     number(o, "deviation", r.deviation());
     number(o, "amberTolerance", r.amberTolerance());
@@ -64,18 +66,18 @@ public final class TargetAnnotation {
     number(o, "baselineValue", r.baselineValue());
     o.put("targetPeriod", t.goal().period().label());
     number(o, "targetValue", r.targetValue());
-    if (r.projection() == null) {
+    if (p.value() == null) {
       o.putNull("projection");
     } else {
-      ObjectNode p = o.putObject("projection");
-      p.put("period", t.goal().period().label());
-      number(p, "value", r.projection());
-      number(p, "lower", r.projectionLower());
-      number(p, "upper", r.projectionUpper());
-      number(p, "probabilityOfMeeting", r.probabilityOfMeeting());
+      ObjectNode pn = o.putObject("projection");
+      pn.put("period", t.goal().period().label());
+      number(pn, "value", p.value());
+      number(pn, "lower", p.lower());
+      number(pn, "upper", p.upper());
+      number(pn, "probabilityOfMeeting", p.probabilityOfMeeting());
     }
-    number(o, "probabilityOfMeeting", r.probabilityOfMeeting());
-    o.put("explanation", r.explanation());
+    number(o, "probabilityOfMeeting", p.probabilityOfMeeting());
+    o.put("explanation", e.explanation());
     return o;
   }
 

@@ -1,7 +1,6 @@
 package io.fingerpost.strategy;
 
 import io.fingerpost.meters.FingerpostMetrics;
-
 import io.fingerpost.model.SeriesKey;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -10,6 +9,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -133,6 +133,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     List<String> initialTargets = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
     List<String> changedTargets = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (TargetDefinition t : targets) {
       Boolean initial = round.get(t.id());
@@ -146,14 +147,16 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
         }
         return (Void) null;
       }).recover(e -> {
+        // one target's failure (a bad row, a failed write) must not stop the others; it is counted
         LOG.error("Evaluating target {} failed", t.id(), e);
+        failed.add(t.id());
         return Future.<Void>succeededFuture();
       });
     }
     currentRound = chain;
     chain.onComplete(ar -> {
-      io.fingerpost.meters.FingerpostMetrics.of(vertx).evaluationBatch(
-          java.time.Duration.ofNanos(System.nanoTime() - roundStarted), initialIds.size() + ids.size(), 0);
+      FingerpostMetrics.of(vertx).evaluationBatch(Duration.ofNanos(System.nanoTime() - roundStarted),
+          initialIds.size() + ids.size(), failed.size());
       publish(true, initialIds, initialTargets);
       publish(false, ids, changedTargets);
       running = false;
@@ -172,7 +175,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
           loaded.benchmark(), loaded.deprivation());
       return vertx.executeBlocking(() -> TargetEvaluation.evaluate(in), false).compose(row -> {
         // a value that could not be looked up (e.g. the baseline's) is the target's warning
-        String problem = new JsonObject(row.verdictsJson()).getString("problem");
+        String problem = new JsonObject(row.details()).getString("problem");
         if (problem != null) {
           warnings.put(t.id(), problem);
         } else {

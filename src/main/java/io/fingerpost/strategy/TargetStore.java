@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +37,7 @@ public final class TargetStore {
   /** Writes every target of the files (insert or update) and marks targets no longer in any file inactive. */
   public Future<Void> syncTargets(List<TargetDefinition> targets) {
     return pool.withTransaction(c -> {
-      List<Tuple> rows = new ArrayList<>();
+      List<Map<String, Object>> rows = new ArrayList<>();
       for (TargetDefinition t : targets) {
         SeriesKey k = t.series();
         TargetDefinition.Goal g = t.goal();
@@ -45,17 +46,37 @@ public final class TargetStore {
           case BENCHMARK -> g.benchmarkValue();
           default -> null;
         };
-        rows.add(Tuple.from(new Object[] {t.id(), t.name(), k.indicatorId(), k.areaCode(), k.sex(), k.age(),
-            k.categoryType(), k.category(), t.group(), t.horizonYears(), t.team(), t.direction().yaml(),
-            t.baseline().period().label(), t.baseline().value(), g.period().label(), written,
-            new JsonObject(t.definitionJson()), source(t), t.file(), g.form().name(), t.noData()}));
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", t.id());
+        row.put("name", t.name());
+        row.put("indicator_id", k.indicatorId());
+        row.put("area_code", k.areaCode());
+        row.put("sex", k.sex());
+        row.put("age", k.age());
+        row.put("category_type", k.categoryType());
+        row.put("category", k.category());
+        row.put("strategy_group", t.group());
+        row.put("horizon_years", t.horizonYears());
+        row.put("team", t.team());
+        row.put("direction", t.direction().yaml());
+        row.put("baseline_period", t.baseline().period().label());
+        row.put("baseline_value", t.baseline().value());
+        row.put("target_period", g.period().label());
+        row.put("target_value", written);
+        row.put("definition", new JsonObject(t.definitionJson()));
+        row.put("source", source(t));
+        row.put("file", t.file());
+        row.put("form", g.form().name());
+        row.put("no_data", t.noData());
+        rows.add(row);
       }
-      Future<?> upsert = rows.isEmpty() ? Future.succeededFuture() : c.preparedQuery("""
+      Future<?> upsert = rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(c, """
           INSERT INTO target (id, name, indicator_id, area_code, sex, age, category_type, category,
             strategy_group, horizon_years, team, direction, baseline_period, baseline_value, target_period,
             target_value, definition, source, file, form, no_data, active, loaded_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-            $21, true, now())
+          VALUES (#{id}, #{name}, #{indicator_id}, #{area_code}, #{sex}, #{age}, #{category_type}, #{category},
+            #{strategy_group}, #{horizon_years}, #{team}, #{direction}, #{baseline_period}, #{baseline_value},
+            #{target_period}, #{target_value}, #{definition}, #{source}, #{file}, #{form}, #{no_data}, true, now())
           ON CONFLICT (id) DO UPDATE SET name = excluded.name, indicator_id = excluded.indicator_id,
             area_code = excluded.area_code, sex = excluded.sex, age = excluded.age,
             category_type = excluded.category_type, category = excluded.category,
@@ -178,12 +199,13 @@ public final class TargetStore {
 
   /**
    * The same indicator, area, sex and age broken down by deprivation (a category type that names it:
-   * "Deprivation quintile", "County &amp; UA deprivation deciles in England (IMD2015)", …).
+   * "Deprivation quintile", "County &amp; UA deprivation deciles in England (IMD2015)", …), with counts and
+   * denominators (the groups' populations, for the SII).
    */
   private static Future<List<Observation>> deprivation(SqlClient c, SeriesKey k) {
     return c.preparedQuery("""
         SELECT s.category_type, s.category, o.period, o.period_start, o.period_end, o.value, o.lower_ci95,
-               o.upper_ci95
+               o.upper_ci95, o.count, o.denominator
         FROM series s JOIN observation o ON o.series_id = s.id
         WHERE s.indicator_id = $1 AND s.area_code = $2 AND s.sex = $3 AND s.age = $4
           AND s.category_type ILIKE '%depriv%'
@@ -194,7 +216,7 @@ public final class TargetStore {
                 r.getString("category_type"), r.getString("category"));
             list.add(new Observation(key, new Period(r.getString("period"), r.getDouble("period_start"),
                 r.getDouble("period_end")), r.getDouble("value"), r.getDouble("lower_ci95"),
-                r.getDouble("upper_ci95"), null, null, null, null, null));
+                r.getDouble("upper_ci95"), null, null, r.getDouble("count"), r.getDouble("denominator"), null));
           }
           return List.copyOf(list);
         });
@@ -216,7 +238,7 @@ public final class TargetStore {
    * values in use on the target, in one transaction. Returns the new row's id, or null when nothing
    * changed.
    */
-  public Future<Long> insertIfChanged(EvaluationRow e, boolean initialLoad, String warning) {
+  public Future<Long> insertIfChanged(Evaluation e, boolean initialLoad, String warning) {
     return pool.withTransaction(c -> c.preparedQuery("""
             SELECT fingerprint FROM evaluation WHERE target_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE
             """).execute(Tuple.of(e.targetId()))
@@ -226,29 +248,14 @@ public final class TargetStore {
             return c.preparedQuery("UPDATE target SET warning = $2 WHERE id = $1 AND warning IS DISTINCT FROM $2")
                 .execute(Tuple.of(e.targetId(), warning)).map((Long) null);
           }
-          return c.preparedQuery("""
-              INSERT INTO evaluation (target_id, series_id, period, period_t, observation_revision, initial_load,
-                status, not_significant, value, lower_ci95, upper_ci95, expected, deviation, amber_tolerance,
-                red_tolerance, projection, projection_lower, projection_upper, probability_of_meeting,
-                compared_to_england, compared_to_region, recent_trend, spc_point_type, spc_assurance,
-                gap_absolute, gap_relative, sii, gap_widening, explanation, verdicts, status_by_tolerance,
-                baseline_value, target_value, fingerprint)
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)
-              RETURNING id
-              """).execute(Tuple.from(new Object[] {e.targetId(), e.seriesId(), e.period(), e.periodT(),
-                  e.observationRevision() == null ? 0 : e.observationRevision(), initialLoad, e.status(),
-                  e.notSignificant(), e.value(), e.lowerCi95(), e.upperCi95(), e.expected(), e.deviation(),
-                  e.amberTolerance(), e.redTolerance(), e.projection(), e.projectionLower(),
-                  e.projectionUpper(), e.probabilityOfMeeting(), e.comparedToEngland(), e.comparedToRegion(),
-                  e.recentTrend(), e.spcPointType(), e.spcAssurance(), e.gapAbsolute(), e.gapRelative(),
-                  e.sii(), e.gapWidening(), e.explanation(), new JsonObject(e.verdictsJson()),
-                  e.statusByTolerance(), e.baselineValue(), e.targetValue(), e.fingerprint()}))
+          return SqlTemplate.forQuery(c, EvaluationMapping.INSERT)
+              .execute(EvaluationMapping.parameters(e, initialLoad))
               .map(ins -> ins.iterator().next().getLong("id"))
               .compose(id -> c.preparedQuery("""
                   UPDATE target SET baseline_value = coalesce($2, baseline_value),
                     target_value = coalesce($3, target_value), warning = $4 WHERE id = $1
-                  """).execute(Tuple.of(e.targetId(), e.baselineValue(), e.targetValue(), warning))
+                  """).execute(Tuple.of(e.targetId(), e.trajectory().baselineValue(),
+                      e.trajectory().targetValue(), warning))
                   .map(id));
         }));
   }

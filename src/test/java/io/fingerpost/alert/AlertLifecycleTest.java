@@ -25,7 +25,7 @@ class AlertLifecycleTest {
       case "AT_RISK" -> 77.3;
       default -> 78.0;
     };
-    return rules.offTrajectory(Evaluations.trajectory(id, period, 1, status, value, 78.0, initial, at));
+    return rules.offTrajectory(Evaluations.trajectory(id, period, 1, io.fingerpost.strategy.TargetStatus.valueOf(status), value, 78.0, initial, at));
   }
 
   @Test

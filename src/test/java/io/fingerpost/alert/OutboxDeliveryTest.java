@@ -76,7 +76,7 @@ class OutboxDeliveryTest {
 
   private Signal offTrack(long evalId, String targetId, String team, String period, String status, boolean initial) {
     EvaluationRecord e = Evaluations.record(evalId, targetId, 1L, period, 2020.5, 1, T0.plusSeconds(evalId), initial,
-        status, false, 76.0, 75.5, 76.5, 78.0, -2.0, 0.5, 1.0, null, null, null, null, null, null, null, null, null,
+        io.fingerpost.strategy.TargetStatus.valueOf(status), false, 76.0, 75.5, 76.5, 78.0, -2.0, 0.5, 1.0, null, null, null, null, null, null, null, null, null,
         null, null, null, null, null, target(targetId, team));
     return rules.offTrajectory(e);
   }

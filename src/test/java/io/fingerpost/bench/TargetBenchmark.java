@@ -4,7 +4,8 @@ import io.fingerpost.engine.LeastSquares;
 import io.fingerpost.model.Period;
 import io.fingerpost.model.Observation;
 import io.fingerpost.model.SeriesKey;
-import io.fingerpost.strategy.EvaluationRow;
+import io.fingerpost.strategy.Evaluation;
+import io.fingerpost.strategy.TargetStatus;
 import io.fingerpost.strategy.TargetDefinition;
 import io.fingerpost.strategy.TargetEvaluation;
 import io.fingerpost.strategy.TargetsLoader;
@@ -72,8 +73,8 @@ public class TargetBenchmark {
   public int evaluateTargets() {
     int onTrack = 0;
     for (TargetEvaluation.Inputs in : inputs) {
-      EvaluationRow r = TargetEvaluation.evaluate(in);
-      if (r.status().equals("ON_TRACK")) {
+      Evaluation r = TargetEvaluation.evaluate(in);
+      if (r.status() == TargetStatus.ON_TRACK) {
         onTrack++;
       }
     }

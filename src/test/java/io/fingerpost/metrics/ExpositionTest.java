@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fingerpost.strategy.EvaluationRow;
+import io.fingerpost.strategy.Evaluation;
+import io.fingerpost.strategy.TargetStatus;
+import io.fingerpost.strategy.Verdict;
+import io.fingerpost.strategy.Verdicts;
+import io.fingerpost.strategy.Verdicts.Comparison;
 import io.fingerpost.strategy.TargetContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -34,21 +38,25 @@ import org.junit.jupiter.api.Test;
  */
 class ExpositionTest {
 
-  static IndicatorState state(String targetId, String status, String previous, String england) {
+  static IndicatorState state(String targetId, TargetStatus status, TargetStatus previous, Comparison england) {
     return new IndicatorState(new TargetContext(targetId, "Life expectancy at birth - male", "90366",
         "Life expectancy at birth", "Years", "E08000027", "Dudley", "Male", "All ages", "", "", "ICS long term",
         "Population health", "2033", 80.0, "10", "increase"),
-        new EvaluationRow(targetId, 1L, "2018 - 20", 2019.5, 1, status, status, false, 77.84, 77.5, 78.2, 78.1, -0.26,
-            0.25, 0.5, 78.9, 77.9, 79.9, 0.41, england, "Similar", "Decreasing and getting worse",
-            "Special Cause - Concern", "Hit and miss", null, null, null, null, 76.0, 80.0, "Explained.", null, null),
+        new Evaluation(targetId, 1L, "2018 - 20", 2019.5, 1,
+            new Evaluation.Trajectory(status, status, false, 78.1, -0.26, 0.25, 0.5, 76.0, 80.0),
+            new Evaluation.Observed(77.84, 77.5, 78.2),
+            new Verdicts(Verdict.of(england), Verdict.of(Comparison.SIMILAR), Verdict.of(Verdicts.Trend.DECREASING_GETTING_WORSE),
+                new Verdict<>(Verdicts.SpcPoint.SPECIAL_CAUSE_CONCERN, "Special Cause - Concern"),
+                new Verdict<>(Verdicts.Assurance.INCONSISTENT, "Hit and miss")),
+            null, new Evaluation.Projection(78.9, 77.9, 79.9, 0.41), "Explained.", null, null),
         previous, Instant.ofEpochSecond(1_700_000_000));
   }
 
   @Test
   void rendersDocumentedFamiliesCodesAndOneHotStatus() throws Exception {
     var rendered = IndicatorStateExposition.render(List.of(
-        state("dudley-le-male", "AT_RISK", "ON_TRACK", "Worse"),
-        state("dudley \"quoted\"\nname", "OFF_TRACK", null, "Not compared")));
+        state("dudley-le-male", TargetStatus.AT_RISK, TargetStatus.ON_TRACK, Comparison.WORSE),
+        state("dudley \"quoted\"\nname", TargetStatus.OFF_TRACK, null, Comparison.NOT_COMPARED)));
     String text = new String(rendered.text(), StandardCharsets.UTF_8);
     assertEquals(2, rendered.states());
     String labels = "{target_id=\"dudley-le-male\",group=\"ICS long term\",horizon_years=\"10\",team=\"Population health\","
@@ -96,7 +104,7 @@ class ExpositionTest {
       FingerpostMetrics.of(vertx).alertsFiring(Map.of(List.of("critical", "Population health"), 3L));
       FingerpostMetrics.of(vertx).delivery("ops-webhook", Duration.ofMillis(12), true);
       FingerpostMetrics.of(vertx).outbox(4, Duration.ofSeconds(30));
-      metrics.indicatorState(IndicatorStateExposition.render(List.of(state("dudley-le-male", "ON_TRACK", null, "Better"))), 0);
+      metrics.indicatorState(IndicatorStateExposition.render(List.of(state("dudley-le-male", TargetStatus.ON_TRACK, null, Comparison.BETTER))), 0);
 
       Router router = Router.router(vertx);
       router.get("/metrics").handler(new MetricsHandler(metrics));

@@ -4,7 +4,13 @@ import io.fingerpost.meters.RenderedState;
 
 import io.fingerpost.meters.FingerpostMetrics;
 
-import io.fingerpost.strategy.EvaluationRow;
+import io.fingerpost.strategy.Evaluation;
+import io.fingerpost.strategy.TargetStatus;
+import io.fingerpost.strategy.Verdict;
+import io.fingerpost.strategy.Verdicts;
+import io.fingerpost.strategy.Verdicts.Comparison;
+import io.fingerpost.strategy.Verdicts.SpcPoint;
+import io.fingerpost.strategy.Verdicts.Trend;
 import io.fingerpost.strategy.TargetContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -107,10 +113,10 @@ public final class MetricsScrapeBenchmark {
   static List<IndicatorState> synthetic(int n) {
     String[] groups = {"ICS long term", "Place and locality medium term", "Community inequality medium term"};
     String[] teams = {"children-and-young-people", "adult-social-care", "primary-care-networks", "public-health"};
-    String[] statuses = {"ON_TRACK", "AT_RISK", "OFF_TRACK", "NOT_ENOUGH_DATA"};
-    String[] comparisons = {"Better", "Similar", "Worse", "Not compared"};
-    String[] trends = {"Increasing and getting worse", "No significant change", "Decreasing and getting better", "Cannot be calculated"};
-    String[] spc = {"Common cause", "Special Cause - Concern", "Special Cause - Improvement"};
+    TargetStatus[] statuses = {TargetStatus.ON_TRACK, TargetStatus.AT_RISK, TargetStatus.OFF_TRACK, TargetStatus.NOT_ENOUGH_DATA};
+    Comparison[] comparisons = {Comparison.BETTER, Comparison.SIMILAR, Comparison.WORSE, Comparison.NOT_COMPARED};
+    Trend[] trends = {Trend.INCREASING_GETTING_WORSE, Trend.NO_SIGNIFICANT_CHANGE, Trend.DECREASING_GETTING_BETTER, Trend.CANNOT_BE_CALCULATED};
+    SpcPoint[] spc = {SpcPoint.COMMON_CAUSE, SpcPoint.SPECIAL_CAUSE_CONCERN, SpcPoint.SPECIAL_CAUSE_IMPROVEMENT};
     List<IndicatorState> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       int indicator = 90000 + i % 400;
@@ -124,11 +130,14 @@ public final class MetricsScrapeBenchmark {
           deprivation ? "County & UA deprivation deciles in England (IMD2019)" : "",
           deprivation ? "Most deprived decile (IMD2019)" : "",
           groups[i % 3], teams[i % 4], "2032", 120.0, i % 3 == 0 ? "10" : "5", "decrease"),
-          new EvaluationRow("t-" + indicator, (long) i, "2020 - 22", 2021.5, 1, statuses[i % 4], statuses[i % 4], i % 7 == 0,
-              140.0 + i % 50, 130.0 + i % 50, 150.0 + i % 50, 138.0, -2.5, 1.0, 2.0, 135.0, 120.0, 150.0, 0.42,
-              comparisons[i % 4], comparisons[(i + 1) % 4], trends[i % 4], spc[i % 3], "Hit and miss",
-              deprivation ? 40.0 : null, deprivation ? 1.8 : null, deprivation ? 55.0 : null, deprivation ? Boolean.TRUE : null,
-              150.0, 120.0, null, null, null),
+          new Evaluation("t-" + indicator, (long) i, "2020 - 22", 2021.5, 1,
+              new Evaluation.Trajectory(statuses[i % 4], statuses[i % 4], i % 7 == 0, 138.0, -2.5, 1.0, 2.0, 150.0, 120.0),
+              new Evaluation.Observed(140.0 + i % 50, 130.0 + i % 50, 150.0 + i % 50),
+              new Verdicts(Verdict.of(comparisons[i % 4]), Verdict.of(comparisons[(i + 1) % 4]), Verdict.of(trends[i % 4]),
+                  Verdict.of(spc[i % 3]), Verdict.of(Verdicts.Assurance.INCONSISTENT)),
+              new Evaluation.Gap(deprivation ? 40.0 : null, deprivation ? 1.8 : null, deprivation ? 55.0 : null,
+                  deprivation ? Boolean.TRUE : null),
+              new Evaluation.Projection(135.0, 120.0, 150.0, 0.42), null, null, null),
           statuses[(i + 1) % 4], Instant.parse("2026-11-23T09:00:00Z")));
     }
     return out;

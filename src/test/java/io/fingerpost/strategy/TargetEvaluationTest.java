@@ -49,24 +49,24 @@ class TargetEvaluationTest {
   // P(Y ≥ 79.3) = 0.394655 (numpy.polyfit, scipy.stats.t).
   @Test
   void dudleyMaleLifeExpectancy() {
-    EvaluationRow r = TargetEvaluation.evaluate(inputs(79.0));
-    assertEquals("ON_TRACK", r.status());
+    Evaluation r = TargetEvaluation.evaluate(inputs(79.0));
+    assertEquals("ON_TRACK", r.status().name());
     assertEquals("2023 - 25", r.period());
     assertEquals(2024.5, r.periodT());
     assertEquals(1, r.observationRevision());
-    assertEquals(78.9, r.baselineValue(), 1e-12);
-    assertEquals(79.3, r.targetValue(), 1e-12);
-    assertEquals(78.9 + 0.4 * 5 / 13, r.expected(), 1e-9);
-    assertEquals(79.0 - (78.9 + 0.4 * 5 / 13), r.deviation(), 1e-9);
-    assertEquals(0.25, r.amberTolerance());
-    assertEquals(0.5, r.redTolerance());
-    assertEquals(79.08, r.projection(), 1e-9);
-    assertEquals(76.941837, r.projectionLower(), 1e-6);
-    assertEquals(81.218163, r.projectionUpper(), 1e-6);
-    assertEquals(0.394655, r.probabilityOfMeeting(), 1e-6);
-    assertEquals("Not compared", r.comparedToEngland()); // no CIs in the bundled data
-    assertNull(r.comparedToRegion());
-    assertNull(r.notSignificant());
+    assertEquals(78.9, r.trajectory().baselineValue(), 1e-12);
+    assertEquals(79.3, r.trajectory().targetValue(), 1e-12);
+    assertEquals(78.9 + 0.4 * 5 / 13, r.trajectory().expected(), 1e-9);
+    assertEquals(79.0 - (78.9 + 0.4 * 5 / 13), r.trajectory().deviation(), 1e-9);
+    assertEquals(0.25, r.trajectory().amberTolerance());
+    assertEquals(0.5, r.trajectory().redTolerance());
+    assertEquals(79.08, r.projection().value(), 1e-9);
+    assertEquals(76.941837, r.projection().lower(), 1e-6);
+    assertEquals(81.218163, r.projection().upper(), 1e-6);
+    assertEquals(0.394655, r.projection().probabilityOfMeeting(), 1e-6);
+    assertEquals("Not compared", r.verdicts().comparedToEngland().label()); // no CIs in the bundled data
+    assertNull(r.verdicts().comparedToRegion());
+    assertNull(r.trajectory().notSignificant());
     assertEquals("Dudley, Life expectancy at birth, male (years) 2023 - 25: 79 years, 0.05 below its"
         + " trajectory to 79.3 by 2031 - 33 (on track; expected 79.05); projected 79.08 (76.94–81.22) in"
         + " 2031 - 33, 39% chance of reaching the target.", r.explanation());
@@ -75,12 +75,12 @@ class TargetEvaluationTest {
   @Test
   void amberAndRedExplainTheirTolerance() {
     // 78.7: d = −0.353846 → AT_RISK (amber 0.25); 78.4: d = −0.653846 → OFF_TRACK (red 0.5)
-    EvaluationRow amber = TargetEvaluation.evaluate(inputs(78.7));
-    assertEquals("AT_RISK", amber.status());
+    Evaluation amber = TargetEvaluation.evaluate(inputs(78.7));
+    assertEquals("AT_RISK", amber.status().name());
     assertEquals(true, amber.explanation().contains("0.35 below its trajectory to 79.3 by 2031 - 33"
         + " (amber, tolerance 0.25; expected 79.05)"), amber.explanation());
-    EvaluationRow red = TargetEvaluation.evaluate(inputs(78.4));
-    assertEquals("OFF_TRACK", red.status());
+    Evaluation red = TargetEvaluation.evaluate(inputs(78.4));
+    assertEquals("OFF_TRACK", red.status().name());
     assertEquals(true, red.explanation().contains("(red, tolerance 0.5; expected 79.05)"), red.explanation());
   }
 
@@ -98,8 +98,8 @@ class TargetEvaluationTest {
     TargetEvaluation.Inputs noBaseline = new TargetEvaluation.Inputs(in.target(), "Dudley", in.indicator(), 7L,
         in.observations().stream().filter(o -> !o.period().label().equals("2018 - 20")).toList(), Map.of(),
         in.england(), List.of(), in.england());
-    EvaluationRow r = TargetEvaluation.evaluate(noBaseline);
-    assertEquals("NOT_ENOUGH_DATA", r.status());
+    Evaluation r = TargetEvaluation.evaluate(noBaseline);
+    assertEquals("NOT_ENOUGH_DATA", r.status().name());
     assertEquals("Dudley, Life expectancy at birth, male (years): cannot be evaluated yet: no published value"
         + " for the baseline period 2018 - 20.", r.explanation());
   }
@@ -116,22 +116,22 @@ class TargetEvaluationTest {
     dep.add(group("Most deprived quintile", "2022 - 24", 26, 24, 28));
     dep.add(group("Least deprived quintile", "2022 - 24", 20, 19, 21));
     dep.add(group("Second most deprived quintile", "2023 - 25", 99, 98, 100));
-    EvaluationRow r = TargetEvaluation.evaluate(new TargetEvaluation.Inputs(in.target(), in.areaName(),
+    Evaluation r = TargetEvaluation.evaluate(new TargetEvaluation.Inputs(in.target(), in.areaName(),
         in.indicator(), in.seriesId(), in.observations(), in.revisions(), in.england(), in.region(),
         in.benchmark(), dep));
-    assertEquals(10.0, r.gapAbsolute(), 1e-12);
-    assertEquals(1.5, r.gapRelative(), 1e-12);
-    assertEquals(true, r.gapWidening());
+    assertEquals(10.0, r.gap().absolute(), 1e-12);
+    assertEquals(1.5, r.gap().relative(), 1e-12);
+    assertEquals(true, r.gap().widening());
     // narrower than before: not widening
     dep.set(0, group("Most deprived quintile", "2023 - 25", 25, 23, 27));
-    EvaluationRow narrower = TargetEvaluation.evaluate(new TargetEvaluation.Inputs(in.target(), in.areaName(),
+    Evaluation narrower = TargetEvaluation.evaluate(new TargetEvaluation.Inputs(in.target(), in.areaName(),
         in.indicator(), in.seriesId(), in.observations(), in.revisions(), in.england(), in.region(),
         in.benchmark(), dep));
-    assertEquals(5.0, narrower.gapAbsolute(), 1e-12);
-    assertEquals(false, narrower.gapWidening());
+    assertEquals(5.0, narrower.gap().absolute(), 1e-12);
+    assertEquals(false, narrower.gap().widening());
     assertNotEquals(r.fingerprint(), narrower.fingerprint());
     // no breakdown: no gap
-    assertNull(TargetEvaluation.evaluate(in).gapAbsolute());
+    assertNull(TargetEvaluation.evaluate(in).gap().absolute());
   }
 
   private static Observation group(String category, String period, double v, double lo, double hi) {

@@ -1,0 +1,121 @@
+package io.fingerpost.strategy;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The read side of targets and evaluations, as records: targets with their current evaluation (the
+ * {@code current_evaluation} view, which the metrics and dashboards read too), a target's history, and the
+ * evaluations written since a point. Queries are {@code SqlTemplate}s with named parameters.
+ */
+public final class TargetQueries {
+
+  /** A row of the {@code target} table, as the API shows it. */
+  public record StoredTarget(String id, String name, String indicatorId, String areaCode, String sex, String age,
+      String categoryType, String category, String group, Integer horizonYears, String team, String direction,
+      String form, String baselinePeriod, Double baselineValue, String targetPeriod, Double targetValue,
+      String source, String file, String noData, String warning, String definitionJson) {
+
+    /** The target columns, prefixed {@code t_} so they never meet the evaluation's of the same name. */
+    static final String COLUMNS = """
+        t.id AS t_id, t.name AS t_name, t.indicator_id AS t_indicator_id, t.area_code AS t_area_code,
+        t.sex AS t_sex, t.age AS t_age, t.category_type AS t_category_type, t.category AS t_category,
+        t.strategy_group AS t_strategy_group, t.horizon_years AS t_horizon_years, t.team AS t_team,
+        t.direction AS t_direction, t.form AS t_form, t.baseline_period AS t_baseline_period,
+        t.baseline_value AS t_baseline_value, t.target_period AS t_target_period,
+        t.target_value AS t_target_value, t.source AS t_source, t.file AS t_file, t.no_data AS t_no_data,
+        t.warning AS t_warning, t.definition::text AS t_definition""";
+
+    static StoredTarget of(Row r) {
+      return new StoredTarget(r.getString("t_id"), r.getString("t_name"), r.getString("t_indicator_id"),
+          r.getString("t_area_code"), r.getString("t_sex"), r.getString("t_age"), r.getString("t_category_type"),
+          r.getString("t_category"), r.getString("t_strategy_group"), r.getInteger("t_horizon_years"),
+          r.getString("t_team"), r.getString("t_direction"), r.getString("t_form"),
+          r.getString("t_baseline_period"), r.getDouble("t_baseline_value"), r.getString("t_target_period"),
+          r.getDouble("t_target_value"), r.getString("t_source"), r.getString("t_file"), r.getString("t_no_data"),
+          r.getString("t_warning"), r.getString("t_definition"));
+    }
+  }
+
+  /** A target and its current evaluation; {@code current} is null until the target has one (status NO_DATA). */
+  public record TargetState(StoredTarget target, StoredEvaluation current) {}
+
+  /** An evaluation with the name of its target. */
+  public record NamedEvaluation(StoredEvaluation stored, String targetName) {}
+
+  /**
+   * Which targets to list; null or empty for any.
+   *
+   * @param statuses target statuses, or {@code NO_DATA} for targets without an evaluation
+   */
+  public record Filter(List<String> statuses, String group, String team, String area) {}
+
+  private static final String CURRENT = """
+      SELECT %s, e.*
+      FROM target t
+      LEFT JOIN current_evaluation e ON e.target_id = t.id
+      """.formatted(StoredTarget.COLUMNS);
+
+  private final Pool pool;
+
+  public TargetQueries(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Active targets matching the filter with their current evaluation, by strategy group and id. */
+  public Future<List<TargetState>> current(Filter f) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("statuses", (f.statuses() == null ? List.<String>of() : f.statuses()).toArray(String[]::new));
+    p.put("group", f.group());
+    p.put("team", f.team());
+    p.put("area", f.area());
+    return SqlTemplate.forQuery(pool, CURRENT + """
+        WHERE t.active
+          AND (cardinality(#{statuses}::text[]) = 0 OR coalesce(e.status, 'NO_DATA') = ANY(#{statuses}::text[]))
+          AND (#{group}::text IS NULL OR t.strategy_group = #{group})
+          AND (#{team}::text IS NULL OR t.team = #{team})
+          AND (#{area}::text IS NULL OR t.area_code = #{area})
+        ORDER BY t.strategy_group NULLS LAST, t.id
+        """).mapTo(TargetQueries::state).execute(p).map(TargetQueries::list);
+  }
+
+  /** One target (active or not) with its current evaluation. */
+  public Future<Optional<TargetState>> current(String id) {
+    return SqlTemplate.forQuery(pool, CURRENT + " WHERE t.id = #{id}").mapTo(TargetQueries::state)
+        .execute(Map.of("id", id)).map(rs -> list(rs).stream().findFirst());
+  }
+
+  /** A target's evaluations, newest first. */
+  public Future<List<StoredEvaluation>> history(String id, int limit) {
+    return SqlTemplate.forQuery(pool, """
+        SELECT * FROM evaluation WHERE target_id = #{id} ORDER BY id DESC LIMIT #{limit}
+        """).mapTo(EvaluationMapping::stored).execute(Map.of("id", id, "limit", limit)).map(TargetQueries::list);
+  }
+
+  /** Evaluations with an id above {@code afterId} written after {@code afterTime}, oldest first. */
+  public Future<List<NamedEvaluation>> since(long afterId, OffsetDateTime afterTime, int limit) {
+    return SqlTemplate.forQuery(pool, """
+        SELECT e.*, t.name AS target_name FROM evaluation e JOIN target t ON t.id = e.target_id
+        WHERE e.id > #{afterId} AND e.evaluated_at > #{afterTime} ORDER BY e.id LIMIT #{limit}
+        """).mapTo(r -> new NamedEvaluation(EvaluationMapping.stored(r), r.getString("target_name")))
+        .execute(Map.of("afterId", afterId, "afterTime", afterTime, "limit", limit)).map(TargetQueries::list);
+  }
+
+  private static TargetState state(Row r) {
+    return new TargetState(StoredTarget.of(r), r.getLong("id") == null ? null : EvaluationMapping.stored(r));
+  }
+
+  private static <T> List<T> list(Iterable<T> rows) {
+    List<T> out = new ArrayList<>();
+    rows.forEach(out::add);
+    return out;
+  }
+}
