@@ -1,5 +1,7 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.config.MetricsSettings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
