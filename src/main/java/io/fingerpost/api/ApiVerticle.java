@@ -61,11 +61,16 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return vertx.executeBlocking(ApiSpec::text).compose(openapi -> {
-      Router router = router(new RequestGate(ApiSpec.parse(openapi), push::token), openapi);
+      RequestGate gate = new RequestGate(ApiSpec.parse(openapi), push::token);
+      Router router = router(gate, openapi);
       HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true)
           .setMaxInitialLineLength(MAX_REQUEST_LINE);
       return vertx.createHttpServer(options).invalidRequestHandler(ApiVerticle::invalidRequest)
-          .requestHandler(router).listen();
+          .requestHandler(request -> {
+            if (!gate.refusedBeforeRouting(request)) {
+              router.handle(request);
+            }
+          }).listen();
     }).onSuccess(s -> {
       server = s;
       LOG.info("HTTP API listening on http://{}:{}/", host, s.actualPort());

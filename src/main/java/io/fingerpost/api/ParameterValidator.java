@@ -158,7 +158,7 @@ final class ParameterValidator {
         int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
         int lo = hi < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
         if (lo < 0) {
-          throw Problem.parameter(parameter, "'" + parameter + "' has a malformed percent-escape");
+          throw Problem.parameter(parameter, "parameter '" + parameter + "' has a malformed percent-escape");
         }
         bytes.write(hi * 16 + lo);
         i += 2;
@@ -173,7 +173,7 @@ final class ParameterValidator {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
     } catch (CharacterCodingException e) {
-      throw Problem.parameter(parameter, "'" + parameter + "' is not valid UTF-8 once percent-decoded");
+      throw Problem.parameter(parameter, "parameter '" + parameter + "' is not valid UTF-8 once percent-decoded");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.fingerpost.api;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -30,6 +31,54 @@ public final class RequestGate {
 
   public ApiSpec spec() {
     return spec;
+  }
+
+  /**
+   * Checks the raw URI before the router sees it: vertx-web answers a malformed percent-escape (e.g.
+   * {@code %ZZ}) with a bare 400 of its own, before any route. Returns true when it answered the request
+   * with a problem naming the parameter (a path parameter, or {@code path} when no operation matches).
+   */
+  public boolean refusedBeforeRouting(HttpServerRequest request) {
+    String raw = request.path();
+    String query = request.query();
+    try {
+      if (raw != null && raw.indexOf('%') >= 0) {
+        String[] segments = raw.split("/", -1);
+        for (int i = 0; i < segments.length; i++) {
+          ParameterValidator.decode(segments[i], false, parameterAt(segments, i));
+        }
+      }
+      if (query != null && query.indexOf('%') >= 0) {
+        for (String pair : query.split("&")) {
+          int eq = pair.indexOf('=');
+          String rawName = eq < 0 ? pair : pair.substring(0, eq);
+          String name = ParameterValidator.decode(rawName, true, ParameterValidator.printable(rawName));
+          ParameterValidator.decode(eq < 0 ? "" : pair.substring(eq + 1), true, name);
+        }
+      }
+      return false;
+    } catch (Problem p) {
+      Problem.write(request.response(), p, null);
+      return true;
+    }
+  }
+
+  /** The name of the path parameter at a segment of a path some operation matches, else "path". */
+  private String parameterAt(String[] segments, int index) {
+    for (ApiSpec.Operation op : spec.operations()) {
+      String[] template = op.path().split("/", -1);
+      if (template.length != segments.length || !template[index].startsWith("{")) {
+        continue;
+      }
+      boolean literalsMatch = true;
+      for (int i = 0; i < template.length; i++) {
+        literalsMatch &= template[i].startsWith("{") || template[i].equals(segments[i]);
+      }
+      if (literalsMatch) {
+        return template[index].substring(1, template[index].length() - 1);
+      }
+    }
+    return "path";
   }
 
   /**
