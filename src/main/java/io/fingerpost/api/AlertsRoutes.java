@@ -3,7 +3,6 @@ package io.fingerpost.api;
 import io.fingerpost.alert.AlertQueries;
 import io.fingerpost.alert.Silence;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -51,8 +50,11 @@ public final class AlertsRoutes implements Routes {
   }
 
   private void ack(RoutingContext ctx) {
-    JsonObject b = bodyObject(ctx);
-    if (b == null) {
+    JsonObject b;
+    try {
+      b = JsonBody.object(ctx);
+    } catch (Problem p) {
+      Problem.send(ctx, p);
       return;
     }
     String who = b.getValue("who") instanceof String s ? s.trim() : null;
@@ -70,8 +72,11 @@ public final class AlertsRoutes implements Routes {
   }
 
   private void createSilence(RoutingContext ctx) {
-    JsonObject b = bodyObject(ctx);
-    if (b == null) {
+    JsonObject b;
+    try {
+      b = JsonBody.object(ctx);
+    } catch (Problem p) {
+      Problem.send(ctx, p);
       return;
     }
     List<Silence.Matcher> matchers;
@@ -130,19 +135,5 @@ public final class AlertsRoutes implements Routes {
         Problem.send(ctx, 404, "no silence " + id + " in force");
       }
     }).onFailure(ctx::fail);
-  }
-
-  private JsonObject bodyObject(RoutingContext ctx) {
-    try {
-      var body = ctx.body();
-      JsonObject o = body == null || body.length() == 0 ? null : body.asJsonObject();
-      if (o == null) {
-        Problem.send(ctx, 400, "a JSON object body is required");
-      }
-      return o;
-    } catch (DecodeException | ClassCastException e) {
-      Problem.send(ctx, 400, "the body is not a JSON object: " + e.getMessage());
-      return null;
-    }
   }
 }

@@ -189,6 +189,29 @@ class RequestGateTest {
   }
 
   @Test
+  void bodiesOfTheAlertApiRefuseTextTheDatabaseCannotHold() throws Exception {
+    String fp = "/api/alerts/0123456789abcdef/ack";
+    assertProblemNaming(sendJson(HttpMethod.POST, fp, "{\"who\":\"a\\u0000b\"}"), "who", "ack who");
+    assertProblemNaming(sendJson(HttpMethod.POST, fp, "{\"who\":\"ana\",\"comment\":\"\\ud800\"}"), "comment",
+        "ack comment");
+    String until = java.time.Instant.now().plusSeconds(3600).toString();
+    assertProblemNaming(sendJson(HttpMethod.POST, "/api/silences", "{\"matchers\":[{\"name\":\"team\",\"value\":"
+        + "\"x\\u0000\"}],\"until\":\"" + until + "\",\"who\":\"ana\",\"why\":\"work\"}"), "matchers[0].value",
+        "silence matcher");
+    assertProblemNaming(sendJson(HttpMethod.POST, "/api/silences", "{\"matchers\":{\"te\\u0000am\":\"x\"},"
+        + "\"until\":\"" + until + "\",\"who\":\"ana\",\"why\":\"work\"}"), "matchers.te\\u0000am", "matcher name");
+    // tabs and line breaks are text
+    HttpResponse<Buffer> ok = sendJson(HttpMethod.POST, "/api/silences", "{\"matchers\":{\"team\":\"x\"},\"until\":\""
+        + until + "\",\"who\":\"ana\",\"why\":\"planned\\nwork\"}");
+    assertEquals(201, ok.statusCode(), ok.bodyAsString());
+  }
+
+  static HttpResponse<Buffer> sendJson(HttpMethod method, String uri, String json) throws Exception {
+    return web.request(method, app.httpPort(), "127.0.0.1", uri).putHeader("Authorization", "Bearer " + TOKEN)
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(json)).await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
   void tokenRoutesNeedTheBearerToken() throws Exception {
     for (ApiSpec.Operation op : spec.operations()) {
       HttpResponse<Buffer> none = send(op.method(), uri(op, null, null, null), null);
