@@ -3,6 +3,8 @@ package io.fingerpost.api;
 import io.fingerpost.feed.FeedBoard;
 import io.fingerpost.feed.PushHandler;
 import io.fingerpost.store.StoreReader;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.netty.handler.codec.TooLongFrameException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,9 +109,9 @@ public final class ApiVerticle extends VerticleBase {
   private static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     Problem p;
-    if (cause instanceof TooLongFrameException && String.valueOf(cause.getMessage()).contains("line")) {
+    if (cause instanceof TooLongHttpLineException) {
       p = Problem.status(414, "the request line is longer than " + MAX_REQUEST_LINE + " bytes");
-    } else if (cause instanceof TooLongFrameException) {
+    } else if (cause instanceof TooLongHttpHeaderException) {
       p = Problem.status(431, "the request headers are too large");
     } else {
       p = Problem.status(400, "the request is not valid HTTP");

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * overlong value; every operation given an unknown and a repeated query parameter. Each answer must be a 400
  * problem naming the parameter, with no database or exception text, and the service must log no stack trace.
  * Token routes refuse a missing or wrong token with 401 and {@code WWW-Authenticate}; an overlong URI is a 414
- * problem.
+ * problem, oversized headers a 431 problem.
  */
 @ExtendWith(VertxExtension.class)
 class RequestGateTest {
@@ -229,10 +229,14 @@ class RequestGateTest {
   }
 
   @Test
-  void anOverlongUriIsA414Problem() throws Exception {
+  void anOverlongUriOrHeaderIsAProblem() throws Exception {
     HttpResponse<Buffer> r = send(HttpMethod.GET, "/api/areas?type=" + "x".repeat(ApiVerticle.MAX_REQUEST_LINE), null);
     assertEquals(414, r.statusCode());
     assertEquals(Problem.CONTENT_TYPE, r.getHeader("Content-Type"));
     assertEquals(414, r.bodyAsJsonObject().getInteger("status"));
+    HttpResponse<Buffer> h = web.get(app.httpPort(), "127.0.0.1", "/api/areas").putHeader("X-Big", "x".repeat(20_000))
+        .send().await(30, TimeUnit.SECONDS);
+    assertEquals(431, h.statusCode());
+    assertEquals(Problem.CONTENT_TYPE, h.getHeader("Content-Type"));
   }
 }
