@@ -64,6 +64,11 @@ public final class ApiVerticle extends VerticleBase {
     return vertx.executeBlocking(ApiSpec::text).compose(openapi -> {
       RequestGate gate = new RequestGate(ApiSpec.parse(openapi), push::token);
       Router router = router(gate, openapi);
+      List<String> undescribed = gate.undescribed(router);
+      if (!undescribed.isEmpty()) {
+        return Future.failedFuture(new IllegalStateException("routes not described in openapi.yaml (describe them"
+            + " so that their token and parameters are checked): " + undescribed));
+      }
       HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true)
           .setMaxInitialLineLength(MAX_REQUEST_LINE);
       return vertx.createHttpServer(options).invalidRequestHandler(ApiVerticle::invalidRequest)

@@ -1,10 +1,15 @@
 package io.fingerpost.api;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -61,6 +66,31 @@ public final class RequestGate {
       Problem.write(request.response(), p, null);
       return true;
     }
+  }
+
+  /**
+   * Routes with a path that no operation of the file describes: they would skip the gate. The API refuses
+   * to start with any (add the operation to {@code openapi.yaml}).
+   */
+  public List<String> undescribed(Router router) {
+    Set<String> described = new HashSet<>();
+    spec.operations().forEach(op -> described.add(op.method().name() + " " + op.routePath()));
+    List<String> out = new ArrayList<>();
+    for (Route r : router.getRoutes()) {
+      if (r.getPath() == null) {
+        continue; // failure handlers and the like
+      }
+      Set<HttpMethod> methods = r.methods() == null || r.methods().isEmpty() ? Set.of() : r.methods();
+      if (methods.isEmpty()) {
+        out.add("* " + r.getPath());
+      }
+      for (HttpMethod m : methods) {
+        if (!described.contains(m.name() + " " + r.getPath())) {
+          out.add(m.name() + " " + r.getPath());
+        }
+      }
+    }
+    return out;
   }
 
   /** The name of the path parameter at a segment of a path some operation matches, else "path". */

@@ -212,6 +212,20 @@ class RequestGateTest {
   }
 
   @Test
+  void aRouteMissingFromTheFileIsFound(Vertx vertx) {
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+    RequestGate gate = new RequestGate(spec, () -> TOKEN);
+    gate.mount(router);
+    router.get("/api/series/:id").handler(ctx -> ctx.end());
+    router.post("/api/silences").handler(ctx -> ctx.end());
+    assertEquals(List.of(), gate.undescribed(router));
+    router.get("/api/secret").handler(ctx -> ctx.end());
+    router.delete("/api/series/:id").handler(ctx -> ctx.end());
+    router.route("/api/anything").handler(ctx -> ctx.end());
+    assertEquals(List.of("GET /api/secret", "DELETE /api/series/:id", "* /api/anything"), gate.undescribed(router));
+  }
+
+  @Test
   void tokenRoutesNeedTheBearerToken() throws Exception {
     for (ApiSpec.Operation op : spec.operations()) {
       HttpResponse<Buffer> none = send(op.method(), uri(op, null, null, null), null);
