@@ -61,7 +61,7 @@ public final class App {
     return List.of(
         MetricsPart::routes,
         ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount,
-        ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), () -> ctx.config().push().token(), Clock.systemUTC()));
+        ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), Clock.systemUTC()));
   }
 
   public static Future<App> start(Vertx vertx, ConfigLoader.Loaded loaded) {

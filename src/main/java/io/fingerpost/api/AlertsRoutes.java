@@ -1,117 +1,60 @@
 package io.fingerpost.api;
 
 import io.fingerpost.alert.AlertQueries;
-import io.fingerpost.alert.Rule;
 import io.fingerpost.alert.Silence;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Supplier;
+import java.util.Map;
 
 /**
  * The alert endpoints: {@code GET /api/alerts} and {@code GET /api/alerts/{fingerprint}} are open (like
  * the targets); {@code POST /api/alerts/{fingerprint}/ack}, {@code GET|POST /api/silences} and
- * {@code DELETE /api/silences/{id}} need the bearer token (the push token). Errors are
- * {@code application/problem+json} (RFC 9457); with no token configured those are refused (403).
+ * {@code DELETE /api/silences/{id}} need the bearer token (the push token). The token and the parameters are
+ * checked by the {@link RequestGate} from {@code openapi.yaml} (mount it first); bodies are checked here.
+ * Errors are {@code application/problem+json} (RFC 9457).
  */
 public final class AlertsRoutes implements Routes {
-  private static final Set<String> STATES = Set.of("firing", "resolved");
-  private static final Set<String> SEVERITIES = Set.of("warning", "critical");
-
   private final AlertQueries queries;
-  private final Supplier<String> token;
   private final Clock clock;
 
-  public AlertsRoutes(AlertQueries queries, Supplier<String> token, Clock clock) {
+  public AlertsRoutes(AlertQueries queries, Clock clock) {
     this.queries = queries;
-    this.token = token;
     this.clock = clock;
   }
 
   @Override
   public void mount(Router router) {
     BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024);
-    // Reading alerts is open like the targets they come from; changing them (ack, silences) needs the token.
-    router.post("/api/alerts/*").handler(this::authorize);
-    router.route("/api/silences*").handler(this::authorize);
-    router.get("/api/alerts").handler(this::list);
-    router.get("/api/alerts/:fingerprint").handler(this::get);
+    router.get("/api/alerts").handler(ApiJson.handler(this::list));
+    router.get("/api/alerts/:fingerprint").handler(ApiJson.handler(ctx -> ApiJson.found(
+        queries.get(ctx.pathParam("fingerprint")), "no alert with fingerprint '" + ctx.pathParam("fingerprint") + "'")));
     router.post("/api/alerts/:fingerprint/ack").handler(body).handler(this::ack);
-    router.get("/api/silences").handler(ctx -> reply(ctx, queries.silences().map(a -> new JsonObject().put("silences", a)), 200));
+    router.get("/api/silences").handler(ApiJson.handler(ctx -> queries.silences().map(a -> Map.of("silences", a))));
     router.post("/api/silences").handler(body).handler(this::createSilence);
     router.delete("/api/silences/:id").handler(this::deleteSilence);
   }
 
-  private void authorize(RoutingContext ctx) {
-    String expected = token.get();
-    String header = ctx.request().getHeader("Authorization");
-    if (expected == null || expected.isEmpty()) {
-      Problem.send(ctx, 403, "no API token is configured (push.token); the alert API is closed");
-      return;
-    }
-    String prefix = "Bearer ";
-    if (header == null || !header.regionMatches(true, 0, prefix, 0, prefix.length())
-        || !MessageDigest.isEqual(header.substring(prefix.length()).trim().getBytes(StandardCharsets.UTF_8),
-            expected.getBytes(StandardCharsets.UTF_8))) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      Problem.send(ctx, 401, "a valid 'Authorization: Bearer <token>' header is required");
-      return;
-    }
-    ctx.next();
-  }
-
-  private void list(RoutingContext ctx) {
-    String state = ctx.queryParams().get("state");
-    String team = ctx.queryParams().get("team");
-    String severity = ctx.queryParams().get("severity");
-    String rule = ctx.queryParams().get("rule");
-    if (state != null && !STATES.contains(state)) {
-      Problem.send(ctx, 400, "state must be one of " + STATES + ", not '" + state + "'");
-      return;
-    }
-    if (severity != null && !SEVERITIES.contains(severity)) {
-      Problem.send(ctx, 400, "severity must be one of " + SEVERITIES + ", not '" + severity + "'");
-      return;
-    }
-    if (rule != null) {
-      try {
-        rule = Rule.fromLabel(rule).label();
-      } catch (IllegalArgumentException e) {
-        Problem.send(ctx, 400, e.getMessage() + " (rules: "
-            + java.util.Arrays.stream(Rule.values()).map(Rule::label).toList() + ")");
-        return;
-      }
-    }
-    reply(ctx, queries.list(state, team, severity, rule, 1000).map(a -> new JsonObject().put("alerts", a)), 200);
-  }
-
-  private void get(RoutingContext ctx) {
-    String fp = ctx.pathParam("fingerprint");
-    queries.get(fp).onComplete(ar -> {
-      if (ar.failed()) {
-        Problem.send(ctx, 500, ar.cause().getMessage());
-      } else if (ar.result() == null) {
-        Problem.send(ctx, 404, "no alert with fingerprint '" + fp + "'");
-      } else {
-        json(ctx, 200, ar.result());
-      }
-    });
+  /** Values are checked against the enums of {@code openapi.yaml} by the gate. */
+  private Future<Map<String, Object>> list(RoutingContext ctx) {
+    var q = ctx.queryParams();
+    return queries.list(q.get("state"), q.get("team"), q.get("severity"), q.get("rule"), 1000)
+        .map(a -> Map.of("alerts", a));
   }
 
   private void ack(RoutingContext ctx) {
-    JsonObject b = bodyObject(ctx);
-    if (b == null) {
+    JsonObject b;
+    try {
+      b = JsonBody.object(ctx);
+    } catch (Problem p) {
+      Problem.send(ctx, p);
       return;
     }
     String who = b.getValue("who") instanceof String s ? s.trim() : null;
@@ -121,22 +64,19 @@ public final class AlertsRoutes implements Routes {
     }
     String comment = b.getValue("comment") instanceof String s ? s : null;
     String fp = ctx.pathParam("fingerprint");
-    queries.acknowledge(fp, who, comment, clock.instant()).onComplete(ar -> {
-      if (ar.failed()) {
-        Problem.send(ctx, 500, ar.cause().getMessage());
-        return;
-      }
-      switch (ar.result()) {
-        case NOT_FOUND -> Problem.send(ctx, 404, "no alert with fingerprint '" + fp + "'");
-        case RESOLVED -> Problem.send(ctx, 409, "alert '" + fp + "' is resolved; only a firing alert can be acknowledged");
-        default -> reply(ctx, queries.get(fp), 200);
-      }
-    });
+    queries.acknowledge(fp, who, comment, clock.instant()).compose(outcome -> switch (outcome) {
+      case NOT_FOUND -> Problem.fail(404, "no alert with fingerprint '" + fp + "'");
+      case RESOLVED -> Problem.fail(409, "alert '" + fp + "' is resolved; only a firing alert can be acknowledged");
+      default -> queries.get(fp);
+    }).onSuccess(a -> ApiJson.reply(ctx, 200, a)).onFailure(ctx::fail);
   }
 
   private void createSilence(RoutingContext ctx) {
-    JsonObject b = bodyObject(ctx);
-    if (b == null) {
+    JsonObject b;
+    try {
+      b = JsonBody.object(ctx);
+    } catch (Problem p) {
+      Problem.send(ctx, p);
       return;
     }
     List<Silence.Matcher> matchers;
@@ -181,54 +121,19 @@ public final class AlertsRoutes implements Routes {
       return;
     }
     boolean endOnResolve = Boolean.TRUE.equals(b.getValue("endOnResolve"));
-    reply(ctx, queries.createSilence(matchers, from, until, who, why, endOnResolve), 201);
+    queries.createSilence(matchers, from, until, who, why, endOnResolve)
+        .onSuccess(silence -> ApiJson.reply(ctx, 201, silence)).onFailure(ctx::fail);
   }
 
   private void deleteSilence(RoutingContext ctx) {
-    long id;
-    try {
-      id = Long.parseLong(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      Problem.send(ctx, 400, "'" + ctx.pathParam("id") + "' is not a number");
-      return;
-    }
+    long id = Long.parseLong(ctx.pathParam("id")); // an integer: checked by the gate
     String who = ctx.queryParams().get("who");
-    queries.endSilence(id, who == null || who.isBlank() ? "api" : who, clock.instant()).onComplete(ar -> {
-      if (ar.failed()) {
-        Problem.send(ctx, 500, ar.cause().getMessage());
-      } else if (!ar.result()) {
-        Problem.send(ctx, 404, "no silence " + id + " in force");
-      } else {
+    queries.endSilence(id, who == null || who.isBlank() ? "api" : who, clock.instant()).onSuccess(ended -> {
+      if (ended) {
         ctx.response().setStatusCode(204).end();
-      }
-    });
-  }
-
-  private JsonObject bodyObject(RoutingContext ctx) {
-    try {
-      var body = ctx.body();
-      JsonObject o = body == null || body.length() == 0 ? null : body.asJsonObject();
-      if (o == null) {
-        Problem.send(ctx, 400, "a JSON object body is required");
-      }
-      return o;
-    } catch (DecodeException | ClassCastException e) {
-      Problem.send(ctx, 400, "the body is not a JSON object: " + e.getMessage());
-      return null;
-    }
-  }
-
-  private static void reply(RoutingContext ctx, Future<JsonObject> f, int status) {
-    f.onComplete(ar -> {
-      if (ar.failed()) {
-        Problem.send(ctx, 500, ar.cause().getMessage());
       } else {
-        json(ctx, status, ar.result());
+        Problem.send(ctx, 404, "no silence " + id + " in force");
       }
-    });
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject o) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(o.encode());
+    }).onFailure(ctx::fail);
   }
 }

@@ -3,36 +3,34 @@ package io.fingerpost.api;
 import io.fingerpost.feed.FeedBoard;
 import io.fingerpost.feed.PushHandler;
 import io.fingerpost.store.StoreReader;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API (described in {@code src/main/resources/openapi.yaml}, served at {@code /openapi.yaml}):
- * health and readiness, indicators, areas, series and their observations, feed status with
- * rejections, and the push endpoint. Errors are {@code application/problem+json}; bad input is a 4xx.
+ * health and readiness, the store's read endpoints ({@link StoreRoutes}), the push endpoint, and the
+ * routes of other parts. Every operation of the file passes the {@link RequestGate} first (bearer token,
+ * parameters). Errors are {@code application/problem+json}; bad input is a 4xx; a 500 never carries
+ * internal error text.
  */
 public final class ApiVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
-  private static final int DEFAULT_LIMIT = 1000;
-  private static final int MAX_LIMIT = 10_000;
-  private static final Set<String> SERIES_PARAMS = Set.of("indicator", "area", "sex", "age", "categoryType",
-      "category");
+  /** Longest request line (method, URI, version) read; a longer one is a 414 problem. */
+  static final int MAX_REQUEST_LINE = 8192;
 
   private final String host;
   private final int port;
@@ -63,124 +61,75 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = router();
-    return vertx.executeBlocking(ApiVerticle::openApiText).compose(openapi -> {
-      router.get("/openapi.yaml").handler(ctx -> ctx.response()
-          .putHeader("Content-Type", "application/yaml").end(openapi));
-      return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true))
-          .requestHandler(router).listen();
+    return vertx.executeBlocking(ApiSpec::text).compose(openapi -> {
+      RequestGate gate = new RequestGate(ApiSpec.parse(openapi), push::token);
+      Router router = router(gate, openapi);
+      List<String> undescribed = gate.undescribed(router);
+      if (!undescribed.isEmpty()) {
+        return Future.failedFuture(new IllegalStateException("routes not described in openapi.yaml (describe them"
+            + " so that their token and parameters are checked): " + undescribed));
+      }
+      HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true)
+          .setMaxInitialLineLength(MAX_REQUEST_LINE);
+      return vertx.createHttpServer(options).invalidRequestHandler(ApiVerticle::invalidRequest)
+          .requestHandler(request -> {
+            if (!gate.refusedBeforeRouting(request)) {
+              router.handle(request);
+            }
+          }).listen();
     }).onSuccess(s -> {
       server = s;
       LOG.info("HTTP API listening on http://{}:{}/", host, s.actualPort());
     });
   }
 
-  static Buffer openApiText() throws IOException {
-    try (InputStream in = ApiVerticle.class.getClassLoader().getResourceAsStream("openapi.yaml")) {
-      if (in == null) {
-        throw new IOException("openapi.yaml is missing from the jar");
-      }
-      return Buffer.buffer(in.readAllBytes());
-    }
-  }
-
-  Router router() {
+  Router router(RequestGate gate, Buffer openapi) {
     Router router = Router.router(vertx);
+    gate.mount(router);
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
-    router.get("/api/indicators").handler(json(ctx -> reader.indicators().map(JsonArray::new)));
-    router.get("/api/indicators/:id").handler(json(ctx -> found(reader.indicator(ctx.pathParam("id")),
-        "no indicator " + ctx.pathParam("id"))));
-    router.get("/api/areas").handler(json(ctx -> {
-      allowOnly(ctx, Set.of("type", "parent"));
-      return reader.areas(param(ctx, "type"), param(ctx, "parent")).map(JsonArray::new);
-    }));
-    router.get("/api/areas/:code").handler(json(ctx -> found(reader.area(ctx.pathParam("code")),
-        "no area " + ctx.pathParam("code"))));
-    router.get("/api/series").handler(json(ctx -> {
-      Set<String> allowed = new java.util.HashSet<>(SERIES_PARAMS);
-      allowed.addAll(Set.of("limit", "offset"));
-      allowOnly(ctx, allowed);
-      return reader.series(filter(ctx), limit(ctx), offset(ctx)).map(JsonArray::new);
-    }));
-    router.get("/api/series/:id").handler(json(ctx -> found(reader.seriesById(seriesId(ctx)),
-        "no series " + ctx.pathParam("id"))));
-    router.get("/api/series/:id/observations").handler(json(ctx -> {
-      long id = seriesId(ctx);
-      return found(reader.seriesById(id), "no series " + id)
-          .compose(s -> reader.observations(id)).map(JsonArray::new);
-    }));
-    router.get("/api/series/:id/revisions").handler(json(ctx -> {
-      long id = seriesId(ctx);
-      return found(reader.seriesById(id), "no series " + id)
-          .compose(s -> reader.revisions(id)).map(JsonArray::new);
-    }));
-    router.get("/api/observations").handler(json(this::observations));
-    // Two routes: the token is checked before the body is read.
-    router.post("/api/observations").handler(this::authorizePush);
-    router.post("/api/observations")
-        .handler(BodyHandler.create().setBodyLimit(push.maxBodyBytes()).setHandleFileUploads(false))
+    router.get("/openapi.yaml").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/yaml").end(openapi));
+    new StoreRoutes(reader).mount(router);
+    // Two routes: a body handler must come first on its route; the body is read only for an enabled push.
+    router.post("/api/observations").handler(ctx -> {
+      if (push.enabled()) {
+        ctx.next();
+      } else {
+        Problem.send(ctx, 403, "the push feed is disabled (push.enabled)");
+      }
+    });
+    router.post("/api/observations").handler(BodyHandler.create().setBodyLimit(push.maxBodyBytes()).setHandleFileUploads(false))
         .handler(this::pushObservations);
-    router.get("/api/feeds").handler(json(ctx -> reader.feeds().map(JsonArray::new)));
-    router.get("/api/feeds/:name").handler(json(ctx -> found(reader.feed(ctx.pathParam("name")),
-        "no feed " + ctx.pathParam("name"))));
-    router.get("/api/feeds/:name/rejections").handler(json(ctx -> {
-      allowOnly(ctx, Set.of("limit", "offset"));
-      String name = ctx.pathParam("name");
-      int limit = limit(ctx);
-      int offset = offset(ctx);
-      return found(reader.feed(name), "no feed " + name)
-          .compose(f -> reader.rejections(name, limit, offset)).map(JsonArray::new);
-    }));
     for (Routes r : extraRoutes) {
       r.mount(router);
     }
     router.errorHandler(404, ctx -> Problem.send(ctx, 404, "no resource at " + ctx.request().path()));
     router.errorHandler(405, ctx -> Problem.send(ctx, 405, ctx.request().method() + " is not allowed on "
         + ctx.request().path()));
-    router.route().failureHandler(this::failure);
     return router;
   }
 
-  private void failure(RoutingContext ctx) {
-    Throwable t = ctx.failure();
-    if (t instanceof Problem p) {
-      Problem.send(ctx, p.status(), p.getMessage());
-    } else if (ctx.statusCode() == 413) {
-      Problem.send(ctx, 413, "the body is larger than " + push.maxBodyBytes() + " bytes (push.maxBodyBytes)");
-    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      Problem.send(ctx, ctx.statusCode(), t == null ? Problem.title(ctx.statusCode()) : t.getMessage());
+  /** Requests the HTTP decoder could not read (overlong URI or headers, bad syntax): a problem, no body read. */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Problem p;
+    if (cause instanceof TooLongHttpLineException) {
+      p = Problem.status(414, "the request line is longer than " + MAX_REQUEST_LINE + " bytes");
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      p = Problem.status(431, "the request headers are too large");
     } else {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), t);
-      Problem.send(ctx, 500, "internal error: " + (t == null ? "unknown" : t.getMessage()));
+      p = Problem.status(400, "the request is not valid HTTP");
     }
-  }
-
-  /** A handler whose answer is a JSON document (or a problem). */
-  private static io.vertx.core.Handler<RoutingContext> json(java.util.function.Function<RoutingContext, Future<?>> f) {
-    return ctx -> {
-      Future<?> result;
-      try {
-        result = f.apply(ctx);
-      } catch (Problem p) {
-        ctx.fail(p);
-        return;
-      }
-      result.onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json")
-              .end(body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode()))
-          .onFailure(ctx::fail);
-    };
-  }
-
-  private static <T> Future<T> found(Future<T> f, String detail) {
-    return f.compose(v -> v == null ? Problem.fail(404, detail) : Future.succeededFuture(v));
+    request.response().putHeader("Connection", "close");
+    Problem.write(request.response(), p, null);
   }
 
   private void health(RoutingContext ctx) {
     reader.ping()
         .onSuccess(v -> ctx.response().putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("status", "UP").put("database", "UP").encode()))
-        .onFailure(e -> Problem.send(ctx, 503, "database unreachable: " + e.getMessage()));
+        .onFailure(e -> Problem.send(ctx, 503, "database unreachable"));
   }
 
   private void ready(RoutingContext ctx) {
@@ -194,59 +143,6 @@ public final class ApiVerticle extends VerticleBase {
     }
     ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("ready", ready).put("feeds", states).encode());
-  }
-
-  private Future<JsonArray> observations(RoutingContext ctx) {
-    allowOnly(ctx, SERIES_PARAMS);
-    StoreReader.SeriesFilter f = filter(ctx);
-    if (f.indicator() == null || f.area() == null) {
-      throw Problem.status(400, "indicator and area are required (e.g. ?indicator=90366&area=E08000027&sex=Male)");
-    }
-    return reader.series(f, 1000, 0).compose(found -> {
-      List<JsonObject> matches = found;
-      if (matches.size() > 1 && f.category() == null && f.categoryType() == null) {
-        List<JsonObject> whole = matches.stream()
-            .filter(s -> s.getString("category").isEmpty() && s.getString("categoryType").isEmpty()).toList();
-        if (!whole.isEmpty()) {
-          matches = whole;
-        }
-      }
-      if (matches.isEmpty()) {
-        return Problem.fail(404, "no series for indicator " + f.indicator() + " in area " + f.area()
-            + " with that breakdown (see /api/series?indicator=" + f.indicator() + "&area=" + f.area() + ")");
-      }
-      if (matches.size() > 1) {
-        List<String> choices = new ArrayList<>();
-        for (JsonObject s : matches.subList(0, Math.min(10, matches.size()))) {
-          choices.add("sex=" + s.getString("sex") + " age=" + s.getString("age")
-              + (s.getString("category").isEmpty() ? "" : " categoryType=" + s.getString("categoryType")
-              + " category=" + s.getString("category")));
-        }
-        return Problem.fail(400, matches.size() + " series match; narrow it with sex, age, categoryType or"
-            + " category: " + String.join("; ", choices));
-      }
-      return reader.observations(matches.get(0).getLong("id")).map(JsonArray::new);
-    });
-  }
-
-  private void authorizePush(RoutingContext ctx) {
-    PushHandler.Refusal refusal = push.authorize(ctx.request().getHeader("Authorization"));
-    if (refusal == null) {
-      ctx.next();
-      return;
-    }
-    switch (refusal) {
-      case DISABLED -> Problem.send(ctx, 403, "the push feed is disabled (push.enabled)");
-      case NO_TOKEN_CONFIGURED -> Problem.send(ctx, 403, "the push feed has no token configured (push.token)");
-      case MISSING_TOKEN -> {
-        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fingerpost\"");
-        Problem.send(ctx, 401, "missing bearer token (Authorization: Bearer …)");
-      }
-      case WRONG_TOKEN -> {
-        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fingerpost\", error=\"invalid_token\"");
-        Problem.send(ctx, 401, "wrong bearer token");
-      }
-    }
   }
 
   private void pushObservations(RoutingContext ctx) {
@@ -265,60 +161,5 @@ public final class ApiVerticle extends VerticleBase {
             ctx.fail(e);
           }
         });
-  }
-
-  private static StoreReader.SeriesFilter filter(RoutingContext ctx) {
-    return new StoreReader.SeriesFilter(param(ctx, "indicator"), param(ctx, "area"), param(ctx, "sex"),
-        param(ctx, "age"), param(ctx, "categoryType"), param(ctx, "category"));
-  }
-
-  private static String param(RoutingContext ctx, String name) {
-    List<String> all = ctx.queryParam(name);
-    if (all.size() > 1) {
-      throw Problem.status(400, "query parameter " + name + " is given " + all.size() + " times");
-    }
-    return all.isEmpty() ? null : all.get(0);
-  }
-
-  private static void allowOnly(RoutingContext ctx, Set<String> allowed) {
-    for (String name : ctx.queryParams().names()) {
-      if (!allowed.contains(name)) {
-        throw Problem.status(400, "unknown query parameter '" + name + "' (allowed: "
-            + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
-      }
-    }
-  }
-
-  private static int limit(RoutingContext ctx) {
-    return intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
-  }
-
-  private static int offset(RoutingContext ctx) {
-    return intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
-    String v = param(ctx, name);
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n < min || n > max) {
-        throw Problem.status(400, name + " must be between " + min + " and " + max);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw Problem.status(400, name + " '" + v + "' is not an integer");
-    }
-  }
-
-  private static long seriesId(RoutingContext ctx) {
-    String v = ctx.pathParam("id");
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw Problem.status(400, "series id '" + v + "' is not a number");
-    }
   }
 }

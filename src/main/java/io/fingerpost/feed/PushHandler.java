@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,9 +25,8 @@ import java.util.concurrent.Callable;
  * The push feed: {@code POST /api/observations} with a JSON array of observations
  * ({@link JsonRowReader} fields) or a CSV body ({@code text/csv}): either a Fingertips all_data export or
  * a CSV whose header uses the JSON field names. Requests carry {@code Authorization: Bearer <token>}
- * ({@code push.token}). Good rows are stored, bad ones reported with their line (element number for
- * JSON) in the answer and in the feed's rejections. Transport-free: the API verticle calls
- * {@link #authorize} and {@link #accept}.
+ * ({@code push.token}, checked by the API). Good rows are stored, bad ones reported with their line (element
+ * number for JSON) in the answer and in the feed's rejections. Transport-free: the API calls {@link #accept}.
  */
 public final class PushHandler {
 
@@ -46,22 +44,17 @@ public final class PushHandler {
     this.status = status;
   }
 
-  /** Why a request may not push, or null when it may. */
-  public enum Refusal { DISABLED, NO_TOKEN_CONFIGURED, MISSING_TOKEN, WRONG_TOKEN }
+  /** Whether the push feed is on ({@code push.enabled}). */
+  public boolean enabled() {
+    return config.enabledOrDefault();
+  }
 
-  public Refusal authorize(String authorizationHeader) {
-    if (!config.enabledOrDefault()) {
-      return Refusal.DISABLED;
-    }
-    String token = config.token();
-    if (token == null || token.isBlank()) {
-      return Refusal.NO_TOKEN_CONFIGURED;
-    }
-    if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return Refusal.MISSING_TOKEN;
-    }
-    byte[] given = authorizationHeader.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8)) ? null : Refusal.WRONG_TOKEN;
+  /**
+   * The token a pushing request must carry ({@code push.token}; also the token of the alert API). The API
+   * checks it, with every other bearer-token route, in {@code api.BearerAuth}.
+   */
+  public String token() {
+    return config.token();
   }
 
   public long maxBodyBytes() {

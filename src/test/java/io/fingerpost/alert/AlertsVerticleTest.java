@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fingerpost.TestDatabase;
 import io.fingerpost.api.AlertsRoutes;
+import io.fingerpost.api.ApiSpec;
+import io.fingerpost.api.RequestGate;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -68,7 +70,8 @@ class AlertsVerticleTest {
     verticle = new AlertsVerticle(cfg, pool, Clock.systemUTC());
     vertx.deployVerticle(verticle).await();
     Router router = Router.router(vertx);
-    new AlertsRoutes(new AlertQueries(pool), () -> TOKEN, Clock.systemUTC()).mount(router);
+    new RequestGate(ApiSpec.load(), () -> TOKEN).mount(router); // token and parameters, as in the service
+    new AlertsRoutes(new AlertQueries(pool), Clock.systemUTC()).mount(router);
     api = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
   }
 

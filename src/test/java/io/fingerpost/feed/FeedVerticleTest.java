@@ -77,19 +77,20 @@ class FeedVerticleTest {
       assertEquals(6, first.getLong("rowsRead"));
       assertEquals(2, first.getLong("rowsInserted"));
       assertEquals(4, first.getLong("rowsRejected"));
-      List<JsonObject> rejections = reader.rejections("bad-rows", 100, 0).await(10, TimeUnit.SECONDS);
+      List<JsonObject> rejections = reader.rejections("bad-rows", 100, 0).await(10, TimeUnit.SECONDS).stream()
+          .map(JsonObject::mapFrom).toList();
       assertEquals(List.of(3L, 4L, 5L, 6L), rejections.stream().map(r -> r.getLong("line")).toList());
       assertTrue(rejections.get(0).getString("reason").contains("has 3 fields"));
       assertTrue(rejections.get(1).getString("reason").contains("Value 'ten' is not a number"));
       assertTrue(rejections.get(2).getString("reason").contains("no Area Code"));
       assertTrue(rejections.get(3).getString("reason").contains("duplicates the series and period of line 2"));
       assertEquals(file.toString(), rejections.get(0).getString("source"));
-      JsonObject fs = reader.feed("bad-rows").await(10, TimeUnit.SECONDS);
+      JsonObject fs = JsonObject.mapFrom(reader.feed("bad-rows").await(10, TimeUnit.SECONDS));
       assertEquals(4, fs.getLong("rowsRejected"));
-      List<JsonObject> series = reader.series(new StoreReader.SeriesFilter("93356", "E08000027", null, null, null, null),
-          10, 0).await(10, TimeUnit.SECONDS);
-      assertEquals(10.5, reader.observations(series.get(0).getLong("id")).await(10, TimeUnit.SECONDS).get(0)
-          .getDouble("value"));
+      List<StoreReader.SeriesSummary> series = reader.series(new StoreReader.SeriesFilter("93356", "E08000027", null,
+          null, null, null), 10, 0).await(10, TimeUnit.SECONDS);
+      assertEquals(10.5, reader.observations(series.get(0).id()).await(10, TimeUnit.SECONDS).get(0)
+          .value());
 
       // The next poll finds the same file and skips the read.
       statuses.await(s -> s.getString("feed").equals("bad-rows") && s.getBoolean("unchanged", false));
@@ -131,7 +132,7 @@ class FeedVerticleTest {
       JsonObject ok = statuses.await(s -> s.getString("feed").equals("http-feed") && s.getBoolean("ok"));
       assertEquals(852, ok.getLong("rowsInserted"));
       assertEquals(3, requests.get());
-      JsonObject fs = reader.feed("http-feed").await(10, TimeUnit.SECONDS);
+      JsonObject fs = JsonObject.mapFrom(reader.feed("http-feed").await(10, TimeUnit.SECONDS));
       assertEquals("OK", fs.getString("state"));
       assertTrue(fs.getString("lastError").contains("download"), "the failure stays visible: " + fs.encode());
       assertTrue(fs.getString("lastErrorAt") != null);

@@ -209,7 +209,8 @@ class FileChunksTest {
         }
       }
       assertEquals(2, expected.size());
-      List<JsonObject> rejections = reader.rejections("chunked", 100, 0).await(10, TimeUnit.SECONDS);
+      List<JsonObject> rejections = reader.rejections("chunked", 100, 0).await(10, TimeUnit.SECONDS).stream()
+          .map(JsonObject::mapFrom).toList();
       assertEquals(expected, rejections.stream().map(r -> r.getLong("line")).toList());
       assertTrue(rejections.get(0).getString("reason").contains("has 3 fields"), rejections.toString());
     } finally {

@@ -1,0 +1,44 @@
+package io.fingerpost.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/**
+ * The one way the API turns answers into JSON: records (and lists or maps of them) from the repositories
+ * are serialised by Vert.x's Jackson codec as they are — component names are the field names, instants
+ * are ISO-8601 UTC, nulls are kept.
+ */
+public final class ApiJson {
+  private ApiJson() {}
+
+  /** Writes {@code body} as the JSON answer. */
+  public static void reply(RoutingContext ctx, int status, Object body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(Json.encodeToBuffer(body));
+  }
+
+  /**
+   * A handler whose answer is the JSON of what {@code f} gives; a {@link Problem} (thrown or failed) and any
+   * other failure go to the router's failure handler.
+   */
+  public static Handler<RoutingContext> handler(Function<RoutingContext, Future<?>> f) {
+    return ctx -> {
+      Future<?> result;
+      try {
+        result = f.apply(ctx);
+      } catch (Problem p) {
+        ctx.fail(p);
+        return;
+      }
+      result.onSuccess(body -> reply(ctx, 200, body)).onFailure(ctx::fail);
+    };
+  }
+
+  /** Fails with a 404 problem when the repository found nothing. */
+  public static <T> Future<T> found(Future<T> f, String detail) {
+    return f.compose(v -> v == null ? Problem.fail(404, detail) : Future.succeededFuture(v));
+  }
+}

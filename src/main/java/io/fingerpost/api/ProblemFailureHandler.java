@@ -1,0 +1,34 @@
+package io.fingerpost.api;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failed request into a problem: a {@link Problem} as it is; vertx-web's own 4xx refusals
+ * with their status and a fixed text; anything else is a 500 whose body says only "internal error" (the
+ * cause — a database message, say — is logged, never sent). One log line per 500; its stack trace only at
+ * debug, so no request can fill the log with traces. Mounted by the {@link RequestGate}.
+ */
+final class ProblemFailureHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemFailureHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Throwable t = ctx.failure();
+    int status = ctx.statusCode();
+    if (t instanceof Problem p) {
+      Problem.send(ctx, p);
+    } else if (status == 413) {
+      Problem.send(ctx, 413, "the body is larger than this endpoint accepts (for a push: push.maxBodyBytes)");
+    } else if (status >= 400 && status < 500) {
+      Problem.send(ctx, status, "the request cannot be served as sent (" + Problem.title(status) + ")");
+    } else {
+      LOG.error("{} {} failed: {}", ctx.request().method(), ParameterValidator.printable(ctx.request().path()),
+          t == null ? "unknown cause" : t.toString());
+      LOG.debug("stack trace of the failure above", t);
+      Problem.send(ctx, 500, "internal error");
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.fingerpost.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fingerpost.alert.AlertQueries;
+import io.fingerpost.store.StoreReader;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The repositories' records serialise to exactly the fields {@code openapi.yaml} gives their schemas (one
+ * mapping, no hand-built JSON), instants as ISO-8601 text; and a failure with internal text answers a bare
+ * "internal error" problem.
+ */
+class ApiJsonTest {
+  static final Instant T = Instant.parse("2026-01-31T12:00:00.5Z");
+
+  static Set<String> schemaFields(String schema) {
+    JsonObject s = ApiSpec.load().document().getJsonObject("components").getJsonObject("schemas").getJsonObject(schema);
+    Set<String> fields = new TreeSet<>();
+    if (s.containsKey("allOf")) {
+      for (Object part : s.getJsonArray("allOf")) {
+        JsonObject p = (JsonObject) part;
+        if (p.containsKey("$ref")) {
+          String ref = p.getString("$ref");
+          fields.addAll(schemaFields(ref.substring(ref.lastIndexOf('/') + 1)));
+        } else {
+          fields.addAll(p.getJsonObject("properties").fieldNames());
+        }
+      }
+    }
+    if (s.containsKey("properties")) {
+      fields.addAll(s.getJsonObject("properties").fieldNames());
+    }
+    return fields;
+  }
+
+  static JsonObject json(Object record) {
+    return new JsonObject(io.vertx.core.json.Json.encode(record));
+  }
+
+  @Test
+  void recordsHaveTheContractsFieldNames() {
+    StoreReader.ObservationValue o = new StoreReader.ObservationValue("2020/21", 2020.25, 2021.25, 1.5, 1.0, 2.0,
+        null, null, 25.0, 200.0, null, "push", 1, T, T);
+    Object[][] cases = {
+        {"Indicator", new StoreReader.IndicatorSummary("90366", "LE", "years", "other", "HIGH_IS_GOOD", 2)},
+        {"Area", new StoreReader.AreaSummary("E08000027", "Dudley", "UA", "E12000005")},
+        {"Series", new StoreReader.SeriesSummary(1, "90366", "LE", "E08000027", "Dudley", "Male", "All ages", "", "", 3,
+            "2020")},
+        {"Observation", o},
+        {"Revision", new StoreReader.Revision(o, T)},
+        {"FeedStatus", new StoreReader.FeedSummary("f", "tidy-csv", "x.csv", "OK", T, T, T, T, null, null, 0, 1L, 1L,
+            0L, 0L, 0L, T)},
+        {"Rejection", new StoreReader.RejectionEntry("f", "x.csv", 3L, "bad", "a,b", T)},
+        {"Alert", new AlertQueries.AlertSummary("0123456789abcdef", "off_trajectory", "firing", "critical",
+            new JsonObject().put("team", "t"), new JsonObject(), T, null, true, 7L, null,
+            new AlertQueries.Acknowledgement("ana", T, null))},
+        {"AlertDetail", new AlertQueries.AlertDetail(new AlertQueries.AlertSummary("0123456789abcdef", "r", "firing",
+            "warning", new JsonObject(), new JsonObject(), T, null, true, null, null, null), List.of(), List.of())},
+        {"Silence", new AlertQueries.SilenceEntry(1L, new JsonArray(), T, T, "ana", "why", false, null, null)},
+    };
+    for (Object[] c : cases) {
+      JsonObject j = json(c[1]);
+      assertEquals(schemaFields((String) c[0]), new TreeSet<>(j.fieldNames()), (String) c[0]);
+    }
+    JsonObject obs = json(o);
+    assertEquals("2026-01-31T12:00:00.500Z", obs.getString("firstSeen"));
+    assertTrue(obs.containsKey("lowerCi998") && obs.getValue("lowerCi998") == null, "nulls are kept");
+    assertEquals(25.0, obs.getDouble("count"));
+    JsonObject alert = json(cases[7][1]);
+    assertEquals("t", alert.getJsonObject("labels").getString("team"));
+    assertEquals("ana", alert.getJsonObject("acknowledgement").getString("by"));
+  }
+
+  @Test
+  void aFailureAnswersInternalErrorWithoutItsText() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Router router = Router.router(vertx);
+      new RequestGate(ApiSpec.load(), () -> "t").mount(router);
+      router.get("/api/indicators").handler(ctx -> ctx.fail(
+          new IllegalStateException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00 (SQLSTATE 22021)")));
+      HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+      HttpResponse<Buffer> r = WebClient.create(vertx).get(server.actualPort(), "127.0.0.1", "/api/indicators")
+          .send().await();
+      assertEquals(500, r.statusCode());
+      assertEquals(Problem.CONTENT_TYPE, r.getHeader("Content-Type"));
+      assertEquals("internal error", r.bodyAsJsonObject().getString("detail"));
+      assertFalse(r.bodyAsString().contains("SQLSTATE"));
+    } finally {
+      vertx.close().await();
+    }
+  }
+}
