@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * One polled feed ({@code fingertips-csv} or {@code tidy-csv}, from a file, a resource in the jar or an
  * http(s) URL) on its own timer. A poll fetches the source (an URL is downloaded to a temporary file
  * first, so a failed or truncated download changes nothing), skips the read when the source is the
- * one already loaded (same fingerprint: size and modification time of a file, SHA-256 of downloaded
- * or bundled content, and the feed's configuration), otherwise streams it through the reader into the
+ * one already loaded (same fingerprint: SHA-256 of the content, whether a file, downloaded or bundled,
+ * and the feed's configuration), otherwise streams it through the reader into the
  * store. A Fingertips file whose fingerprint changed is cut into chunks ({@link FileChunks}) and only
  * the chunks the latest successful read did not load are parsed ({@link ChunkPlan}). A failed poll is retried with exponential backoff ({@code retry}); every poll's outcome goes
  * to {@code feed_status}, the {@link FeedBoard} and the event bus.
@@ -223,7 +223,7 @@ public final class FeedVerticle extends VerticleBase {
     if (source instanceof Resource.File f) {
       return vertx.executeBlocking(() -> {
         Path p = f.path();
-        String fp = "file:" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis() + ":" + configHash;
+        String fp = "file:" + Files.size(p) + ":" + FileChunks.contentHash(p) + ":" + configHash;
         return new Fetched(() -> reader(Files.newInputStream(p)), fp, null, p);
       });
     }
