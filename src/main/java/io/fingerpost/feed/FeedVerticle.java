@@ -20,11 +20,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -134,7 +131,7 @@ public final class FeedVerticle extends VerticleBase {
                   return status.replaceRejections(config.name(), rejections)
                       .compose(v -> chunks == null ? Future.succeededFuture()
                           : vertx.executeBlocking(chunks::unchangedOnDisk, false).compose(same -> chunkStore.replace(
-                              config.name(), same ? chunks.toStore(result.rejections()) : List.of())))
+                              config.name(), same ? chunks.toStore(result.rejections(), result.unreadFrom()) : List.of())))
                       .compose(v -> status.pollSucceeded(config.name(), counts, fetched.fingerprint(), nextPoll()))
                       .map(v -> counts);
                 })));
@@ -279,7 +276,7 @@ public final class FeedVerticle extends VerticleBase {
   }
 
   private RowReader reader(InputStream in) throws IOException {
-    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    java.io.Reader r = CsvRecords.utf8(in);
     return FeedConfig.TIDY_CSV.equals(config.type()) ? TidyCsvReader.open(r, config) : FingertipsCsvReader.open(r);
   }
 

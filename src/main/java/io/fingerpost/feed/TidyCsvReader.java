@@ -122,8 +122,12 @@ public final class TidyCsvReader implements RowReader {
 
   @Override
   public FeedRow next() {
-    CSVRecord r = csv.next();
-    return toRow(csv.line(), r);
+    return csv.next(this::toRow);
+  }
+
+  @Override
+  public long unreadFrom() {
+    return csv.unreadFrom();
   }
 
   private FeedRow toRow(long line, CSVRecord r) {
