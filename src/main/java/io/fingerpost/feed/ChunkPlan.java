@@ -95,10 +95,10 @@ final class ChunkPlan {
 
   /**
    * What to store for the next read: every chunk of the file with its rejections, less the parsed chunks
-   * that reach {@code unreadFrom} (a line the read could not get past, -1 if none): their rows are not
-   * loaded, so the next read must parse them.
+   * that hold {@code unread} lines (broken quoting): their rows are not all loaded, so the next read must
+   * parse them.
    */
-  List<StoredChunk> toStore(List<Rejection> parsed, long unreadFrom) {
+  List<StoredChunk> toStore(List<Rejection> parsed, List<RowReader.LineRange> unread) {
     List<FileChunks.Chunk> all = file.chunks();
     long[] firstLines = new long[all.size()];
     List<JsonArray> rejections = new ArrayList<>();
@@ -119,7 +119,7 @@ final class ChunkPlan {
       FileChunks.Chunk c = all.get(i);
       if (skipped[i]) {
         out.add(stored.get(c.fingerprint()));
-      } else if (unreadFrom < 0 || c.firstLine() + c.lines() <= unreadFrom) {
+      } else if (unread.stream().noneMatch(u -> u.overlaps(c.firstLine(), c.firstLine() + c.lines() - 1))) {
         out.add(new StoredChunk(c.fingerprint(), c.records(), rejections.get(i).size(), rejections.get(i)));
       }
     }

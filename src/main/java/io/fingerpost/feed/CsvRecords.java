@@ -27,7 +27,7 @@ import org.apache.commons.csv.CSVRecord;
  * record holding a NUL or bytes that are not UTF-8 is rejected at its line, the rest load. Broken quoting
  * is rejected at the line where the parser found it: when the parser picks up again on the next line with
  * a record of the header's width, only the broken record is lost; otherwise the quoting is out of step and
- * nothing from the broken record on is read ({@link #unreadFrom()}), the records before it stay. Also the
+ * nothing from the broken record on is read, the records before it stay ({@link #unread()} lists the lines lost). Also the
  * rejections the two readers build alike.
  */
 final class CsvRecords implements Closeable {
@@ -56,7 +56,7 @@ final class CsvRecords implements Closeable {
   private Pending ahead;      // the next record, read by hasNext()
   private RejectedRow queued; // a broken stretch, handed out before ahead
   private boolean stopped;    // the quoting is out of step: nothing more is read
-  private long unreadFrom = -1;
+  private final List<RowReader.LineRange> unread = new ArrayList<>();
 
   /**
    * Reads the header of {@code in}; {@code lines} maps a line of {@code in} to the line of the file.
@@ -98,9 +98,9 @@ final class CsvRecords implements Closeable {
     return header;
   }
 
-  /** The file line from which nothing could be read because the quoting went out of step; -1 if none. */
-  long unreadFrom() {
-    return unreadFrom;
+  /** The file lines whose records were lost to broken quoting, in order. */
+  List<RowReader.LineRange> unread() {
+    return List.copyOf(unread);
   }
 
   boolean hasNext() {
@@ -176,7 +176,7 @@ final class CsvRecords implements Closeable {
       CSVRecord r;
       try {
         if (!records.hasNext()) {
-          break; // the broken stretch runs to the end
+          return stop(start, errorLine, why); // the broken stretch runs to the end
         }
         r = records.next();
         nextStartLine = parser.getCurrentLineNumber() + 1;
@@ -198,6 +198,7 @@ final class CsvRecords implements Closeable {
       ahead = new Pending(at, r);
       break;
     }
+    unread.add(new RowReader.LineRange(lines.applyAsLong(start), lines.applyAsLong(end)));
     long above = errorLine - start;
     return new RejectedRow(lines.applyAsLong(errorLine), "cannot be read as CSV: " + why + "; "
         + (above == 0 ? "the record on this line" : "the record that starts " + above + " line"
@@ -208,9 +209,10 @@ final class CsvRecords implements Closeable {
   private RejectedRow stop(long start, long errorLine, String why) {
     stopped = true;
     ahead = null;
-    unreadFrom = lines.applyAsLong(start);
+    long from = lines.applyAsLong(start);
+    unread.add(new RowReader.LineRange(from, Long.MAX_VALUE));
     return new RejectedRow(lines.applyAsLong(errorLine), "cannot be read as CSV: " + why
-        + "; the quoting is out of step after it, so nothing from line " + unreadFrom + " on is read", "");
+        + "; the quoting is out of step after it, so nothing from line " + from + " on is read", "");
   }
 
   /** The parser's complaint without its own position (stream-relative, not the file's lines). */

@@ -47,9 +47,10 @@ public final class FeedLoader {
 
   /**
    * What a load did. {@code rejections} holds at most {@link #MAX_KEPT_REJECTIONS}; {@code rejected} counts all;
-   * {@code unreadFrom} is the line from which the source could not be read ({@link RowReader#unreadFrom()}).
+   * {@code unread} the lines whose records could not be read ({@link RowReader#unread()}).
    */
-  public record Result(long read, long rejected, BatchResult written, List<Rejection> rejections, long unreadFrom) {}
+  public record Result(long read, long rejected, BatchResult written, List<Rejection> rejections,
+                       List<RowReader.LineRange> unread) {}
 
   /**
    * Loads everything {@code open} yields. {@code configured} metadata overrides what rows say about
@@ -188,7 +189,7 @@ public final class FeedLoader {
             readMore = true;
           } else if (eof && !reading && pending == null && inFlight == 0) {
             finished = true;
-            result = new Result(read, rejected, written, List.copyOf(rejections), reader.unreadFrom());
+            result = new Result(read, rejected, written, List.copyOf(rejections), reader.unread());
           }
         }
       }

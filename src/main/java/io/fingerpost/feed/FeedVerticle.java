@@ -131,7 +131,7 @@ public final class FeedVerticle extends VerticleBase {
                   return status.replaceRejections(config.name(), rejections)
                       .compose(v -> chunks == null ? Future.succeededFuture()
                           : vertx.executeBlocking(chunks::unchangedOnDisk, false).compose(same -> chunkStore.replace(
-                              config.name(), same ? chunks.toStore(result.rejections(), result.unreadFrom()) : List.of())))
+                              config.name(), same ? chunks.toStore(result.rejections(), result.unread()) : List.of())))
                       .compose(v -> status.pollSucceeded(config.name(), counts, fetched.fingerprint(), nextPoll()))
                       .map(v -> counts);
                 })));

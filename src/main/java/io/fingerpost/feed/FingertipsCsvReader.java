@@ -192,8 +192,8 @@ public final class FingertipsCsvReader implements RowReader {
   }
 
   @Override
-  public long unreadFrom() {
-    return csv.unreadFrom();
+  public List<LineRange> unread() {
+    return csv.unread();
   }
 
   private FeedRow toRow(long line, CSVRecord r) {

@@ -11,12 +11,19 @@ import java.util.Iterator;
  * rows already returned stay valid. Bad rows, bad bytes and broken CSV quoting are {@link RejectedRow}s.
  */
 public interface RowReader extends Iterator<FeedRow>, Closeable {
+  /** Lines {@code from}..{@code to} (inclusive) of the source. */
+  record LineRange(long from, long to) {
+    boolean overlaps(long first, long last) {
+      return from <= last && first <= to;
+    }
+  }
+
   /**
-   * The line from which nothing could be read (broken CSV quoting that the parser could not get past), or -1
-   * when the source was read to its end.
+   * The lines whose records could not be read (broken CSV quoting; up to {@link Long#MAX_VALUE} when the
+   * parser could not get past it), in order; empty when every record was read. Valid once read to the end.
    */
-  default long unreadFrom() {
-    return -1;
+  default java.util.List<LineRange> unread() {
+    return java.util.List.of();
   }
 
   @Override

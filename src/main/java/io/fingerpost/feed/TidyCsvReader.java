@@ -126,8 +126,8 @@ public final class TidyCsvReader implements RowReader {
   }
 
   @Override
-  public long unreadFrom() {
-    return csv.unreadFrom();
+  public List<LineRange> unread() {
+    return csv.unread();
   }
 
   private FeedRow toRow(long line, CSVRecord r) {

@@ -171,6 +171,10 @@ class FingertipsCsvReaderTest {
         bad.get(0).reason());
     assertEquals(851, rows.size() - 1, "every other record parses");
     assertEquals(856, rows.get(rows.indexOf(bad.get(0)) + 1).line());
+    try (FingertipsCsvReader again = FingertipsCsvReader.open(CsvRecords.utf8(new ByteArrayInputStream(bytes)))) {
+      again.forEachRemaining(r -> { });
+      assertEquals(List.of(new RowReader.LineRange(854, 855)), again.unread());
+    }
 
     // Read in chunks (a re-read), the fault is still reported at its line of the file, not of the stream.
     Path file = Files.createTempFile("quote", ".csv");
@@ -197,7 +201,7 @@ class FingertipsCsvReaderTest {
     List<RejectedRow> bad = rejected(rows);
     assertEquals(1, bad.size(), bad.toString());
     assertTrue(bad.get(0).reason().contains("nothing from line 854 on is read"), bad.get(0).reason());
-    assertEquals(854, reader.unreadFrom());
+    assertEquals(List.of(new RowReader.LineRange(854, Long.MAX_VALUE)), reader.unread());
     // the 426 records on lines 2..853 parse
     assertEquals(426, rows.stream().filter(r -> r instanceof ParsedRow).count());
     assertTrue(rows.stream().filter(r -> r instanceof ParsedRow).allMatch(r -> r.line() < 854));
