@@ -51,7 +51,7 @@ public final class App {
   static List<Function<AppContext, Deployable>> partVerticles() {
     return List.of(
         // Metrics and alerts first: they must listen before the evaluator publishes evaluations.
-        MetricsPart::verticle,
+        ctx -> MetricsPart.verticle(ctx.vertx(), ctx.pool(), ctx.config().metrics()),
         ctx -> new AlertsVerticle(ctx.config().alerts(), ctx.pool(), Clock.systemUTC()),
         ctx -> new TargetEvaluatorVerticle(ctx.pool(), ctx.targets()));
   }
@@ -59,7 +59,7 @@ public final class App {
   /** HTTP routes of the other parts, mounted on the API server after its own. */
   static List<Function<AppContext, Routes>> partRoutes() {
     return List.of(
-        MetricsPart::routes,
+        ctx -> router -> router.get("/metrics").handler(MetricsPart.handler(ctx.vertx())),
         ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount,
         ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), Clock.systemUTC()));
   }

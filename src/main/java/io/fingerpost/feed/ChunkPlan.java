@@ -4,9 +4,6 @@ import io.fingerpost.store.FeedChunkStore.StoredChunk;
 import io.fingerpost.store.Rejection;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -56,8 +53,7 @@ final class ChunkPlan {
 
   /** Opens the header and the chunks to parse, with file line numbers. */
   RowReader open() throws Exception {
-    return FingertipsCsvReader.open(new BufferedReader(new InputStreamReader(file.open(parse),
-        StandardCharsets.UTF_8), 1 << 16), file.lineMap(parse));
+    return FingertipsCsvReader.open(CsvRecords.utf8(file.open(parse)), file.lineMap(parse));
   }
 
   long skippedRecords() {
@@ -97,8 +93,12 @@ final class ChunkPlan {
     return all;
   }
 
-  /** What to store for the next read: every chunk of the file with its rejections. */
-  List<StoredChunk> toStore(List<Rejection> parsed) {
+  /**
+   * What to store for the next read: every chunk of the file with its rejections, less the parsed chunks
+   * that hold {@code unread} lines (broken quoting): their rows are not all loaded, so the next read must
+   * parse them.
+   */
+  List<StoredChunk> toStore(List<Rejection> parsed, List<RowReader.LineRange> unread) {
     List<FileChunks.Chunk> all = file.chunks();
     long[] firstLines = new long[all.size()];
     List<JsonArray> rejections = new ArrayList<>();
@@ -117,8 +117,11 @@ final class ChunkPlan {
     List<StoredChunk> out = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       FileChunks.Chunk c = all.get(i);
-      out.add(skipped[i] ? stored.get(c.fingerprint())
-          : new StoredChunk(c.fingerprint(), c.records(), rejections.get(i).size(), rejections.get(i)));
+      if (skipped[i]) {
+        out.add(stored.get(c.fingerprint()));
+      } else if (unread.stream().noneMatch(u -> u.overlaps(c.firstLine(), c.firstLine() + c.lines() - 1))) {
+        out.add(new StoredChunk(c.fingerprint(), c.records(), rejections.get(i).size(), rejections.get(i)));
+      }
     }
     return out;
   }

@@ -45,8 +45,12 @@ public final class FeedLoader {
     this.parallelism = parallelism;
   }
 
-  /** What a load did. {@code rejections} holds at most {@link #MAX_KEPT_REJECTIONS}; {@code rejected} counts all. */
-  public record Result(long read, long rejected, BatchResult written, List<Rejection> rejections) {}
+  /**
+   * What a load did. {@code rejections} holds at most {@link #MAX_KEPT_REJECTIONS}; {@code rejected} counts all;
+   * {@code unread} the lines whose records could not be read ({@link RowReader#unread()}).
+   */
+  public record Result(long read, long rejected, BatchResult written, List<Rejection> rejections,
+                       List<RowReader.LineRange> unread) {}
 
   /**
    * Loads everything {@code open} yields. {@code configured} metadata overrides what rows say about
@@ -185,7 +189,7 @@ public final class FeedLoader {
             readMore = true;
           } else if (eof && !reading && pending == null && inFlight == 0) {
             finished = true;
-            result = new Result(read, rejected, written, List.copyOf(rejections));
+            result = new Result(read, rejected, written, List.copyOf(rejections), reader.unread());
           }
         }
       }

@@ -20,11 +20,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -43,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * One polled feed ({@code fingertips-csv} or {@code tidy-csv}, from a file, a resource in the jar or an
  * http(s) URL) on its own timer. A poll fetches the source (an URL is downloaded to a temporary file
  * first, so a failed or truncated download changes nothing), skips the read when the source is the
- * one already loaded (same fingerprint: size and modification time of a file, SHA-256 of downloaded
- * or bundled content, and the feed's configuration), otherwise streams it through the reader into the
+ * one already loaded (same fingerprint: SHA-256 of the content, whether a file, downloaded or bundled,
+ * and the feed's configuration), otherwise streams it through the reader into the
  * store. A Fingertips file whose fingerprint changed is cut into chunks ({@link FileChunks}) and only
  * the chunks the latest successful read did not load are parsed ({@link ChunkPlan}). A failed poll is retried with exponential backoff ({@code retry}); every poll's outcome goes
  * to {@code feed_status}, the {@link FeedBoard} and the event bus.
@@ -134,7 +131,7 @@ public final class FeedVerticle extends VerticleBase {
                   return status.replaceRejections(config.name(), rejections)
                       .compose(v -> chunks == null ? Future.succeededFuture()
                           : vertx.executeBlocking(chunks::unchangedOnDisk, false).compose(same -> chunkStore.replace(
-                              config.name(), same ? chunks.toStore(result.rejections()) : List.of())))
+                              config.name(), same ? chunks.toStore(result.rejections(), result.unread()) : List.of())))
                       .compose(v -> status.pollSucceeded(config.name(), counts, fetched.fingerprint(), nextPoll()))
                       .map(v -> counts);
                 })));
@@ -223,7 +220,7 @@ public final class FeedVerticle extends VerticleBase {
     if (source instanceof Resource.File f) {
       return vertx.executeBlocking(() -> {
         Path p = f.path();
-        String fp = "file:" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis() + ":" + configHash;
+        String fp = "file:" + Files.size(p) + ":" + FileChunks.contentHash(p) + ":" + configHash;
         return new Fetched(() -> reader(Files.newInputStream(p)), fp, null, p);
       });
     }
@@ -279,7 +276,7 @@ public final class FeedVerticle extends VerticleBase {
   }
 
   private RowReader reader(InputStream in) throws IOException {
-    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    java.io.Reader r = CsvRecords.utf8(in);
     return FeedConfig.TIDY_CSV.equals(config.type()) ? TidyCsvReader.open(r, config) : FingertipsCsvReader.open(r);
   }
 

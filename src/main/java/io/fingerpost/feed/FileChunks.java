@@ -59,6 +59,24 @@ public final class FileChunks {
     return stamp.equals(stamp(file));
   }
 
+  /**
+   * SHA-256 of the file's bytes: a file source's fingerprint, so a change that keeps the size and the
+   * modification time (as {@code cp -p} and {@code rsync -t} do) is still seen, and a file touched with the
+   * same bytes is not read again.
+   */
+  public static String contentHash(Path file) throws IOException {
+    MessageDigest md = sha256();
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
+      while (ch.read(buf) >= 0) {
+        buf.flip();
+        md.update(buf);
+        buf.clear();
+      }
+    }
+    return HexFormat.of().formatHex(md.digest());
+  }
+
   private static String stamp(Path file) throws IOException {
     return java.nio.file.Files.size(file) + ":" + java.nio.file.Files.getLastModifiedTime(file).toMillis();
   }

@@ -11,7 +11,6 @@ import io.fingerpost.model.Polarity;
 import io.fingerpost.model.SeriesKey;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,9 +162,9 @@ public final class FingertipsCsvReader implements RowReader {
     }
   }
 
-  /** Opens a UTF-8 file. */
+  /** Opens a UTF-8 file (bytes that are not UTF-8 reject their record, {@link CsvRecords#utf8}). */
   public static FingertipsCsvReader open(Path file) throws IOException {
-    return open(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+    return open(CsvRecords.utf8(Files.newInputStream(file)));
   }
 
   private static int col(Map<String, Integer> index, String name) {
@@ -189,8 +188,12 @@ public final class FingertipsCsvReader implements RowReader {
 
   @Override
   public FeedRow next() {
-    CSVRecord r = csv.next();
-    return toRow(csv.line(), r);
+    return csv.next(this::toRow);
+  }
+
+  @Override
+  public List<LineRange> unread() {
+    return csv.unread();
   }
 
   private FeedRow toRow(long line, CSVRecord r) {

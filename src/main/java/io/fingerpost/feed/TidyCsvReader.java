@@ -122,8 +122,12 @@ public final class TidyCsvReader implements RowReader {
 
   @Override
   public FeedRow next() {
-    CSVRecord r = csv.next();
-    return toRow(csv.line(), r);
+    return csv.next(this::toRow);
+  }
+
+  @Override
+  public List<LineRange> unread() {
+    return csv.unread();
   }
 
   private FeedRow toRow(long line, CSVRecord r) {

@@ -1,16 +1,18 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.config.MetricsSettings;
 import io.fingerpost.meters.FingerpostMetrics;
-
-import io.fingerpost.AppContext;
-import io.fingerpost.api.Routes;
 import io.vertx.core.Deployable;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
 
 /**
  * How the service wires metrics: {@link #newVertx()} in {@code Main} (Vert.x metrics need the registry before
- * Vert.x exists), {@link #verticle} and {@link #routes} as one line each in {@code App}.
+ * Vert.x exists), {@link #verticle} and {@link #handler} as one line each in {@code App}. It takes what it needs,
+ * not the service's context: metrics sit below the wiring and beside the API (docs/internals.md, Packages).
  */
 public final class MetricsPart {
   private MetricsPart() {}
@@ -24,12 +26,12 @@ public final class MetricsPart {
   }
 
   /** The verticle that keeps the indicator-state and database-derived gauges current. */
-  public static Deployable verticle(AppContext ctx) {
-    return new MetricsVerticle(FingerpostMetrics.of(ctx.vertx()), ctx.pool(), ctx.config().metrics());
+  public static Deployable verticle(Vertx vertx, Pool pool, MetricsSettings settings) {
+    return new MetricsVerticle(FingerpostMetrics.of(vertx), pool, settings);
   }
 
-  /** {@code GET /metrics} on the API server. */
-  public static Routes routes(AppContext ctx) {
-    return router -> router.get("/metrics").handler(new MetricsHandler(FingerpostMetrics.of(ctx.vertx())));
+  /** The handler of {@code GET /metrics}, which {@code App} mounts on the API server. */
+  public static Handler<RoutingContext> handler(Vertx vertx) {
+    return new MetricsHandler(FingerpostMetrics.of(vertx));
   }
 }

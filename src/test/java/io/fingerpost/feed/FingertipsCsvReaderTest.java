@@ -1,13 +1,16 @@
 package io.fingerpost.feed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fingerpost.model.Observation;
+import java.io.ByteArrayInputStream;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,6 +108,103 @@ class FingertipsCsvReaderTest {
         () -> FingertipsCsvReader.open(new StringReader("area,period,value\nE1,2020,1\n")));
     assertTrue(e.getMessage().contains("Indicator ID"), e.getMessage());
     assertEquals(1, e.line());
+  }
+
+  /** The real export with physical line {@code line} (1-based) changed by {@code edit}, as bytes. */
+  static byte[] realExportWith(int line, java.util.function.UnaryOperator<String> edit) throws Exception {
+    return realExportWith(realExport(), line, edit);
+  }
+
+  /** {@code file} with physical line {@code line} (1-based) changed by {@code edit}, as bytes. */
+  static byte[] realExportWith(Path file, int line, java.util.function.UnaryOperator<String> edit) throws Exception {
+    String[] lines = Files.readString(file, StandardCharsets.UTF_8).split("\n", -1);
+    lines[line - 1] = edit.apply(lines[line - 1]);
+    return String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<FeedRow> readAll(byte[] bytes) throws Exception {
+    return readAll(FingertipsCsvReader.open(CsvRecords.utf8(new ByteArrayInputStream(bytes))));
+  }
+
+  private static List<RejectedRow> rejected(List<FeedRow> rows) {
+    return rows.stream().filter(r -> r instanceof RejectedRow).map(r -> (RejectedRow) r).toList();
+  }
+
+  @Test
+  void nulByteRejectsItsRowOnlyWithItsLine() throws Exception {
+    // line 855 is the second physical line of the record that starts on line 854
+    List<FeedRow> rows = readAll(realExportWith(855, l -> l.replace("Rochdale", "Roch\u0000dale")));
+    assertEquals(852, rows.size());
+    List<RejectedRow> bad = rejected(rows);
+    assertEquals(1, bad.size(), bad.toString());
+    assertReject(bad.get(0), 854, "column 'Area Name' holds a NUL byte");
+    assertFalse(bad.get(0).content().contains("\u0000"), "a rejection's content is stored: no NUL in it");
+    assertTrue(bad.get(0).content().contains("Roch\u2400dale"), bad.get(0).content());
+  }
+
+  @Test
+  void bytesThatAreNotUtf8RejectTheirRowNotReplacedByUfffd() throws Exception {
+    byte[] text = (HEADER + "\n" + row("E08000027", "2019", "10.5") + "\n"
+        + row("E08000028", "2019", "7.25").replace("Dudley", "Dud@ley") + "\n"
+        + row("E08000029", "2019", "7.5").replace("Dudley", "Dud\uFFFDley") + "\n"
+        + row("E08000030", "2019", "8").replace("Dudley", "Dud#ley") + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = new String(text, StandardCharsets.ISO_8859_1)
+        .replace("@", "\u00ff").replace("#", "\u00c3")  // 0xFF never occurs in UTF-8; 0xC3 alone is cut short
+        .getBytes(StandardCharsets.ISO_8859_1);
+    List<FeedRow> rows = readAll(bytes);
+    assertEquals(4, rows.size());
+    assertInstanceOf(ParsedRow.class, rows.get(0));
+    assertReject(rows.get(1), 3, "column 'Area Name' holds bytes that are not UTF-8");
+    // a U+FFFD written as UTF-8 is text like any other
+    assertEquals("Dud\uFFFDley", assertInstanceOf(ParsedRow.class, rows.get(2)).area().name());
+    assertReject(rows.get(3), 5, "column 'Area Name' holds bytes that are not UTF-8");
+  }
+
+  @Test
+  void quoteErrorRejectsOnlyItsRecordAtTheLineItIsOn() throws Exception {
+    byte[] bytes = realExportWith(855, l -> l.replace(",Rochdale,", ",\"Roch\"dale,"));
+    List<FeedRow> rows = readAll(bytes);
+    List<RejectedRow> bad = rejected(rows);
+    assertEquals(1, bad.size(), bad.toString());
+    assertReject(bad.get(0), 855, "the record that starts 1 line above is rejected");
+    assertTrue(bad.get(0).reason().contains("invalid character between encapsulated token and delimiter"),
+        bad.get(0).reason());
+    assertEquals(851, rows.size() - 1, "every other record parses");
+    assertEquals(856, rows.get(rows.indexOf(bad.get(0)) + 1).line());
+    try (FingertipsCsvReader again = FingertipsCsvReader.open(CsvRecords.utf8(new ByteArrayInputStream(bytes)))) {
+      again.forEachRemaining(r -> { });
+      assertEquals(List.of(new RowReader.LineRange(854, 855)), again.unread());
+    }
+
+    // Read in chunks (a re-read), the fault is still reported at its line of the file, not of the stream.
+    Path file = Files.createTempFile("quote", ".csv");
+    try {
+      Files.write(file, bytes);
+      FileChunks fc = FileChunks.of(file, "seed", 4096);
+      List<FileChunks.Chunk> broken = fc.chunks().stream()
+          .filter(c -> c.firstLine() <= 855 && 855 < c.firstLine() + c.lines()).toList();
+      try (java.io.InputStream in = fc.open(broken)) {
+        List<RejectedRow> inChunk = rejected(readAll(FingertipsCsvReader.open(CsvRecords.utf8(in), fc.lineMap(broken))));
+        assertEquals(1, inChunk.size(), inChunk.toString());
+        assertEquals(855, inChunk.get(0).line());
+      }
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  @Test
+  void unclosedQuoteStopsTheReadAndKeepsTheRowsBefore() throws Exception {
+    FingertipsCsvReader reader = FingertipsCsvReader.open(CsvRecords.utf8(new ByteArrayInputStream(
+        realExportWith(855, l -> l.replace(",Rochdale,", ",\"Rochdale,")))));
+    List<FeedRow> rows = readAll(reader);
+    List<RejectedRow> bad = rejected(rows);
+    assertEquals(1, bad.size(), bad.toString());
+    assertTrue(bad.get(0).reason().contains("nothing from line 854 on is read"), bad.get(0).reason());
+    assertEquals(List.of(new RowReader.LineRange(854, Long.MAX_VALUE)), reader.unread());
+    // the 426 records on lines 2..853 parse
+    assertEquals(426, rows.stream().filter(r -> r instanceof ParsedRow).count());
+    assertTrue(rows.stream().filter(r -> r instanceof ParsedRow).allMatch(r -> r.line() < 854));
   }
 
   private static void assertReject(FeedRow row, long line, String reasonPart) {
