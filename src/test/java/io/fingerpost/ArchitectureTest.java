@@ -7,8 +7,6 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -29,14 +27,6 @@ class ArchitectureTest {
   /** Every part of the service, in the order of the table. */
   private static final String[] PARTS = {
       "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics", "api", "cli"};
-
-  /**
-   * The one known exception, for the merge of the redesign only: {@code config} still binds the alert part's
-   * {@code alert.AlertsConfig}, which is moving into {@code config}. Once it has moved this matches nothing;
-   * then delete it (and its two uses).
-   */
-  private static final DescribedPredicate<JavaClass> PENDING_ALERTS_CONFIG_MOVE =
-      JavaClass.Predicates.simpleName("AlertsConfig").and(JavaClass.Predicates.resideInAPackage(ROOT + ".alert"));
 
   private static JavaClasses main;
 
@@ -74,7 +64,6 @@ class ArchitectureTest {
         .whereLayer("api").mayOnlyAccessLayers(
             "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics")
         .whereLayer("cli").mayOnlyAccessLayers("model", "engine", "config", "feed", "store", "strategy")
-        .ignoreDependency(JavaClass.Predicates.resideInAPackage(ROOT + ".config"), PENDING_ALERTS_CONFIG_MOVE)
         .because("docs/internals.md \"Packages\" says which part may use which");
   }
 
@@ -86,7 +75,6 @@ class ArchitectureTest {
   @Test
   void noPackageCycles() {
     slices().matching(ROOT + ".(*)..").should().beFreeOfCycles()
-        .ignoreDependency(JavaClass.Predicates.resideInAPackage(ROOT + ".config"), PENDING_ALERTS_CONFIG_MOVE)
         .check(main);
   }
 
