@@ -1,5 +1,7 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.event.Events;
+import io.fingerpost.event.EvaluationsCreated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fingerpost.TestDatabase;
@@ -64,8 +66,7 @@ class AlertmanagerFlowTest {
   }
 
   private static void publish(Vertx vertx, long id) {
-    vertx.eventBus().publish(AlertsVerticle.EVALUATIONS_CREATED,
-        new JsonObject().put("initialLoad", false).put("evaluationIds", new JsonArray().add(id)));
+    Events.publish(vertx, new EvaluationsCreated(false, List.of(id), List.of()));
   }
 
   private static JsonArray waitFor(AlertmanagerServer am, java.util.function.Predicate<JsonArray> ok, Duration max)
