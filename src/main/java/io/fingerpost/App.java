@@ -8,6 +8,7 @@ import io.fingerpost.api.Routes;
 import io.fingerpost.api.TargetsApi;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.FeedConfig;
+import io.fingerpost.event.Events;
 import io.fingerpost.feed.FeedVerticle;
 import io.fingerpost.feed.PushHandler;
 import io.fingerpost.metrics.MetricsPart;
@@ -65,6 +66,7 @@ public final class App {
   }
 
   public static Future<App> start(Vertx vertx, ConfigLoader.Loaded loaded) {
+    Events.register(vertx);
     // A bad targets file stops start-up before the database starts (TargetsFileException lists every error).
     return vertx.executeBlocking(() -> TargetsLoader.load(loaded)).compose(targets ->
         Database.start(vertx, loaded.config().database()).compose(db -> {

@@ -1,11 +1,14 @@
 package io.fingerpost.alert;
 
 import io.fingerpost.config.AlertsConfig;
+import io.fingerpost.event.AlertsChanged;
+import io.fingerpost.event.EvaluationsCreated;
+import io.fingerpost.event.Events;
+import io.fingerpost.event.FeedStatus;
+import io.fingerpost.event.OutboxWakeUp;
 import io.fingerpost.meters.FingerpostMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
@@ -27,10 +30,6 @@ import org.slf4j.LoggerFactory;
  * completes damped changes whose minimum time has passed and checks feeds for staleness.
  */
 public final class AlertsVerticle extends VerticleBase {
-  public static final String EVALUATIONS_CREATED = "fingerpost.evaluations.created";
-  public static final String FEED_STATUS = "fingerpost.feed.status";
-  /** Published after a round changed alerts: {@code {"fingerprints": [...], "outbox": n}}. */
-  public static final String ALERTS_CHANGED = "fingerpost.alerts.changed";
   private static final Logger LOG = LoggerFactory.getLogger(AlertsVerticle.class);
 
   private final AlertsConfig config;
@@ -73,8 +72,8 @@ public final class AlertsVerticle extends VerticleBase {
     WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("fingerpost-alerts"));
     Map<String, Receiver> receivers = Receivers.create(vertx, client, config.receivers(), config.externalUrl(), clock);
 
-    vertx.eventBus().<JsonObject>consumer(EVALUATIONS_CREATED, m -> enqueue(() -> onEvaluations(m.body())));
-    vertx.eventBus().<JsonObject>consumer(FEED_STATUS, m -> enqueue(() -> onFeedStatus(m.body())));
+    Events.consumer(vertx, EvaluationsCreated.ADDRESS, e -> enqueue(() -> onEvaluations(e)));
+    Events.consumer(vertx, FeedStatus.ADDRESS, s -> enqueue(() -> onFeedStatus(s)));
     sweepTimer = vertx.setPeriodic(config.delivery().sweepInterval().toMillis(),
         id -> enqueue(() -> sweep().compose(v -> staleFeeds())));
     // fingerpost_alerts_firing and the outbox gauges are written by the metrics part alone (OperationalQuery).
@@ -110,12 +109,9 @@ public final class AlertsVerticle extends VerticleBase {
     return tail;
   }
 
-  Future<Void> onEvaluations(JsonObject body) {
-    boolean initial = Boolean.TRUE.equals(body.getBoolean("initialLoad"));
-    JsonArray idsJson = body.getJsonArray("evaluationIds", new JsonArray());
-    List<Long> ids = new ArrayList<>();
-    idsJson.forEach(o -> ids.add(((Number) o).longValue()));
-    return reader.read(ids).compose(evaluations -> {
+  Future<Void> onEvaluations(EvaluationsCreated created) {
+    boolean initial = created.initialLoad();
+    return reader.read(created.evaluationIds()).compose(evaluations -> {
       List<AlertStore.Change> changes = new ArrayList<>();
       for (EvaluationRecord e : evaluations) {
         EvaluationRecord ev = initial && !e.initialLoad() ? e.asInitialLoad() : e;
@@ -132,14 +128,12 @@ public final class AlertsVerticle extends VerticleBase {
     });
   }
 
-  Future<Void> onFeedStatus(JsonObject body) {
-    String feed = body.getString("feed");
-    if (feed == null || !config.rules().feedStale().enabled()) {
+  Future<Void> onFeedStatus(FeedStatus status) {
+    if (!config.rules().feedStale().enabled()) {
       return Future.succeededFuture();
     }
-    boolean ok = Boolean.TRUE.equals(body.getBoolean("ok"));
-    String reason = body.getString("lastError", body.getString("error"));
-    return apply(List.of(AlertStore.Change.of(rules.feed(feed, ok, reason, clock.instant()), lifecycle)));
+    return apply(List.of(AlertStore.Change.of(
+        rules.feed(status.feed(), status.ok(), status.lastError(), clock.instant()), lifecycle)));
   }
 
   /** Feeds (other than push) with no success within {@code staleAfter}: fire as stale. */
@@ -189,12 +183,11 @@ public final class AlertsVerticle extends VerticleBase {
         metrics.alertTransition(t.rule().label(), t.severity().label(), t.labels().get("team"), t.to().label());
       }
       if (!result.outboxIds().isEmpty()) {
-        vertx.eventBus().send(Notifier.WAKE_ADDRESS, result.outboxIds().size());
+        Events.send(vertx, new OutboxWakeUp(result.outboxIds().size()));
       }
       if (!result.transitions().isEmpty()) {
-        vertx.eventBus().publish(ALERTS_CHANGED, new JsonObject()
-            .put("fingerprints", new JsonArray(result.transitions().stream().map(Transition::fingerprint).distinct().toList()))
-            .put("outbox", result.outboxIds().size()));
+        Events.publish(vertx, new AlertsChanged(
+            result.transitions().stream().map(Transition::fingerprint).distinct().toList(), result.outboxIds().size()));
       }
       return Future.<Void>succeededFuture();
     });

@@ -1,6 +1,8 @@
 package io.fingerpost.alert;
 
 import io.fingerpost.config.DeliveryConfig;
+import io.fingerpost.event.Events;
+import io.fingerpost.event.OutboxWakeUp;
 import io.fingerpost.meters.FingerpostMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -22,12 +24,10 @@ import org.slf4j.LoggerFactory;
  * sent again with the same idempotency key.
  *
  * <p>It also re-sends firing alerts to receivers that forget them (Alertmanager) every
- * {@code resendInterval}. Wake it with a message on {@link #WAKE_ADDRESS} after writing to the outbox.
+ * {@code resendInterval}. Wake it with an {@link OutboxWakeUp} event after writing to the outbox.
  * One notifier per database is assumed (no cross-instance lease yet).
  */
 public final class Notifier extends VerticleBase {
-  /** Local event-bus address: "the outbox has new rows". */
-  public static final String WAKE_ADDRESS = "fingerpost.alerts.outbox";
   private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
 
   private final AlertStore store;
@@ -50,7 +50,7 @@ public final class Notifier extends VerticleBase {
   @Override
   public Future<?> start() {
     receivers.forEach((name, r) -> pumps.put(name, new Pump(r)));
-    vertx.eventBus().localConsumer(WAKE_ADDRESS, m -> wakeAll());
+    Events.consumer(vertx, OutboxWakeUp.ADDRESS, wake -> wakeAll());
     timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> wakeAll()));
     if (receivers.values().stream().anyMatch(Receiver::needsRefresh)) {
       timers.add(vertx.setPeriodic(config.resendInterval().toMillis(), id -> refresh()));

@@ -3,7 +3,8 @@ package io.fingerpost.cli;
 import io.fingerpost.config.ConfigFile;
 import io.fingerpost.config.DatabaseConfig;
 import io.fingerpost.config.FeedConfig;
-import io.fingerpost.feed.FeedBoard;
+import io.fingerpost.event.Events;
+import io.fingerpost.event.FeedStatus;
 import io.fingerpost.feed.FeedLoader;
 import io.fingerpost.feed.FeedVerticle;
 import io.fingerpost.feed.FingertipsCsvReader;
@@ -13,7 +14,6 @@ import io.fingerpost.store.InitialLoad;
 import io.fingerpost.store.ObservationStore;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
@@ -85,9 +85,9 @@ public final class LoadBenchmark {
           Duration.ofDays(1), null, null, List.of(), null, null);
 
       // 1. First load, through a feed verticle (its first poll).
-      JsonObject first = poll(vertx, feed, store, status);
-      double firstSeconds = first.getLong("durationMs") / 1000.0;
-      check(first.getLong("rowsInserted") == rows, "first load inserted " + first.getLong("rowsInserted"));
+      FeedStatus first = poll(vertx, feed, store, status);
+      double firstSeconds = first.read().durationMs() / 1000.0;
+      check(first.rows().inserted() == rows, "first load inserted " + first.rows().inserted());
 
       // 2. \copy of the same rows into an equivalent table.
       Path copyFile = dir.resolve("observation.csv");
@@ -106,21 +106,21 @@ public final class LoadBenchmark {
       check(reread.written().written() == 0, "re-read wrote " + reread.written().written() + " rows");
 
       // 4. The feed's next poll of the unchanged file (same fingerprint: the read is skipped).
-      JsonObject second = poll(vertx, feed, store, status);
-      check(second.getBoolean("unchanged"), "second poll was not recognised as unchanged");
-      double pollSeconds = second.getLong("durationMs") / 1000.0;
+      FeedStatus second = poll(vertx, feed, store, status);
+      check(second.unchanged(), "second poll was not recognised as unchanged");
+      double pollSeconds = second.read().durationMs() / 1000.0;
 
       // 5. The file touched (new modification time, same bytes): same content hash, the read is skipped.
       Files.setLastModifiedTime(csv, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
-      JsonObject touched = poll(vertx, feed, store, status);
-      check(touched.getBoolean("unchanged"), "touched file: " + touched);
-      double touchedSeconds = touched.getLong("durationMs") / 1000.0;
+      FeedStatus touched = poll(vertx, feed, store, status);
+      check(touched.unchanged(), "touched file: " + touched);
+      double touchedSeconds = touched.read().durationMs() / 1000.0;
 
       // 6. One row in the middle of the file changed: only its chunk is parsed and compared.
       changeOneRow(csv);
-      JsonObject oneRow = poll(vertx, feed, store, status);
-      check(oneRow.getLong("rowsUpdated") == 1 && oneRow.getLong("rowsInserted") == 0, "one row changed: " + oneRow);
-      double oneRowSeconds = oneRow.getLong("durationMs") / 1000.0;
+      FeedStatus oneRow = poll(vertx, feed, store, status);
+      check(oneRow.rows().updated() == 1 && oneRow.rows().inserted() == 0, "one row changed: " + oneRow);
+      double oneRowSeconds = oneRow.read().durationMs() / 1000.0;
 
       System.out.println();
       System.out.printf(Locale.ROOT, "%-52s %10s %14s %12s%n", "", "seconds", "rows/s", "vs \\copy");
@@ -129,7 +129,7 @@ public final class LoadBenchmark {
       line("unchanged re-read in full (parse + compare)", rereadSeconds, rows, copySeconds);
       line("unchanged poll (fingerprint, read skipped)", pollSeconds, rows, copySeconds);
       line("file touched, same bytes (read skipped)", touchedSeconds, rows, copySeconds);
-      line("one row changed (" + oneRow.getInteger("chunksSkipped") + "/" + oneRow.getInteger("chunks")
+      line("one row changed (" + oneRow.read().chunks().skipped() + "/" + oneRow.read().chunks().chunks()
           + " chunks skipped)", oneRowSeconds, rows, copySeconds);
       System.out.println();
       System.out.printf(Locale.ROOT, "first load / \\copy rate: %.2f (target >= 0.5)%n", copySeconds / firstSeconds);
@@ -153,17 +153,17 @@ public final class LoadBenchmark {
   }
 
   /** Deploys a feed verticle for one poll and returns its status. */
-  private static JsonObject poll(Vertx vertx, FeedConfig feed, ObservationStore store, FeedStatusStore status)
+  private static FeedStatus poll(Vertx vertx, FeedConfig feed, ObservationStore store, FeedStatusStore status)
       throws Exception {
-    Promise<JsonObject> done = Promise.promise();
-    var consumer = vertx.eventBus().<JsonObject>consumer(FeedBoard.ADDRESS, m -> done.tryComplete(m.body()));
+    Promise<FeedStatus> done = Promise.promise();
+    var consumer = Events.consumer(vertx, FeedStatus.ADDRESS, done::tryComplete);
     consumer.completion().await(10, TimeUnit.SECONDS);
     String id = vertx.deployVerticle(new FeedVerticle(feed, ConfigFile.of(Path.of("bench.yaml")).resolve(feed.source()),
         store, status)).await(10, TimeUnit.SECONDS);
-    JsonObject s = done.future().await(30, TimeUnit.MINUTES);
+    FeedStatus s = done.future().await(30, TimeUnit.MINUTES);
     vertx.undeploy(id).await(1, TimeUnit.MINUTES);
     consumer.unregister().await(10, TimeUnit.SECONDS);
-    check(s.getBoolean("ok"), "poll failed: " + s.getString("lastError"));
+    check(s.ok(), "poll failed: " + s.lastError());
     return s;
   }
 

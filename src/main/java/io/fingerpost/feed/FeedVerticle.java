@@ -5,6 +5,7 @@ import io.fingerpost.meters.FingerpostMetrics;
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.config.IndicatorConfig;
 import io.fingerpost.config.Resource;
+import io.fingerpost.event.FeedStatus;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.store.FeedChunkStore;
 import io.fingerpost.store.FeedStatusStore;
@@ -20,6 +21,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -155,20 +157,20 @@ public final class FeedVerticle extends VerticleBase {
   private void succeeded(FeedStatusStore.PollCounts counts, double seconds) {
     failures = 0;
     lastSuccess = Instant.now();
-    JsonObject s = statusJson(true).put("unchanged", counts == null).put("durationMs", Math.round(seconds * 1000));
-    if (counts != null && lastChunks != null) {
-      s.put("chunks", lastChunks[0]).put("chunksSkipped", lastChunks[1]);
-    }
+    FeedStatus.Rows rows = null;
+    FeedStatus.Chunks chunks = null;
     if (counts != null) {
-      s.put("rowsRead", counts.read()).put("rowsInserted", counts.inserted()).put("rowsUpdated", counts.updated())
-          .put("rowsUnchanged", counts.unchanged()).put("rowsRejected", counts.rejected());
+      rows = new FeedStatus.Rows(counts.read(), counts.inserted(), counts.updated(), counts.unchanged(),
+          counts.rejected());
+      chunks = lastChunks == null ? null : new FeedStatus.Chunks(lastChunks[0], lastChunks[1]);
       LOG.info("Feed {}: read {} rows in {}s: {} new, {} revised, {} unchanged, {} rejected", config.name(),
           counts.read(), String.format("%.2f", seconds), counts.inserted(), counts.updated(), counts.unchanged(),
           counts.rejected());
     } else {
       LOG.debug("Feed {}: source unchanged", config.name());
     }
-    FeedBoard.update(vertx, s);
+    FeedBoard.update(vertx, statusEvent(true,
+        new FeedStatus.Read(counts == null, Math.round(seconds * 1000), rows, chunks)));
     schedule(config.intervalOrDefault().toMillis());
   }
 
@@ -177,17 +179,15 @@ public final class FeedVerticle extends VerticleBase {
     lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     long delay = config.retryOrDefault().delayAfter(failures).toMillis();
     LOG.warn("Feed {} failed ({} in a row), retrying in {} ms: {}", config.name(), failures, delay, lastError);
-    FeedBoard.update(vertx, statusJson(false));
+    FeedBoard.update(vertx, statusEvent(false, null));
     status.pollFailed(config.name(), lastError, failures, OffsetDateTime.now(ZoneOffset.UTC).plusNanos(delay * 1_000_000))
         .onFailure(e -> LOG.warn("Feed {}: cannot record its failure: {}", config.name(), e.getMessage()));
     schedule(delay);
   }
 
-  private JsonObject statusJson(boolean ok) {
-    return new JsonObject().put("feed", config.name()).put("type", config.type()).put("source", source.describe())
-        .put("ok", ok).put("firstPollDone", true).put("consecutiveFailures", failures)
-        .put("lastSuccess", lastSuccess == null ? null : lastSuccess.toString())
-        .put("lastError", lastError);
+  private FeedStatus statusEvent(boolean ok, FeedStatus.Read read) {
+    return new FeedStatus(config.name(), config.type(), source.describe(), ok, true, failures, lastSuccess,
+        lastError, read);
   }
 
   private void schedule(long delayMs) {

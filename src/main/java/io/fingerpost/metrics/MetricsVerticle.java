@@ -1,6 +1,10 @@
 package io.fingerpost.metrics;
 
 import io.fingerpost.config.MetricsSettings;
+import io.fingerpost.event.AlertsChanged;
+import io.fingerpost.event.EvaluationsCreated;
+import io.fingerpost.event.Events;
+import io.fingerpost.event.SeriesChanged;
 import io.fingerpost.meters.RenderedState;
 
 import io.fingerpost.meters.FingerpostMetrics;
@@ -23,10 +27,6 @@ import org.slf4j.LoggerFactory;
  * alerts change ({@code fingerpost.alerts.changed}) or evaluations are created (new targets' teams show zeros).
  */
 public final class MetricsVerticle extends VerticleBase {
-  public static final String EVALUATIONS_CREATED = "fingerpost.evaluations.created";
-  public static final String SERIES_CHANGED = "fingerpost.series.changed";
-  public static final String ALERTS_CHANGED = "fingerpost.alerts.changed";
-
   private static final Logger LOG = LoggerFactory.getLogger(MetricsVerticle.class);
 
   private final FingerpostMetrics metrics;
@@ -46,12 +46,12 @@ public final class MetricsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.setPeriodic(settings.refreshInterval().toMillis(), id -> requestOperational());
-    vertx.eventBus().consumer(ALERTS_CHANGED, msg -> requestOperational());
-    vertx.eventBus().consumer(EVALUATIONS_CREATED, msg -> requestOperational());
+    Events.consumer(vertx, AlertsChanged.ADDRESS, changed -> requestOperational());
+    Events.consumer(vertx, EvaluationsCreated.ADDRESS, created -> requestOperational());
     Future<Void> operational = refreshOperational();
     if (settings.scope() == MetricsSettings.Scope.NONE) return operational;
-    vertx.eventBus().consumer(EVALUATIONS_CREATED, msg -> requestRefresh());
-    if (settings.scope() == MetricsSettings.Scope.ALL) vertx.eventBus().consumer(SERIES_CHANGED, msg -> requestRefresh());
+    Events.consumer(vertx, EvaluationsCreated.ADDRESS, created -> requestRefresh());
+    if (settings.scope() == MetricsSettings.Scope.ALL) Events.consumer(vertx, SeriesChanged.ADDRESS, changed -> requestRefresh());
     refreshing = true;
     return Future.all(refresh().onComplete(ar -> refreshDone()), operational);
   }

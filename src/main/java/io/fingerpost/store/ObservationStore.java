@@ -1,9 +1,8 @@
 package io.fingerpost.store;
 
+import io.fingerpost.event.Events;
+import io.fingerpost.event.SeriesChanged;
 import io.fingerpost.meters.FingerpostMetrics;
-
-import io.fingerpost.model.Area;
-import io.fingerpost.model.Indicator;
 import io.fingerpost.model.Observation;
 import io.fingerpost.model.SeriesKey;
 import io.vertx.core.Future;
@@ -11,16 +10,15 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes observations, only what changed: a (series, period) that is new is inserted; one whose value,
@@ -30,82 +28,39 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Each batch is one SQL statement (so one transaction: a crash never leaves half a batch) that
  * passes the batch as arrays ({@code unnest($1::bigint[], …)}): vertx-pg-client has no COPY, and
  * arrays of ~10k rows per statement, several statements in parallel, match {@code psql \copy}.
- * Indicators, areas and series are created first (idempotent statements) and cached, so a re-read
- * sends only the observation statement. After a batch commits, the keys of the series it changed are
- * published on {@value SeriesChanged#ADDRESS}.
+ * Indicators, areas and series are created first ({@link SeriesCatalog}: idempotent statements, cached),
+ * so a re-read sends only the observation statement. After a batch commits, the series it changed are
+ * published as a {@link SeriesChanged} event.
  */
 public final class ObservationStore {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObservationStore.class);
 
-  private static final String UPSERT_INDICATORS = """
-      INSERT INTO indicator (id, name, unit, value_type, polarity)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-      ON CONFLICT (id) DO UPDATE SET
-        name = COALESCE(excluded.name, indicator.name),
-        unit = COALESCE(excluded.unit, indicator.unit),
-        value_type = COALESCE(excluded.value_type, indicator.value_type),
-        polarity = COALESCE(excluded.polarity, indicator.polarity)
-      WHERE (indicator.name, indicator.unit, indicator.value_type, indicator.polarity) IS DISTINCT FROM
-        (COALESCE(excluded.name, indicator.name), COALESCE(excluded.unit, indicator.unit),
-         COALESCE(excluded.value_type, indicator.value_type), COALESCE(excluded.polarity, indicator.polarity))
-      """;
-
-  private static final String UPSERT_AREAS = """
-      INSERT INTO area (code, name, type, parent_code)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-      ON CONFLICT (code) DO UPDATE SET
-        name = COALESCE(excluded.name, area.name),
-        type = COALESCE(excluded.type, area.type),
-        parent_code = COALESCE(excluded.parent_code, area.parent_code)
-      WHERE (area.name, area.type, area.parent_code) IS DISTINCT FROM
-        (COALESCE(excluded.name, area.name), COALESCE(excluded.type, area.type),
-         COALESCE(excluded.parent_code, area.parent_code))
-      """;
-
-  private static final String INSERT_SERIES = """
-      INSERT INTO series (indicator_id, area_code, sex, age, category_type, category)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-      ON CONFLICT DO NOTHING
-      RETURNING id, indicator_id, area_code, sex, age, category_type, category
-      """;
-
-  private static final String SELECT_SERIES_OF_INDICATORS = """
-      SELECT id, indicator_id, area_code, sex, age, category_type, category
-      FROM series WHERE indicator_id = ANY($1::text[])
-      """;
-
-  private static final String SELECT_SERIES = """
-      SELECT s.id, s.indicator_id, s.area_code, s.sex, s.age, s.category_type, s.category
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-        AS k(indicator_id, area_code, sex, age, category_type, category)
-      JOIN LATERAL (
-        SELECT * FROM series x WHERE x.indicator_id = k.indicator_id AND x.area_code = k.area_code
-          AND x.sex = k.sex AND x.age = k.age AND x.category_type = k.category_type AND x.category = k.category
-        LIMIT 1) s ON true
-      """;
-
   /**
    * One statement per batch: find the rows that are new or differ, keep the replaced values as
-   * revisions, write the rows, and report per series what happened. All CTEs see the table as it was
-   * before the statement, so {@code had_before} tells whether the series had observations already.
+   * revisions, write the rows, and report per series what happened.
+   *
+   * <p>Concurrent writers of the same rows (a push and a feed, or pushes) must not lose history, so the
+   * row a value replaces is read under its row lock ({@code FOR UPDATE} waits for a concurrent writer and
+   * then returns the row as that writer committed it), not from the statement's snapshot; a value written
+   * meanwhile is therefore the one kept. Only rows that differ from the snapshot are locked, so an
+   * unchanged re-read still writes nothing. A row that did not exist for the snapshot but was inserted by
+   * a concurrent writer before this one could insert it is not overwritten (the revision guard): it comes
+   * back in {@code raced} (ordinals of the input) and {@link #upsert} writes it with a second statement in
+   * the same transaction, which sees it and keeps it. The probe for {@code had_before} reads the snapshot:
+   * whether the series had observations before the statement.
    */
   private static final String UPSERT_OBSERVATIONS = """
       WITH input AS (
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
                              $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[])
-          AS i(series_id, period, period_start, period_end, value, lower_ci95, upper_ci95, lower_ci998,
-               upper_ci998, count, denominator, value_note)
-      ), changed AS MATERIALIZED (
-        -- new or different rows, with the stored row they replace (NULLs when new)
-        SELECT i.*, o.revision AS old_revision, o.period_start AS old_period_start, o.period_end AS old_period_end,
-               o.value AS old_value, o.lower_ci95 AS old_lower_ci95, o.upper_ci95 AS old_upper_ci95,
-               o.lower_ci998 AS old_lower_ci998, o.upper_ci998 AS old_upper_ci998, o.count AS old_count,
-               o.denominator AS old_denominator, o.value_note AS old_value_note, o.source AS old_source,
-               o.first_seen AS old_first_seen, o.last_seen AS old_last_seen
+          WITH ORDINALITY AS i(series_id, period, period_start, period_end, value, lower_ci95, upper_ci95,
+               lower_ci998, upper_ci998, count, denominator, value_note, n)
+      ), candidates AS MATERIALIZED (
+        -- new or different as the snapshot sees them (the rows of a re-read mostly are neither).
         -- LATERAL … LIMIT 1: one primary-key probe per input row; a hash join would scan the
         -- whole table for every batch
-        FROM input i LEFT JOIN LATERAL (
+        SELECT i.* FROM input i LEFT JOIN LATERAL (
           SELECT * FROM observation x WHERE x.series_id = i.series_id AND x.period = i.period LIMIT 1) o ON true
         WHERE o.series_id IS NULL
            OR (o.value, o.lower_ci95, o.upper_ci95, o.lower_ci998, o.upper_ci998, o.count, o.denominator,
@@ -113,7 +68,24 @@ public final class ObservationStore {
               IS DISTINCT FROM
               (i.value, i.lower_ci95, i.upper_ci95, i.lower_ci998, i.upper_ci998, i.count, i.denominator,
                i.value_note, i.period_start, i.period_end)
+      ), changed AS MATERIALIZED (
+        -- the candidates against the stored row as it is now, locked until commit (in key order, so
+        -- concurrent batches take their locks in the same order), with the row they replace (NULLs when new)
+        SELECT c.*, o.revision AS old_revision, o.period_start AS old_period_start, o.period_end AS old_period_end,
+               o.value AS old_value, o.lower_ci95 AS old_lower_ci95, o.upper_ci95 AS old_upper_ci95,
+               o.lower_ci998 AS old_lower_ci998, o.upper_ci998 AS old_upper_ci998, o.count AS old_count,
+               o.denominator AS old_denominator, o.value_note AS old_value_note, o.source AS old_source,
+               o.first_seen AS old_first_seen, o.last_seen AS old_last_seen
+        FROM (SELECT * FROM candidates ORDER BY series_id, period) c LEFT JOIN LATERAL (
+          SELECT * FROM observation x WHERE x.series_id = c.series_id AND x.period = c.period FOR UPDATE) o ON true
+        WHERE o.series_id IS NULL
+           OR (o.value, o.lower_ci95, o.upper_ci95, o.lower_ci998, o.upper_ci998, o.count, o.denominator,
+               o.value_note, o.period_start, o.period_end)
+              IS DISTINCT FROM
+              (c.value, c.lower_ci95, c.upper_ci95, c.lower_ci998, c.upper_ci998, c.count, c.denominator,
+               c.value_note, c.period_start, c.period_end)
       ), kept AS (
+        -- no ON CONFLICT: under the lock a revision is kept once; a clash is a bug and must not pass silently
         INSERT INTO observation_revision (series_id, period, revision, period_start, period_end, value,
           lower_ci95, upper_ci95, lower_ci998, upper_ci998, count, denominator, value_note, source,
           first_seen, last_seen)
@@ -121,28 +93,32 @@ public final class ObservationStore {
           old_upper_ci95, old_lower_ci998, old_upper_ci998, old_count, old_denominator, old_value_note,
           old_source, old_first_seen, old_last_seen
         FROM changed WHERE old_revision IS NOT NULL
-        ON CONFLICT DO NOTHING
       ), written AS (
         INSERT INTO observation (series_id, period, period_start, period_end, value, lower_ci95, upper_ci95,
-          lower_ci998, upper_ci998, count, denominator, value_note, source)
+          lower_ci998, upper_ci998, count, denominator, value_note, source, revision)
         SELECT series_id, period, period_start, period_end, value, lower_ci95, upper_ci95, lower_ci998,
-          upper_ci998, count, denominator, value_note, $13 FROM changed
+          upper_ci998, count, denominator, value_note, $13, COALESCE(old_revision, 0) + 1 FROM changed
         ON CONFLICT (series_id, period) DO UPDATE SET
           period_start = excluded.period_start, period_end = excluded.period_end, value = excluded.value,
           lower_ci95 = excluded.lower_ci95, upper_ci95 = excluded.upper_ci95,
           lower_ci998 = excluded.lower_ci998, upper_ci998 = excluded.upper_ci998, count = excluded.count,
           denominator = excluded.denominator, value_note = excluded.value_note, source = excluded.source,
-          revision = observation.revision + 1, last_seen = now()
+          revision = excluded.revision, last_seen = now()
+        -- only the row read under lock above; a row that appeared after the snapshot is left as it is
+        WHERE observation.revision = excluded.revision - 1
+        RETURNING series_id, period
       ), probe AS (
         -- only the series whose history the poll does not know yet ($14; empty after a first poll)
         SELECT p.id FROM unnest($14::bigint[]) AS p(id)
         WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id)
       )
       SELECT c.series_id,
-             count(*) FILTER (WHERE c.old_revision IS NULL) AS inserted,
+             count(*) FILTER (WHERE c.old_revision IS NULL AND w.series_id IS NOT NULL) AS inserted,
              count(*) FILTER (WHERE c.old_revision IS NOT NULL) AS updated,
-             c.series_id IN (SELECT id FROM probe) AS had_before
-      FROM changed c GROUP BY c.series_id
+             c.series_id IN (SELECT id FROM probe) AS had_before,
+             array_agg(c.n) FILTER (WHERE w.series_id IS NULL) AS raced
+      FROM changed c LEFT JOIN written w ON w.series_id = c.series_id AND w.period = c.period
+      GROUP BY c.series_id
       """;
 
   /**
@@ -167,15 +143,12 @@ public final class ObservationStore {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final Map<SeriesKey, Long> seriesIds = new ConcurrentHashMap<>();
-  /** Indicators whose stored series are all in {@link #seriesIds}. */
-  private final Set<String> loadedIndicators = ConcurrentHashMap.newKeySet();
-  private final Map<String, Indicator> indicators = new ConcurrentHashMap<>();
-  private final Map<String, Area> areas = new ConcurrentHashMap<>();
+  private final SeriesCatalog catalog;
 
   public ObservationStore(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
+    this.catalog = new SeriesCatalog(pool);
   }
 
   public Pool pool() {
@@ -192,171 +165,10 @@ public final class ObservationStore {
       return Future.succeededFuture(BatchResult.EMPTY);
     }
     long started = System.nanoTime();
-    return upsertIndicators(batch.indicators().values())
-        .compose(v -> upsertAreas(batch.areas().values()))
-        .compose(v -> resolveSeries(batch.observations(), initialLoad))
+    return catalog.prepare(batch, initialLoad)
         .compose(ids -> writeObservations(feed, batch, ids, initialLoad))
         .onSuccess(r -> io.fingerpost.meters.FingerpostMetrics.of(vertx).storeBatch(feed,
             java.time.Duration.ofNanos(System.nanoTime() - started), r.inserted(), r.updated(), r.unchanged()));
-  }
-
-  private Future<Void> upsertIndicators(Iterable<Indicator> given) {
-    List<Indicator> send = new ArrayList<>();
-    for (Indicator i : given) {
-      Indicator known = indicators.get(i.id());
-      Indicator merged = known == null ? i : Batch.mergeIndicator(known, i);
-      if (!merged.equals(known)) {
-        send.add(merged);
-      }
-    }
-    if (send.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    send.sort(Comparator.comparing(Indicator::id));
-    int n = send.size();
-    String[] id = new String[n], name = new String[n], unit = new String[n], type = new String[n], pol = new String[n];
-    for (int k = 0; k < n; k++) {
-      Indicator i = send.get(k);
-      id[k] = i.id();
-      name[k] = i.name();
-      unit[k] = i.unit();
-      type[k] = i.valueType();
-      pol[k] = i.polarity() == null ? null : i.polarity().name();
-    }
-    return pool.preparedQuery(UPSERT_INDICATORS).execute(Tuple.of(id, name, unit, type, pol))
-        .onSuccess(r -> send.forEach(i -> indicators.put(i.id(), i))).mapEmpty();
-  }
-
-  private Future<Void> upsertAreas(Iterable<Area> given) {
-    List<Area> send = new ArrayList<>();
-    for (Area a : given) {
-      Area known = areas.get(a.code());
-      Area merged = known == null ? a : Batch.mergeArea(known, a);
-      if (!merged.equals(known)) {
-        send.add(merged);
-      }
-    }
-    if (send.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    send.sort(Comparator.comparing(Area::code));
-    int n = send.size();
-    String[] code = new String[n], name = new String[n], type = new String[n], parent = new String[n];
-    for (int k = 0; k < n; k++) {
-      Area a = send.get(k);
-      code[k] = a.code();
-      name[k] = a.name();
-      type[k] = a.type();
-      parent[k] = a.parentCode();
-    }
-    return pool.preparedQuery(UPSERT_AREAS).execute(Tuple.of(code, name, type, parent))
-        .onSuccess(r -> send.forEach(a -> areas.put(a.code(), a))).mapEmpty();
-  }
-
-  /**
-   * Makes sure every series of the batch has an id in the cache (creating missing series); series
-   * created here are new to the poll, so {@code initialLoad} knows they had no history.
-   */
-  private Future<Long[]> resolveSeries(List<Observation> observations, InitialLoad initialLoad) {
-    int n = observations.size();
-    Long[] ids = new Long[n];
-    Set<SeriesKey> missing = new HashSet<>();
-    Set<String> unloaded = new HashSet<>();
-    for (int k = 0; k < n; k++) {
-      SeriesKey key = observations.get(k).key();
-      Long id = seriesIds.get(key);
-      if (id == null) {
-        ids[k] = null;
-        if (missing.add(key) && !loadedIndicators.contains(key.indicatorId())) {
-          unloaded.add(key.indicatorId());
-        }
-      } else {
-        ids[k] = id;
-      }
-    }
-    if (missing.isEmpty()) {
-      return Future.succeededFuture(ids);
-    }
-    Future<Void> loaded = Future.succeededFuture();
-    if (!unloaded.isEmpty()) {
-      // One scan per indicator instead of a probe per series (a restarted service re-reading a feed).
-      loaded = pool.preparedQuery(SELECT_SERIES_OF_INDICATORS).execute(Tuple.of(unloaded.toArray(new String[0])))
-          .map(rows -> {
-            for (Row r : rows) {
-              seriesIds.put(seriesKey(r), r.getLong(0));
-            }
-            loadedIndicators.addAll(unloaded);
-            return null;
-          });
-    }
-    return loaded.compose(v -> createSeries(missing, initialLoad)).map(v -> {
-      for (int k = 0; k < n; k++) {
-        if (ids[k] == null) {
-          ids[k] = Objects.requireNonNull(seriesIds.get(observations.get(k).key()));
-        }
-      }
-      return ids;
-    });
-  }
-
-  private Future<Void> createSeries(Set<SeriesKey> candidates, InitialLoad initialLoad) {
-    List<SeriesKey> keys = new ArrayList<>();
-    for (SeriesKey key : candidates) {
-      if (!seriesIds.containsKey(key)) {
-        keys.add(key);
-      }
-    }
-    if (keys.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    // Sorted, so concurrent batches take the unique-index locks in the same order.
-    keys.sort(Comparator.comparing(SeriesKey::indicatorId).thenComparing(SeriesKey::areaCode)
-        .thenComparing(SeriesKey::sex).thenComparing(SeriesKey::age).thenComparing(SeriesKey::categoryType)
-        .thenComparing(SeriesKey::category));
-    return pool.preparedQuery(INSERT_SERIES).execute(keyArrays(keys))
-        .compose(created -> {
-          for (Row r : created) {
-            initialLoad.seriesCreated(r.getLong(0));
-            seriesIds.put(seriesKey(r), r.getLong(0));
-          }
-          // Series that existed already (or another batch created meanwhile): look them up.
-          List<SeriesKey> existing = keys.stream().filter(k -> !seriesIds.containsKey(k)).toList();
-          if (existing.isEmpty()) {
-            return Future.succeededFuture();
-          }
-          return pool.preparedQuery(SELECT_SERIES).execute(keyArrays(existing)).compose(rows -> {
-            for (Row r : rows) {
-              seriesIds.put(seriesKey(r), r.getLong(0));
-            }
-            for (SeriesKey k : existing) {
-              if (!seriesIds.containsKey(k)) {
-                return Future.failedFuture(new IllegalStateException("series was not created: " + k));
-              }
-            }
-            return Future.<Void>succeededFuture();
-          });
-        });
-  }
-
-  private static SeriesKey seriesKey(Row r) {
-    return new SeriesKey(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-        r.getString(6));
-  }
-
-  private static Tuple keyArrays(List<SeriesKey> keys) {
-    int n = keys.size();
-    String[] ind = new String[n], area = new String[n], sex = new String[n], age = new String[n],
-        ct = new String[n], cat = new String[n];
-    for (int k = 0; k < n; k++) {
-      SeriesKey s = keys.get(k);
-      ind[k] = s.indicatorId();
-      area[k] = s.areaCode();
-      sex[k] = s.sex();
-      age[k] = s.age();
-      ct[k] = s.categoryType();
-      cat[k] = s.category();
-    }
-    return Tuple.of(ind, area, sex, age, ct, cat);
   }
 
   private Future<BatchResult> writeObservations(String feed, Batch batch, Long[] ids, InitialLoad initialLoad) {
@@ -423,19 +235,68 @@ public final class ObservationStore {
     return written;
   }
 
+  /**
+   * Compares and writes in one transaction; rows a concurrent writer inserted after the first statement
+   * began (see {@link #UPSERT_OBSERVATIONS}) are written by a second statement that sees them. That one
+   * cannot meet such rows again (observations are never deleted), so a third is an error, not a retry.
+   */
   private Future<BatchResult> upsert(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
                                      Tuple params, int n) {
-    return pool.preparedQuery(UPSERT_OBSERVATIONS).execute(params).map(rows -> {
+    return pool.withTransaction(conn -> upsertOnce(conn, params).compose(first -> {
+      if (first.raced().isEmpty()) {
+        return Future.succeededFuture(first);
+      }
+      LOG.debug("Feed {}: {} rows were inserted by a concurrent writer meanwhile; writing them again", feed,
+          first.raced().size());
+      return upsertOnce(conn, only(params, first.raced())).compose(second -> second.raced().isEmpty()
+          ? Future.succeededFuture(first.then(second))
+          : Future.failedFuture(new IllegalStateException("rows changed under lock: " + second.raced())));
+    })).map(u -> publish(feed, initialLoad, keyById, u.changed(), u.inserted(), u.updated(), n));
+  }
+
+  /** What one upsert statement did; {@code raced}: input rows (0-based) it left for a second statement. */
+  private record Upserted(long inserted, long updated, Map<Long, Boolean> changed, List<Integer> raced) {
+    /** This statement's counts with a later one's; whether a series had history is this one's answer. */
+    Upserted then(Upserted later) {
+      Map<Long, Boolean> all = new HashMap<>(later.changed());
+      all.putAll(changed);
+      return new Upserted(inserted + later.inserted(), updated + later.updated(), all, later.raced());
+    }
+  }
+
+  private static Future<Upserted> upsertOnce(SqlConnection conn, Tuple params) {
+    return conn.preparedQuery(UPSERT_OBSERVATIONS).execute(params).map(rows -> {
       long inserted = 0;
       long updated = 0;
       Map<Long, Boolean> changed = new HashMap<>();
+      List<Integer> raced = new ArrayList<>();
       for (Row r : rows) {
         inserted += r.getLong("inserted");
         updated += r.getLong("updated");
         changed.put(r.getLong("series_id"), r.getBoolean("had_before"));
+        Long[] left = r.getArrayOfLongs("raced");
+        if (left != null) {
+          for (Long ordinal : left) {
+            raced.add((int) (ordinal - 1));
+          }
+        }
       }
-      return publish(feed, initialLoad, keyById, changed, inserted, updated, n);
+      return new Upserted(inserted, updated, changed, raced);
     });
+  }
+
+  /** The parameters with only the given rows in the twelve row arrays ($1…$12); $13 and $14 as they are. */
+  private static Tuple only(Tuple params, List<Integer> rows) {
+    Tuple subset = Tuple.tuple();
+    for (int p = 0; p < 12; p++) {
+      Object all = params.getValue(p);
+      Object some = Array.newInstance(all.getClass().getComponentType(), rows.size());
+      for (int k = 0; k < rows.size(); k++) {
+        Array.set(some, k, Array.get(all, rows.get(k)));
+      }
+      subset.addValue(some);
+    }
+    return subset.addValue(params.getValue(12)).addValue(params.getValue(13));
   }
 
   /** Publishes the changed series (with whether each had observations before the batch). */
@@ -449,10 +310,10 @@ public final class ObservationStore {
       (initialLoad.isInitial(id, e.getValue()) ? initial : later).add(item);
     }
     if (!initial.isEmpty()) {
-      vertx.eventBus().publish(SeriesChanged.ADDRESS, SeriesChanged.message(feed, true, initial));
+      Events.publish(vertx, new SeriesChanged(feed, true, initial));
     }
     if (!later.isEmpty()) {
-      vertx.eventBus().publish(SeriesChanged.ADDRESS, SeriesChanged.message(feed, false, later));
+      Events.publish(vertx, new SeriesChanged(feed, false, later));
     }
     return new BatchResult(inserted, updated, n - inserted - updated, initial.size() + later.size());
   }

@@ -1,12 +1,13 @@
 package io.fingerpost.strategy;
 
 import io.fingerpost.meters.FingerpostMetrics;
+import io.fingerpost.event.EvaluationsCreated;
+import io.fingerpost.event.Events;
+import io.fingerpost.event.SeriesChanged;
 import io.fingerpost.model.SeriesKey;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -33,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TargetEvaluatorVerticle extends VerticleBase {
 
-  public static final String SERIES_CHANGED = "fingerpost.series.changed";
-  public static final String EVALUATIONS_CREATED = "fingerpost.evaluations.created";
   /** How long the evaluator waits, idle, before logging the targets that still have no data. */
   static final long WARNING_SUMMARY_DELAY_MS = 5_000;
 
@@ -54,7 +53,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   private Future<Void> currentRound = Future.succeededFuture();
   private boolean summaryLogged;
   private long summaryTimer = -1;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<SeriesChanged> consumer;
 
   public TargetEvaluatorVerticle(Pool pool, List<TargetDefinition> targets) {
     this.store = new TargetStore(pool);
@@ -71,7 +70,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = vertx.eventBus().consumer(SERIES_CHANGED, this::onSeriesChanged);
+    consumer = Events.consumer(vertx, SeriesChanged.ADDRESS, this::onSeriesChanged);
     return consumer.completion()
         .compose(v -> store.syncTargets(targets))
         .compose(v -> store.pool().query("SELECT DISTINCT target_id FROM evaluation").execute())
@@ -96,14 +95,10 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     return Future.join(unregistered, currentRound.otherwiseEmpty());
   }
 
-  private void onSeriesChanged(Message<JsonObject> msg) {
-    JsonObject body = msg.body();
-    boolean initialLoad = body.getBoolean("initialLoad", false);
-    JsonArray series = body.getJsonArray("series", new JsonArray());
-    for (int i = 0; i < series.size(); i++) {
-      JsonObject s = series.getJsonObject(i);
-      SeriesKey changed = new SeriesKey(s.getString("indicatorId", ""), s.getString("areaCode", ""),
-          s.getString("sex"), s.getString("age"), s.getString("categoryType"), s.getString("category"));
+  private void onSeriesChanged(SeriesChanged event) {
+    boolean initialLoad = event.initialLoad();
+    for (SeriesChanged.Item item : event.series()) {
+      SeriesKey changed = item.key();
       for (TargetDefinition t : byIndicator.getOrDefault(changed.indicatorId(), List.of())) {
         // the series itself, its benchmarks (other areas), or its deprivation breakdown
         if (t.series().inArea(changed.areaCode()).equals(changed)
@@ -191,8 +186,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       return;
     }
     LOG.debug("{} new evaluations (initial load: {})", ids.size(), initialLoad);
-    vertx.eventBus().publish(EVALUATIONS_CREATED, new JsonObject().put("initialLoad", initialLoad)
-        .put("evaluationIds", new JsonArray(ids)).put("targetIds", new JsonArray(targetIds)));
+    Events.publish(vertx, new EvaluationsCreated(initialLoad, ids, targetIds));
   }
 
   /** Logs, once, the targets still without data when evaluation has been idle for a while. */

@@ -3,6 +3,8 @@ package io.fingerpost.alert;
 import io.fingerpost.config.AlertsConfig;
 import io.fingerpost.config.DeliveryConfig;
 import io.fingerpost.config.ReceiverConfig;
+import io.fingerpost.event.Events;
+import io.fingerpost.event.EvaluationsCreated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fingerpost.TestDatabase;
@@ -67,8 +69,7 @@ class AlertmanagerFlowTest {
   }
 
   private static void publish(Vertx vertx, long id) {
-    vertx.eventBus().publish(AlertsVerticle.EVALUATIONS_CREATED,
-        new JsonObject().put("initialLoad", false).put("evaluationIds", new JsonArray().add(id)));
+    Events.publish(vertx, new EvaluationsCreated(false, List.of(id), List.of()));
   }
 
   private static JsonArray waitFor(AlertmanagerServer am, java.util.function.Predicate<JsonArray> ok, Duration max)

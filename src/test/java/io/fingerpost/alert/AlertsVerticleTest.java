@@ -4,6 +4,10 @@ import io.fingerpost.config.AlertsConfig;
 import io.fingerpost.config.DeliveryConfig;
 import io.fingerpost.config.ReceiverConfig;
 import io.fingerpost.config.RouteConfig;
+import java.util.ArrayList;
+import io.fingerpost.event.FeedStatus;
+import io.fingerpost.event.Events;
+import io.fingerpost.event.EvaluationsCreated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,12 +95,15 @@ class AlertsVerticleTest {
   }
 
   private static void created(boolean initial, long... ids) {
-    JsonArray a = new JsonArray();
+    List<Long> a = new ArrayList<>();
     for (long id : ids) {
       a.add(id);
     }
-    vertx.eventBus().publish(AlertsVerticle.EVALUATIONS_CREATED,
-        new JsonObject().put("initialLoad", initial).put("evaluationIds", a).put("targetIds", new JsonArray().add("le-male")));
+    Events.publish(vertx, new EvaluationsCreated(initial, a, List.of("le-male")));
+  }
+
+  private static FeedStatus feedStatus(String feed, boolean ok, String lastError) {
+    return new FeedStatus(feed, "fingertips-csv", "test", ok, true, ok ? 0 : 1, null, lastError, null);
   }
 
   private static HttpResponse<Buffer> call(HttpMethod m, String path, JsonObject body, String token) {
@@ -186,10 +193,8 @@ class AlertsVerticleTest {
 
   @Test
   void aFailingFeedFiresAndItsNextSuccessResolves() throws Exception {
-    vertx.eventBus().publish(AlertsVerticle.FEED_STATUS, new JsonObject().put("feed", "life-expectancy").put("ok", false)
-        .put("lastError", "HTTP 503 from the source"));
-    vertx.eventBus().publish(AlertsVerticle.FEED_STATUS, new JsonObject().put("feed", "life-expectancy").put("ok", false)
-        .put("lastError", "HTTP 503 from the source"));
+    Events.publish(vertx, feedStatus("life-expectancy", false, "HTTP 503 from the source"));
+    Events.publish(vertx, feedStatus("life-expectancy", false, "HTTP 503 from the source"));
     Thread.sleep(200);
     verticle.idle().await();
     String fp = Fingerprints.forFeed(Rule.FEED_STALE, "life-expectancy");
@@ -197,7 +202,7 @@ class AlertsVerticleTest {
     assertEquals("firing", a.getString("state"));
     assertTrue(a.getJsonObject("annotations").getString("description").contains("HTTP 503 from the source"));
     assertEquals("log", a.getJsonArray("deliveries").getJsonObject(0).getString("receiver"), "the default route");
-    vertx.eventBus().publish(AlertsVerticle.FEED_STATUS, new JsonObject().put("feed", "life-expectancy").put("ok", true));
+    Events.publish(vertx, feedStatus("life-expectancy", true, null));
     Thread.sleep(200);
     verticle.idle().await();
     JsonObject after = call(HttpMethod.GET, "/api/alerts/" + fp, null, TOKEN).bodyAsJsonObject();

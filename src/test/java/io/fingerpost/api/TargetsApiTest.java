@@ -1,5 +1,7 @@
 package io.fingerpost.api;
 
+import io.fingerpost.event.Events;
+import io.fingerpost.event.EvaluationsCreated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,8 +51,8 @@ class TargetsApiTest {
       List<TargetDefinition> targets = TargetsLoader.loadResource(
           "fingerpost/default/targets/dudley-2023-2033.yaml").stream()
           .filter(t -> List.of("inequality-le-birth-male", "le-65-male").contains(t.id())).toList();
-      LinkedBlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
-      vertx.eventBus().<JsonObject>consumer(TargetEvaluatorVerticle.EVALUATIONS_CREATED, m -> events.add(m.body()));
+      LinkedBlockingQueue<EvaluationsCreated> events = new LinkedBlockingQueue<>();
+      Events.consumer(vertx, EvaluationsCreated.ADDRESS, events::add);
       vertx.deployVerticle(new TargetEvaluatorVerticle(database.pool(), targets)).await(30, TimeUnit.SECONDS);
       assertNotNull(events.poll(10, TimeUnit.SECONDS));
 

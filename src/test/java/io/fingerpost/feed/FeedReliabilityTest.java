@@ -57,7 +57,7 @@ class FeedReliabilityTest {
   }
 
   private static JsonObject read(String feed) throws InterruptedException {
-    return statuses.await(s -> s.getString("feed").equals(feed) && s.getBoolean("ok") && s.containsKey("rowsRead"));
+    return statuses.await(s -> s.feed().equals(feed) && s.ok() && s.rows() != null).toJson();
   }
 
   private double storedValue(String area, String period) throws Exception {
@@ -80,7 +80,7 @@ class FeedReliabilityTest {
     String id = deploy(vertx, "in-place", file);
     try {
       assertEquals(2, read("in-place").getLong("rowsInserted"));
-      statuses.await(s -> s.getString("feed").equals("in-place") && s.getBoolean("unchanged", false));
+      statuses.await(s -> s.feed().equals("in-place") && s.unchanged()).toJson();
       assertEquals(10.5, storedValue("E08000027", "2019"));
 
       // Same length, same modification time (as cp -p or rsync -t leave it), one value changed.
@@ -96,10 +96,10 @@ class FeedReliabilityTest {
       assertEquals(10.7, storedValue("E08000027", "2019"));
 
       // Touched with the same bytes: the content is the same, the read is skipped.
-      statuses.await(s -> s.getString("feed").equals("in-place") && s.getBoolean("unchanged", false));
+      statuses.await(s -> s.feed().equals("in-place") && s.unchanged()).toJson();
       statuses.clear();
       Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5000));
-      JsonObject touched = statuses.await(s -> s.getString("feed").equals("in-place") && s.getBoolean("ok"));
+      JsonObject touched = statuses.await(s -> s.feed().equals("in-place") && s.ok()).toJson();
       assertTrue(touched.getBoolean("unchanged"), touched.encode());
     } finally {
       vertx.undeploy(id).await(10, TimeUnit.SECONDS);
@@ -129,7 +129,7 @@ class FeedReliabilityTest {
       assertTrue(rejections.get(1).getString("reason").contains("not UTF-8"), rejections.toString());
       assertEquals(4.5, storedValue("T00000004", "2019"));
       // the next poll is not stuck: same file, same fingerprint, OK
-      JsonObject again = statuses.await(s -> s.getString("feed").equals("bad-bytes") && s.getBoolean("unchanged", false));
+      JsonObject again = statuses.await(s -> s.feed().equals("bad-bytes") && s.unchanged()).toJson();
       assertTrue(again.getBoolean("ok"));
     } finally {
       vertx.undeploy(id).await(10, TimeUnit.SECONDS);

@@ -1,32 +1,33 @@
 package io.fingerpost.feed;
 
+import io.fingerpost.event.FeedStatus;
+import io.fingerpost.event.Events;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** The feed statuses published on {@link FeedBoard#ADDRESS}, collected so a test can wait for one. */
+/** The {@link FeedStatus} events published, collected so a test can wait for one. */
 final class FeedStatuses {
 
-  private final List<JsonObject> seen = new CopyOnWriteArrayList<>();
+  private final List<FeedStatus> seen = new CopyOnWriteArrayList<>();
 
   private FeedStatuses() {}
 
   /** Starts collecting the statuses published on {@code vertx}'s event bus. */
   static FeedStatuses listen(Vertx vertx) throws Exception {
     FeedStatuses statuses = new FeedStatuses();
-    vertx.eventBus().<JsonObject>consumer(FeedBoard.ADDRESS, m -> statuses.seen.add(m.body()))
+    Events.consumer(vertx, FeedStatus.ADDRESS, statuses.seen::add)
         .completion().await(5, TimeUnit.SECONDS);
     return statuses;
   }
 
   /** The first status collected that matches {@code p}, waiting up to 30 s for it. */
-  JsonObject await(Predicate<JsonObject> p) throws InterruptedException {
+  FeedStatus await(Predicate<FeedStatus> p) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 30_000;
     while (System.currentTimeMillis() < deadline) {
-      for (JsonObject s : seen) {
+      for (FeedStatus s : seen) {
         if (p.test(s)) {
           return s;
         }

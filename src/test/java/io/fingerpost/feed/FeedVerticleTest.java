@@ -1,5 +1,6 @@
 package io.fingerpost.feed;
 
+import io.fingerpost.event.FeedStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,10 +74,10 @@ class FeedVerticleTest {
     String id = vertx.deployVerticle(new FeedVerticle(cfg, ConfigFile.of(dir.resolve("x.yaml")).resolve(cfg.source()),
         store, status)).await(10, TimeUnit.SECONDS);
     try {
-      JsonObject first = statuses.await(s -> s.getString("feed").equals("bad-rows") && s.getBoolean("ok"));
-      assertEquals(6, first.getLong("rowsRead"));
-      assertEquals(2, first.getLong("rowsInserted"));
-      assertEquals(4, first.getLong("rowsRejected"));
+      FeedStatus first = statuses.await(s -> s.feed().equals("bad-rows") && s.ok());
+      assertEquals(6, first.rows().read());
+      assertEquals(2, first.rows().inserted());
+      assertEquals(4, first.rows().rejected());
       List<JsonObject> rejections = reader.rejections("bad-rows", 100, 0).await(10, TimeUnit.SECONDS).stream()
           .map(JsonObject::mapFrom).toList();
       assertEquals(List.of(3L, 4L, 5L, 6L), rejections.stream().map(r -> r.getLong("line")).toList());
@@ -93,7 +94,7 @@ class FeedVerticleTest {
           .value());
 
       // The next poll finds the same file and skips the read.
-      statuses.await(s -> s.getString("feed").equals("bad-rows") && s.getBoolean("unchanged", false));
+      statuses.await(s -> s.feed().equals("bad-rows") && s.unchanged());
       assertEquals(4, reader.rejections("bad-rows", 100, 0).await(10, TimeUnit.SECONDS).size());
     } finally {
       vertx.undeploy(id).await(10, TimeUnit.SECONDS);
@@ -122,15 +123,15 @@ class FeedVerticleTest {
     String id = vertx.deployVerticle(new FeedVerticle(cfg, ConfigFile.bundledDefault().resolve(url), store, status))
         .await(10, TimeUnit.SECONDS);
     try {
-      JsonObject failed = statuses.await(s -> s.getString("feed").equals("http-feed") && !s.getBoolean("ok"));
-      assertTrue(failed.getString("lastError").contains("HTTP 500"), failed.encode());
-      JsonObject truncated = statuses.await(s -> s.getString("feed").equals("http-feed") && !s.getBoolean("ok")
-          && s.getInteger("consecutiveFailures") == 2);
-      assertTrue(truncated.getString("lastError").contains("download"), truncated.encode());
+      FeedStatus failed = statuses.await(s -> s.feed().equals("http-feed") && !s.ok());
+      assertTrue(failed.lastError().contains("HTTP 500"), failed.toString());
+      FeedStatus truncated = statuses.await(s -> s.feed().equals("http-feed") && !s.ok()
+          && s.consecutiveFailures() == 2);
+      assertTrue(truncated.lastError().contains("download"), truncated.toString());
       assertEquals(0, reader.series(new StoreReader.SeriesFilter("93356", "E92000001", null, null, null, null), 10, 0)
           .await(10, TimeUnit.SECONDS).size(), "a failed download loads nothing");
-      JsonObject ok = statuses.await(s -> s.getString("feed").equals("http-feed") && s.getBoolean("ok"));
-      assertEquals(852, ok.getLong("rowsInserted"));
+      FeedStatus ok = statuses.await(s -> s.feed().equals("http-feed") && s.ok());
+      assertEquals(852, ok.rows().inserted());
       assertEquals(3, requests.get());
       JsonObject fs = JsonObject.mapFrom(reader.feed("http-feed").await(10, TimeUnit.SECONDS));
       assertEquals("OK", fs.getString("state"));

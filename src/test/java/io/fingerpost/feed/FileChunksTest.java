@@ -1,5 +1,6 @@
 package io.fingerpost.feed;
 
+import io.fingerpost.event.FeedStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -155,12 +156,12 @@ class FileChunksTest {
     String id = vertx.deployVerticle(new FeedVerticle(cfg, ConfigFile.of(dir.resolve("x.yaml")).resolve(cfg.source()),
         store, status)).await(10, TimeUnit.SECONDS);
     try {
-      JsonObject first = statuses.await(s -> s.getString("feed").equals("chunked") && s.getBoolean("ok")
-          && s.containsKey("rowsRead"));
-      assertEquals(852, first.getLong("rowsInserted"));
-      assertEquals(2, first.getLong("rowsRejected"));
-      assertEquals(0, first.getInteger("chunksSkipped"));
-      statuses.await(s -> s.getString("feed").equals("chunked") && s.getBoolean("unchanged", false));
+      FeedStatus first = statuses.await(s -> s.feed().equals("chunked") && s.ok()
+          && s.rows() != null);
+      assertEquals(852, first.rows().inserted());
+      assertEquals(2, first.rows().rejected());
+      assertEquals(0, first.read().chunks().skipped());
+      statuses.await(s -> s.feed().equals("chunked") && s.unchanged());
 
       // Tamper with a stored row of the first chunk: a full re-read would put it back, a skipped chunk not.
       ParsedRow firstRow = (ParsedRow) FingertipsCsvReaderTest.readAll(FingertipsCsvReader.open(file)).get(0);
@@ -188,14 +189,14 @@ class FileChunksTest {
       Files.writeString(file, text, StandardCharsets.UTF_8);
       Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5000));
 
-      JsonObject second = statuses.await(s -> s.getString("feed").equals("chunked") && s.getBoolean("ok")
-          && s.containsKey("rowsRead"));
-      assertEquals(1, second.getLong("rowsInserted"), second.encode());
-      assertEquals(1, second.getLong("rowsUpdated"), second.encode());
-      assertEquals(853 + 2, second.getLong("rowsRead"), second.encode());
-      assertEquals(2, second.getLong("rowsRejected"), second.encode());
-      int chunks = second.getInteger("chunks");
-      assertTrue(second.getInteger("chunksSkipped") >= chunks - 3 && chunks > 20, second.encode());
+      FeedStatus second = statuses.await(s -> s.feed().equals("chunked") && s.ok()
+          && s.rows() != null);
+      assertEquals(1, second.rows().inserted(), second.toString());
+      assertEquals(1, second.rows().updated(), second.toString());
+      assertEquals(853 + 2, second.rows().read(), second.toString());
+      assertEquals(2, second.rows().rejected(), second.toString());
+      int chunks = second.read().chunks().chunks();
+      assertTrue(second.read().chunks().skipped() >= chunks - 3 && chunks > 20, second.toString());
       double tampered = database.pool().preparedQuery("SELECT value FROM observation WHERE value = -1").execute()
           .await(10, TimeUnit.SECONDS).size();
       assertEquals(1, tampered, "the unchanged first chunk was not read again");

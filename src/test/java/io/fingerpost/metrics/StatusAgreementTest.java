@@ -1,5 +1,9 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.model.SeriesKey;
+import io.fingerpost.event.SeriesChanged;
+import io.fingerpost.event.Events;
+import io.fingerpost.event.EvaluationsCreated;
 import io.fingerpost.config.MetricsSettings;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,8 +68,8 @@ class StatusAgreementTest {
       List<TargetDefinition> targets = TargetsLoader.loadResource("fingerpost/default/targets/dudley-2023-2033.yaml")
           .stream().filter(t -> List.of("le-birth-male", "inequality-le-birth-male", "le-birth-female")
               .contains(t.id())).toList();
-      LinkedBlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
-      vertx.eventBus().<JsonObject>consumer(TargetEvaluatorVerticle.EVALUATIONS_CREATED, m -> events.add(m.body()));
+      LinkedBlockingQueue<EvaluationsCreated> events = new LinkedBlockingQueue<>();
+      Events.consumer(vertx, EvaluationsCreated.ADDRESS, events::add);
       vertx.deployVerticle(new MetricsVerticle(metrics, database.pool(), MetricsSettings.DEFAULT))
           .await(30, TimeUnit.SECONDS);
       vertx.deployVerticle(new TargetEvaluatorVerticle(database.pool(), targets)).await(30, TimeUnit.SECONDS);
@@ -84,13 +88,11 @@ class StatusAgreementTest {
       // cannot be looked up any more, so the evaluator writes a NOT_ENOUGH_DATA row without a period
       db.execute("UPDATE observation SET value = NULL, revision = revision + 1 WHERE series_id ="
           + " (SELECT id FROM series WHERE indicator_id = '90366' AND area_code = 'E08000027')");
-      vertx.eventBus().publish(TargetEvaluatorVerticle.SERIES_CHANGED, new JsonObject().put("feed", "test")
-          .put("initialLoad", false).put("series", new JsonArray().add(new JsonObject().put("seriesId", 1)
-              .put("indicatorId", "90366").put("areaCode", "E08000027").put("sex", "Male").put("age", "<1 yr")
-              .put("categoryType", "").put("category", ""))));
-      JsonObject event = events.poll(15, TimeUnit.SECONDS);
+      Events.publish(vertx, new SeriesChanged("test", false, List.of(new SeriesChanged.Item(1,
+          new SeriesKey("90366", "E08000027", "Male", "<1 yr", "", "")))));
+      EvaluationsCreated event = events.poll(15, TimeUnit.SECONDS);
       assertNotNull(event, "no evaluation after the data was suppressed");
-      assertEquals(List.of("le-birth-male"), event.getJsonArray("targetIds").getList());
+      assertEquals(List.of("le-birth-male"), event.targetIds());
 
       // the metrics refresh on that event: wait (bounded) until the exposition shows the second evaluation
       String text = "";

@@ -1,12 +1,13 @@
 package io.fingerpost.store;
 
+import io.fingerpost.event.SeriesChanged;
+import io.fingerpost.event.Events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fingerpost.TestDatabase;
 import io.fingerpost.feed.FeedLoader;
 import io.fingerpost.feed.FingertipsCsvReader;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.io.StringReader;
 import java.util.HashMap;
@@ -48,8 +49,8 @@ class FirstPollInsertTest {
 
   @Test
   void storedRowsSendTheBatchThroughTheCompareAndOnlyNewSeriesAreInitial(Vertx vertx) throws Exception {
-    List<JsonObject> events = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<JsonObject>consumer(SeriesChanged.ADDRESS, m -> events.add(m.body()))
+    List<SeriesChanged> events = new CopyOnWriteArrayList<>();
+    Events.consumer(vertx, SeriesChanged.ADDRESS, events::add)
         .completion().await(5, TimeUnit.SECONDS);
     // Pushed before the feed's first poll: area A, 2019.
     load(vertx, HEADER + "1,A,Persons,2019,10\n", InitialLoad.none(), 100);
@@ -71,9 +72,9 @@ class FirstPollInsertTest {
     long deadline = System.currentTimeMillis() + 5000;
     Map<String, Boolean> initialByArea = new HashMap<>();
     while (initialByArea.size() < 3 && System.currentTimeMillis() < deadline) {
-      for (JsonObject e : events) {
-        for (Object s : e.getJsonArray("series")) {
-          initialByArea.merge(((JsonObject) s).getString("areaCode"), e.getBoolean("initialLoad"), Boolean::logicalAnd);
+      for (SeriesChanged e : events) {
+        for (SeriesChanged.Item s : e.series()) {
+          initialByArea.merge(s.key().areaCode(), e.initialLoad(), Boolean::logicalAnd);
         }
       }
       Thread.sleep(20);

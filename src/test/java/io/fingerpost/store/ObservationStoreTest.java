@@ -1,5 +1,7 @@
 package io.fingerpost.store;
 
+import io.fingerpost.event.SeriesChanged;
+import io.fingerpost.event.Events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +10,6 @@ import io.fingerpost.TestDatabase;
 import io.fingerpost.feed.FeedLoader;
 import io.fingerpost.feed.FingertipsCsvReader;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
 import java.io.StringReader;
@@ -58,8 +59,8 @@ class ObservationStoreTest {
 
   @Test
   void loadsEveryRowThenWritesNothingOnReReadThenKeepsARevision(Vertx vertx) throws Exception {
-    List<JsonObject> events = new CopyOnWriteArrayList<>();
-    vertx.eventBus().<JsonObject>consumer(SeriesChanged.ADDRESS, m -> events.add(m.body()))
+    List<SeriesChanged> events = new CopyOnWriteArrayList<>();
+    Events.consumer(vertx, SeriesChanged.ADDRESS, events::add)
         .completion().await(5, TimeUnit.SECONDS);
     ObservationStore store = new ObservationStore(vertx, database.pool());
 
@@ -72,7 +73,7 @@ class ObservationStoreTest {
     assertTrue(scalar("SELECT count(*) FROM area WHERE code IN ('E08000027','E12000005','E92000001')") == 3);
     long seriesCount = scalar("SELECT count(*) FROM series");
     awaitEvents(events, seriesCount);
-    assertTrue(events.stream().allMatch(e -> e.getBoolean("initialLoad")), "first load is an initial load");
+    assertTrue(events.stream().allMatch(SeriesChanged::initialLoad), "first load is an initial load");
     assertEquals(seriesCount, distinctSeries(events), "every series announced (once per batch it changed in)");
 
     // The same data again, through a fresh store (no caches): nothing is written.
@@ -104,18 +105,18 @@ class ObservationStoreTest {
     assertEquals(116.486270361485, cur.getDouble(2));
     assertEquals(1, cur.getInteger(3));
     awaitEvents(events, 1);
-    assertFalse(events.get(0).getBoolean("initialLoad"));
-    JsonObject s = events.get(0).getJsonArray("series").getJsonObject(0);
-    assertEquals("E08000027", s.getString("areaCode"));
-    assertEquals("93356", s.getString("indicatorId"));
+    assertFalse(events.get(0).initialLoad());
+    SeriesChanged.Item s = events.get(0).series().get(0);
+    assertEquals("E08000027", s.key().areaCode());
+    assertEquals("93356", s.key().indicatorId());
   }
 
-  static long distinctSeries(List<JsonObject> events) {
-    return events.stream().flatMap(e -> e.getJsonArray("series").stream())
-        .map(o -> ((JsonObject) o).getLong("seriesId")).distinct().count();
+  static long distinctSeries(List<SeriesChanged> events) {
+    return events.stream().flatMap(e -> e.series().stream())
+        .map(SeriesChanged.Item::seriesId).distinct().count();
   }
 
-  static void awaitEvents(List<JsonObject> events, long series) throws InterruptedException {
+  static void awaitEvents(List<SeriesChanged> events, long series) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 5000;
     while (distinctSeries(events) < series
         && System.currentTimeMillis() < deadline) {

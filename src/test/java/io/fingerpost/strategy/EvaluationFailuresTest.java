@@ -1,5 +1,7 @@
 package io.fingerpost.strategy;
 
+import io.fingerpost.event.Events;
+import io.fingerpost.event.EvaluationsCreated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,14 +51,14 @@ class EvaluationFailuresTest {
     try {
       List<TargetDefinition> targets = TargetsLoader.loadResource(DudleyTargetsFileTest.RESOURCE).stream()
           .filter(t -> List.of("le-birth-male", "inequality-le-birth-male").contains(t.id())).toList();
-      LinkedBlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
-      vertx.eventBus().<JsonObject>consumer(TargetEvaluatorVerticle.EVALUATIONS_CREATED, m -> events.add(m.body()));
+      LinkedBlockingQueue<EvaluationsCreated> events = new LinkedBlockingQueue<>();
+      Events.consumer(vertx, EvaluationsCreated.ADDRESS, events::add);
       vertx.deployVerticle(new TargetEvaluatorVerticle(database.pool(), targets)).await(30, TimeUnit.SECONDS);
 
       // the round evaluates the healthy target (one event) and counts the poisoned one as failed
-      JsonObject event = events.poll(15, TimeUnit.SECONDS);
+      EvaluationsCreated event = events.poll(15, TimeUnit.SECONDS);
       assertNotNull(event, "the healthy target was not evaluated");
-      assertEquals(List.of("inequality-le-birth-male"), event.getJsonArray("targetIds").getList());
+      assertEquals(List.of("inequality-le-birth-male"), event.targetIds());
       Counter failures = null;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < deadline

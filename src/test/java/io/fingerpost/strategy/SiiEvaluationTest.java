@@ -1,5 +1,7 @@
 package io.fingerpost.strategy;
 
+import io.fingerpost.event.Events;
+import io.fingerpost.event.EvaluationsCreated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -60,8 +62,8 @@ class SiiEvaluationTest {
     try {
       List<TargetDefinition> targets = TargetsLoader.loadResource(DudleyTargetsFileTest.RESOURCE).stream()
           .filter(t -> t.id().equals("le-birth-male")).toList();
-      LinkedBlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
-      vertx.eventBus().<JsonObject>consumer(TargetEvaluatorVerticle.EVALUATIONS_CREATED, m -> events.add(m.body()));
+      LinkedBlockingQueue<EvaluationsCreated> events = new LinkedBlockingQueue<>();
+      Events.consumer(vertx, EvaluationsCreated.ADDRESS, events::add);
       vertx.deployVerticle(new TargetEvaluatorVerticle(database.pool(), targets)).await(30, TimeUnit.SECONDS);
       assertNotNull(events.poll(15, TimeUnit.SECONDS), "no evaluation");
 

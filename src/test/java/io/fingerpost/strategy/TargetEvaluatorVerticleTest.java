@@ -1,5 +1,9 @@
 package io.fingerpost.strategy;
 
+import io.fingerpost.model.SeriesKey;
+import io.fingerpost.event.SeriesChanged;
+import io.fingerpost.event.Events;
+import io.fingerpost.event.EvaluationsCreated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,8 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fingerpost.TestDatabase;
 import io.fingerpost.store.Database;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
 import java.util.List;
@@ -73,16 +75,16 @@ class TargetEvaluatorVerticleTest {
   @Test
   void evaluatesOnStartAndOnChangeOnlyWhenSomethingChanged(Vertx vertx) throws Exception {
     database = db.start(vertx).await(60, TimeUnit.SECONDS);
-    LinkedBlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
-    vertx.eventBus().<JsonObject>consumer(TargetEvaluatorVerticle.EVALUATIONS_CREATED, m -> events.add(m.body()));
+    LinkedBlockingQueue<EvaluationsCreated> events = new LinkedBlockingQueue<>();
+    Events.consumer(vertx, EvaluationsCreated.ADDRESS, events::add);
     TargetEvaluatorVerticle evaluator = new TargetEvaluatorVerticle(database.pool(), targets());
     vertx.deployVerticle(evaluator).await(30, TimeUnit.SECONDS);
 
     // start-up: the stored data is evaluated, as an initial load (never evaluated before)
-    JsonObject first = events.poll(10, TimeUnit.SECONDS);
+    EvaluationsCreated first = events.poll(10, TimeUnit.SECONDS);
     assertTrue(first != null, "no evaluations at start-up");
-    assertTrue(first.getBoolean("initialLoad"));
-    assertEquals(new JsonArray().add("le-birth-male"), first.getJsonArray("targetIds"));
+    assertTrue(first.initialLoad());
+    assertEquals(List.of("le-birth-male"), first.targetIds());
     Row row = one("SELECT * FROM evaluation WHERE target_id = 'le-birth-male' ORDER BY id DESC LIMIT 1");
     // b = 78.9 (2018 - 20), g = England 2018 - 20 = 79.3 by 2031 - 33 (t₁ = 2032.5); latest 2022 - 24
     // (t = 2023.5): expected = 78.9 + 0.4·4/13 = 79.023077, d = −0.123077 ≥ −0.25 → ON_TRACK
@@ -106,15 +108,15 @@ class TargetEvaluatorVerticleTest {
     // a new observation: one new evaluation, within a second, not an initial load
     insert("E08000027", "2023 - 25", 78.4);
     long sent = System.nanoTime();
-    vertx.eventBus().publish(TargetEvaluatorVerticle.SERIES_CHANGED, changed(false));
-    JsonObject second = events.poll(5, TimeUnit.SECONDS);
+    Events.publish(vertx, changed(false));
+    EvaluationsCreated second = events.poll(5, TimeUnit.SECONDS);
     long ms = (System.nanoTime() - sent) / 1_000_000;
     assertTrue(second != null, "no evaluation after the change");
     assertTrue(ms < 1000, "took " + ms + " ms");
-    assertFalse(second.getBoolean("initialLoad"));
-    assertEquals(1, second.getJsonArray("evaluationIds").size());
+    assertFalse(second.initialLoad());
+    assertEquals(1, second.evaluationIds().size());
     // t = 2024.5: expected = 78.9 + 0.4·5/13 = 79.053846, d = −0.653846 < −0.5 → OFF_TRACK
-    Row latest = one("SELECT * FROM evaluation WHERE id = " + second.getJsonArray("evaluationIds").getLong(0));
+    Row latest = one("SELECT * FROM evaluation WHERE id = " + second.evaluationIds().get(0));
     assertEquals("OFF_TRACK", latest.getString("status"));
     assertEquals("2023 - 25", latest.getString("period"));
     assertTrue(latest.getString("explanation").startsWith("Dudley, Life expectancy at birth, male (years)"
@@ -122,7 +124,7 @@ class TargetEvaluatorVerticleTest {
         + " expected 79.05); projected "), latest.getString("explanation"));
 
     // the same data again (e.g. England's series reported changed, nothing new): no row, no event
-    vertx.eventBus().publish(TargetEvaluatorVerticle.SERIES_CHANGED, changed(false));
+    Events.publish(vertx, changed(false));
     assertNull(events.poll(1500, TimeUnit.MILLISECONDS));
     assertEquals(2L, one("SELECT count(*) FROM evaluation").getLong(0));
 
@@ -133,10 +135,9 @@ class TargetEvaluatorVerticleTest {
     assertEquals(2L, one("SELECT count(*) FROM evaluation").getLong(0));
   }
 
-  private static JsonObject changed(boolean initialLoad) {
-    return new JsonObject().put("feed", "test").put("initialLoad", initialLoad).put("series", new JsonArray()
-        .add(new JsonObject().put("seriesId", 1).put("indicatorId", "90366").put("areaCode", "E08000027")
-            .put("sex", "Male").put("age", "<1 yr").put("categoryType", "").put("category", "")));
+  private static SeriesChanged changed(boolean initialLoad) {
+    return new SeriesChanged("test", initialLoad, List.of(
+        new SeriesChanged.Item(1, new SeriesKey("90366", "E08000027", "Male", "<1 yr", "", ""))));
   }
 
   private static Row one(String sql) throws Exception {

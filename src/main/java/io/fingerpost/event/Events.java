@@ -1,0 +1,62 @@
+package io.fingerpost.event;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * One-line publishing and consuming of {@link Event}s. Consumers get the record, never a {@code Message}
+ * or JSON. The codecs are registered once per Vert.x instance, on first use or by {@link #register}
+ * (App calls it at start-up); tests that make several Vert.x instances need nothing more.
+ */
+public final class Events {
+  /** The Vert.x instances whose event bus has the codecs (weak: a closed instance is forgotten). */
+  private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
+
+  private Events() {}
+
+  /** Registers the pass-by-reference codec of every event type on this instance; again is a no-op. */
+  public static void register(Vertx vertx) {
+    synchronized (REGISTERED) {
+      if (REGISTERED.contains(vertx)) {
+        return;
+      }
+      EventBus bus = vertx.eventBus();
+      for (Class<?> type : Event.class.getPermittedSubclasses()) {
+        registerCodec(bus, type.asSubclass(Event.class));
+      }
+      REGISTERED.add(vertx);
+    }
+  }
+
+  private static <T extends Event> void registerCodec(EventBus bus, Class<T> type) {
+    bus.registerDefaultCodec(type, new LocalCodec<>(type));
+  }
+
+  /** Sends the event to every consumer of its address. */
+  public static void publish(Vertx vertx, Event event) {
+    register(vertx);
+    vertx.eventBus().publish(event.address().name(), event);
+  }
+
+  /** Sends the event to one consumer of its address (round robin), for work that one of them must do. */
+  public static void send(Vertx vertx, Event event) {
+    register(vertx);
+    vertx.eventBus().send(event.address().name(), event);
+  }
+
+  /**
+   * Calls {@code handler} with every event sent to {@code address}. Wait for
+   * {@link MessageConsumer#completion()} before relying on it; {@link MessageConsumer#unregister()} stops it.
+   */
+  public static <T extends Event> MessageConsumer<T> consumer(Vertx vertx, Address<T> address, Handler<T> handler) {
+    register(vertx);
+    EventBus bus = vertx.eventBus();
+    Handler<io.vertx.core.eventbus.Message<T>> unwrap = m -> handler.handle(m.body());
+    return address.local() ? bus.localConsumer(address.name(), unwrap) : bus.consumer(address.name(), unwrap);
+  }
+}
