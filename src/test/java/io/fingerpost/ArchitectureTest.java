@@ -63,7 +63,7 @@ class ArchitectureTest {
             "model", "engine", "config", "strategy", "alert", "store", "meters", "event")
         .whereLayer("api").mayOnlyAccessLayers(
             "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics")
-        .whereLayer("cli").mayOnlyAccessLayers("model", "engine", "config", "feed", "store", "strategy")
+        .whereLayer("cli").mayOnlyAccessLayers("model", "engine", "config", "event", "feed", "store", "strategy")
         .because("docs/internals.md \"Packages\" says which part may use which");
   }
 

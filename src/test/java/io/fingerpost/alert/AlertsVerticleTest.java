@@ -94,6 +94,16 @@ class AlertsVerticleTest {
         .iterator().next().getLong(0);
   }
 
+  private static String alertState(String fingerprint) {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, "/api/alerts/" + fingerprint, null, TOKEN);
+    return r.statusCode() == 200 ? r.bodyAsJsonObject().getString("state") : null;
+  }
+
+  private static long initialTransitions() {
+    return pool.query("SELECT count(*) FROM alert_transition WHERE initial_load").execute().await()
+        .iterator().next().getLong(0);
+  }
+
   private static void created(boolean initial, long... ids) {
     List<Long> a = new ArrayList<>();
     for (long id : ids) {
@@ -119,11 +129,12 @@ class AlertsVerticleTest {
     long h1 = evaluation("2017", "OFF_TRACK", 76.0, true);
     long h2 = evaluation("2018", "ON_TRACK", 78.0, true);
     created(true, h1, h2);
+    // The event reaches the verticle asynchronously: idle() alone can resolve before the round has begun.
+    OutboxDeliveryTest.waitUntil(() -> initialTransitions() >= 2, Duration.ofSeconds(10));
     verticle.idle().await();
     Thread.sleep(300);
     assertEquals(0, received.size(), "history notifies nobody");
-    assertEquals(2L, pool.query("SELECT count(*) FROM alert_transition WHERE initial_load").execute().await()
-        .iterator().next().getLong(0));
+    assertEquals(2L, initialTransitions());
 
     long live = evaluation("2019", "OFF_TRACK", 76.5, false);
     created(false, live);
@@ -193,17 +204,18 @@ class AlertsVerticleTest {
 
   @Test
   void aFailingFeedFiresAndItsNextSuccessResolves() throws Exception {
-    Events.publish(vertx, feedStatus("life-expectancy", false, "HTTP 503 from the source"));
-    Events.publish(vertx, feedStatus("life-expectancy", false, "HTTP 503 from the source"));
-    Thread.sleep(200);
-    verticle.idle().await();
     String fp = Fingerprints.forFeed(Rule.FEED_STALE, "life-expectancy");
+    Events.publish(vertx, feedStatus("life-expectancy", false, "HTTP 503 from the source"));
+    Events.publish(vertx, feedStatus("life-expectancy", false, "HTTP 503 from the source"));
+    // bounded wait for the round the events start (idle() alone can resolve before it has begun)
+    OutboxDeliveryTest.waitUntil(() -> "firing".equals(alertState(fp)), Duration.ofSeconds(10));
+    verticle.idle().await();
     JsonObject a = call(HttpMethod.GET, "/api/alerts/" + fp, null, TOKEN).bodyAsJsonObject();
     assertEquals("firing", a.getString("state"));
     assertTrue(a.getJsonObject("annotations").getString("description").contains("HTTP 503 from the source"));
     assertEquals("log", a.getJsonArray("deliveries").getJsonObject(0).getString("receiver"), "the default route");
     Events.publish(vertx, feedStatus("life-expectancy", true, null));
-    Thread.sleep(200);
+    OutboxDeliveryTest.waitUntil(() -> "resolved".equals(alertState(fp)), Duration.ofSeconds(10));
     verticle.idle().await();
     JsonObject after = call(HttpMethod.GET, "/api/alerts/" + fp, null, TOKEN).bodyAsJsonObject();
     assertEquals("resolved", after.getString("state"));
