@@ -63,7 +63,7 @@ final class AlertmanagerServer implements AutoCloseable {
         .start();
     AlertmanagerServer am = new AlertmanagerServer(p, dir, port);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
     while (true) {
       if (!p.isAlive()) {
         throw new IllegalStateException("alertmanager exited: " + Files.readString(dir.resolve("alertmanager.log")));

@@ -63,7 +63,7 @@ class ServiceCrashTest {
       req.response().setStatusCode(200).end();
     })).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
     Path config = writeConfig("http://127.0.0.1:" + hook.actualPort() + "/alerts");
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     Process first = null;
     Process second = null;

@@ -51,7 +51,7 @@ public final class MetricsScrapeBenchmark {
       HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/metrics");
-      HttpClient client = HttpClient.newBuilder().build();
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
       Scrape emptyPlain = scrape(client, uri, false, runs);
       Scrape emptyGzip = scrape(client, uri, true, runs);

@@ -33,7 +33,7 @@ final class PrometheusServer implements AutoCloseable {
   private final Process process;
   private final Path dir;
   private final URI base;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   private PrometheusServer(Process process, Path dir, URI base) {
     this.process = process;
