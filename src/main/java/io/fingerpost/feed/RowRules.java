@@ -32,7 +32,7 @@ final class RowRules {
   /**
    * Why a raw text (as the source gave it, before trimming) cannot be stored, or null: a NUL, bytes that
    * were not UTF-8 ({@link CsvRecords#NOT_UTF8}), a lone surrogate (a JSON {@code \ud800}), a noncharacter,
-   * U+FFFD (text decoded wrongly before it got here), or a control character other than tab and line breaks.
+   * or a control character other than tab and line breaks. A U+FFFD the source wrote as UTF-8 is text.
    */
   static String badText(String s) {
     for (int k = 0; k < s.length(); k++) {
@@ -49,9 +49,6 @@ final class RowRules {
       }
       if (Character.isSurrogate(c)) {
         return "holds a lone surrogate (U+" + hex(c) + "), which is not text";
-      }
-      if (c == '\uFFFD') {
-        return "holds U+FFFD, the mark of bytes that were not UTF-8 when the text was decoded";
       }
       if ((c >= '\uFDD0' && c <= '\uFDEF') || c == '\uFFFE' || c == '\uFFFF') {
         return "holds the noncharacter U+" + hex(c);
