@@ -328,7 +328,7 @@ final class SeriesCatalog {
         SELECT s.id, s.indicator_id, s.area_code, s.sex, s.age, s.category_type, s.category
         FROM unnest($1::text[], $2::text[]) AS k(indicator_id, area_code)
         JOIN series s ON s.indicator_id = k.indicator_id AND s.area_code = k.area_code
-        """).execute(Tuple.of(ind, area)).map(rows -> {
+        """).execute(Tuple.tuple().addValue(ind).addValue(area)).map(rows -> {
           List<SeriesKey> keys = new ArrayList<>();
           for (Row r : rows) {
             keys.add(seriesKey(r));
