@@ -96,7 +96,11 @@ public final class PushHandler {
     RowReader reader;
     LongFunction<Set<String>> omitted;
     if (csv) {
-      reader = csvReader(text);
+      try {
+        reader = csvReader(text);
+      } catch (FeedFormatException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
       Set<String> absent = new HashSet<>(SeriesParts.NAMES);
       if (reader instanceof TidyCsvReader) {
         absent.removeAll(header(text));
@@ -127,10 +131,10 @@ public final class PushHandler {
 
   /** Gives rows that leave series parts out the one stored series they match ({@link SeriesParts}). */
   private Future<PushRows> resolve(PushRows rows) {
-    return store.seriesOf(rows.openPairs()).map(stored -> {
+    return store.seriesOf(rows.openPairs()).compose(stored -> vertx.executeBlocking(() -> {
       rows.resolve(stored);
       return rows;
-    });
+    }, false));
   }
 
   private static List<String> header(String text) {
