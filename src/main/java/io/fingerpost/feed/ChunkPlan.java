@@ -120,7 +120,11 @@ final class ChunkPlan {
       if (skipped[i]) {
         out.add(stored.get(c.fingerprint()));
       } else if (unread.stream().noneMatch(u -> u.overlaps(c.firstLine(), c.firstLine() + c.lines() - 1))) {
-        out.add(new StoredChunk(c.fingerprint(), c.records(), rejections.get(i).size(), rejections.get(i)));
+        int rejected = 0;
+        for (Object r : rejections.get(i)) {
+          rejected += ((JsonObject) r).getString("reason").startsWith(Rejection.WARNING) ? 0 : 1;
+        }
+        out.add(new StoredChunk(c.fingerprint(), c.records(), rejected, rejections.get(i)));
       }
     }
     return out;

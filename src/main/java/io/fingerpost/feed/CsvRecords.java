@@ -141,16 +141,13 @@ final class CsvRecords implements Closeable {
     return bad != null ? reject(line, p.record(), bad) : mapper.map(line, p.record());
   }
 
-  /** Why a record's text cannot be stored (a NUL, bytes that are not UTF-8), or null. */
+  /** Why a record's text cannot be stored ({@link RowRules#badText}: a NUL, bytes that are not UTF-8, …), or null. */
   private String badText(CSVRecord r) {
     for (int i = 0; i < r.size(); i++) {
       String v = r.get(i);
-      for (int k = 0; k < v.length(); k++) {
-        char c = v.charAt(k);
-        if (c == 0 || c == NOT_UTF8) {
-          String column = i < header.size() ? "column '" + header.get(i) + "'" : "field " + (i + 1);
-          return column + (c == 0 ? " holds a NUL byte" : " holds bytes that are not UTF-8");
-        }
+      String bad = RowRules.badText(v);
+      if (bad != null) {
+        return (i < header.size() ? "column '" + header.get(i) + "'" : "field " + (i + 1)) + " " + bad;
       }
     }
     return null;

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * Reads a source to the end and writes it to the store in batches: parsing runs on a worker thread
  * (one batch at a time, the reader is sequential) while up to {@code parallelism} batches are being
  * written, so the database and the parser work at the same time. Rejected rows are collected (the
- * first {@link #MAX_KEPT_REJECTIONS}; all are counted); the load fails only when the source cannot be
+ * first {@link #MAX_KEPT_REJECTIONS}, with the warnings of stored rows; all rejections are counted); the load fails only when the source cannot be
  * read on or a write fails — batches already committed stay.
  */
 public final class FeedLoader {
@@ -138,6 +138,11 @@ public final class FeedLoader {
         read++;
         if (row instanceof ParsedRow p) {
           batch.add(p.observation(), p.indicator(), p.area());
+          for (String w : p.warnings()) {
+            if (rejections.size() < MAX_KEPT_REJECTIONS) {
+              rejections.add(Rejection.warning(sourceName, p.line(), w, ""));
+            }
+          }
         } else if (row instanceof RejectedRow r) {
           rejected++;
           if (rejections.size() < MAX_KEPT_REJECTIONS) {

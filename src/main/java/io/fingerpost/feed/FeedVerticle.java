@@ -126,10 +126,9 @@ public final class FeedVerticle extends VerticleBase {
                       result.written().unchanged() + skippedRows - skippedRejected,
                       result.rejected() + skippedRejected);
                   lastChunks = chunks == null ? null : new int[] {chunks.chunks(), chunks.skippedChunks()};
-                  if (counts.rejected() > 0 && !rejections.isEmpty()) {
-                    LOG.warn("Feed {}: {} rows rejected, first: line {}: {}", config.name(), counts.rejected(),
-                        rejections.get(0).line(), rejections.get(0).reason());
-                  }
+                  rejections.stream().filter(r -> !r.isWarning()).findFirst().ifPresent(first -> LOG.warn(
+                      "Feed {}: {} rows rejected, first: line {}: {}", config.name(), counts.rejected(),
+                      first.line(), first.reason()));
                   return status.replaceRejections(config.name(), rejections)
                       .compose(v -> chunks == null ? Future.succeededFuture()
                           : vertx.executeBlocking(chunks::unchangedOnDisk, false).compose(same -> chunkStore.replace(

@@ -224,13 +224,16 @@ public final class FingertipsCsvReader implements RowReader {
           number(r, upper95, "Upper CI 95.0 limit"), number(r, lower998, "Lower CI 99.8 limit"),
           number(r, upper998, "Upper CI 99.8 limit"), number(r, count, "Count"),
           number(r, denominator, "Denominator"), blankToNull(text(r, valueNote)));
+      Indicator indicator = indicator(r, ind);
+      Area a = area(r, area);
+      List<String> warnings = RowRules.check(obs, indicator, a);
       long first = seen.firstLineOf(key, periodLabel, line);
       if (first >= 0) {
         return reject(line, r, "duplicates the series and period of line " + first);
       }
-      return new ParsedRow(line, obs, indicator(r, ind), area(r, area), new PublishedVerdicts(
+      return new ParsedRow(line, obs, indicator, a, new PublishedVerdicts(
           blankToNull(text(r, recentTrend)), blankToNull(text(r, comparedToEngland)),
-          blankToNull(text(r, comparedToParent)), parentColumn, blankToNull(text(r, comparedToGoal))));
+          blankToNull(text(r, comparedToParent)), parentColumn, blankToNull(text(r, comparedToGoal))), warnings);
     } catch (IllegalArgumentException e) {
       return reject(line, r, e.getMessage());
     }

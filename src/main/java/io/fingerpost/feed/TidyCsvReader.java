@@ -157,10 +157,6 @@ public final class TidyCsvReader implements RowReader {
       Observation o = new Observation(key, p, number(r, value), number(r, lower95), number(r, upper95),
           number(r, lower998), number(r, upper998), number(r, count), number(r, denominator),
           note.isEmpty() || missing.contains(note) ? null : note);
-      long first = seen.firstLineOf(key, label, line);
-      if (first >= 0) {
-        return reject(line, r, "duplicates the series and period of line " + first);
-      }
       Indicator conf = configured.get(ind);
       String name = FingertipsCsvReader.blankToNull(indicatorName.get(r));
       Indicator indicator = conf != null ? conf : new Indicator(ind, name, null, null, null);
@@ -172,7 +168,12 @@ public final class TidyCsvReader implements RowReader {
       String cmp = comparedToEngland.get(r);
       PublishedVerdicts published = cmp.isEmpty() || missing.contains(cmp) ? PublishedVerdicts.NONE
           : new PublishedVerdicts(null, cmp, null, null, null);
-      return new ParsedRow(line, o, indicator, a, published);
+      List<String> warnings = RowRules.check(o, indicator, a);
+      long first = seen.firstLineOf(key, label, line);
+      if (first >= 0) {
+        return reject(line, r, "duplicates the series and period of line " + first);
+      }
+      return new ParsedRow(line, o, indicator, a, published, warnings);
     } catch (IllegalArgumentException e) {
       return reject(line, r, e.getMessage());
     }

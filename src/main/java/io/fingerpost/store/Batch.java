@@ -16,9 +16,23 @@ public final class Batch {
   private final Map<String, Indicator> indicators = new LinkedHashMap<>();
   private final Map<String, Area> areas = new LinkedHashMap<>();
   private final List<Observation> observations;
+  private final boolean pushed;
 
   public Batch(int capacity) {
+    this(capacity, false);
+  }
+
+  /**
+   * @param pushed the rows come from the push endpoint: their metadata only fills what is missing and never
+   *     overwrites a name a feed gave (see {@code SeriesCatalog})
+   */
+  public Batch(int capacity, boolean pushed) {
     observations = new ArrayList<>(capacity);
+    this.pushed = pushed;
+  }
+
+  public boolean pushed() {
+    return pushed;
   }
 
   /** Adds one observation; metadata given for the same indicator or area again replaces the earlier. */
@@ -46,6 +60,15 @@ public final class Batch {
   static Area mergeArea(Area a, Area b) {
     return new Area(a.code(), b.name() != null ? b.name() : a.name(), b.type() != null ? b.type() : a.type(),
         b.parentCode() != null ? b.parentCode() : a.parentCode());
+  }
+
+  /** {@code known} with only what it lacks taken from {@code pushed} (a push's metadata). */
+  static Indicator fillIndicator(Indicator known, Indicator pushed) {
+    return mergeIndicator(pushed, known);
+  }
+
+  static Area fillArea(Area known, Area pushed) {
+    return mergeArea(pushed, known);
   }
 
   public List<Observation> observations() {

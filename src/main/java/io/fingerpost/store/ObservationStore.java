@@ -138,6 +138,9 @@ public final class ObservationStore {
       WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id)
       """;
 
+  /** Rows per statement of {@link #writeAtomically}. */
+  private static final int SLICE = 10_000;
+
   /** PostgreSQL's unique_violation. */
   private static final String UNIQUE_VIOLATION = "23505";
 
@@ -155,6 +158,11 @@ public final class ObservationStore {
     return pool;
   }
 
+  /** The stored series of these (indicator id, area code) pairs. */
+  public Future<List<SeriesKey>> seriesOf(java.util.Collection<Map.Entry<String, String>> indicatorAreas) {
+    return catalog.seriesOf(indicatorAreas);
+  }
+
   /**
    * Writes one batch and publishes the series it changed.
    *
@@ -165,47 +173,106 @@ public final class ObservationStore {
       return Future.succeededFuture(BatchResult.EMPTY);
     }
     long started = System.nanoTime();
-    return catalog.prepare(batch, initialLoad)
+    return catalog.prepare(pool, batch, initialLoad, null)
         .compose(ids -> writeObservations(feed, batch, ids, initialLoad))
-        .onSuccess(r -> io.fingerpost.meters.FingerpostMetrics.of(vertx).storeBatch(feed,
-            java.time.Duration.ofNanos(System.nanoTime() - started), r.inserted(), r.updated(), r.unchanged()));
+        .onSuccess(r -> recordBatch(feed, started, r));
+  }
+
+  /**
+   * Writes a whole request in ONE transaction (the push endpoint): its indicators, areas, series and
+   * observations commit together or not at all, so a failure never leaves an indicator or series without
+   * its observations. Slices of {@link #SLICE} rows in (series, period) order, so concurrent writers take
+   * their row locks in the same order. The changed series are published after the commit.
+   */
+  public Future<BatchResult> writeAtomically(String feed, Batch batch) {
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(BatchResult.EMPTY);
+    }
+    long started = System.nanoTime();
+    InitialLoad none = InitialLoad.none();
+    List<Runnable> afterCommit = new ArrayList<>();
+    Map<Long, SeriesKey> keyById = new HashMap<>();
+    List<Observation> obs = batch.observations();
+    return pool.withTransaction(conn -> catalog.prepare(conn, batch, none, afterCommit).compose(ids -> {
+      Integer[] order = new Integer[obs.size()];
+      for (int k = 0; k < order.length; k++) {
+        order[k] = k;
+      }
+      java.util.Arrays.sort(order, java.util.Comparator.<Integer>comparingLong(k -> ids[k])
+          .thenComparing(k -> obs.get(k).period().label()));
+      Future<Upserted> done = Future.succeededFuture(null);
+      for (int from = 0; from < order.length; from += SLICE) {
+        int[] rows = new int[Math.min(SLICE, order.length - from)];
+        for (int k = 0; k < rows.length; k++) {
+          rows[k] = order[from + k];
+        }
+        Tuple params = params(feed, obs, ids, rows, none, keyById);
+        done = done.compose(before -> upsertIn(conn, feed, params)
+            .map(u -> before == null ? u : before.then(u)));
+      }
+      return done;
+    })).map(u -> {
+      afterCommit.forEach(Runnable::run);
+      BatchResult r = publish(feed, none, keyById, u.changed(), u.inserted(), u.updated(), obs.size());
+      recordBatch(feed, started, r);
+      return r;
+    });
+  }
+
+  private void recordBatch(String feed, long started, BatchResult r) {
+    FingerpostMetrics.of(vertx).storeBatch(feed, java.time.Duration.ofNanos(System.nanoTime() - started),
+        r.inserted(), r.updated(), r.unchanged());
+  }
+
+  /** The statement parameters for the given rows of a batch ($1…$12 the rows, $13 the feed, $14 the probe). */
+  private static Tuple params(String feed, List<Observation> obs, Long[] ids, int[] rows, InitialLoad initialLoad,
+                              Map<Long, SeriesKey> keyById) {
+    int n = rows.length;
+    Long[] sid = new Long[n];
+    String[] period = new String[n], note = new String[n];
+    Double[] start = new Double[n], end = new Double[n], value = new Double[n], l95 = new Double[n],
+        u95 = new Double[n], l998 = new Double[n], u998 = new Double[n], count = new Double[n], den = new Double[n];
+    Set<Long> seriesOfRows = new HashSet<>();
+    for (int j = 0; j < n; j++) {
+      int k = rows[j];
+      Observation o = obs.get(k);
+      Long id = ids[k];
+      keyById.putIfAbsent(id, o.key());
+      seriesOfRows.add(id);
+      sid[j] = id;
+      period[j] = o.period().label();
+      start[j] = o.period().start();
+      end[j] = o.period().end();
+      value[j] = o.value();
+      l95[j] = o.lowerCi95();
+      u95[j] = o.upperCi95();
+      l998[j] = o.lowerCi998();
+      u998[j] = o.upperCi998();
+      count[j] = o.count();
+      den[j] = o.denominator();
+      note[j] = o.valueNote();
+    }
+    List<Long> probe = new ArrayList<>();
+    for (Long id : seriesOfRows) {
+      if (initialLoad.needsHistoryCheck(id)) {
+        probe.add(id);
+      }
+    }
+    return Tuple.tuple()
+        .addValue(sid).addValue(period).addValue(start).addValue(end).addValue(value).addValue(l95)
+        .addValue(u95).addValue(l998).addValue(u998).addValue(count).addValue(den).addValue(note)
+        .addValue(feed).addValue(probe.toArray(new Long[0]));
   }
 
   private Future<BatchResult> writeObservations(String feed, Batch batch, Long[] ids, InitialLoad initialLoad) {
     List<Observation> obs = batch.observations();
     int n = obs.size();
-    Long[] sid = new Long[n];
-    String[] period = new String[n], note = new String[n];
-    Double[] start = new Double[n], end = new Double[n], value = new Double[n], l95 = new Double[n],
-        u95 = new Double[n], l998 = new Double[n], u998 = new Double[n], count = new Double[n], den = new Double[n];
-    Map<Long, SeriesKey> keyById = new HashMap<>();
+    int[] all = new int[n];
     for (int k = 0; k < n; k++) {
-      Observation o = obs.get(k);
-      Long id = ids[k];
-      keyById.putIfAbsent(id, o.key());
-      sid[k] = id;
-      period[k] = o.period().label();
-      start[k] = o.period().start();
-      end[k] = o.period().end();
-      value[k] = o.value();
-      l95[k] = o.lowerCi95();
-      u95[k] = o.upperCi95();
-      l998[k] = o.lowerCi998();
-      u998[k] = o.upperCi998();
-      count[k] = o.count();
-      den[k] = o.denominator();
-      note[k] = o.valueNote();
+      all[k] = k;
     }
-    List<Long> probe = new ArrayList<>();
-    for (Long id : keyById.keySet()) {
-      if (initialLoad.needsHistoryCheck(id)) {
-        probe.add(id);
-      }
-    }
-    Tuple params = Tuple.tuple()
-        .addValue(sid).addValue(period).addValue(start).addValue(end).addValue(value).addValue(l95)
-        .addValue(u95).addValue(l998).addValue(u998).addValue(count).addValue(den).addValue(note)
-        .addValue(feed).addValue(probe.toArray(new Long[0]));
+    Map<Long, SeriesKey> keyById = new HashMap<>();
+    Tuple params = params(feed, obs, ids, all, initialLoad, keyById);
     Future<BatchResult> written;
     if (initialLoad.tryInsertOnly()) {
       written = pool.preparedQuery(INSERT_OBSERVATIONS).execute(params)
@@ -242,7 +309,12 @@ public final class ObservationStore {
    */
   private Future<BatchResult> upsert(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
                                      Tuple params, int n) {
-    return pool.withTransaction(conn -> upsertOnce(conn, params).compose(first -> {
+    return pool.withTransaction(conn -> upsertIn(conn, feed, params))
+        .map(u -> publish(feed, initialLoad, keyById, u.changed(), u.inserted(), u.updated(), n));
+  }
+
+  private static Future<Upserted> upsertIn(SqlConnection conn, String feed, Tuple params) {
+    return upsertOnce(conn, params).compose(first -> {
       if (first.raced().isEmpty()) {
         return Future.succeededFuture(first);
       }
@@ -251,7 +323,7 @@ public final class ObservationStore {
       return upsertOnce(conn, only(params, first.raced())).compose(second -> second.raced().isEmpty()
           ? Future.succeededFuture(first.then(second))
           : Future.failedFuture(new IllegalStateException("rows changed under lock: " + second.raced())));
-    })).map(u -> publish(feed, initialLoad, keyById, u.changed(), u.inserted(), u.updated(), n));
+    });
   }
 
   /** What one upsert statement did; {@code raced}: input rows (0-based) it left for a second statement. */

@@ -7,10 +7,12 @@ import io.fingerpost.model.SeriesKey;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,34 +23,88 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What observations hang on: indicators, areas and series. Before a batch's observations are written,
  * {@link #prepare} upserts the indicators and areas that are new or carry more metadata than known (a
- * source's blank never erases a known value), creates the missing series and gives every observation its
- * series id. Everything written is cached, so a re-read of known data sends no statement from here.
+ * source's blank never erases a known value; a push only adds what is missing and never overwrites a feed's
+ * name, see {@code V3_1__name_source.sql}), creates the missing series and gives every observation its
+ * series id. What feeds wrote is cached, so a re-read of known data sends no statement from here.
  */
 final class SeriesCatalog {
 
   private static final String UPSERT_INDICATORS = """
-      INSERT INTO indicator (id, name, unit, value_type, polarity)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+      INSERT INTO indicator (id, name, unit, value_type, polarity, name_source)
+      SELECT *, CASE WHEN n IS NULL THEN NULL ELSE 'feed' END
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS g(i, n, u, t, p)
       ON CONFLICT (id) DO UPDATE SET
         name = COALESCE(excluded.name, indicator.name),
         unit = COALESCE(excluded.unit, indicator.unit),
         value_type = COALESCE(excluded.value_type, indicator.value_type),
-        polarity = COALESCE(excluded.polarity, indicator.polarity)
-      WHERE (indicator.name, indicator.unit, indicator.value_type, indicator.polarity) IS DISTINCT FROM
+        polarity = COALESCE(excluded.polarity, indicator.polarity),
+        name_source = COALESCE(excluded.name_source, indicator.name_source)
+      WHERE (indicator.name, indicator.unit, indicator.value_type, indicator.polarity, indicator.name_source)
+        IS DISTINCT FROM
         (COALESCE(excluded.name, indicator.name), COALESCE(excluded.unit, indicator.unit),
-         COALESCE(excluded.value_type, indicator.value_type), COALESCE(excluded.polarity, indicator.polarity))
+         COALESCE(excluded.value_type, indicator.value_type), COALESCE(excluded.polarity, indicator.polarity),
+         COALESCE(excluded.name_source, indicator.name_source))
       """;
 
   private static final String UPSERT_AREAS = """
-      INSERT INTO area (code, name, type, parent_code)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+      INSERT INTO area (code, name, type, parent_code, name_source)
+      SELECT *, CASE WHEN n IS NULL THEN NULL ELSE 'feed' END
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS g(c, n, t, p)
       ON CONFLICT (code) DO UPDATE SET
         name = COALESCE(excluded.name, area.name),
         type = COALESCE(excluded.type, area.type),
-        parent_code = COALESCE(excluded.parent_code, area.parent_code)
-      WHERE (area.name, area.type, area.parent_code) IS DISTINCT FROM
+        parent_code = COALESCE(excluded.parent_code, area.parent_code),
+        name_source = COALESCE(excluded.name_source, area.name_source)
+      WHERE (area.name, area.type, area.parent_code, area.name_source) IS DISTINCT FROM
         (COALESCE(excluded.name, area.name), COALESCE(excluded.type, area.type),
-         COALESCE(excluded.parent_code, area.parent_code))
+         COALESCE(excluded.parent_code, area.parent_code), COALESCE(excluded.name_source, area.name_source))
+      """;
+
+  /**
+   * A push's indicators: new ones are added; a known one only gets what it lacks (a name, unit, type or
+   * polarity), and a new name only over a name an earlier push gave. No ON CONFLICT DO UPDATE: that locks
+   * every conflicting row until commit, which would queue concurrent pushes of one indicator behind each other.
+   */
+  private static final String PUSH_INDICATORS = """
+      WITH given AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+          AS g(id, name, unit, value_type, polarity)
+      ), added AS (
+        INSERT INTO indicator (id, name, unit, value_type, polarity, name_source)
+        SELECT id, name, unit, value_type, polarity, CASE WHEN name IS NULL THEN NULL ELSE 'push' END FROM given
+        ON CONFLICT (id) DO NOTHING RETURNING id
+      )
+      UPDATE indicator i SET
+        name = CASE WHEN i.name IS NULL OR i.name_source = 'push' THEN COALESCE(g.name, i.name) ELSE i.name END,
+        name_source = CASE WHEN (i.name IS NULL OR i.name_source = 'push') AND g.name IS NOT NULL THEN 'push'
+                           ELSE i.name_source END,
+        unit = COALESCE(i.unit, g.unit), value_type = COALESCE(i.value_type, g.value_type),
+        polarity = COALESCE(i.polarity, g.polarity)
+      FROM given g
+      WHERE i.id = g.id AND g.id NOT IN (SELECT id FROM added)
+        AND ((g.name IS NOT NULL AND (i.name IS NULL OR i.name_source = 'push') AND i.name IS DISTINCT FROM g.name)
+          OR (i.unit IS NULL AND g.unit IS NOT NULL) OR (i.value_type IS NULL AND g.value_type IS NOT NULL)
+          OR (i.polarity IS NULL AND g.polarity IS NOT NULL))
+      """;
+
+  /** A push's areas, as {@link #PUSH_INDICATORS}: add what is missing, never overwrite a feed's name. */
+  private static final String PUSH_AREAS = """
+      WITH given AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS g(code, name, type, parent_code)
+      ), added AS (
+        INSERT INTO area (code, name, type, parent_code, name_source)
+        SELECT code, name, type, parent_code, CASE WHEN name IS NULL THEN NULL ELSE 'push' END FROM given
+        ON CONFLICT (code) DO NOTHING RETURNING code
+      )
+      UPDATE area a SET
+        name = CASE WHEN a.name IS NULL OR a.name_source = 'push' THEN COALESCE(g.name, a.name) ELSE a.name END,
+        name_source = CASE WHEN (a.name IS NULL OR a.name_source = 'push') AND g.name IS NOT NULL THEN 'push'
+                           ELSE a.name_source END,
+        type = COALESCE(a.type, g.type), parent_code = COALESCE(a.parent_code, g.parent_code)
+      FROM given g
+      WHERE a.code = g.code AND g.code NOT IN (SELECT code FROM added)
+        AND ((g.name IS NOT NULL AND (a.name IS NULL OR a.name_source = 'push') AND a.name IS DISTINCT FROM g.name)
+          OR (a.type IS NULL AND g.type IS NOT NULL) OR (a.parent_code IS NULL AND g.parent_code IS NOT NULL))
       """;
 
   private static final String INSERT_SERIES = """
@@ -84,18 +140,32 @@ final class SeriesCatalog {
     this.pool = pool;
   }
 
-  /** Writes the batch's indicators, areas and missing series; the series id of each observation, in order. */
-  Future<Long[]> prepare(Batch batch, InitialLoad initialLoad) {
-    return upsertIndicators(batch.indicators().values())
-        .compose(v -> upsertAreas(batch.areas().values()))
-        .compose(v -> resolveSeries(batch.observations(), initialLoad));
+  /**
+   * Writes the batch's indicators, areas and missing series through {@code client}; the series id of each
+   * observation, in order. Inside a transaction ({@code afterCommit} not null) what was written enters the
+   * cache only once the caller runs {@code afterCommit} after the commit: a rolled-back series must not be
+   * handed out. Outside one ({@code afterCommit} null) each statement commits and is cached at once.
+   */
+  Future<Long[]> prepare(SqlClient client, Batch batch, InitialLoad initialLoad, List<Runnable> afterCommit) {
+    return upsertIndicators(client, batch, afterCommit)
+        .compose(v -> upsertAreas(client, batch, afterCommit))
+        .compose(v -> resolveSeries(client, batch.observations(), initialLoad, afterCommit));
   }
 
-  private Future<Void> upsertIndicators(Collection<Indicator> given) {
+  private static void remember(List<Runnable> afterCommit, Runnable r) {
+    if (afterCommit == null) {
+      r.run();
+    } else {
+      afterCommit.add(r);
+    }
+  }
+
+  private Future<Void> upsertIndicators(SqlClient client, Batch batch, List<Runnable> afterCommit) {
+    boolean pushed = batch.pushed();
     List<Indicator> send = new ArrayList<>();
-    for (Indicator i : given) {
+    for (Indicator i : batch.indicators().values()) {
       Indicator known = indicators.get(i.id());
-      Indicator merged = known == null ? i : Batch.mergeIndicator(known, i);
+      Indicator merged = known == null ? i : pushed ? Batch.fillIndicator(known, i) : Batch.mergeIndicator(known, i);
       if (!merged.equals(known)) {
         send.add(merged);
       }
@@ -114,15 +184,22 @@ final class SeriesCatalog {
       type[k] = i.valueType();
       pol[k] = i.polarity() == null ? null : i.polarity().name();
     }
-    return pool.preparedQuery(UPSERT_INDICATORS).execute(Tuple.of(id, name, unit, type, pol))
-        .onSuccess(r -> send.forEach(i -> indicators.put(i.id(), i))).mapEmpty();
+    // What a push sent is not cached: the database, not the push, decides what is kept.
+    return client.preparedQuery(pushed ? PUSH_INDICATORS : UPSERT_INDICATORS)
+        .execute(Tuple.of(id, name, unit, type, pol))
+        .onSuccess(r -> {
+          if (!pushed) {
+            remember(afterCommit, () -> send.forEach(i -> indicators.put(i.id(), i)));
+          }
+        }).mapEmpty();
   }
 
-  private Future<Void> upsertAreas(Collection<Area> given) {
+  private Future<Void> upsertAreas(SqlClient client, Batch batch, List<Runnable> afterCommit) {
+    boolean pushed = batch.pushed();
     List<Area> send = new ArrayList<>();
-    for (Area a : given) {
+    for (Area a : batch.areas().values()) {
       Area known = areas.get(a.code());
-      Area merged = known == null ? a : Batch.mergeArea(known, a);
+      Area merged = known == null ? a : pushed ? Batch.fillArea(known, a) : Batch.mergeArea(known, a);
       if (!merged.equals(known)) {
         send.add(merged);
       }
@@ -140,15 +217,20 @@ final class SeriesCatalog {
       type[k] = a.type();
       parent[k] = a.parentCode();
     }
-    return pool.preparedQuery(UPSERT_AREAS).execute(Tuple.of(code, name, type, parent))
-        .onSuccess(r -> send.forEach(a -> areas.put(a.code(), a))).mapEmpty();
+    return client.preparedQuery(pushed ? PUSH_AREAS : UPSERT_AREAS).execute(Tuple.of(code, name, type, parent))
+        .onSuccess(r -> {
+          if (!pushed) {
+            remember(afterCommit, () -> send.forEach(a -> areas.put(a.code(), a)));
+          }
+        }).mapEmpty();
   }
 
   /**
-   * Makes sure every series of the batch has an id in the cache (creating missing series); series
-   * created here are new to the poll, so {@code initialLoad} knows they had no history.
+   * Gives every series of the batch an id (creating missing series); series created here are new to the
+   * poll, so {@code initialLoad} knows they had no history. Ids read from committed rows are cached at once.
    */
-  private Future<Long[]> resolveSeries(List<Observation> observations, InitialLoad initialLoad) {
+  private Future<Long[]> resolveSeries(SqlClient client, List<Observation> observations, InitialLoad initialLoad,
+                                       List<Runnable> afterCommit) {
     int n = observations.size();
     Long[] ids = new Long[n];
     Set<SeriesKey> missing = new HashSet<>();
@@ -171,7 +253,7 @@ final class SeriesCatalog {
     Future<Void> loaded = Future.succeededFuture();
     if (!unloaded.isEmpty()) {
       // One scan per indicator instead of a probe per series (a restarted service re-reading a feed).
-      loaded = pool.preparedQuery(SELECT_SERIES_OF_INDICATORS).execute(Tuple.of(unloaded.toArray(new String[0])))
+      loaded = client.preparedQuery(SELECT_SERIES_OF_INDICATORS).execute(Tuple.of(unloaded.toArray(new String[0])))
           .map(rows -> {
             for (Row r : rows) {
               seriesIds.put(seriesKey(r), r.getLong(0));
@@ -180,17 +262,23 @@ final class SeriesCatalog {
             return null;
           });
     }
-    return loaded.compose(v -> createSeries(missing, initialLoad)).map(v -> {
+    Map<SeriesKey, Long> created = new HashMap<>();
+    return loaded.compose(v -> createSeries(client, missing, initialLoad, created)).map(v -> {
       for (int k = 0; k < n; k++) {
         if (ids[k] == null) {
-          ids[k] = Objects.requireNonNull(seriesIds.get(observations.get(k).key()));
+          SeriesKey key = observations.get(k).key();
+          Long id = created.get(key);
+          ids[k] = Objects.requireNonNull(id != null ? id : seriesIds.get(key));
         }
       }
+      remember(afterCommit, () -> seriesIds.putAll(created));
       return ids;
     });
   }
 
-  private Future<Void> createSeries(Set<SeriesKey> candidates, InitialLoad initialLoad) {
+  /** Creates the series not known yet; those this statement created go to {@code created}, not the cache. */
+  private Future<Void> createSeries(SqlClient client, Set<SeriesKey> candidates, InitialLoad initialLoad,
+                                    Map<SeriesKey, Long> created) {
     List<SeriesKey> keys = new ArrayList<>();
     for (SeriesKey key : candidates) {
       if (!seriesIds.containsKey(key)) {
@@ -204,18 +292,18 @@ final class SeriesCatalog {
     keys.sort(Comparator.comparing(SeriesKey::indicatorId).thenComparing(SeriesKey::areaCode)
         .thenComparing(SeriesKey::sex).thenComparing(SeriesKey::age).thenComparing(SeriesKey::categoryType)
         .thenComparing(SeriesKey::category));
-    return pool.preparedQuery(INSERT_SERIES).execute(keyArrays(keys))
-        .compose(created -> {
-          for (Row r : created) {
+    return client.preparedQuery(INSERT_SERIES).execute(keyArrays(keys))
+        .compose(inserted -> {
+          for (Row r : inserted) {
             initialLoad.seriesCreated(r.getLong(0));
-            seriesIds.put(seriesKey(r), r.getLong(0));
+            created.put(seriesKey(r), r.getLong(0));
           }
-          // Series that existed already (or another batch created meanwhile): look them up.
-          List<SeriesKey> existing = keys.stream().filter(k -> !seriesIds.containsKey(k)).toList();
+          // Series that existed already (or another batch created and committed meanwhile): look them up.
+          List<SeriesKey> existing = keys.stream().filter(k -> !created.containsKey(k)).toList();
           if (existing.isEmpty()) {
             return Future.succeededFuture();
           }
-          return pool.preparedQuery(SELECT_SERIES).execute(keyArrays(existing)).compose(rows -> {
+          return client.preparedQuery(SELECT_SERIES).execute(keyArrays(existing)).compose(rows -> {
             for (Row r : rows) {
               seriesIds.put(seriesKey(r), r.getLong(0));
             }
@@ -226,6 +314,26 @@ final class SeriesCatalog {
             }
             return Future.<Void>succeededFuture();
           });
+        });
+  }
+
+  /** The stored series of these (indicator, area) pairs (a push's lookup of the parts it leaves out). */
+  Future<List<SeriesKey>> seriesOf(Collection<Map.Entry<String, String>> indicatorAreas) {
+    if (indicatorAreas.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String[] ind = indicatorAreas.stream().map(Map.Entry::getKey).toArray(String[]::new);
+    String[] area = indicatorAreas.stream().map(Map.Entry::getValue).toArray(String[]::new);
+    return pool.preparedQuery("""
+        SELECT s.id, s.indicator_id, s.area_code, s.sex, s.age, s.category_type, s.category
+        FROM unnest($1::text[], $2::text[]) AS k(indicator_id, area_code)
+        JOIN series s ON s.indicator_id = k.indicator_id AND s.area_code = k.area_code
+        """).execute(Tuple.tuple().addValue(ind).addValue(area)).map(rows -> {
+          List<SeriesKey> keys = new ArrayList<>();
+          for (Row r : rows) {
+            keys.add(seriesKey(r));
+          }
+          return keys;
         });
   }
 

@@ -213,8 +213,9 @@ class FingertipsCsvReaderTest {
     assertTrue(r.reason().contains(reasonPart), r.reason());
   }
 
+  /** A row with its value and no confidence limits (a value outside its own limits is a warning). */
   static String row(String area, String period, String value) {
     return "93356,Campylobacter,E12000005,West Midlands region," + area + ",Dudley,UA,Persons,All ages,,,"
-        + period + "," + value + ",1,2,,,10,1000,,,Worse,Similar,20190000,,,1y";
+        + period + "," + value + ",,,,,10,1000,,,Worse,Similar,20190000,,,1y";
   }
 }

@@ -1,0 +1,166 @@
+package io.fingerpost.feed;
+
+import io.fingerpost.model.Area;
+import io.fingerpost.model.Indicator;
+import io.fingerpost.model.Observation;
+import io.fingerpost.model.SeriesKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one validation every row passes before anything is written, whichever reader made it (push JSON or
+ * CSV, {@code fingertips-csv}, {@code tidy-csv}): text is storable (valid UTF-8, no NUL or other control
+ * character), keys and names within their length limits, numbers plausible and consistent. A rule broken
+ * rejects the row ({@link IllegalArgumentException} with the reason); something plausible but odd (a value
+ * outside its own confidence interval) is stored and comes back as a warning. The limits are documented in
+ * openapi.yaml ({@code PushedObservation}) and the README.
+ */
+final class RowRules {
+  private RowRules() {}
+
+  /** Longest key parts, in characters: the series' unique index must stay within PostgreSQL's row limit. */
+  static final int MAX_ID = 64;
+  static final int MAX_CATEGORY = 150;
+  static final int MAX_NAME = 500;
+  static final int MAX_NOTE = 1000;
+  /** Largest magnitude of any number: beyond it a value is a unit or parsing slip (1e300 made Infinity). */
+  static final double MAX_MAGNITUDE = 1e15;
+  /** Years a period may fall in. */
+  static final int FIRST_YEAR = 1800;
+  static final int LAST_YEAR = 2200;
+
+  /**
+   * Why a raw text (as the source gave it, before trimming) cannot be stored, or null: a NUL, bytes that
+   * were not UTF-8 ({@link CsvRecords#NOT_UTF8}), a lone surrogate (a JSON {@code \ud800}), a noncharacter,
+   * or a control character other than tab and line breaks. A U+FFFD the source wrote as UTF-8 is text.
+   */
+  static String badText(String s) {
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (c == 0) {
+        return "holds a NUL byte";
+      }
+      if (c == CsvRecords.NOT_UTF8) {
+        return "holds bytes that are not UTF-8";
+      }
+      if (Character.isHighSurrogate(c) && k + 1 < s.length() && Character.isLowSurrogate(s.charAt(k + 1))) {
+        k++;
+        continue;
+      }
+      if (Character.isSurrogate(c)) {
+        return "holds a lone surrogate (U+" + hex(c) + "), which is not text";
+      }
+      if ((c >= '\uFDD0' && c <= '\uFDEF') || c == '\uFFFE' || c == '\uFFFF') {
+        return "holds the noncharacter U+" + hex(c);
+      }
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F)) {
+        return "holds the control character U+" + hex(c);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Checks a parsed row; returns its warnings (usually none).
+   *
+   * @throws IllegalArgumentException with the reason when the row must not be stored
+   */
+  static List<String> check(Observation o, Indicator indicator, Area area) {
+    SeriesKey k = o.key();
+    key("indicatorId", k.indicatorId(), MAX_ID);
+    key("areaCode", k.areaCode(), MAX_ID);
+    key("sex", k.sex(), MAX_ID);
+    key("age", k.age(), MAX_ID);
+    key("categoryType", k.categoryType(), MAX_CATEGORY);
+    key("category", k.category(), MAX_CATEGORY);
+    key("period", o.period().label(), MAX_ID);
+    int from = (int) Math.floor(o.period().start());
+    int to = (int) Math.ceil(o.period().end()) - 1;
+    if (from < FIRST_YEAR || to > LAST_YEAR) {
+      throw new IllegalArgumentException("period '" + o.period().label() + "' is outside the years "
+          + FIRST_YEAR + "–" + LAST_YEAR);
+    }
+    text("valueNote", o.valueNote(), MAX_NOTE);
+    if (indicator != null) {
+      text("indicatorName", indicator.name(), MAX_NAME);
+      text("unit", indicator.unit(), MAX_NAME);
+    }
+    if (area != null) {
+      text("areaName", area.name(), MAX_NAME);
+      text("areaType", area.type(), MAX_NAME);
+      key("parentCode", area.parentCode() == null ? "" : area.parentCode(), MAX_ID);
+    }
+    plausible("value", o.value());
+    plausible("lowerCi95", o.lowerCi95());
+    plausible("upperCi95", o.upperCi95());
+    plausible("lowerCi998", o.lowerCi998());
+    plausible("upperCi998", o.upperCi998());
+    plausible("count", o.count());
+    plausible("denominator", o.denominator());
+    notNegative("count", o.count());
+    notNegative("denominator", o.denominator());
+    ordered("95", o.lowerCi95(), o.upperCi95());
+    ordered("99.8", o.lowerCi998(), o.upperCi998());
+    List<String> warnings = new ArrayList<>(1);
+    Double v = o.value();
+    if (v != null && ((o.lowerCi95() != null && v < o.lowerCi95()) || (o.upperCi95() != null && v > o.upperCi95()))) {
+      warnings.add("value " + num(v) + " is outside its own 95% confidence interval " + num(o.lowerCi95()) + " – "
+          + num(o.upperCi95()) + " (stored as given)");
+    }
+    return warnings;
+  }
+
+  /** A part of a key: storable text on one line, at most {@code max} characters. */
+  private static void key(String field, String s, int max) {
+    text(field, s, max);
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < 0x20) {
+        throw new IllegalArgumentException(field + " holds the control character U+" + hex(s.charAt(i)));
+      }
+    }
+  }
+
+  private static void text(String field, String s, int max) {
+    if (s == null) {
+      return;
+    }
+    String bad = badText(s);
+    if (bad != null) {
+      throw new IllegalArgumentException(field + " " + bad);
+    }
+    if (s.length() > max) {
+      throw new IllegalArgumentException(field + " has " + s.length() + " characters, at most " + max
+          + " are allowed");
+    }
+  }
+
+  private static void plausible(String field, Double d) {
+    if (d != null && !(Math.abs(d) <= MAX_MAGNITUDE)) {
+      throw new IllegalArgumentException(field + " " + num(d) + " is beyond ±1e15, not a plausible indicator value");
+    }
+  }
+
+  private static void notNegative(String field, Double d) {
+    if (d != null && d < 0) {
+      throw new IllegalArgumentException(field + " " + num(d) + " is negative");
+    }
+  }
+
+  private static void ordered(String level, Double lower, Double upper) {
+    if (lower != null && upper != null && lower > upper) {
+      throw new IllegalArgumentException("the lower " + level + "% limit " + num(lower) + " is above the upper "
+          + num(upper));
+    }
+  }
+
+  private static String num(Double d) {
+    if (d == null) {
+      return "?";
+    }
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d.longValue()) : String.valueOf(d);
+  }
+
+  private static String hex(char c) {
+    return String.format("%04X", (int) c);
+  }
+}
