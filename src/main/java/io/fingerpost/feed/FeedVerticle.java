@@ -9,7 +9,6 @@ import io.fingerpost.event.FeedStatus;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.store.FeedChunkStore;
 import io.fingerpost.store.FeedStatusStore;
-import io.fingerpost.store.InitialLoad;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.Rejection;
 import io.vertx.core.Future;
@@ -115,7 +114,7 @@ public final class FeedVerticle extends VerticleBase {
             Future<ChunkPlan> chunked = plan(fetched, skipKnown);
             done = (skipKnown ? chunked : Future.<ChunkPlan>succeededFuture(null)).compose(plan -> new FeedLoader(vertx, store)
                 .load(config.name(), source.describe(), plan == null ? fetched.open() : plan::open, configured,
-                    new InitialLoad(!previous.succeededBefore()))
+                    previous.initialLoad())
                 .compose(result -> chunked.otherwiseEmpty().compose(chunks -> {
                   long skippedRows = plan == null ? 0 : plan.skippedRecords();
                   long skippedRejected = plan == null ? 0 : plan.skippedRejected();

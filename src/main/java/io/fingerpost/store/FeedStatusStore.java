@@ -23,19 +23,31 @@ public final class FeedStatusStore {
   /** Counts of one finished read. */
   public record PollCounts(long read, long inserted, long updated, long unchanged, long rejected) {}
 
-  /** What the table remembers of a feed before its poll: has it ever succeeded, and on what source. */
-  public record Previous(boolean succeededBefore, String sourceFingerprint) {}
+  /**
+   * What the table remembers of a feed before its poll: has it ever succeeded, on what source, and, while
+   * its first load has not completed, when that load began (its first attempt, kept across restarts).
+   */
+  public record Previous(boolean succeededBefore, String sourceFingerprint, OffsetDateTime firstLoadStarted) {
+
+    /** How this poll's batches count: a feed whose first load never completed is still loading history. */
+    public InitialLoad initialLoad() {
+      return succeededBefore ? InitialLoad.none() : InitialLoad.firstLoad(firstLoadStarted);
+    }
+  }
 
   public Future<Previous> pollStarted(String feed, String type, String source) {
     return pool.preparedQuery("""
-        INSERT INTO feed_status (feed, type, source, last_poll_started) VALUES ($1, $2, $3, now())
+        INSERT INTO feed_status (feed, type, source, last_poll_started, first_load_started)
+        VALUES ($1, $2, $3, now(), now())
         ON CONFLICT (feed) DO UPDATE SET type = excluded.type, source = excluded.source,
-          last_poll_started = now()
-        RETURNING first_success IS NOT NULL, source_fingerprint""")
+          last_poll_started = now(),
+          first_load_started = CASE WHEN feed_status.first_success IS NULL
+            THEN COALESCE(feed_status.first_load_started, now()) END
+        RETURNING first_success IS NOT NULL, source_fingerprint, first_load_started""")
         .execute(Tuple.of(feed, type, source))
         .map(rows -> {
           Row r = rows.iterator().next();
-          return new Previous(r.getBoolean(0), r.getString(1));
+          return new Previous(r.getBoolean(0), r.getString(1), r.getOffsetDateTime(2));
         });
   }
 
