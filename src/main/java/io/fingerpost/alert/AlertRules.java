@@ -191,6 +191,14 @@ public final class AlertRules {
 
   /** Feed stale or failing, from the feed status: active while the feed has not succeeded. */
   public Signal feed(String feed, boolean ok, String reason, Instant at) {
+    return feed(feed, ok, reason, null, at);
+  }
+
+  /**
+   * Feed stale, failing or suspect: active while the feed has not succeeded, or while its latest read carries
+   * a {@code warning} (its row count fell sharply), which the operations team must look at.
+   */
+  public Signal feed(String feed, boolean ok, String reason, String warning, Instant at) {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("alertname", Rule.FEED_STALE.alertName());
     labels.put("rule", Rule.FEED_STALE.label());
@@ -198,12 +206,13 @@ public final class AlertRules {
     labels.put("team", "operations");
     labels.put("severity", config.feedStale().severity().label());
     Map<String, String> ann = new LinkedHashMap<>();
-    ann.put("summary", "Feed " + feed + " is stale or failing");
-    ann.put("description", "Feed " + feed + " has not succeeded"
-        + (reason == null || reason.isBlank() ? "" : ": " + reason) + ".");
+    boolean suspect = ok && warning != null;
+    ann.put("summary", suspect ? "Feed " + feed + " read far fewer rows than before" : "Feed " + feed + " is stale or failing");
+    ann.put("description", suspect ? "Feed " + feed + " succeeded, but " + warning
+        : "Feed " + feed + " has not succeeded" + (reason == null || reason.isBlank() ? "" : ": " + reason) + ".");
     ann.put("link", externalUrl + "/api/feeds");
     return new Signal(Rule.FEED_STALE, Fingerprints.forFeed(Rule.FEED_STALE, feed),
-        ok ? Condition.CLEAR : Condition.ACTIVE, config.feedStale().severity(), labels, ann, null,
+        ok && !suspect ? Condition.CLEAR : Condition.ACTIVE, config.feedStale().severity(), labels, ann, null,
         "feed@" + at, at, false, externalUrl + "/api/feeds");
   }
 

@@ -133,7 +133,7 @@ public final class AlertsVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return apply(List.of(AlertStore.Change.of(
-        rules.feed(status.feed(), status.ok(), status.lastError(), clock.instant()), lifecycle)));
+        rules.feed(status.feed(), status.ok(), status.lastError(), status.warning(), clock.instant()), lifecycle)));
   }
 
   /** Feeds (other than push) with no success within {@code staleAfter}: fire as stale. */

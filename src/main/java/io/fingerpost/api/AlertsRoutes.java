@@ -1,17 +1,12 @@
 package io.fingerpost.api;
 
 import io.fingerpost.alert.AlertQueries;
-import io.fingerpost.alert.Silence;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,56 +67,14 @@ public final class AlertsRoutes implements Routes {
   }
 
   private void createSilence(RoutingContext ctx) {
-    JsonObject b;
+    SilenceBody s;
     try {
-      b = JsonBody.object(ctx);
+      s = SilenceBody.read(JsonBody.object(ctx), clock.instant());
     } catch (Problem p) {
       Problem.send(ctx, p);
       return;
     }
-    List<Silence.Matcher> matchers;
-    try {
-      Object m = b.getValue("matchers");
-      if (m instanceof JsonObject map) { // shorthand {"team": "x"}
-        JsonArray a = new JsonArray();
-        map.forEach(e -> a.add(new JsonObject().put("name", e.getKey()).put("value", String.valueOf(e.getValue()))));
-        m = a;
-      }
-      if (!(m instanceof JsonArray a)) {
-        throw new IllegalArgumentException("'matchers' is required: [{\"name\", \"value\", \"isRegex\"}] or {label: value}");
-      }
-      matchers = Silence.matchersFromJson(a);
-    } catch (IllegalArgumentException | ClassCastException e) {
-      Problem.send(ctx, 400, e.getMessage());
-      return;
-    }
-    Instant now = clock.instant();
-    Instant until;
-    Instant from;
-    try {
-      String u = b.getValue("until") instanceof String s ? s : b.getValue("endsAt") instanceof String s2 ? s2 : null;
-      if (u == null) {
-        Problem.send(ctx, 400, "'until' is required: an ISO-8601 instant such as 2026-12-01T00:00:00Z");
-        return;
-      }
-      until = Instant.parse(u);
-      from = b.getValue("startsAt") instanceof String s ? Instant.parse(s) : now;
-    } catch (DateTimeParseException e) {
-      Problem.send(ctx, 400, "not an ISO-8601 instant: '" + e.getParsedString() + "'");
-      return;
-    }
-    if (!until.isAfter(now) || !until.isAfter(from)) {
-      Problem.send(ctx, 400, "'until' must be in the future and after 'startsAt'");
-      return;
-    }
-    String who = b.getValue("who") instanceof String s ? s.trim() : "";
-    String why = b.getValue("why") instanceof String s ? s.trim() : "";
-    if (who.isEmpty() || why.isEmpty()) {
-      Problem.send(ctx, 400, "'who' and 'why' are required");
-      return;
-    }
-    boolean endOnResolve = Boolean.TRUE.equals(b.getValue("endOnResolve"));
-    queries.createSilence(matchers, from, until, who, why, endOnResolve)
+    queries.createSilence(s.matchers(), s.from(), s.until(), s.who(), s.why(), s.endOnResolve())
         .onSuccess(silence -> ApiJson.reply(ctx, 201, silence)).onFailure(ctx::fail);
   }
 

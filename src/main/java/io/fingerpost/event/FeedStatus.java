@@ -18,14 +18,22 @@ import java.util.Objects;
  * @param lastSuccess         when the feed last succeeded in this process, or null
  * @param lastError           the last failure's message, or null
  * @param read                what a successful poll read; null for a failed one
+ * @param warning             why the latest read looks wrong although it succeeded (e.g. its row count fell
+ *                            sharply against the read before), kept while the source is unchanged; else null
  */
 public record FeedStatus(String feed, String type, String source, boolean ok, boolean firstPollDone,
-                         int consecutiveFailures, Instant lastSuccess, String lastError, Read read)
+                         int consecutiveFailures, Instant lastSuccess, String lastError, Read read, String warning)
     implements Event, Shareable {
   public static final Address<FeedStatus> ADDRESS = Address.of("fingerpost.feed.status", FeedStatus.class);
 
   public FeedStatus {
     Objects.requireNonNull(feed, "feed");
+  }
+
+  /** A status without a warning. */
+  public FeedStatus(String feed, String type, String source, boolean ok, boolean firstPollDone,
+                    int consecutiveFailures, Instant lastSuccess, String lastError, Read read) {
+    this(feed, type, source, ok, firstPollDone, consecutiveFailures, lastSuccess, lastError, read, null);
   }
 
   /**
@@ -74,6 +82,9 @@ public record FeedStatus(String feed, String type, String source, boolean ok, bo
         json.put("rowsRead", r.read()).put("rowsInserted", r.inserted()).put("rowsUpdated", r.updated())
             .put("rowsUnchanged", r.unchanged()).put("rowsRejected", r.rejected());
       }
+    }
+    if (warning != null) {
+      json.put("warning", warning);
     }
     return json;
   }

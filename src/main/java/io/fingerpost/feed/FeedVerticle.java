@@ -9,7 +9,6 @@ import io.fingerpost.event.FeedStatus;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.store.FeedChunkStore;
 import io.fingerpost.store.FeedStatusStore;
-import io.fingerpost.store.InitialLoad;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.Rejection;
 import io.vertx.core.Future;
@@ -66,6 +65,8 @@ public final class FeedVerticle extends VerticleBase {
   private boolean stopped;
   private Instant lastSuccess;
   private String lastError;
+  /** The latest read's warning (row count fell sharply), kept while the source is unchanged. */
+  private String warning;
 
   public FeedVerticle(FeedConfig config, Resource source, ObservationStore store, FeedStatusStore status) {
     this.config = config;
@@ -108,6 +109,7 @@ public final class FeedVerticle extends VerticleBase {
         .compose(previous -> fetch().compose(fetched -> {
           Future<FeedStatusStore.PollCounts> done;
           if (previous.succeededBefore() && fetched.fingerprint().equals(previous.sourceFingerprint())) {
+            warning = previous.warning(); // the source as it was: so is its warning (also after a restart)
             done = status.pollSucceeded(config.name(), null, fetched.fingerprint(), nextPoll()).map(v -> null);
           } else {
             // A first poll reads the whole file and cuts it into chunks at the same time (for the next read).
@@ -115,16 +117,22 @@ public final class FeedVerticle extends VerticleBase {
             Future<ChunkPlan> chunked = plan(fetched, skipKnown);
             done = (skipKnown ? chunked : Future.<ChunkPlan>succeededFuture(null)).compose(plan -> new FeedLoader(vertx, store)
                 .load(config.name(), source.describe(), plan == null ? fetched.open() : plan::open, configured,
-                    new InitialLoad(!previous.succeededBefore()))
+                    previous.initialLoad())
                 .compose(result -> chunked.otherwiseEmpty().compose(chunks -> {
                   long skippedRows = plan == null ? 0 : plan.skippedRecords();
                   long skippedRejected = plan == null ? 0 : plan.skippedRejected();
                   List<Rejection> rejections = plan == null ? result.rejections()
                       : plan.rejections(source.describe(), result.rejections());
-                  FeedStatusStore.PollCounts counts = new FeedStatusStore.PollCounts(result.read() + skippedRows,
+                  long read = result.read() + skippedRows;
+                  FeedStatusStore.PollCounts counts = new FeedStatusStore.PollCounts(read,
                       result.written().inserted(), result.written().updated(),
                       result.written().unchanged() + skippedRows - skippedRejected,
-                      result.rejected() + skippedRejected);
+                      result.rejected() + skippedRejected,
+                      previous.succeededBefore() ? rowDrop(previous.rowsRead(), read) : null);
+                  warning = counts.warning();
+                  if (warning != null) {
+                    LOG.warn("Feed {}: {}", config.name(), warning);
+                  }
                   lastChunks = chunks == null ? null : new int[] {chunks.chunks(), chunks.skippedChunks()};
                   rejections.stream().filter(r -> !r.isWarning()).findFirst().ifPresent(first -> LOG.warn(
                       "Feed {}: {} rows rejected, first: line {}: {}", config.name(), counts.rejected(),
@@ -186,7 +194,23 @@ public final class FeedVerticle extends VerticleBase {
 
   private FeedStatus statusEvent(boolean ok, FeedStatus.Read read) {
     return new FeedStatus(config.name(), config.type(), source.describe(), ok, true, failures, lastSuccess,
-        lastError, read);
+        lastError, read, warning);
+  }
+
+  /** A read whose row count falls by this share or more against the read before is suspect. */
+  static final double SHARP_DROP = 0.25;
+
+  /**
+   * The warning for a read of {@code now} rows after one of {@code before} (null: no sharp fall). A source
+   * that lost rows (a truncated export, a filter gone wrong) still reads without error; its stored rows stay,
+   * but nothing new arrives for what it lost.
+   */
+  static String rowDrop(long before, long now) {
+    if (before <= 0 || now > before * (1 - SHARP_DROP)) {
+      return null;
+    }
+    return String.format(java.util.Locale.ROOT, "rows read fell from %d to %d (-%.0f%%) against the previous read:"
+        + " is the source complete?", before, now, 100.0 * (before - now) / before);
   }
 
   private void schedule(long delayMs) {

@@ -20,22 +20,43 @@ public final class FeedStatusStore {
     this.pool = pool;
   }
 
-  /** Counts of one finished read. */
-  public record PollCounts(long read, long inserted, long updated, long unchanged, long rejected) {}
+  /** Counts of one finished read, and a warning about it (null: none). */
+  public record PollCounts(long read, long inserted, long updated, long unchanged, long rejected, String warning) {
+    public PollCounts(long read, long inserted, long updated, long unchanged, long rejected) {
+      this(read, inserted, updated, unchanged, rejected, null);
+    }
 
-  /** What the table remembers of a feed before its poll: has it ever succeeded, and on what source. */
-  public record Previous(boolean succeededBefore, String sourceFingerprint) {}
+    public PollCounts withWarning(String warning) {
+      return new PollCounts(read, inserted, updated, unchanged, rejected, warning);
+    }
+  }
+
+  /**
+   * What the table remembers of a feed before its poll: has it ever succeeded, on what source, and, while
+   * its first load has not completed, when that load began (its first attempt, kept across restarts).
+   */
+  public record Previous(boolean succeededBefore, String sourceFingerprint, OffsetDateTime firstLoadStarted,
+                         long rowsRead, String warning) {
+
+    /** How this poll's batches count: a feed whose first load never completed is still loading history. */
+    public InitialLoad initialLoad() {
+      return succeededBefore ? InitialLoad.none() : InitialLoad.firstLoad(firstLoadStarted);
+    }
+  }
 
   public Future<Previous> pollStarted(String feed, String type, String source) {
     return pool.preparedQuery("""
-        INSERT INTO feed_status (feed, type, source, last_poll_started) VALUES ($1, $2, $3, now())
+        INSERT INTO feed_status (feed, type, source, last_poll_started, first_load_started)
+        VALUES ($1, $2, $3, now(), now())
         ON CONFLICT (feed) DO UPDATE SET type = excluded.type, source = excluded.source,
-          last_poll_started = now()
-        RETURNING first_success IS NOT NULL, source_fingerprint""")
+          last_poll_started = now(),
+          first_load_started = CASE WHEN feed_status.first_success IS NULL
+            THEN COALESCE(feed_status.first_load_started, now()) END
+        RETURNING first_success IS NOT NULL, source_fingerprint, first_load_started, rows_read, warning""")
         .execute(Tuple.of(feed, type, source))
         .map(rows -> {
           Row r = rows.iterator().next();
-          return new Previous(r.getBoolean(0), r.getString(1));
+          return new Previous(r.getBoolean(0), r.getString(1), r.getOffsetDateTime(2), r.getLong(3), r.getString(4));
         });
   }
 
@@ -51,11 +72,11 @@ public final class FeedStatusStore {
         UPDATE feed_status SET last_poll_finished = now(), last_success = now(),
           first_success = COALESCE(first_success, now()), consecutive_failures = 0,
           rows_read = $2, rows_inserted = $3, rows_updated = $4, rows_unchanged = $5, rows_rejected = $6,
-          source_fingerprint = $7, next_poll_at = $8
+          source_fingerprint = $7, next_poll_at = $8, warning = $9
         WHERE feed = $1""")
         .execute(Tuple.tuple().addValue(feed).addValue(counts.read()).addValue(counts.inserted())
             .addValue(counts.updated()).addValue(counts.unchanged()).addValue(counts.rejected())
-            .addValue(fingerprint).addValue(nextPoll))
+            .addValue(fingerprint).addValue(nextPoll).addValue(counts.warning()))
         .mapEmpty();
   }
 

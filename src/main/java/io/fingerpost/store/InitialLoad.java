@@ -1,12 +1,16 @@
 package io.fingerpost.store;
 
+import java.time.OffsetDateTime;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides, for one poll, which changed series count as an initial load: the poll is the feed's first
- * successful one and the series had no observations before the poll began (its earlier batches in the
- * same poll do not count).
+ * Decides, for one poll, which changed series count as an initial load: the poll belongs to the feed's
+ * first load (no poll of the feed has completed yet) and the series had no observations from before that
+ * load began (its earlier batches in the same poll do not count). The first load began at the feed's first
+ * attempt ({@code feed_status.first_load_started}), so a load killed half way and run again after a
+ * restart is still initial for the series it had begun: observations that load wrote arrived after that
+ * time.
  *
  * <p>It also carries what the store learns during the poll so later batches are cheaper: series
  * created in this poll had no observations before it (no need to ask the database), and whether
@@ -14,12 +18,32 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InitialLoad {
   private final boolean firstPoll;
+  private final OffsetDateTime historyBefore;
   private final Set<Long> newInThisPoll = ConcurrentHashMap.newKeySet();
   private volatile boolean insertOnly;
 
+  /** A first load that began with this poll (any observation stored before it is another's history). */
   public InitialLoad(boolean firstPoll) {
+    this(firstPoll, null);
+  }
+
+  private InitialLoad(boolean firstPoll, OffsetDateTime historyBefore) {
     this.firstPoll = firstPoll;
+    this.historyBefore = historyBefore;
     this.insertOnly = firstPoll;
+  }
+
+  /**
+   * A poll of a feed whose first load has not completed, which began at {@code started} (null: now):
+   * only observations that arrived before then make a series' changes "not initial".
+   */
+  public static InitialLoad firstLoad(OffsetDateTime started) {
+    return new InitialLoad(true, started);
+  }
+
+  /** Observations that arrived before this time are history from elsewhere (null: any stored one). */
+  OffsetDateTime historyBefore() {
+    return historyBefore;
   }
 
   /** Never initial (push requests, later polls). */

@@ -108,9 +108,11 @@ public final class ObservationStore {
         WHERE observation.revision = excluded.revision - 1
         RETURNING series_id, period
       ), probe AS (
-        -- only the series whose history the poll does not know yet ($14; empty after a first poll)
+        -- only the series whose history the poll does not know yet ($14; empty after a first load), with
+        -- observations from before the feed's first load began ($15; null: any)
         SELECT p.id FROM unnest($14::bigint[]) AS p(id)
-        WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id)
+        WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id
+                      AND ($15::timestamptz IS NULL OR o.first_seen < $15::timestamptz))
       )
       SELECT c.series_id,
              count(*) FILTER (WHERE c.old_revision IS NULL AND w.series_id IS NOT NULL) AS inserted,
@@ -124,7 +126,7 @@ public final class ObservationStore {
   /**
    * A first poll's batch as plain inserts, no compare: a row that is already stored fails the whole
    * statement on the primary key (nothing is written) and the batch goes through
-   * {@link #UPSERT_OBSERVATIONS} instead. Returns the series of $14 that had observations before.
+   * {@link #UPSERT_OBSERVATIONS} instead. Returns the series of $14 that had observations before ($15).
    */
   private static final String INSERT_OBSERVATIONS = """
       WITH written AS (
@@ -135,7 +137,8 @@ public final class ObservationStore {
                     $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[]) AS i
       )
       SELECT p.id FROM unnest($14::bigint[]) AS p(id)
-      WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id)
+      WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id
+                    AND ($15::timestamptz IS NULL OR o.first_seen < $15::timestamptz))
       """;
 
   /** Rows per statement of {@link #writeAtomically}. */
@@ -224,7 +227,7 @@ public final class ObservationStore {
         r.inserted(), r.updated(), r.unchanged());
   }
 
-  /** The statement parameters for the given rows of a batch ($1…$12 the rows, $13 the feed, $14 the probe). */
+  /** The statement parameters for the given rows of a batch ($1…$12 the rows, $13 the feed, $14 the probe, $15 history before). */
   private static Tuple params(String feed, List<Observation> obs, Long[] ids, int[] rows, InitialLoad initialLoad,
                               Map<Long, SeriesKey> keyById) {
     int n = rows.length;
@@ -261,7 +264,7 @@ public final class ObservationStore {
     return Tuple.tuple()
         .addValue(sid).addValue(period).addValue(start).addValue(end).addValue(value).addValue(l95)
         .addValue(u95).addValue(l998).addValue(u998).addValue(count).addValue(den).addValue(note)
-        .addValue(feed).addValue(probe.toArray(new Long[0]));
+        .addValue(feed).addValue(probe.toArray(new Long[0])).addValue(initialLoad.historyBefore());
   }
 
   private Future<BatchResult> writeObservations(String feed, Batch batch, Long[] ids, InitialLoad initialLoad) {
@@ -357,7 +360,7 @@ public final class ObservationStore {
     });
   }
 
-  /** The parameters with only the given rows in the twelve row arrays ($1…$12); $13 and $14 as they are. */
+  /** The parameters with only the given rows in the twelve row arrays ($1…$12); $13 on as they are. */
   private static Tuple only(Tuple params, List<Integer> rows) {
     Tuple subset = Tuple.tuple();
     for (int p = 0; p < 12; p++) {
@@ -368,7 +371,10 @@ public final class ObservationStore {
       }
       subset.addValue(some);
     }
-    return subset.addValue(params.getValue(12)).addValue(params.getValue(13));
+    for (int p = 12; p < params.size(); p++) {
+      subset.addValue(params.getValue(p));
+    }
+    return subset;
   }
 
   /** Publishes the changed series (with whether each had observations before the batch). */

@@ -54,7 +54,17 @@ public final class StoreReader {
   public record FeedSummary(String name, String type, String source, String state, Instant firstSuccess,
                             Instant lastPollStarted, Instant lastPollFinished, Instant lastSuccess, String lastError,
                             Instant lastErrorAt, int consecutiveFailures, Long rowsRead, Long rowsInserted,
-                            Long rowsUpdated, Long rowsUnchanged, Long rowsRejected, Instant nextPollAt) {}
+                            Long rowsUpdated, Long rowsUnchanged, Long rowsRejected, Instant nextPollAt,
+                            String warning) {
+    public FeedSummary(String name, String type, String source, String state, Instant firstSuccess,
+                       Instant lastPollStarted, Instant lastPollFinished, Instant lastSuccess, String lastError,
+                       Instant lastErrorAt, int consecutiveFailures, Long rowsRead, Long rowsInserted,
+                       Long rowsUpdated, Long rowsUnchanged, Long rowsRejected, Instant nextPollAt) {
+      this(name, type, source, state, firstSuccess, lastPollStarted, lastPollFinished, lastSuccess, lastError,
+          lastErrorAt, consecutiveFailures, rowsRead, rowsInserted, rowsUpdated, rowsUnchanged, rowsRejected,
+          nextPollAt, null);
+    }
+  }
 
   public record RejectionEntry(String feed, String source, Long line, String reason, String content,
                                Instant rejectedAt) {}
@@ -172,7 +182,7 @@ public final class StoreReader {
         time(r.getOffsetDateTime("last_poll_finished")), time(success), r.getString("last_error"),
         time(r.getOffsetDateTime("last_error_at")), failures, r.getLong("rows_read"), r.getLong("rows_inserted"),
         r.getLong("rows_updated"), r.getLong("rows_unchanged"), r.getLong("rows_rejected"),
-        time(r.getOffsetDateTime("next_poll_at")));
+        time(r.getOffsetDateTime("next_poll_at")), r.getString("warning"));
   }
 
   public Future<List<RejectionEntry>> rejections(String feed, int limit, int offset) {
