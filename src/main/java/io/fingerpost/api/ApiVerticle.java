@@ -2,6 +2,7 @@ package io.fingerpost.api;
 
 import io.fingerpost.feed.FeedBoard;
 import io.fingerpost.feed.PushHandler;
+import io.fingerpost.store.DatabaseOutage;
 import io.fingerpost.store.StoreReader;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -132,9 +133,16 @@ public final class ApiVerticle extends VerticleBase {
         .onFailure(e -> Problem.send(ctx, 503, "database unreachable"));
   }
 
+  /** Ready: the database answers (503 while it is away) and every feed's first poll is done. */
   private void ready(RoutingContext ctx) {
+    Future<Void> database = DatabaseOutage.isDown(vertx)
+        ? Future.failedFuture("the database is unreachable") : reader.ping();
+    database.onComplete(db -> ready(ctx, db.succeeded()));
+  }
+
+  private void ready(RoutingContext ctx, boolean databaseUp) {
     JsonObject states = new JsonObject();
-    boolean ready = true;
+    boolean ready = databaseUp;
     for (String feed : feeds) {
       JsonObject s = FeedBoard.get(vertx, feed);
       boolean done = s != null && s.getBoolean("firstPollDone", false);
@@ -142,7 +150,8 @@ public final class ApiVerticle extends VerticleBase {
       states.put(feed, new JsonObject().put("firstPollDone", done).put("ok", s != null && s.getBoolean("ok", false)));
     }
     ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("ready", ready).put("feeds", states).encode());
+        .end(new JsonObject().put("ready", ready).put("database", databaseUp ? "UP" : "DOWN").put("feeds", states)
+            .encode());
   }
 
   private void pushObservations(RoutingContext ctx) {

@@ -31,15 +31,24 @@ public final class Database {
   public static final String ENV_DATA_DIR = "FINGERPOST_DATA_DIR";
 
   private final Vertx vertx;
-  private final EmbeddedPostgres embedded;
+  /** The running embedded server (replaced when it is restarted); null for an external one. */
+  private EmbeddedPostgres embedded;
+  private final Path dataDir;
+  private final boolean durable;
   private final PgConnectOptions connectOptions;
   private final Pool pool;
+  private final DatabaseWatch watch;
+  private boolean closed;
 
-  private Database(Vertx vertx, EmbeddedPostgres embedded, PgConnectOptions connectOptions, Pool pool) {
+  private Database(Vertx vertx, EmbeddedPostgres embedded, Path dataDir, boolean durable,
+                   PgConnectOptions connectOptions, Pool pool) {
     this.vertx = vertx;
     this.embedded = embedded;
+    this.dataDir = dataDir;
+    this.durable = durable;
     this.connectOptions = connectOptions;
     this.pool = pool;
+    this.watch = new DatabaseWatch(vertx, pool, embedded == null ? null : this::restartIfDead);
   }
 
   /** How to start: the config section plus things that only tests change. */
@@ -59,6 +68,7 @@ public final class Database {
       DatabaseConfig cfg = options.config() == null ? DatabaseConfig.defaults() : options.config();
       String url = firstNonBlank(options.env().get(ENV_URL), cfg.url());
       EmbeddedPostgres embedded = null;
+      Path dataDir = null;
       PgConnectOptions connect;
       if (url != null) {
         connect = parseUrl(url);
@@ -70,7 +80,7 @@ public final class Database {
         }
         LOG.info("Using PostgreSQL at {}:{}/{}", connect.getHost(), connect.getPort(), connect.getDatabase());
       } else {
-        Path dataDir = dataDir(cfg, options.env());
+        dataDir = dataDir(cfg, options.env());
         LOG.info("Starting embedded PostgreSQL, data in {}", dataDir);
         EmbeddedServer.Started started = EmbeddedServer.start(dataDir, options.durable());
         embedded = started.server();
@@ -90,8 +100,29 @@ public final class Database {
           .connectingTo(connect.setPipeliningLimit(16))
           .using(vertx)
           .build();
-      return new Database(vertx, embedded, connect, pool);
-    });
+      return new Database(vertx, embedded, dataDir, options.durable(), connect, pool);
+    }).onSuccess(db -> db.watch.start());
+  }
+
+  /**
+   * Blocking work on a worker: when the embedded server's postmaster is dead (killed, crashed), starts a new
+   * server in the same directory on the same port, so the pool reconnects by itself. A live postmaster is
+   * left alone (it may be starting or busy). True when a new server was started.
+   */
+  private Future<Boolean> restartIfDead() {
+    return vertx.executeBlocking(() -> {
+      synchronized (this) {
+        if (closed || OrphanPostmaster.livePostmaster(dataDir.resolve(OrphanPostmaster.PID_FILE))
+            .filter(OrphanPostmaster::isPostgres).isPresent()) {
+          return false;
+        }
+        int port = connectOptions.getPort();
+        EmbeddedServer.abandon(embedded);
+        embedded = EmbeddedServer.start(dataDir, durable, port).server();
+        LOG.debug("restarted the embedded PostgreSQL in {} on port {}", dataDir, port);
+        return true;
+      }
+    }, false);
   }
 
   /**
@@ -158,11 +189,15 @@ public final class Database {
     return jdbcUrl(connectOptions);
   }
 
-  /** Closes the pool, then stops the embedded server if there is one. */
+  /** Stops watching, closes the pool, then stops the embedded server if there is one. */
   public Future<Void> close() {
+    watch.stop();
     return pool.close().transform(ignored -> vertx.executeBlocking(() -> {
-      if (embedded != null) {
-        embedded.close();
+      synchronized (this) {
+        closed = true;
+        if (embedded != null) {
+          embedded.close();
+        }
       }
       return null;
     }));

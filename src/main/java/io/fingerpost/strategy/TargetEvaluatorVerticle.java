@@ -5,6 +5,7 @@ import io.fingerpost.event.EvaluationsCreated;
 import io.fingerpost.event.Events;
 import io.fingerpost.event.SeriesChanged;
 import io.fingerpost.model.SeriesKey;
+import io.fingerpost.store.DatabaseOutage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -37,6 +38,9 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   /** How long the evaluator waits, idle, before logging the targets that still have no data. */
   static final long WARNING_SUMMARY_DELAY_MS = 5_000;
 
+  /** How often a round interrupted by a lost database looks whether it is back. */
+  static final long DATABASE_RETRY_MS = 1_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(TargetEvaluatorVerticle.class);
 
   private final TargetStore store;
@@ -51,6 +55,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   private boolean stopping;
   /** The round under way (or the last one): stop() waits for it so nothing uses a closing pool. */
   private Future<Void> currentRound = Future.succeededFuture();
+  /** Set when a round met a lost database: its targets wait in {@code pending} for a retry. */
+  private boolean waitingForDatabase;
   private boolean summaryLogged;
   private long summaryTimer = -1;
   private MessageConsumer<SeriesChanged> consumer;
@@ -114,7 +120,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
 
   /** Starts a round unless one is running; the round takes everything pending. */
   private void schedule() {
-    if (stopping || running || pending.isEmpty()) {
+    if (stopping || running || waitingForDatabase || pending.isEmpty()) {
       if (!stopping && !running && !summaryLogged) {
         armSummary();
       }
@@ -135,13 +141,26 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       if (initial == null) {
         continue;
       }
-      chain = chain.compose(v -> stopping ? Future.<Long>succeededFuture() : evaluate(t, initial)).map(id -> {
+      chain = chain.compose(v -> {
+        if (waitingForDatabase) {
+          pending.merge(t.id(), initial, Boolean::logicalAnd); // the database is away: keep it for the retry
+          return Future.<Long>succeededFuture();
+        }
+        return stopping ? Future.<Long>succeededFuture() : evaluate(t, initial);
+      }).map(id -> {
         if (id != null) {
           (initial ? initialIds : ids).add(id);
           (initial ? initialTargets : changedTargets).add(t.id());
         }
         return (Void) null;
       }).recover(e -> {
+        if (DatabaseOutage.isConnectionFailure(e)) {
+          // not the target's fault: evaluate it (and the rest of the round) once the database is back
+          LOG.debug("Evaluating target {} waits for the database: {}", t.id(), e.toString());
+          pending.merge(t.id(), initial, Boolean::logicalAnd);
+          waitingForDatabase = true;
+          return Future.<Void>succeededFuture();
+        }
         // one target's failure (a bad row, a failed write) must not stop the others; it is counted
         LOG.error("Evaluating target {} failed", t.id(), e);
         failed.add(t.id());
@@ -155,6 +174,24 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       publish(true, initialIds, initialTargets);
       publish(false, ids, changedTargets);
       running = false;
+      if (waitingForDatabase) {
+        retryWhenDatabaseIsBack();
+      }
+      schedule();
+    });
+  }
+
+  /** Checks every second (no log) until the database is back, then runs the interrupted round again. */
+  private void retryWhenDatabaseIsBack() {
+    vertx.setTimer(DATABASE_RETRY_MS, id -> {
+      if (stopping) {
+        return;
+      }
+      if (DatabaseOutage.isDown(vertx)) {
+        retryWhenDatabaseIsBack();
+        return;
+      }
+      waitingForDatabase = false;
       schedule();
     });
   }
