@@ -112,8 +112,12 @@ public final class Database {
   private Future<Boolean> restartIfDead() {
     return vertx.executeBlocking(() -> {
       synchronized (this) {
-        if (closed || OrphanPostmaster.livePostmaster(dataDir.resolve(OrphanPostmaster.PID_FILE))
-            .filter(OrphanPostmaster::isPostgres).isPresent()) {
+        // A killed postmaster stays a zombie until its parent reaps it (no command line any more); PostgreSQL
+        // refuses to start while its pid answers, so wait for it as for a live one.
+        java.util.Optional<ProcessHandle> live = OrphanPostmaster.livePostmaster(dataDir.resolve(OrphanPostmaster.PID_FILE))
+            .filter(p -> OrphanPostmaster.isPostgres(p) || p.info().command().isEmpty());
+        if (closed || live.isPresent()) {
+          LOG.debug("not restarting now: closed {}, postmaster {}", closed, live.map(ProcessHandle::pid));
           return false;
         }
         int port = connectOptions.getPort();

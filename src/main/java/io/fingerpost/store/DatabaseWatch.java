@@ -117,7 +117,7 @@ final class DatabaseWatch {
         if (ar.failed()) {
           LOG.debug("restarting the embedded PostgreSQL failed (attempt {}): {}", failedChecks, ar.cause().toString());
         }
-        schedule(Math.min(backoff, 5_000)); // a local server: try again soon
+        schedule(Math.min(backoff, 2_000)); // a local server (or its zombie going away): try again soon
       }
     });
   }

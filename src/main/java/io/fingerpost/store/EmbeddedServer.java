@@ -39,6 +39,7 @@ final class EmbeddedServer {
   static final String PASSWORD_FILE = "fingerpost-password";
   static final String SUPERUSER = "postgres";
   private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
+  private static final Duration STARTUP_WAIT = Duration.ofSeconds(50); // under Vert.x's 60 s blocked-worker warning
 
   static final String LOCKED_HBA = """
       # Written by Fingerpost: every connection needs the password (scram-sha-256); loopback only.
@@ -88,6 +89,9 @@ final class EmbeddedServer {
     if (port > 0) {
       builder.setPort(port);
     }
+    // After a kill the server replays its WAL and, with fsync on, syncs the whole directory first: that can
+    // take longer than zonky's 10 s, and a start given up on keeps zonky's lock (no retry could start then).
+    builder.setPGStartupWait(STARTUP_WAIT);
     if (durable) {
       builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on");
