@@ -4,6 +4,7 @@ import io.fingerpost.feed.FeedBoard;
 import io.fingerpost.feed.PushHandler;
 import io.fingerpost.store.DatabaseOutage;
 import io.fingerpost.store.StoreReader;
+import io.fingerpost.strategy.TargetEvaluatorVerticle;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
@@ -133,7 +134,10 @@ public final class ApiVerticle extends VerticleBase {
         .onFailure(e -> Problem.send(ctx, 503, "database unreachable"));
   }
 
-  /** Ready: the database answers (503 while it is away) and every feed's first poll is done. */
+  /**
+   * Ready: the database answers (503 while it is away) and every feed's first poll is stored and evaluated
+   * (the evaluator has finished the rounds it caused), so the targets show what the data says.
+   */
   private void ready(RoutingContext ctx) {
     Future<Void> database = DatabaseOutage.isDown(vertx)
         ? Future.failedFuture("the database is unreachable") : reader.ping();
@@ -146,8 +150,10 @@ public final class ApiVerticle extends VerticleBase {
     for (String feed : feeds) {
       JsonObject s = FeedBoard.get(vertx, feed);
       boolean done = s != null && s.getBoolean("firstPollDone", false);
-      ready &= done;
-      states.put(feed, new JsonObject().put("firstPollDone", done).put("ok", s != null && s.getBoolean("ok", false)));
+      boolean evaluated = done && TargetEvaluatorVerticle.firstPollEvaluated(vertx, feed);
+      ready &= evaluated;
+      states.put(feed, new JsonObject().put("firstPollDone", done).put("evaluated", evaluated)
+          .put("ok", s != null && s.getBoolean("ok", false)));
     }
     ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("ready", ready).put("database", databaseUp ? "UP" : "DOWN").put("feeds", states)

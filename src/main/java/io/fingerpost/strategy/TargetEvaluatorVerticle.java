@@ -3,11 +3,14 @@ package io.fingerpost.strategy;
 import io.fingerpost.meters.FingerpostMetrics;
 import io.fingerpost.event.EvaluationsCreated;
 import io.fingerpost.event.Events;
+import io.fingerpost.event.FeedStatus;
 import io.fingerpost.event.SeriesChanged;
 import io.fingerpost.model.SeriesKey;
 import io.fingerpost.store.DatabaseOutage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -60,6 +63,18 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   private boolean summaryLogged;
   private long summaryTimer = -1;
   private MessageConsumer<SeriesChanged> consumer;
+  private MessageConsumer<FeedStatus> feedConsumer;
+  /**
+   * Readiness: events taken in (the start-up round counts as one) and how many of them finished rounds have
+   * covered; a feed's first poll is evaluated once the rounds up to its status event are done. Events reach
+   * this verticle in the order the feed sent them, so its series changes come before its status.
+   */
+  private long received;
+  private long evaluatedUpTo;
+  private final Map<String, Long> feedsAwaiting = new HashMap<>();
+
+  private static final String EVALUATED = "fingerpost.evaluated.feeds";
+  private static final String RUNNING = "";
 
   public TargetEvaluatorVerticle(Pool pool, List<TargetDefinition> targets) {
     this.store = new TargetStore(pool);
@@ -74,10 +89,22 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     return Map.copyOf(warnings);
   }
 
+  /**
+   * True once the rounds a feed's first poll caused are finished (stored and evaluated: what {@code /ready}
+   * waits for); also true when no evaluator runs in this Vert.x.
+   */
+  public static boolean firstPollEvaluated(Vertx vertx, String feed) {
+    LocalMap<String, Boolean> map = vertx.sharedData().getLocalMap(EVALUATED);
+    return map.get(RUNNING) == null || Boolean.TRUE.equals(map.get(feed));
+  }
+
   @Override
   public Future<?> start() {
+    vertx.sharedData().<String, Boolean>getLocalMap(EVALUATED).put(RUNNING, true);
+    received = 1; // the start-up round below
     consumer = Events.consumer(vertx, SeriesChanged.ADDRESS, this::onSeriesChanged);
-    return consumer.completion()
+    feedConsumer = Events.consumer(vertx, FeedStatus.ADDRESS, this::onFeedStatus);
+    return consumer.completion().compose(v -> feedConsumer.completion())
         .compose(v -> store.syncTargets(targets))
         .compose(v -> store.pool().query("SELECT DISTINCT target_id FROM evaluation").execute())
         .onSuccess(rs -> {
@@ -97,11 +124,36 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    vertx.sharedData().getLocalMap(EVALUATED).clear();
+    if (feedConsumer != null) {
+      feedConsumer.unregister();
+    }
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return Future.join(unregistered, currentRound.otherwiseEmpty());
   }
 
+  private void onFeedStatus(FeedStatus status) {
+    if (status.firstPollDone() && !feedsAwaiting.containsKey(status.feed())
+        && vertx.sharedData().getLocalMap(EVALUATED).get(status.feed()) == null) {
+      feedsAwaiting.put(status.feed(), received);
+      settle();
+    }
+  }
+
+  /** Marks the feeds whose first poll's rounds are all done. */
+  private void settle() {
+    LocalMap<String, Boolean> map = vertx.sharedData().getLocalMap(EVALUATED);
+    feedsAwaiting.entrySet().removeIf(e -> {
+      if (e.getValue() <= evaluatedUpTo) {
+        map.put(e.getKey(), true);
+        return true;
+      }
+      return false;
+    });
+  }
+
   private void onSeriesChanged(SeriesChanged event) {
+    received++;
     boolean initialLoad = event.initialLoad();
     for (SeriesChanged.Item item : event.series()) {
       SeriesKey changed = item.key();
@@ -121,12 +173,17 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   /** Starts a round unless one is running; the round takes everything pending. */
   private void schedule() {
     if (stopping || running || waitingForDatabase || pending.isEmpty()) {
+      if (!stopping && !running && !waitingForDatabase && pending.isEmpty()) {
+        evaluatedUpTo = received; // idle: every event taken in is done (some asked for no target)
+        settle();
+      }
       if (!stopping && !running && !summaryLogged) {
         armSummary();
       }
       return;
     }
     running = true;
+    long roundUpTo = received;
     long roundStarted = System.nanoTime();
     Map<String, Boolean> round = new LinkedHashMap<>(pending);
     pending.clear();
@@ -176,6 +233,9 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       running = false;
       if (waitingForDatabase) {
         retryWhenDatabaseIsBack();
+      } else {
+        evaluatedUpTo = Math.max(evaluatedUpTo, roundUpTo);
+        settle();
       }
       schedule();
     });
