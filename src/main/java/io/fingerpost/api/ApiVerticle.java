@@ -1,5 +1,6 @@
 package io.fingerpost.api;
 
+import io.fingerpost.config.StartupException;
 import io.fingerpost.feed.FeedBoard;
 import io.fingerpost.feed.PushHandler;
 import io.fingerpost.store.DatabaseOutage;
@@ -78,11 +79,22 @@ public final class ApiVerticle extends VerticleBase {
             if (!gate.refusedBeforeRouting(request)) {
               router.handle(request);
             }
-          }).listen();
+          }).listen().recover(e -> Future.failedFuture(listenFailure(e)));
     }).onSuccess(s -> {
       server = s;
       LOG.info("HTTP API listening on http://{}:{}/", host, s.actualPort());
     });
+  }
+
+  /** Why the server cannot listen, naming the setting to change (a port in use, a host this machine lacks). */
+  private StartupException listenFailure(Throwable e) {
+    String cause = StartupException.rootMessage(e);
+    if (cause.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+      return new StartupException("http.port (or --port, FINGERPOST_HTTP_PORT)", "port " + port + " on " + host
+          + " is already in use", e);
+    }
+    return new StartupException("http.host (or FINGERPOST_HTTP_HOST)", "cannot listen on " + host + ":" + port
+        + ": " + cause, e);
   }
 
   Router router(RequestGate gate, Buffer openapi) {

@@ -1,6 +1,7 @@
 package io.fingerpost.store;
 
 import io.fingerpost.config.DatabaseConfig;
+import io.fingerpost.config.StartupException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -29,6 +30,8 @@ public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   public static final String ENV_URL = "FINGERPOST_DATABASE_URL";
   public static final String ENV_DATA_DIR = "FINGERPOST_DATA_DIR";
+  private static final String URL_SETTING = "database.url (or " + ENV_URL + ")";
+  private static final String DATA_DIR_SETTING = "database.dataDir (or " + ENV_DATA_DIR + ")";
 
   private final Vertx vertx;
   /** The running embedded server (replaced when it is restarted); null for an external one. */
@@ -71,7 +74,11 @@ public final class Database {
       Path dataDir = null;
       PgConnectOptions connect;
       if (url != null) {
-        connect = parseUrl(url);
+        try {
+          connect = parseUrl(url);
+        } catch (IllegalArgumentException e) {
+          throw new StartupException(URL_SETTING, e.getMessage(), e);
+        }
         if (cfg.user() != null) {
           connect.setUser(cfg.user());
         }
@@ -82,10 +89,15 @@ public final class Database {
       } else {
         dataDir = dataDir(cfg, options.env());
         LOG.info("Starting embedded PostgreSQL, data in {}", dataDir);
-        EmbeddedServer.Started started = EmbeddedServer.start(dataDir, options.durable());
-        embedded = started.server();
-        connect = new PgConnectOptions().setHost("localhost").setPort(embedded.getPort())
-            .setDatabase("postgres").setUser(EmbeddedServer.SUPERUSER).setPassword(started.password());
+        try {
+          EmbeddedServer.Started started = EmbeddedServer.start(dataDir, options.durable());
+          embedded = started.server();
+          connect = new PgConnectOptions().setHost("localhost").setPort(embedded.getPort())
+              .setDatabase("postgres").setUser(EmbeddedServer.SUPERUSER).setPassword(started.password());
+        } catch (Exception e) {
+          throw new StartupException(DATA_DIR_SETTING, "the embedded PostgreSQL in " + dataDir
+              + " cannot start: " + StartupException.rootMessage(e), e);
+        }
       }
       try {
         migrate(jdbcUrl(connect), connect.getUser(), connect.getPassword());
@@ -93,7 +105,10 @@ public final class Database {
         if (embedded != null) {
           embedded.close();
         }
-        throw e;
+        // refused, unreachable, a wrong password, a database that does not exist: the URL's server said no
+        throw new StartupException(embedded == null ? URL_SETTING : DATA_DIR_SETTING, "cannot use PostgreSQL at "
+            + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase() + ": "
+            + StartupException.rootMessage(e), e);
       }
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(cfg.poolSizeOrDefault()))
@@ -166,7 +181,9 @@ public final class Database {
     try {
       return PgConnectOptions.fromUri(u);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("database URL '" + url + "' is not a PostgreSQL URL: " + e.getMessage(), e);
+      throw new IllegalArgumentException("database URL '" + StartupException.withoutPassword(url)
+          + "' is not a PostgreSQL URL (postgresql://user@host:port/database): "
+          + StartupException.withoutPassword(e.getMessage()), e);
     }
   }
 
