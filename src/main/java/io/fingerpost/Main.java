@@ -2,6 +2,7 @@ package io.fingerpost;
 
 import io.fingerpost.config.ConfigException;
 import io.fingerpost.config.ConfigLoader;
+import io.fingerpost.config.StartupException;
 import io.fingerpost.strategy.TargetsFileException;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -113,8 +114,10 @@ public final class Main {
       vertx.close();
       return 2;
     } catch (Exception e) {
-      LOG.error("Start-up failed: {}", e.getMessage(), e);
-      vertx.close();
+      // one line naming the cause and the setting; the trace only at debug (a start-up mistake is not a bug)
+      System.err.println("Start-up failed: " + startupFailure(e));
+      LOG.debug("stack trace of the start-up failure", e);
+      closeQuietly(vertx);
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -127,6 +130,24 @@ public final class Main {
       }
     }, "fingerpost-stop"));
     return -1;
+  }
+
+  /** {@code setting: message} for a {@link StartupException} anywhere in the chain, else the innermost message. */
+  static String startupFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StartupException s) {
+        return s.setting() + ": " + s.getMessage();
+      }
+    }
+    return StartupException.rootMessage(e);
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.debug("closing Vert.x after a failed start", e);
+    }
   }
 
   private static String value(String[] args, int i, String option) {

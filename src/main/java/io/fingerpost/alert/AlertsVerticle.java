@@ -7,6 +7,7 @@ import io.fingerpost.event.Events;
 import io.fingerpost.event.FeedStatus;
 import io.fingerpost.event.OutboxWakeUp;
 import io.fingerpost.meters.FingerpostMetrics;
+import io.fingerpost.store.DatabaseOutage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.client.WebClient;
@@ -41,6 +42,8 @@ public final class AlertsVerticle extends VerticleBase {
   private AlertLifecycle lifecycle;
   private Grouping grouping;
   private Future<Void> tail = Future.succeededFuture();
+  /** Rounds (evaluations, feed status) a lost database interrupted: run again after the next round that succeeds. */
+  private final List<Supplier<Future<?>>> interrupted = new ArrayList<>();
   private long sweepTimer = -1;
 
   public AlertsVerticle(AlertsConfig config, Pool pool, Clock clock) {
@@ -72,10 +75,10 @@ public final class AlertsVerticle extends VerticleBase {
     WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("fingerpost-alerts"));
     Map<String, Receiver> receivers = Receivers.create(vertx, client, config.receivers(), config.externalUrl(), clock);
 
-    Events.consumer(vertx, EvaluationsCreated.ADDRESS, e -> enqueue(() -> onEvaluations(e)));
-    Events.consumer(vertx, FeedStatus.ADDRESS, s -> enqueue(() -> onFeedStatus(s)));
+    Events.consumer(vertx, EvaluationsCreated.ADDRESS, e -> enqueue(() -> onEvaluations(e), true));
+    Events.consumer(vertx, FeedStatus.ADDRESS, s -> enqueue(() -> onFeedStatus(s), true));
     sweepTimer = vertx.setPeriodic(config.delivery().sweepInterval().toMillis(),
-        id -> enqueue(() -> sweep().compose(v -> staleFeeds())));
+        id -> enqueue(() -> sweep().compose(v -> staleFeeds()), false));
     // fingerpost_alerts_firing and the outbox gauges are written by the metrics part alone (OperationalQuery).
     return vertx.deployVerticle(new Notifier(store, receivers, router, config.delivery(), clock));
   }
@@ -88,8 +91,12 @@ public final class AlertsVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Runs rounds one after another; a failed round is logged and does not stop the next. */
-  private void enqueue(Supplier<Future<?>> task) {
+  /**
+   * Runs rounds one after another; a failed round is logged and does not stop the next. A round that met a
+   * lost database is not logged (the store logs the outage once); if it carried an event ({@code retry}) it
+   * runs again after the next round that succeeds (the periodic sweep is one), so no evaluation is lost.
+   */
+  private void enqueue(Supplier<Future<?>> task, boolean retry) {
     tail = tail.transform(ar -> {
       Future<?> f;
       try {
@@ -97,11 +104,29 @@ public final class AlertsVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         f = Future.failedFuture(e);
       }
-      return f.<Void>mapEmpty().recover(e -> {
-        LOG.error("Alert round failed: {}", e.toString(), e);
+      return f.<Void>mapEmpty().onSuccess(v -> retryInterrupted()).recover(e -> {
+        if (DatabaseOutage.isConnectionFailure(e)) {
+          LOG.debug("Alert round waits for the database: {}", e.toString());
+          if (retry) {
+            interrupted.add(task);
+          }
+        } else {
+          LOG.error("Alert round failed: {}", e.toString(), e);
+        }
         return Future.succeededFuture();
       });
     });
+  }
+
+  private void retryInterrupted() {
+    if (interrupted.isEmpty()) {
+      return;
+    }
+    List<Supplier<Future<?>>> again = new ArrayList<>(interrupted);
+    interrupted.clear();
+    LOG.debug("running {} alert round(s) a lost database interrupted again", again.size());
+    // queued behind the round under way; enqueue runs on this verticle's context, so the list needs no lock
+    vertx.runOnContext(v -> again.forEach(t -> enqueue(t, true)));
   }
 
   /** For tests and benchmarks: completes when every round queued so far is done. */

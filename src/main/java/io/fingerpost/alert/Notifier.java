@@ -4,6 +4,7 @@ import io.fingerpost.config.DeliveryConfig;
 import io.fingerpost.event.Events;
 import io.fingerpost.event.OutboxWakeUp;
 import io.fingerpost.meters.FingerpostMetrics;
+import io.fingerpost.store.DatabaseOutage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
@@ -93,7 +94,13 @@ public final class Notifier extends VerticleBase {
             r.name(), e.getMessage())));
       }
       return Future.join(sends);
-    })).onFailure(e -> LOG.warn("Alert re-send round failed: {}", e.getMessage()));
+    })).onFailure(e -> {
+      if (DatabaseOutage.isConnectionFailure(e)) {
+        LOG.debug("Alert re-send round waits for the database: {}", e.toString());
+      } else {
+        LOG.warn("Alert re-send round failed: {}", e.getMessage());
+      }
+    });
   }
 
   /** Delivery loop of one receiver; runs on this verticle's event loop, so its fields need no locks. */
@@ -124,7 +131,11 @@ public final class Notifier extends VerticleBase {
       running = true;
       store.head(receiver.name()).compose(this::handle).onComplete(ar -> {
         running = false;
-        if (ar.failed()) {
+        if (ar.failed() && DatabaseOutage.isConnectionFailure(ar.cause())) {
+          // the database is away (the store logs that once): look again later, quietly
+          LOG.debug("Notifier for {} waits for the database: {}", receiver.name(), ar.cause().toString());
+          schedule(config.initialBackoff());
+        } else if (ar.failed()) {
           LOG.warn("Notifier for {}: {}", receiver.name(), ar.cause().toString());
           schedule(config.initialBackoff());
         } else if (Boolean.TRUE.equals(ar.result()) || wokenWhileRunning) {

@@ -1,8 +1,11 @@
 package io.fingerpost.api;
 
+import io.fingerpost.config.StartupException;
 import io.fingerpost.feed.FeedBoard;
 import io.fingerpost.feed.PushHandler;
+import io.fingerpost.store.DatabaseOutage;
 import io.fingerpost.store.StoreReader;
+import io.fingerpost.strategy.TargetEvaluatorVerticle;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
@@ -76,11 +79,22 @@ public final class ApiVerticle extends VerticleBase {
             if (!gate.refusedBeforeRouting(request)) {
               router.handle(request);
             }
-          }).listen();
+          }).listen().recover(e -> Future.failedFuture(listenFailure(e)));
     }).onSuccess(s -> {
       server = s;
       LOG.info("HTTP API listening on http://{}:{}/", host, s.actualPort());
     });
+  }
+
+  /** Why the server cannot listen, naming the setting to change (a port in use, a host this machine lacks). */
+  private StartupException listenFailure(Throwable e) {
+    String cause = StartupException.rootMessage(e);
+    if (cause.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+      return new StartupException("http.port (or --port, FINGERPOST_HTTP_PORT)", "port " + port + " on " + host
+          + " is already in use", e);
+    }
+    return new StartupException("http.host (or FINGERPOST_HTTP_HOST)", "cannot listen on " + host + ":" + port
+        + ": " + cause, e);
   }
 
   Router router(RequestGate gate, Buffer openapi) {
@@ -132,17 +146,30 @@ public final class ApiVerticle extends VerticleBase {
         .onFailure(e -> Problem.send(ctx, 503, "database unreachable"));
   }
 
+  /**
+   * Ready: the database answers (503 while it is away) and every feed's first poll is stored and evaluated
+   * (the evaluator has finished the rounds it caused), so the targets show what the data says.
+   */
   private void ready(RoutingContext ctx) {
+    Future<Void> database = DatabaseOutage.isDown(vertx)
+        ? Future.failedFuture("the database is unreachable") : reader.ping();
+    database.onComplete(db -> ready(ctx, db.succeeded()));
+  }
+
+  private void ready(RoutingContext ctx, boolean databaseUp) {
     JsonObject states = new JsonObject();
-    boolean ready = true;
+    boolean ready = databaseUp;
     for (String feed : feeds) {
       JsonObject s = FeedBoard.get(vertx, feed);
       boolean done = s != null && s.getBoolean("firstPollDone", false);
-      ready &= done;
-      states.put(feed, new JsonObject().put("firstPollDone", done).put("ok", s != null && s.getBoolean("ok", false)));
+      boolean evaluated = done && TargetEvaluatorVerticle.firstPollEvaluated(vertx, feed);
+      ready &= evaluated;
+      states.put(feed, new JsonObject().put("firstPollDone", done).put("evaluated", evaluated)
+          .put("ok", s != null && s.getBoolean("ok", false)));
     }
     ctx.response().setStatusCode(ready ? 200 : 503).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("ready", ready).put("feeds", states).encode());
+        .end(new JsonObject().put("ready", ready).put("database", databaseUp ? "UP" : "DOWN").put("feeds", states)
+            .encode());
   }
 
   private void pushObservations(RoutingContext ctx) {

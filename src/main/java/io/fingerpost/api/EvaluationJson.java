@@ -15,8 +15,10 @@ import java.time.Instant;
  */
 final class EvaluationJson {
 
-  /** The API status of a target without an evaluation. */
+  /** The API status of a target without an evaluation whose series does not exist. */
   static final String NO_DATA = "NO_DATA";
+  /** The API status of a target whose series exists but which the evaluator has not evaluated yet. */
+  static final String PENDING = "PENDING";
 
   private EvaluationJson() {}
 
@@ -32,7 +34,7 @@ final class EvaluationJson {
         .put("file", t.file()).put("noData", t.noData()).put("warning", t.warning());
     StoredEvaluation c = s.current();
     if (c == null) {
-      return j.put("status", NO_DATA);
+      return j.put("status", s.seriesExists() ? PENDING : NO_DATA);
     }
     Evaluation.Projection p = c.evaluation().projection();
     j.put("evaluationId", c.id());

@@ -1,5 +1,6 @@
 package io.fingerpost.api;
 
+import io.fingerpost.store.DatabaseOutage;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -9,10 +10,14 @@ import org.slf4j.LoggerFactory;
  * Turns every failed request into a problem: a {@link Problem} as it is; vertx-web's own 4xx refusals
  * with their status and a fixed text; anything else is a 500 whose body says only "internal error" (the
  * cause — a database message, say — is logged, never sent). One log line per 500; its stack trace only at
- * debug, so no request can fill the log with traces. Mounted by the {@link RequestGate}.
+ * debug, so no request can fill the log with traces. A failure that means the database cannot be reached
+ * ({@link DatabaseOutage}) is a 503 with {@code Retry-After}, whatever the route, and logs nothing per
+ * request (the store's watch logs the outage once). Mounted by the {@link RequestGate}.
  */
 final class ProblemFailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemFailureHandler.class);
+  /** Seconds a client is asked to wait while the database is away (the watch checks every second). */
+  static final String RETRY_AFTER_SECONDS = "5";
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -24,6 +29,12 @@ final class ProblemFailureHandler implements Handler<RoutingContext> {
       Problem.send(ctx, 413, "the body is larger than this endpoint accepts (for a push: push.maxBodyBytes)");
     } else if (status >= 400 && status < 500) {
       Problem.send(ctx, status, "the request cannot be served as sent (" + Problem.title(status) + ")");
+    } else if (t != null && DatabaseOutage.isConnectionFailure(t)) {
+      LOG.debug("{} {}: database unavailable", ctx.request().method(), ParameterValidator.printable(ctx.request().path()), t);
+      if (!ctx.response().headWritten()) {
+        ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+      }
+      Problem.send(ctx, 503, "the database is unavailable; retry later");
     } else {
       LOG.error("{} {} failed: {}", ctx.request().method(), ParameterValidator.printable(ctx.request().path()),
           t == null ? "unknown cause" : t.toString());

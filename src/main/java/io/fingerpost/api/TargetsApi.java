@@ -30,7 +30,7 @@ import java.util.Set;
  * <ul>
  *   <li>{@code GET /api/targets} — every active target with its current status (its row of the
  *       {@code current_evaluation} view, the same the metrics export),
- *       filterable by {@code status} (ON_TRACK, AT_RISK, OFF_TRACK, NOT_ENOUGH_DATA, NO_DATA; comma-separated
+ *       filterable by {@code status} (ON_TRACK, AT_RISK, OFF_TRACK, NOT_ENOUGH_DATA, PENDING, NO_DATA; comma-separated
  *       for several), {@code group}, {@code team}, {@code area};
  *   <li>{@code GET /api/targets/{id}} — definition, trajectory points, observations with their expected
  *       values, projection, and the history of evaluations;
@@ -42,9 +42,9 @@ import java.util.Set;
  */
 public final class TargetsApi {
 
-  /** The statuses a target can have: an evaluation's, or NO_DATA before its first. */
+  /** The statuses a target can have: an evaluation's, or PENDING (series stored) / NO_DATA (no series) before its first. */
   static final Set<String> STATUSES = java.util.stream.Stream.concat(
-      java.util.Arrays.stream(TargetStatus.values()).map(Enum::name), java.util.stream.Stream.of(EvaluationJson.NO_DATA))
+      java.util.Arrays.stream(TargetStatus.values()).map(Enum::name), java.util.stream.Stream.of(EvaluationJson.NO_DATA, EvaluationJson.PENDING))
       .collect(java.util.stream.Collectors.toUnmodifiableSet());
   static final int MAX_LIMIT = 10_000;
 

@@ -11,6 +11,7 @@ import io.fingerpost.store.FeedChunkStore;
 import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.Rejection;
+import io.fingerpost.store.DatabaseOutage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -185,10 +186,19 @@ public final class FeedVerticle extends VerticleBase {
     failures++;
     lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     long delay = config.retryOrDefault().delayAfter(failures).toMillis();
-    LOG.warn("Feed {} failed ({} in a row), retrying in {} ms: {}", config.name(), failures, delay, lastError);
+    if (DatabaseOutage.isDown(vertx) && DatabaseOutage.isConnectionFailure(cause)) {
+      // the database is away: the store logs that once; the retry below picks up when it is back
+      LOG.debug("Feed {} waits for the database ({} in a row), retrying in {} ms", config.name(), failures, delay);
+    } else {
+      LOG.warn("Feed {} failed ({} in a row), retrying in {} ms: {}", config.name(), failures, delay, lastError);
+    }
     FeedBoard.update(vertx, statusEvent(false, null));
     status.pollFailed(config.name(), lastError, failures, OffsetDateTime.now(ZoneOffset.UTC).plusNanos(delay * 1_000_000))
-        .onFailure(e -> LOG.warn("Feed {}: cannot record its failure: {}", config.name(), e.getMessage()));
+        .onFailure(e -> {
+          if (!DatabaseOutage.isConnectionFailure(e)) {
+            LOG.warn("Feed {}: cannot record its failure: {}", config.name(), e.getMessage());
+          }
+        });
     schedule(delay);
   }
 

@@ -8,6 +8,7 @@ import io.fingerpost.event.SeriesChanged;
 import io.fingerpost.meters.RenderedState;
 
 import io.fingerpost.meters.FingerpostMetrics;
+import io.fingerpost.store.DatabaseOutage;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -64,7 +65,13 @@ public final class MetricsVerticle extends VerticleBase {
     }
     refreshing = true;
     refresh()
-        .onFailure(e -> LOG.warn("Refreshing the indicator-state metrics failed; keeping the previous state", e))
+        .onFailure(e -> {
+          if (DatabaseOutage.isConnectionFailure(e)) {
+            LOG.debug("Indicator-state metrics wait for the database: {}", e.toString());
+          } else {
+            LOG.warn("Refreshing the indicator-state metrics failed; keeping the previous state", e);
+          }
+        })
         .onComplete(ar -> refreshDone());
   }
 
@@ -94,7 +101,11 @@ public final class MetricsVerticle extends VerticleBase {
   private Future<Void> refreshOperational() {
     operationalRunning = true;
     return OperationalQuery.refresh(pool, metrics).recover(e -> {
-      LOG.warn("Refreshing the alert and outbox metrics failed: {}", e.getMessage());
+      if (DatabaseOutage.isConnectionFailure(e)) {
+        LOG.debug("Alert and outbox metrics wait for the database: {}", e.toString());
+      } else {
+        LOG.warn("Refreshing the alert and outbox metrics failed: {}", e.getMessage());
+      }
       return Future.succeededFuture();
     }).onComplete(ar -> operationalRunning = false);
   }

@@ -1,6 +1,7 @@
 package io.fingerpost.store;
 
 import io.fingerpost.config.DatabaseConfig;
+import io.fingerpost.config.StartupException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -29,17 +30,28 @@ public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   public static final String ENV_URL = "FINGERPOST_DATABASE_URL";
   public static final String ENV_DATA_DIR = "FINGERPOST_DATA_DIR";
+  private static final String URL_SETTING = "database.url (or " + ENV_URL + ")";
+  private static final String DATA_DIR_SETTING = "database.dataDir (or " + ENV_DATA_DIR + ")";
 
   private final Vertx vertx;
-  private final EmbeddedPostgres embedded;
+  /** The running embedded server (replaced when it is restarted); null for an external one. */
+  private EmbeddedPostgres embedded;
+  private final Path dataDir;
+  private final boolean durable;
   private final PgConnectOptions connectOptions;
   private final Pool pool;
+  private final DatabaseWatch watch;
+  private boolean closed;
 
-  private Database(Vertx vertx, EmbeddedPostgres embedded, PgConnectOptions connectOptions, Pool pool) {
+  private Database(Vertx vertx, EmbeddedPostgres embedded, Path dataDir, boolean durable,
+                   PgConnectOptions connectOptions, Pool pool) {
     this.vertx = vertx;
     this.embedded = embedded;
+    this.dataDir = dataDir;
+    this.durable = durable;
     this.connectOptions = connectOptions;
     this.pool = pool;
+    this.watch = new DatabaseWatch(vertx, pool, embedded == null ? null : this::restartIfDead);
   }
 
   /** How to start: the config section plus things that only tests change. */
@@ -59,9 +71,14 @@ public final class Database {
       DatabaseConfig cfg = options.config() == null ? DatabaseConfig.defaults() : options.config();
       String url = firstNonBlank(options.env().get(ENV_URL), cfg.url());
       EmbeddedPostgres embedded = null;
+      Path dataDir = null;
       PgConnectOptions connect;
       if (url != null) {
-        connect = parseUrl(url);
+        try {
+          connect = parseUrl(url);
+        } catch (IllegalArgumentException e) {
+          throw new StartupException(URL_SETTING, e.getMessage(), e);
+        }
         if (cfg.user() != null) {
           connect.setUser(cfg.user());
         }
@@ -70,12 +87,17 @@ public final class Database {
         }
         LOG.info("Using PostgreSQL at {}:{}/{}", connect.getHost(), connect.getPort(), connect.getDatabase());
       } else {
-        Path dataDir = dataDir(cfg, options.env());
+        dataDir = dataDir(cfg, options.env());
         LOG.info("Starting embedded PostgreSQL, data in {}", dataDir);
-        EmbeddedServer.Started started = EmbeddedServer.start(dataDir, options.durable());
-        embedded = started.server();
-        connect = new PgConnectOptions().setHost("localhost").setPort(embedded.getPort())
-            .setDatabase("postgres").setUser(EmbeddedServer.SUPERUSER).setPassword(started.password());
+        try {
+          EmbeddedServer.Started started = EmbeddedServer.start(dataDir, options.durable());
+          embedded = started.server();
+          connect = new PgConnectOptions().setHost("localhost").setPort(embedded.getPort())
+              .setDatabase("postgres").setUser(EmbeddedServer.SUPERUSER).setPassword(started.password());
+        } catch (Exception e) {
+          throw new StartupException(DATA_DIR_SETTING, "the embedded PostgreSQL in " + dataDir
+              + " cannot start: " + StartupException.rootMessage(e), e);
+        }
       }
       try {
         migrate(jdbcUrl(connect), connect.getUser(), connect.getPassword());
@@ -83,15 +105,43 @@ public final class Database {
         if (embedded != null) {
           embedded.close();
         }
-        throw e;
+        // refused, unreachable, a wrong password, a database that does not exist: the URL's server said no
+        throw new StartupException(embedded == null ? URL_SETTING : DATA_DIR_SETTING, "cannot use PostgreSQL at "
+            + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase() + ": "
+            + StartupException.rootMessage(e), e);
       }
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(cfg.poolSizeOrDefault()))
           .connectingTo(connect.setPipeliningLimit(16))
           .using(vertx)
           .build();
-      return new Database(vertx, embedded, connect, pool);
-    });
+      return new Database(vertx, embedded, dataDir, options.durable(), connect, pool);
+    }).onSuccess(db -> db.watch.start());
+  }
+
+  /**
+   * Blocking work on a worker: when the embedded server's postmaster is dead (killed, crashed), starts a new
+   * server in the same directory on the same port, so the pool reconnects by itself. A live postmaster is
+   * left alone (it may be starting or busy). True when a new server was started.
+   */
+  private Future<Boolean> restartIfDead() {
+    return vertx.executeBlocking(() -> {
+      synchronized (this) {
+        // A killed postmaster stays a zombie until its parent reaps it (no command line any more); PostgreSQL
+        // refuses to start while its pid answers, so wait for it as for a live one.
+        java.util.Optional<ProcessHandle> live = OrphanPostmaster.livePostmaster(dataDir.resolve(OrphanPostmaster.PID_FILE))
+            .filter(p -> OrphanPostmaster.isPostgres(p) || p.info().command().isEmpty());
+        if (closed || live.isPresent()) {
+          LOG.debug("not restarting now: closed {}, postmaster {}", closed, live.map(ProcessHandle::pid));
+          return false;
+        }
+        int port = connectOptions.getPort();
+        EmbeddedServer.abandon(embedded);
+        embedded = EmbeddedServer.start(dataDir, durable, port).server();
+        LOG.debug("restarted the embedded PostgreSQL in {} on port {}", dataDir, port);
+        return true;
+      }
+    }, false);
   }
 
   /**
@@ -131,7 +181,9 @@ public final class Database {
     try {
       return PgConnectOptions.fromUri(u);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("database URL '" + url + "' is not a PostgreSQL URL: " + e.getMessage(), e);
+      throw new IllegalArgumentException("database URL '" + StartupException.withoutPassword(url)
+          + "' is not a PostgreSQL URL (postgresql://user@host:port/database): "
+          + StartupException.withoutPassword(e.getMessage()), e);
     }
   }
 
@@ -158,11 +210,15 @@ public final class Database {
     return jdbcUrl(connectOptions);
   }
 
-  /** Closes the pool, then stops the embedded server if there is one. */
+  /** Stops watching, closes the pool, then stops the embedded server if there is one. */
   public Future<Void> close() {
+    watch.stop();
     return pool.close().transform(ignored -> vertx.executeBlocking(() -> {
-      if (embedded != null) {
-        embedded.close();
+      synchronized (this) {
+        closed = true;
+        if (embedded != null) {
+          embedded.close();
+        }
       }
       return null;
     }));

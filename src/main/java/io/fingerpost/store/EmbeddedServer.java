@@ -39,6 +39,7 @@ final class EmbeddedServer {
   static final String PASSWORD_FILE = "fingerpost-password";
   static final String SUPERUSER = "postgres";
   private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
+  private static final Duration STARTUP_WAIT = Duration.ofSeconds(50); // under Vert.x's 60 s blocked-worker warning
 
   static final String LOCKED_HBA = """
       # Written by Fingerpost: every connection needs the password (scram-sha-256); loopback only.
@@ -62,8 +63,13 @@ final class EmbeddedServer {
 
   private EmbeddedServer() {}
 
-  /** Blocking: stops an orphan, starts (initialising or upgrading the directory as needed). */
+  /** Blocking: stops an orphan, starts (initialising or upgrading the directory as needed) on any free port. */
   static Started start(Path dataDir, boolean durable) throws IOException {
+    return start(dataDir, durable, 0);
+  }
+
+  /** As {@link #start(Path, boolean)}, on the given port (0: any free one; a restart keeps the pool's port). */
+  static Started start(Path dataDir, boolean durable, int port) throws IOException {
     if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
       throw new IllegalArgumentException("database.dataDir " + dataDir + " is a file, not a directory");
     }
@@ -80,6 +86,12 @@ final class EmbeddedServer {
         .setCleanDataDirectory(false)
         .setServerConfig("listen_addresses", "localhost")
         .setConnectConfig("password", password);
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    // After a kill the server replays its WAL and, with fsync on, syncs the whole directory first: that can
+    // take longer than zonky's 10 s, and a start given up on keeps zonky's lock (no retry could start then).
+    builder.setPGStartupWait(STARTUP_WAIT);
     if (durable) {
       builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on");
@@ -106,6 +118,39 @@ final class EmbeddedServer {
     } finally {
       if (initdbPasswordFile != null) {
         Files.deleteIfExists(initdbPasswordFile);
+      }
+    }
+  }
+
+  /**
+   * Lets go of a server whose postmaster died (killed, crashed) so that a new one can start in its directory.
+   * zonky's {@code close()} would run {@code pg_ctl stop}, which fails on a dead server and logs a stack
+   * trace; all that is needed is its lock on the directory (held by this JVM, so a new server could not
+   * take it) and to mark it closed (its shutdown hook then does nothing). Falls back to {@code close()}.
+   */
+  static void abandon(EmbeddedPostgres dead) {
+    try {
+      java.lang.reflect.Field closed = EmbeddedPostgres.class.getDeclaredField("closed");
+      java.lang.reflect.Field lock = EmbeddedPostgres.class.getDeclaredField("lock");
+      java.lang.reflect.Field stream = EmbeddedPostgres.class.getDeclaredField("lockStream");
+      closed.setAccessible(true);
+      lock.setAccessible(true);
+      stream.setAccessible(true);
+      if (((java.util.concurrent.atomic.AtomicBoolean) closed.get(dead)).getAndSet(true)) {
+        return;
+      }
+      if (lock.get(dead) instanceof java.nio.channels.FileLock l && l.isValid()) {
+        l.release();
+      }
+      if (stream.get(dead) instanceof java.io.Closeable c) {
+        c.close();
+      }
+    } catch (ReflectiveOperationException | RuntimeException | IOException e) {
+      LOG.debug("cannot release the dead server's lock directly ({}); closing it", e.toString());
+      try {
+        dead.close();
+      } catch (IOException ex) {
+        LOG.debug("closing the dead server failed", ex);
       }
     }
   }

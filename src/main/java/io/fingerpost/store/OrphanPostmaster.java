@@ -89,7 +89,7 @@ final class OrphanPostmaster {
     }
   }
 
-  private static boolean isPostgres(ProcessHandle p) {
+  static boolean isPostgres(ProcessHandle p) {
     return p.info().command()
         .map(c -> Path.of(c).getFileName().toString())
         .map(name -> name.equals("postgres") || name.equals("postgres.exe"))

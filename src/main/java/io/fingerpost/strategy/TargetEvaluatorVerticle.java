@@ -3,10 +3,14 @@ package io.fingerpost.strategy;
 import io.fingerpost.meters.FingerpostMetrics;
 import io.fingerpost.event.EvaluationsCreated;
 import io.fingerpost.event.Events;
+import io.fingerpost.event.FeedStatus;
 import io.fingerpost.event.SeriesChanged;
 import io.fingerpost.model.SeriesKey;
+import io.fingerpost.store.DatabaseOutage;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -37,6 +41,9 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   /** How long the evaluator waits, idle, before logging the targets that still have no data. */
   static final long WARNING_SUMMARY_DELAY_MS = 5_000;
 
+  /** How often a round interrupted by a lost database looks whether it is back. */
+  static final long DATABASE_RETRY_MS = 1_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(TargetEvaluatorVerticle.class);
 
   private final TargetStore store;
@@ -51,9 +58,23 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   private boolean stopping;
   /** The round under way (or the last one): stop() waits for it so nothing uses a closing pool. */
   private Future<Void> currentRound = Future.succeededFuture();
+  /** Set when a round met a lost database: its targets wait in {@code pending} for a retry. */
+  private boolean waitingForDatabase;
   private boolean summaryLogged;
   private long summaryTimer = -1;
   private MessageConsumer<SeriesChanged> consumer;
+  private MessageConsumer<FeedStatus> feedConsumer;
+  /**
+   * Readiness: events taken in (the start-up round counts as one) and how many of them finished rounds have
+   * covered; a feed's first poll is evaluated once the rounds up to its status event are done. Events reach
+   * this verticle in the order the feed sent them, so its series changes come before its status.
+   */
+  private long received;
+  private long evaluatedUpTo;
+  private final Map<String, Long> feedsAwaiting = new HashMap<>();
+
+  private static final String EVALUATED = "fingerpost.evaluated.feeds";
+  private static final String RUNNING = "";
 
   public TargetEvaluatorVerticle(Pool pool, List<TargetDefinition> targets) {
     this.store = new TargetStore(pool);
@@ -68,10 +89,22 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     return Map.copyOf(warnings);
   }
 
+  /**
+   * True once the rounds a feed's first poll caused are finished (stored and evaluated: what {@code /ready}
+   * waits for); also true when no evaluator runs in this Vert.x.
+   */
+  public static boolean firstPollEvaluated(Vertx vertx, String feed) {
+    LocalMap<String, Boolean> map = vertx.sharedData().getLocalMap(EVALUATED);
+    return map.get(RUNNING) == null || Boolean.TRUE.equals(map.get(feed));
+  }
+
   @Override
   public Future<?> start() {
+    vertx.sharedData().<String, Boolean>getLocalMap(EVALUATED).put(RUNNING, true);
+    received = 1; // the start-up round below
     consumer = Events.consumer(vertx, SeriesChanged.ADDRESS, this::onSeriesChanged);
-    return consumer.completion()
+    feedConsumer = Events.consumer(vertx, FeedStatus.ADDRESS, this::onFeedStatus);
+    return consumer.completion().compose(v -> feedConsumer.completion())
         .compose(v -> store.syncTargets(targets))
         .compose(v -> store.pool().query("SELECT DISTINCT target_id FROM evaluation").execute())
         .onSuccess(rs -> {
@@ -91,11 +124,36 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    vertx.sharedData().getLocalMap(EVALUATED).clear();
+    if (feedConsumer != null) {
+      feedConsumer.unregister();
+    }
     Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
     return Future.join(unregistered, currentRound.otherwiseEmpty());
   }
 
+  private void onFeedStatus(FeedStatus status) {
+    if (status.firstPollDone() && !feedsAwaiting.containsKey(status.feed())
+        && vertx.sharedData().getLocalMap(EVALUATED).get(status.feed()) == null) {
+      feedsAwaiting.put(status.feed(), received);
+      settle();
+    }
+  }
+
+  /** Marks the feeds whose first poll's rounds are all done. */
+  private void settle() {
+    LocalMap<String, Boolean> map = vertx.sharedData().getLocalMap(EVALUATED);
+    feedsAwaiting.entrySet().removeIf(e -> {
+      if (e.getValue() <= evaluatedUpTo) {
+        map.put(e.getKey(), true);
+        return true;
+      }
+      return false;
+    });
+  }
+
   private void onSeriesChanged(SeriesChanged event) {
+    received++;
     boolean initialLoad = event.initialLoad();
     for (SeriesChanged.Item item : event.series()) {
       SeriesKey changed = item.key();
@@ -114,13 +172,18 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
 
   /** Starts a round unless one is running; the round takes everything pending. */
   private void schedule() {
-    if (stopping || running || pending.isEmpty()) {
+    if (stopping || running || waitingForDatabase || pending.isEmpty()) {
+      if (!stopping && !running && !waitingForDatabase && pending.isEmpty()) {
+        evaluatedUpTo = received; // idle: every event taken in is done (some asked for no target)
+        settle();
+      }
       if (!stopping && !running && !summaryLogged) {
         armSummary();
       }
       return;
     }
     running = true;
+    long roundUpTo = received;
     long roundStarted = System.nanoTime();
     Map<String, Boolean> round = new LinkedHashMap<>(pending);
     pending.clear();
@@ -135,13 +198,26 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       if (initial == null) {
         continue;
       }
-      chain = chain.compose(v -> stopping ? Future.<Long>succeededFuture() : evaluate(t, initial)).map(id -> {
+      chain = chain.compose(v -> {
+        if (waitingForDatabase) {
+          pending.merge(t.id(), initial, Boolean::logicalAnd); // the database is away: keep it for the retry
+          return Future.<Long>succeededFuture();
+        }
+        return stopping ? Future.<Long>succeededFuture() : evaluate(t, initial);
+      }).map(id -> {
         if (id != null) {
           (initial ? initialIds : ids).add(id);
           (initial ? initialTargets : changedTargets).add(t.id());
         }
         return (Void) null;
       }).recover(e -> {
+        if (DatabaseOutage.isConnectionFailure(e)) {
+          // not the target's fault: evaluate it (and the rest of the round) once the database is back
+          LOG.debug("Evaluating target {} waits for the database: {}", t.id(), e.toString());
+          pending.merge(t.id(), initial, Boolean::logicalAnd);
+          waitingForDatabase = true;
+          return Future.<Void>succeededFuture();
+        }
         // one target's failure (a bad row, a failed write) must not stop the others; it is counted
         LOG.error("Evaluating target {} failed", t.id(), e);
         failed.add(t.id());
@@ -155,6 +231,27 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       publish(true, initialIds, initialTargets);
       publish(false, ids, changedTargets);
       running = false;
+      if (waitingForDatabase) {
+        retryWhenDatabaseIsBack();
+      } else {
+        evaluatedUpTo = Math.max(evaluatedUpTo, roundUpTo);
+        settle();
+      }
+      schedule();
+    });
+  }
+
+  /** Checks every second (no log) until the database is back, then runs the interrupted round again. */
+  private void retryWhenDatabaseIsBack() {
+    vertx.setTimer(DATABASE_RETRY_MS, id -> {
+      if (stopping) {
+        return;
+      }
+      if (DatabaseOutage.isDown(vertx)) {
+        retryWhenDatabaseIsBack();
+        return;
+      }
+      waitingForDatabase = false;
       schedule();
     });
   }

@@ -45,8 +45,15 @@ public final class TargetQueries {
     }
   }
 
-  /** A target and its current evaluation; {@code current} is null until the target has one (status NO_DATA). */
-  public record TargetState(StoredTarget target, StoredEvaluation current) {}
+  /**
+   * A target and its current evaluation; {@code current} is null until the target has one: status PENDING
+   * while its series exists (not evaluated yet), NO_DATA while it does not.
+   */
+  public record TargetState(StoredTarget target, StoredEvaluation current, boolean seriesExists) {
+    public TargetState(StoredTarget target, StoredEvaluation current) {
+      this(target, current, false);
+    }
+  }
 
   /** An evaluation with the name of its target. */
   public record NamedEvaluation(StoredEvaluation stored, String targetName) {}
@@ -54,15 +61,20 @@ public final class TargetQueries {
   /**
    * Which targets to list; null or empty for any.
    *
-   * @param statuses target statuses, or {@code NO_DATA} for targets without an evaluation
+   * @param statuses target statuses, or {@code PENDING}/{@code NO_DATA} for targets without an evaluation
    */
   public record Filter(List<String> statuses, String group, String team, String area) {}
 
+  /** Whether the target's series has been stored (then a target without an evaluation is PENDING). */
+  private static final String SERIES_EXISTS = """
+      EXISTS (SELECT 1 FROM series s WHERE s.indicator_id = t.indicator_id AND s.area_code = t.area_code
+              AND s.sex = t.sex AND s.age = t.age AND s.category_type = t.category_type AND s.category = t.category)""";
+
   private static final String CURRENT = """
-      SELECT %s, e.*
+      SELECT %s, %s AS t_series_exists, e.*
       FROM target t
       LEFT JOIN current_evaluation e ON e.target_id = t.id
-      """.formatted(StoredTarget.COLUMNS);
+      """.formatted(StoredTarget.COLUMNS, SERIES_EXISTS);
 
   private final Pool pool;
 
@@ -79,12 +91,13 @@ public final class TargetQueries {
     p.put("area", f.area());
     return SqlTemplate.forQuery(pool, CURRENT + """
         WHERE t.active
-          AND (cardinality(#{statuses}::text[]) = 0 OR coalesce(e.status, 'NO_DATA') = ANY(#{statuses}::text[]))
+          AND (cardinality(#{statuses}::text[]) = 0 OR coalesce(e.status,
+               CASE WHEN %s THEN 'PENDING' ELSE 'NO_DATA' END) = ANY(#{statuses}::text[]))
           AND (#{group}::text IS NULL OR t.strategy_group = #{group})
           AND (#{team}::text IS NULL OR t.team = #{team})
           AND (#{area}::text IS NULL OR t.area_code = #{area})
         ORDER BY t.strategy_group NULLS LAST, t.id
-        """).mapTo(TargetQueries::state).execute(p).map(TargetQueries::list);
+        """.formatted(SERIES_EXISTS)).mapTo(TargetQueries::state).execute(p).map(TargetQueries::list);
   }
 
   /** One target (active or not) with its current evaluation. */
@@ -110,7 +123,8 @@ public final class TargetQueries {
   }
 
   private static TargetState state(Row r) {
-    return new TargetState(StoredTarget.of(r), r.getLong("id") == null ? null : EvaluationMapping.stored(r));
+    return new TargetState(StoredTarget.of(r), r.getLong("id") == null ? null : EvaluationMapping.stored(r),
+        Boolean.TRUE.equals(r.getBoolean("t_series_exists")));
   }
 
   private static <T> List<T> list(Iterable<T> rows) {

@@ -1,0 +1,53 @@
+package io.fingerpost.store;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Set;
+
+/**
+ * Losing the database, as every part sees it: {@link #isConnectionFailure} tells a failure that says "the
+ * database cannot be reached" (refused or broken connection, a server shutting down or starting) from
+ * one about the request itself, so the API answers 503 and the parts wait quietly instead of logging a
+ * trace per request; {@link #isDown} is the {@link DatabaseWatch}'s verdict (false when nothing watches).
+ */
+public final class DatabaseOutage {
+
+  private static final String MAP = "fingerpost.database";
+  private static final String DOWN = "down";
+  /** SQLSTATEs of a server going away or not yet accepting: admin/crash shutdown, cannot connect now. */
+  private static final Set<String> SERVER_GONE = Set.of("57P01", "57P02", "57P03");
+
+  private DatabaseOutage() {}
+
+  /** True when the failure (or a cause of it) means the database cannot be reached right now. */
+  public static boolean isConnectionFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException
+          || t instanceof ClosedChannelException || t instanceof SocketException) {
+        return true;
+      }
+      if (t instanceof PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || SERVER_GONE.contains(pg.getSqlState()))) {
+        return true;
+      }
+      // netty's native transport reports a reset connection as its own IOException subclass
+      if (t.getClass().getName().startsWith("io.netty.channel.unix.Errors$NativeIoException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True while the service's {@link DatabaseWatch} finds the database unreachable. */
+  public static boolean isDown(Vertx vertx) {
+    return Boolean.TRUE.equals(vertx.sharedData().getLocalMap(MAP).get(DOWN));
+  }
+
+  static void setDown(Vertx vertx, boolean down) {
+    vertx.sharedData().getLocalMap(MAP).put(DOWN, down);
+  }
+}

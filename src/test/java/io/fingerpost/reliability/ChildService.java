@@ -1,0 +1,127 @@
+package io.fingerpost.reliability;
+
+import io.fingerpost.Main;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service as a child JVM ({@code io.fingerpost.Main} on the test's own classpath, as ServiceCrashTest
+ * starts it), its output in a log file, and the HTTP helpers the fault tests share. Every wait is bounded.
+ */
+final class ChildService implements AutoCloseable {
+
+  final Process process;
+  final Path log;
+  final int port;
+  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private ChildService(Process process, Path log, int port) {
+    this.process = process;
+    this.log = log;
+    this.port = port;
+  }
+
+  /** Starts {@code Main} with these arguments and environment (plus {@code --port} when port > 0). */
+  static ChildService start(Path dir, String name, List<String> args, Map<String, String> env, int port)
+      throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", cp,
+        Main.class.getName()));
+    command.addAll(args);
+    if (port > 0) {
+      command.addAll(List.of("--port", String.valueOf(port)));
+    }
+    Path log = dir.resolve(name + ".log");
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false)
+        .redirectOutput(log.toFile()).redirectError(dir.resolve(name + ".err").toFile());
+    pb.environment().remove("FINGERPOST_DATABASE_URL");
+    pb.environment().putAll(env);
+    return new ChildService(pb.start(), log, port);
+  }
+
+  String output() throws Exception {
+    return Files.readString(log) + Files.readString(log.resolveSibling(log.getFileName().toString()
+        .replace(".log", ".err")));
+  }
+
+  String stderr() throws Exception {
+    return Files.readString(log.resolveSibling(log.getFileName().toString().replace(".log", ".err")));
+  }
+
+  HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> post(String path, String token, String json) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The status of GET path, or -1 while nothing listens. */
+  int status(String path) throws Exception {
+    try {
+      return get(path, null).statusCode();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  void awaitReady(Duration max) throws Exception {
+    waitUntil("the service ready on port " + port, max, () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("the service exited: " + output());
+      }
+      return status("/ready") == 200;
+    });
+  }
+
+  /** SIGTERM (the shutdown hook stops the embedded database), bounded; SIGKILL if it hangs. */
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  static void waitUntil(String what, Duration max, Check check) throws Exception {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!check.ok()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not reached within " + max + ": " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+}
