@@ -98,6 +98,20 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     return map.get(RUNNING) == null || Boolean.TRUE.equals(map.get(feed));
   }
 
+  /**
+   * Every evaluated target, and whether its latest evaluated series holds only rows stored by a feed's first
+   * load that has not completed yet (docs/internals.md "initialLoad"; V7 first_load_started).
+   */
+  private static final String EVALUATED_TARGETS = """
+      SELECT e.target_id,
+             e.series_id IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM observation o LEFT JOIN feed_status f ON f.feed = o.source
+               WHERE o.series_id = e.series_id
+                 AND NOT (f.first_success IS NULL AND f.first_load_started IS NOT NULL
+                          AND o.first_seen >= f.first_load_started)) AS only_unfinished_first_load
+      FROM (SELECT DISTINCT ON (target_id) target_id, series_id FROM evaluation ORDER BY target_id, id DESC) e
+      """;
+
   @Override
   public Future<?> start() {
     vertx.sharedData().<String, Boolean>getLocalMap(EVALUATED).put(RUNNING, true);
@@ -106,14 +120,17 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     feedConsumer = Events.consumer(vertx, FeedStatus.ADDRESS, this::onFeedStatus);
     return consumer.completion().compose(v -> feedConsumer.completion())
         .compose(v -> store.syncTargets(targets))
-        .compose(v -> store.pool().query("SELECT DISTINCT target_id FROM evaluation").execute())
+        .compose(v -> store.pool().query(EVALUATED_TARGETS).execute())
         .onSuccess(rs -> {
-          java.util.Set<String> evaluated = new java.util.HashSet<>();
-          rs.forEach(r -> evaluated.add(r.getString(0)));
+          java.util.Map<String, Boolean> evaluated = new java.util.HashMap<>();
+          rs.forEach(r -> evaluated.put(r.getString("target_id"), r.getBoolean("only_unfinished_first_load")));
           // Re-evaluate everything on the stored data: a restart sees no series change for unchanged data.
-          // A target evaluated for the first time counts as an initial load (it pages nobody).
+          // A target evaluated for the first time counts as an initial load (it pages nobody), and so does one
+          // whose series holds only rows of a first load that never completed: a load killed between a
+          // batch's commit and its evaluation is caught up here, and that catch-up is history too.
           for (TargetDefinition t : targets) {
-            pending.merge(t.id(), !evaluated.contains(t.id()), Boolean::logicalAnd);
+            Boolean onlyFirstLoad = evaluated.get(t.id());
+            pending.merge(t.id(), onlyFirstLoad == null || onlyFirstLoad, Boolean::logicalAnd);
           }
           LOG.info("Evaluating {} targets", targets.size());
           schedule();

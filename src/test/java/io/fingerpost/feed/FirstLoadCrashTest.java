@@ -106,7 +106,9 @@ class FirstLoadCrashTest {
         assertTrue(count(pool2, "SELECT count(*) FROM alert_transition WHERE to_state = 'firing'") > 0,
             "the history makes alerts fire (so notifications would be visible)");
         assertEquals(0, count(pool2, "SELECT count(*) FROM alert_transition WHERE notified OR NOT initial_load"),
-            "every transition is history");
+            "every transition is history; not history: " + text(pool2, "SELECT string_agg(concat_ws(' ',"
+                + " labels->>'rule', labels->>'target', labels->>'feed', reason, 'evaluation', evaluation_id,"
+                + " 'at', at), '; ') FROM alert_transition WHERE notified OR NOT initial_load"));
         assertEquals(0, count(pool2, "SELECT count(*) FROM outbox"), "nothing queued");
         assertEquals(0, notifications.get(), "nobody notified");
       } finally {
@@ -316,6 +318,10 @@ class FirstLoadCrashTest {
     stableFor = now.equals(lastState) ? stableFor + 1 : 0;
     lastState = now;
     return stableFor >= 4;
+  }
+
+  private static String text(Pool pool, String sql) throws Exception {
+    return pool.query(sql).execute().await(30, TimeUnit.SECONDS).iterator().next().getString(0);
   }
 
   private static long count(Pool pool, String sql) throws Exception {
