@@ -55,7 +55,8 @@ class ComputedIntervalsTest {
     rates = withInputs("testdata_Rate__testdata_Rate.csv", 100000);
     assertEquals(8, proportions.size());
     assertEquals(8, rates.size());
-    StringBuilder csv = new StringBuilder("indicator,area,period,value,lower95,upper95,lower998,upper998,count,denominator\n");
+    StringBuilder csv = new StringBuilder(
+        "indicator,area,period,value,lower95,upper95,lower998,upper998,count,denominator\n");
     for (Reference.Row r : proportions) {
       csv.append("P,F-").append(r.get("Area")).append(",2020,").append(r.get("value")).append(",,,,,")
           .append(r.get("Numerator")).append(',').append(r.get("Denominator")).append('\n');

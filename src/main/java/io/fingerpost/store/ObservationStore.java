@@ -200,7 +200,7 @@ public final class ObservationStore {
     Map<Long, SeriesKey> keyById = new HashMap<>();
     List<Observation> given = batch.observations();
     return pool.withTransaction(conn -> catalog.prepare(conn, batch, none, afterCommit)
-        .compose(ids -> ComputedIntervals.complete(conn, given).map(rows -> Map.entry(ids, rows))).compose(prepared -> {
+        .compose(ids -> ComputedIntervals.complete(conn, given).map(c -> Map.entry(ids, c))).compose(prepared -> {
       Long[] ids = prepared.getKey();
       List<Observation> obs = prepared.getValue().observations();
       Boolean[] computed = prepared.getValue().computed();
@@ -234,10 +234,7 @@ public final class ObservationStore {
         r.inserted(), r.updated(), r.unchanged());
   }
 
-  /**
-   * The statement parameters for the given rows of a batch ($1…$12 the rows, $13 the feed, $14 the probe, $15
-   * history before, $16 the rows' ci_computed).
-   */
+  /** Statement parameters of some rows: $1…$12, $16 (ci_computed) the rows; $13 feed, $14 probe, $15 history. */
   private static Tuple params(String feed, List<Observation> obs, Boolean[] computed, Long[] ids, int[] rows,
                               InitialLoad initialLoad, Map<Long, SeriesKey> keyById) {
     int n = rows.length;
