@@ -54,7 +54,7 @@ class ArchitectureTest {
         .whereLayer("config").mayOnlyAccessLayers("model")
         .whereLayer("meters").mayNotAccessAnyLayer()
         .whereLayer("event").mayOnlyAccessLayers("model")
-        .whereLayer("store").mayOnlyAccessLayers("model", "config", "meters", "event")
+        .whereLayer("store").mayOnlyAccessLayers("model", "engine", "config", "meters", "event")
         .whereLayer("feed").mayOnlyAccessLayers("model", "config", "store", "meters", "event")
         .whereLayer("strategy").mayOnlyAccessLayers("model", "engine", "config", "store", "meters", "event")
         .whereLayer("alert").mayOnlyAccessLayers(

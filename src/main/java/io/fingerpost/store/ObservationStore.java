@@ -53,9 +53,10 @@ public final class ObservationStore {
   private static final String UPSERT_OBSERVATIONS = """
       WITH input AS (
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
-                             $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[])
+                             $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[],
+                             $16::bool[])
           WITH ORDINALITY AS i(series_id, period, period_start, period_end, value, lower_ci95, upper_ci95,
-               lower_ci998, upper_ci998, count, denominator, value_note, n)
+               lower_ci998, upper_ci998, count, denominator, value_note, ci_computed, n)
       ), candidates AS MATERIALIZED (
         -- new or different as the snapshot sees them (the rows of a re-read mostly are neither).
         -- LATERAL … LIMIT 1: one primary-key probe per input row; a hash join would scan the
@@ -64,10 +65,10 @@ public final class ObservationStore {
           SELECT * FROM observation x WHERE x.series_id = i.series_id AND x.period = i.period LIMIT 1) o ON true
         WHERE o.series_id IS NULL
            OR (o.value, o.lower_ci95, o.upper_ci95, o.lower_ci998, o.upper_ci998, o.count, o.denominator,
-               o.value_note, o.period_start, o.period_end)
+               o.value_note, o.period_start, o.period_end, o.ci_computed)
               IS DISTINCT FROM
               (i.value, i.lower_ci95, i.upper_ci95, i.lower_ci998, i.upper_ci998, i.count, i.denominator,
-               i.value_note, i.period_start, i.period_end)
+               i.value_note, i.period_start, i.period_end, i.ci_computed)
       ), changed AS MATERIALIZED (
         -- the candidates against the stored row as it is now, locked until commit (in key order, so
         -- concurrent batches take their locks in the same order), with the row they replace (NULLs when new)
@@ -75,35 +76,35 @@ public final class ObservationStore {
                o.value AS old_value, o.lower_ci95 AS old_lower_ci95, o.upper_ci95 AS old_upper_ci95,
                o.lower_ci998 AS old_lower_ci998, o.upper_ci998 AS old_upper_ci998, o.count AS old_count,
                o.denominator AS old_denominator, o.value_note AS old_value_note, o.source AS old_source,
-               o.first_seen AS old_first_seen, o.last_seen AS old_last_seen
+               o.first_seen AS old_first_seen, o.last_seen AS old_last_seen, o.ci_computed AS old_ci_computed
         FROM (SELECT * FROM candidates ORDER BY series_id, period) c LEFT JOIN LATERAL (
           SELECT * FROM observation x WHERE x.series_id = c.series_id AND x.period = c.period FOR UPDATE) o ON true
         WHERE o.series_id IS NULL
            OR (o.value, o.lower_ci95, o.upper_ci95, o.lower_ci998, o.upper_ci998, o.count, o.denominator,
-               o.value_note, o.period_start, o.period_end)
+               o.value_note, o.period_start, o.period_end, o.ci_computed)
               IS DISTINCT FROM
               (c.value, c.lower_ci95, c.upper_ci95, c.lower_ci998, c.upper_ci998, c.count, c.denominator,
-               c.value_note, c.period_start, c.period_end)
+               c.value_note, c.period_start, c.period_end, c.ci_computed)
       ), kept AS (
         -- no ON CONFLICT: under the lock a revision is kept once; a clash is a bug and must not pass silently
         INSERT INTO observation_revision (series_id, period, revision, period_start, period_end, value,
           lower_ci95, upper_ci95, lower_ci998, upper_ci998, count, denominator, value_note, source,
-          first_seen, last_seen)
+          first_seen, last_seen, ci_computed)
         SELECT series_id, period, old_revision, old_period_start, old_period_end, old_value, old_lower_ci95,
           old_upper_ci95, old_lower_ci998, old_upper_ci998, old_count, old_denominator, old_value_note,
-          old_source, old_first_seen, old_last_seen
+          old_source, old_first_seen, old_last_seen, old_ci_computed
         FROM changed WHERE old_revision IS NOT NULL
       ), written AS (
         INSERT INTO observation (series_id, period, period_start, period_end, value, lower_ci95, upper_ci95,
-          lower_ci998, upper_ci998, count, denominator, value_note, source, revision)
+          lower_ci998, upper_ci998, count, denominator, value_note, source, revision, ci_computed)
         SELECT series_id, period, period_start, period_end, value, lower_ci95, upper_ci95, lower_ci998,
-          upper_ci998, count, denominator, value_note, $13, COALESCE(old_revision, 0) + 1 FROM changed
+          upper_ci998, count, denominator, value_note, $13, COALESCE(old_revision, 0) + 1, ci_computed FROM changed
         ON CONFLICT (series_id, period) DO UPDATE SET
           period_start = excluded.period_start, period_end = excluded.period_end, value = excluded.value,
           lower_ci95 = excluded.lower_ci95, upper_ci95 = excluded.upper_ci95,
           lower_ci998 = excluded.lower_ci998, upper_ci998 = excluded.upper_ci998, count = excluded.count,
           denominator = excluded.denominator, value_note = excluded.value_note, source = excluded.source,
-          revision = excluded.revision, last_seen = now()
+          revision = excluded.revision, last_seen = now(), ci_computed = excluded.ci_computed
         -- only the row read under lock above; a row that appeared after the snapshot is left as it is
         WHERE observation.revision = excluded.revision - 1
         RETURNING series_id, period
@@ -131,10 +132,11 @@ public final class ObservationStore {
   private static final String INSERT_OBSERVATIONS = """
       WITH written AS (
         INSERT INTO observation (series_id, period, period_start, period_end, value, lower_ci95, upper_ci95,
-          lower_ci998, upper_ci998, count, denominator, value_note, source)
+          lower_ci998, upper_ci998, count, denominator, value_note, ci_computed, source)
         SELECT i.*, $13::text
         FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
-                    $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[]) AS i
+                    $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[],
+                    $16::bool[]) AS i
       )
       SELECT p.id FROM unnest($14::bigint[]) AS p(id)
       WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id
@@ -177,7 +179,8 @@ public final class ObservationStore {
     }
     long started = System.nanoTime();
     return catalog.prepare(pool, batch, initialLoad, null)
-        .compose(ids -> writeObservations(feed, batch, ids, initialLoad))
+        .compose(ids -> ComputedIntervals.complete(pool, batch.observations())
+            .compose(completed -> writeObservations(feed, completed, ids, initialLoad)))
         .onSuccess(r -> recordBatch(feed, started, r));
   }
 
@@ -195,8 +198,12 @@ public final class ObservationStore {
     InitialLoad none = InitialLoad.none();
     List<Runnable> afterCommit = new ArrayList<>();
     Map<Long, SeriesKey> keyById = new HashMap<>();
-    List<Observation> obs = batch.observations();
-    return pool.withTransaction(conn -> catalog.prepare(conn, batch, none, afterCommit).compose(ids -> {
+    List<Observation> given = batch.observations();
+    return pool.withTransaction(conn -> catalog.prepare(conn, batch, none, afterCommit)
+        .compose(ids -> ComputedIntervals.complete(conn, given).map(c -> Map.entry(ids, c))).compose(prepared -> {
+      Long[] ids = prepared.getKey();
+      List<Observation> obs = prepared.getValue().observations();
+      Boolean[] computed = prepared.getValue().computed();
       Integer[] order = new Integer[obs.size()];
       for (int k = 0; k < order.length; k++) {
         order[k] = k;
@@ -209,14 +216,14 @@ public final class ObservationStore {
         for (int k = 0; k < rows.length; k++) {
           rows[k] = order[from + k];
         }
-        Tuple params = params(feed, obs, ids, rows, none, keyById);
+        Tuple params = params(feed, obs, computed, ids, rows, none, keyById);
         done = done.compose(before -> upsertIn(conn, feed, params)
             .map(u -> before == null ? u : before.then(u)));
       }
       return done;
     })).map(u -> {
       afterCommit.forEach(Runnable::run);
-      BatchResult r = publish(feed, none, keyById, u.changed(), u.inserted(), u.updated(), obs.size());
+      BatchResult r = publish(feed, none, keyById, u.changed(), u.inserted(), u.updated(), given.size());
       recordBatch(feed, started, r);
       return r;
     });
@@ -227,17 +234,19 @@ public final class ObservationStore {
         r.inserted(), r.updated(), r.unchanged());
   }
 
-  /** The statement parameters for the given rows of a batch ($1…$12 the rows, $13 the feed, $14 the probe, $15 history before). */
-  private static Tuple params(String feed, List<Observation> obs, Long[] ids, int[] rows, InitialLoad initialLoad,
-                              Map<Long, SeriesKey> keyById) {
+  /** Statement parameters of some rows: $1…$12, $16 (ci_computed) the rows; $13 feed, $14 probe, $15 history. */
+  private static Tuple params(String feed, List<Observation> obs, Boolean[] computed, Long[] ids, int[] rows,
+                              InitialLoad initialLoad, Map<Long, SeriesKey> keyById) {
     int n = rows.length;
     Long[] sid = new Long[n];
     String[] period = new String[n], note = new String[n];
     Double[] start = new Double[n], end = new Double[n], value = new Double[n], l95 = new Double[n],
         u95 = new Double[n], l998 = new Double[n], u998 = new Double[n], count = new Double[n], den = new Double[n];
+    Boolean[] flag = new Boolean[n];
     Set<Long> seriesOfRows = new HashSet<>();
     for (int j = 0; j < n; j++) {
       int k = rows[j];
+      flag[j] = computed[k];
       Observation o = obs.get(k);
       Long id = ids[k];
       keyById.putIfAbsent(id, o.key());
@@ -264,18 +273,19 @@ public final class ObservationStore {
     return Tuple.tuple()
         .addValue(sid).addValue(period).addValue(start).addValue(end).addValue(value).addValue(l95)
         .addValue(u95).addValue(l998).addValue(u998).addValue(count).addValue(den).addValue(note)
-        .addValue(feed).addValue(probe.toArray(new Long[0])).addValue(initialLoad.historyBefore());
+        .addValue(feed).addValue(probe.toArray(new Long[0])).addValue(initialLoad.historyBefore()).addValue(flag);
   }
 
-  private Future<BatchResult> writeObservations(String feed, Batch batch, Long[] ids, InitialLoad initialLoad) {
-    List<Observation> obs = batch.observations();
+  private Future<BatchResult> writeObservations(String feed, ComputedIntervals.Completed completed, Long[] ids,
+                                               InitialLoad initialLoad) {
+    List<Observation> obs = completed.observations();
     int n = obs.size();
     int[] all = new int[n];
     for (int k = 0; k < n; k++) {
       all[k] = k;
     }
     Map<Long, SeriesKey> keyById = new HashMap<>();
-    Tuple params = params(feed, obs, ids, all, initialLoad, keyById);
+    Tuple params = params(feed, obs, completed.computed(), ids, all, initialLoad, keyById);
     Future<BatchResult> written;
     if (initialLoad.tryInsertOnly()) {
       written = pool.preparedQuery(INSERT_OBSERVATIONS).execute(params)
@@ -360,19 +370,20 @@ public final class ObservationStore {
     });
   }
 
-  /** The parameters with only the given rows in the twelve row arrays ($1…$12); $13 on as they are. */
+  /** The parameters with only the given rows in the row arrays ($1…$12, $16); the others as they are. */
   private static Tuple only(Tuple params, List<Integer> rows) {
     Tuple subset = Tuple.tuple();
-    for (int p = 0; p < 12; p++) {
+    for (int p = 0; p < params.size(); p++) {
       Object all = params.getValue(p);
+      if (p >= 12 && p != 15) {
+        subset.addValue(all);
+        continue;
+      }
       Object some = Array.newInstance(all.getClass().getComponentType(), rows.size());
       for (int k = 0; k < rows.size(); k++) {
         Array.set(some, k, Array.get(all, rows.get(k)));
       }
       subset.addValue(some);
-    }
-    for (int p = 12; p < params.size(); p++) {
-      subset.addValue(params.getValue(p));
     }
     return subset;
   }

@@ -46,7 +46,15 @@ public final class StoreReader {
   public record ObservationValue(String period, Double periodStart, Double periodEnd, Double value, Double lowerCi95,
                                  Double upperCi95, Double lowerCi998, Double upperCi998, Double count,
                                  Double denominator, String valueNote, String source, Integer revision,
-                                 Instant firstSeen, Instant lastSeen) {}
+                                 Instant firstSeen, Instant lastSeen, boolean ciComputed) {
+    /** A value whose interval, if any, came from its source (V12 {@code ci_computed} false). */
+    public ObservationValue(String period, Double periodStart, Double periodEnd, Double value, Double lowerCi95,
+                            Double upperCi95, Double lowerCi998, Double upperCi998, Double count, Double denominator,
+                            String valueNote, String source, Integer revision, Instant firstSeen, Instant lastSeen) {
+      this(period, periodStart, periodEnd, value, lowerCi95, upperCi95, lowerCi998, upperCi998, count, denominator,
+          valueNote, source, revision, firstSeen, lastSeen, false);
+    }
+  }
 
   /** A superseded value: the observation's fields plus when it was replaced. */
   public record Revision(@JsonUnwrapped ObservationValue observation, Instant supersededAt) {}
@@ -141,7 +149,7 @@ public final class StoreReader {
   public Future<List<ObservationValue>> observations(long seriesId) {
     return pool.preparedQuery("""
         SELECT period, period_start, period_end, value, lower_ci95, upper_ci95, lower_ci998, upper_ci998, count,
-               denominator, value_note, source, revision, first_seen, last_seen
+               denominator, value_note, source, revision, first_seen, last_seen, ci_computed
         FROM observation WHERE series_id = $1 ORDER BY period_start, period_end, period""")
         .execute(Tuple.of(seriesId)).map(rows -> list(rows, StoreReader::observation));
   }
@@ -150,7 +158,7 @@ public final class StoreReader {
   public Future<List<Revision>> revisions(long seriesId) {
     return pool.preparedQuery("""
         SELECT period, period_start, period_end, value, lower_ci95, upper_ci95, lower_ci998, upper_ci998, count,
-               denominator, value_note, source, revision, first_seen, last_seen, superseded_at
+               denominator, value_note, source, revision, first_seen, last_seen, ci_computed, superseded_at
         FROM observation_revision WHERE series_id = $1 ORDER BY period_start, period_end, period, revision""")
         .execute(Tuple.of(seriesId))
         .map(rows -> list(rows, r -> new Revision(observation(r), time(r.getOffsetDateTime("superseded_at")))));
@@ -161,7 +169,7 @@ public final class StoreReader {
         r.getDouble("value"), r.getDouble("lower_ci95"), r.getDouble("upper_ci95"), r.getDouble("lower_ci998"),
         r.getDouble("upper_ci998"), r.getDouble("count"), r.getDouble("denominator"), r.getString("value_note"),
         r.getString("source"), r.getInteger("revision"), time(r.getOffsetDateTime("first_seen")),
-        time(r.getOffsetDateTime("last_seen")));
+        time(r.getOffsetDateTime("last_seen")), r.getBoolean("ci_computed"));
   }
 
   public Future<List<FeedSummary>> feeds() {
