@@ -10,9 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,7 +48,7 @@ public final class ObservationStore {
    * the same transaction, which sees it and keeps it. The probe for {@code had_before} reads the snapshot:
    * whether the series had observations before the statement.
    */
-  private static final String UPSERT_OBSERVATIONS = """
+  static final String UPSERT_OBSERVATIONS = """
       WITH input AS (
         SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
                              $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[],
@@ -210,14 +208,14 @@ public final class ObservationStore {
       }
       java.util.Arrays.sort(order, java.util.Comparator.<Integer>comparingLong(k -> ids[k])
           .thenComparing(k -> obs.get(k).period().label()));
-      Future<Upserted> done = Future.succeededFuture(null);
+      Future<RacedUpsert.Upserted> done = Future.succeededFuture(null);
       for (int from = 0; from < order.length; from += SLICE) {
         int[] rows = new int[Math.min(SLICE, order.length - from)];
         for (int k = 0; k < rows.length; k++) {
           rows[k] = order[from + k];
         }
         Tuple params = params(feed, obs, computed, ids, rows, none, keyById);
-        done = done.compose(before -> upsertIn(conn, feed, params)
+        done = done.compose(before -> RacedUpsert.run(conn, feed, params)
             .map(u -> before == null ? u : before.then(u)));
       }
       return done;
@@ -322,70 +320,8 @@ public final class ObservationStore {
    */
   private Future<BatchResult> upsert(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
                                      Tuple params, int n) {
-    return pool.withTransaction(conn -> upsertIn(conn, feed, params))
+    return pool.withTransaction(conn -> RacedUpsert.run(conn, feed, params))
         .map(u -> publish(feed, initialLoad, keyById, u.changed(), u.inserted(), u.updated(), n));
-  }
-
-  private static Future<Upserted> upsertIn(SqlConnection conn, String feed, Tuple params) {
-    return upsertOnce(conn, params).compose(first -> {
-      if (first.raced().isEmpty()) {
-        return Future.succeededFuture(first);
-      }
-      LOG.debug("Feed {}: {} rows were inserted by a concurrent writer meanwhile; writing them again", feed,
-          first.raced().size());
-      return upsertOnce(conn, only(params, first.raced())).compose(second -> second.raced().isEmpty()
-          ? Future.succeededFuture(first.then(second))
-          : Future.failedFuture(new IllegalStateException("rows changed under lock: " + second.raced())));
-    });
-  }
-
-  /** What one upsert statement did; {@code raced}: input rows (0-based) it left for a second statement. */
-  private record Upserted(long inserted, long updated, Map<Long, Boolean> changed, List<Integer> raced) {
-    /** This statement's counts with a later one's; whether a series had history is this one's answer. */
-    Upserted then(Upserted later) {
-      Map<Long, Boolean> all = new HashMap<>(later.changed());
-      all.putAll(changed);
-      return new Upserted(inserted + later.inserted(), updated + later.updated(), all, later.raced());
-    }
-  }
-
-  private static Future<Upserted> upsertOnce(SqlConnection conn, Tuple params) {
-    return conn.preparedQuery(UPSERT_OBSERVATIONS).execute(params).map(rows -> {
-      long inserted = 0;
-      long updated = 0;
-      Map<Long, Boolean> changed = new HashMap<>();
-      List<Integer> raced = new ArrayList<>();
-      for (Row r : rows) {
-        inserted += r.getLong("inserted");
-        updated += r.getLong("updated");
-        changed.put(r.getLong("series_id"), r.getBoolean("had_before"));
-        Long[] left = r.getArrayOfLongs("raced");
-        if (left != null) {
-          for (Long ordinal : left) {
-            raced.add((int) (ordinal - 1));
-          }
-        }
-      }
-      return new Upserted(inserted, updated, changed, raced);
-    });
-  }
-
-  /** The parameters with only the given rows in the row arrays ($1…$12, $16); the others as they are. */
-  private static Tuple only(Tuple params, List<Integer> rows) {
-    Tuple subset = Tuple.tuple();
-    for (int p = 0; p < params.size(); p++) {
-      Object all = params.getValue(p);
-      if (p >= 12 && p != 15) {
-        subset.addValue(all);
-        continue;
-      }
-      Object some = Array.newInstance(all.getClass().getComponentType(), rows.size());
-      for (int k = 0; k < rows.size(); k++) {
-        Array.set(some, k, Array.get(all, rows.get(k)));
-      }
-      subset.addValue(some);
-    }
-    return subset;
   }
 
   /** Publishes the changed series (with whether each had observations before the batch). */
