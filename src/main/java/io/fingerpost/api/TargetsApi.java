@@ -203,6 +203,6 @@ public final class TargetsApi {
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+    ApiJson.reply(ctx, 200, body);
   }
 }
