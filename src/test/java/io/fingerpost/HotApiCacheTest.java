@@ -102,6 +102,10 @@ class HotApiCacheTest {
         if (again.equals(fresh) || System.currentTimeMillis() > deadline) {
           break;
         }
+        Map<String, String> previous = fresh;
+        Map<String, String> now = again;
+        System.out.println("HOTAPI still changing: " + urls.stream().filter(u -> !previous.get(u).equals(
+            now.get(u))).toList());
         fresh = again;
       }
       assertEquals(fresh, again, "the service settles after the burst");

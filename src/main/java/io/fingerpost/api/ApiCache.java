@@ -30,7 +30,7 @@ import java.util.Map;
  *
  * <p>A read that began before an invalidation is not stored (the generation it began in has passed), so a
  * slow read of old rows cannot land in the cache after the event that made them old. A request with
- * {@code Cache-Control: no-cache} reads the database (and refreshes the entry). Every JSON answer written by
+ * {@code Cache-Control: no-cache} reads the database and leaves the cache as it is. Every JSON answer written by
  * {@link ApiJson#reply} carries a strong ETag (SHA-256 of the body); a matching {@code If-None-Match} gets
  * 304 with no body. Everything runs on the API verticle's event loop: no locks.
  */
@@ -84,7 +84,12 @@ public final class ApiCache {
     String key = key(ctx);
     String cacheControl = ctx.request().getHeader(HttpHeaders.CACHE_CONTROL);
     boolean fresh = cacheControl != null && cacheControl.toLowerCase(java.util.Locale.ROOT).contains("no-cache");
-    Entry hit = fresh ? null : entries.get(key);
+    if (fresh) {
+      ctx.response().putHeader("X-Cache", "bypass");
+      ctx.next();
+      return;
+    }
+    Entry hit = entries.get(key);
     if (hit != null) {
       ctx.response().putHeader("X-Cache", "hit");
       send(ctx, 200, hit.body(), hit.etag());

@@ -99,6 +99,8 @@ public final class TargetsApi {
       JsonObject body = EvaluationJson.targetState(found.get());
       String definition = found.get().target().definitionJson();
       body.put("definition", definition == null ? null : new JsonObject(definition));
+      // its place now: the two reads below finish in either order, and the body (and its ETag) must not vary
+      body.put("history", new JsonArray());
       Future<Void> history = queries.history(id, 500).map(h -> {
         JsonArray list = new JsonArray();
         h.forEach(e -> list.add(EvaluationJson.evaluation(e, null)));
