@@ -34,6 +34,8 @@ curl -s "$BASE/api/series?indicator=90366&area=E08000027&sex=Male" | python3 -c 
 PATHS="/health /api/targets /api/targets/le-birth-male /api/series/$SERIES/observations"
 # "12.34ms" / "1.2s" / "800us" -> milliseconds
 ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
+# warm-up (discarded): the JIT compiles the hot paths and the start-up work (alerts, metrics) settles
+for p in $PATHS; do wrk -t 2 -c 32 -d "${SECONDS_EACH}s" "$BASE$p" >/dev/null; done
 printf '%-40s %5s %10s %9s %9s %8s\n' endpoint conns req/s p50_ms p99_ms vs_health
 for c in $CONNECTIONS; do
   HEALTH=""

@@ -104,7 +104,7 @@ class HotApiCacheTest {
         }
         Map<String, String> previous = fresh;
         Map<String, String> now = again;
-        System.out.println("HOTAPI still changing: " + urls.stream().filter(u -> !previous.get(u).equals(
+        System.out.println("HotApiCacheTest: still changing: " + urls.stream().filter(u -> !previous.get(u).equals(
             now.get(u))).toList());
         fresh = again;
       }

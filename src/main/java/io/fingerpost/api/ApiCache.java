@@ -9,10 +9,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ public final class ApiCache {
     this.enabled = enabled;
   }
 
-  /** Clears the cache on every event that can change what a cached path answers; the futures complete when they listen. */
+  /** Clears the cache on every event that can change what a cached path answers; completes when listening. */
   public Future<Void> listen(Vertx vertx) {
     List<Future<Void>> ready = new ArrayList<>();
     ready.add(Events.consumer(vertx, SeriesChanged.ADDRESS, e -> invalidate()).completion());
@@ -145,7 +145,9 @@ public final class ApiCache {
     HttpServerResponse response = ctx.response().putHeader("Content-Type", "application/json");
     if (etag != null) {
       response.putHeader(HttpHeaders.ETAG, etag);
-      if (matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+      // 304 only answers a read (RFC 9110: a failed If-None-Match on another method is a 412, never a 304)
+      if (ctx.request().method() == HttpMethod.GET
+          && matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
         response.setStatusCode(304).end();
         return;
       }
