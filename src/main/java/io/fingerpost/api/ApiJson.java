@@ -3,6 +3,7 @@ package io.fingerpost.api;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
 
@@ -14,10 +15,9 @@ import java.util.function.Function;
 public final class ApiJson {
   private ApiJson() {}
 
-  /** Writes {@code body} as the JSON answer. */
+  /** Writes {@code body} as the JSON answer (with its ETag; see {@link ApiCache}). */
   public static void reply(RoutingContext ctx, int status, Object body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .end(Json.encodeToBuffer(body));
+    ApiCache.reply(ctx, status, body instanceof JsonObject j ? j.toBuffer() : Json.encodeToBuffer(body));
   }
 
   /**

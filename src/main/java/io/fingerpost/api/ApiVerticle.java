@@ -41,6 +41,7 @@ public final class ApiVerticle extends VerticleBase {
   private final PushHandler push;
   private final List<String> feeds;
   private final List<Routes> extraRoutes;
+  private final ApiCache cache = new ApiCache(!Boolean.getBoolean("fingerpost.api.noCache"));
   private HttpServer server;
 
   /**
@@ -64,7 +65,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.executeBlocking(ApiSpec::text).compose(openapi -> {
+    return cache.listen(vertx).compose(v -> vertx.executeBlocking(ApiSpec::text)).compose(openapi -> {
       RequestGate gate = new RequestGate(ApiSpec.parse(openapi), push::token);
       Router router = router(gate, openapi);
       List<String> undescribed = gate.undescribed(router);
@@ -100,6 +101,7 @@ public final class ApiVerticle extends VerticleBase {
   Router router(RequestGate gate, Buffer openapi) {
     Router router = Router.router(vertx);
     gate.mount(router);
+    cache.mount(router);
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.get("/openapi.yaml").handler(ctx -> ctx.response()

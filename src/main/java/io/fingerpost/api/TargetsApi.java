@@ -99,6 +99,8 @@ public final class TargetsApi {
       JsonObject body = EvaluationJson.targetState(found.get());
       String definition = found.get().target().definitionJson();
       body.put("definition", definition == null ? null : new JsonObject(definition));
+      // its place now: the two reads below finish in either order, and the body (and its ETag) must not vary
+      body.put("history", new JsonArray());
       Future<Void> history = queries.history(id, 500).map(h -> {
         JsonArray list = new JsonArray();
         h.forEach(e -> list.add(EvaluationJson.evaluation(e, null)));
@@ -203,6 +205,6 @@ public final class TargetsApi {
   }
 
   private static void json(RoutingContext ctx, JsonObject body) {
-    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
+    ApiJson.reply(ctx, 200, body);
   }
 }

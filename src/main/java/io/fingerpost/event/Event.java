@@ -5,7 +5,8 @@ package io.fingerpost.event;
  * record listed here; {@link Events} registers a pass-by-reference codec for each, so adding an event is
  * one record (with its {@link Address}) and its name in {@code permits}.
  */
-public sealed interface Event permits SeriesChanged, EvaluationsCreated, FeedStatus, AlertsChanged, OutboxWakeUp {
+public sealed interface Event permits SeriesChanged, EvaluationsCreated, TargetsEvaluated, FeedStatus, AlertsChanged,
+    OutboxWakeUp {
 
   /** Where this event is sent. */
   Address<?> address();

@@ -2,6 +2,7 @@ package io.fingerpost.strategy;
 
 import io.fingerpost.meters.FingerpostMetrics;
 import io.fingerpost.event.EvaluationsCreated;
+import io.fingerpost.event.TargetsEvaluated;
 import io.fingerpost.event.Events;
 import io.fingerpost.event.FeedStatus;
 import io.fingerpost.event.SeriesChanged;
@@ -247,6 +248,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
           initialIds.size() + ids.size(), failed.size());
       publish(true, initialIds, initialTargets);
       publish(false, ids, changedTargets);
+      // also a round that wrote no evaluation may have changed a target's warning or values (API cache)
+      Events.publish(vertx, new TargetsEvaluated(List.copyOf(round.keySet())));
       running = false;
       if (waitingForDatabase) {
         retryWhenDatabaseIsBack();

@@ -63,9 +63,9 @@ class EventsTest {
   @Test
   void everyEventTypeHasItsOwnAddressAndTheDocumentedStrings() {
     List<Address<?>> addresses = List.of(SeriesChanged.ADDRESS, EvaluationsCreated.ADDRESS, FeedStatus.ADDRESS,
-        AlertsChanged.ADDRESS, OutboxWakeUp.ADDRESS);
+        AlertsChanged.ADDRESS, OutboxWakeUp.ADDRESS, TargetsEvaluated.ADDRESS);
     assertEquals(Set.of("fingerpost.series.changed", "fingerpost.evaluations.created", "fingerpost.feed.status",
-        "fingerpost.alerts.changed", "fingerpost.alerts.outbox"),
+        "fingerpost.alerts.changed", "fingerpost.alerts.outbox", "fingerpost.targets.evaluated"),
         addresses.stream().map(Address::name).collect(Collectors.toSet()));
     Set<Class<?>> permitted = Set.of(Event.class.getPermittedSubclasses());
     assertEquals(permitted, addresses.stream().map(Address::type).collect(Collectors.toSet()),

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# API load: req/s, p50 and p99 of a trivial endpoint (/health) and the hot endpoints (/api/targets,
+# /api/targets/le-birth-male, one series' observations) in one run, against the bundled default service
+# started here on a free port with a temporary data directory. Needs wrk (Debian: apt-get install wrk).
+# Usage: bench/api.sh [seconds per endpoint, default 10] [connections, default "32 64"]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH="${1:-10}"
+CONNECTIONS="${2:-32 64}"
+command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 1; }
+# Builds what it runs (no -o: a fresh machine downloads the dependencies on first use).
+mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+DATA=$(mktemp -d)
+LOG="$DATA/service.log"
+FINGERPOST_HTTP_PORT=$PORT FINGERPOST_DATA_DIR="$DATA/data" \
+  java -Xmx1g -cp "target/classes:$(cat target/bench-classpath.txt)" io.fingerpost.Main run >"$LOG" 2>&1 &
+PID=$!
+cleanup() {
+  kill "$PID" 2>/dev/null && for _ in $(seq 1 300); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$PID" 2>/dev/null || true
+  rm -rf "$DATA"
+}
+trap cleanup EXIT
+BASE="http://127.0.0.1:$PORT"
+for i in $(seq 1 240); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/ready" || true)" = 200 ] && break
+  kill -0 "$PID" 2>/dev/null || { echo "the service exited:" >&2; tail -20 "$LOG" >&2; exit 1; }
+  [ "$i" = 240 ] && { echo "not ready after 120 s" >&2; tail -20 "$LOG" >&2; exit 1; }
+  sleep 0.5
+done
+SERIES=$(
+curl -s "$BASE/api/series?indicator=90366&area=E08000027&sex=Male" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+PATHS="/health /api/targets /api/targets/le-birth-male /api/series/$SERIES/observations"
+# "12.34ms" / "1.2s" / "800us" -> milliseconds
+ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
+# warm-up (discarded): the JIT compiles the hot paths and the start-up work (alerts, metrics) settles
+for p in $PATHS; do wrk -t 2 -c 32 -d "${SECONDS_EACH}s" "$BASE$p" >/dev/null; done
+printf '%-40s %5s %10s %9s %9s %8s\n' endpoint conns req/s p50_ms p99_ms vs_health
+for c in $CONNECTIONS; do
+  HEALTH=""
+  for p in $PATHS; do
+    out=$(wrk -t 2 -c "$c" -d "${SECONDS_EACH}s" --latency "$BASE$p")
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+    p50=$(ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
+    p99=$(ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+    errors=$(awk '/Non-2xx|Socket errors/' <<<"$out")
+    [ -z "$HEALTH" ] && HEALTH=$rps
+    printf '%-40s %5s %10.0f %9s %9s %7.0f%% %s\n' "$p" "$c" "$rps" "$p50" "$p99" \
+      "$(awk -v a="$rps" -v b="$HEALTH" 'BEGIN { print 100 * a / b }')" "$errors"
+  done
+done

@@ -1,0 +1,181 @@
+package io.fingerpost.api;
+
+import io.fingerpost.event.EvaluationsCreated;
+import io.fingerpost.event.Events;
+import io.fingerpost.event.FeedStatus;
+import io.fingerpost.event.SeriesChanged;
+import io.fingerpost.event.TargetsEvaluated;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hot read endpoints served from memory: the JSON answer of a GET, keyed by its full normalized request
+ * (path and sorted, validated query), kept until an event says the data behind it may have changed. Any
+ * such event ({@code fingerpost.series.changed}, {@code fingerpost.evaluations.created},
+ * {@code fingerpost.targets.evaluated}, {@code fingerpost.feed.status}) clears every entry: coarse, so an
+ * answer is never older than the last change the API has heard of.
+ *
+ * <p>A read that began before an invalidation is not stored (the generation it began in has passed), so a
+ * slow read of old rows cannot land in the cache after the event that made them old. A request with
+ * {@code Cache-Control: no-cache} reads the database and leaves the cache as it is. Every JSON answer written by
+ * {@link ApiJson#reply} carries a strong ETag (SHA-256 of the body); a matching {@code If-None-Match} gets
+ * 304 with no body. Everything runs on the API verticle's event loop: no locks.
+ */
+public final class ApiCache {
+  /** The GET routes served from memory (each also described in openapi.yaml, so the gate stays in front). */
+  static final List<String> PATHS = List.of("/api/targets", "/api/targets/:id", "/api/series/:id/observations",
+      "/api/observations");
+  /** Entries kept at most; a full cache is cleared (the key space, e.g. query filters, is open). */
+  static final int MAX_ENTRIES = 10_000;
+  private static final String HOOK = "fingerpost.cache.store";
+
+  private final boolean enabled;
+  private final Map<String, Entry> entries = new HashMap<>();
+  private long generation;
+
+  /** One stored answer. */
+  record Entry(Buffer body, String etag) {}
+
+  public ApiCache(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /** Clears the cache on every event that can change what a cached path answers; completes when listening. */
+  public Future<Void> listen(Vertx vertx) {
+    List<Future<Void>> ready = new ArrayList<>();
+    ready.add(Events.consumer(vertx, SeriesChanged.ADDRESS, e -> invalidate()).completion());
+    ready.add(Events.consumer(vertx, EvaluationsCreated.ADDRESS, e -> invalidate()).completion());
+    ready.add(Events.consumer(vertx, TargetsEvaluated.ADDRESS, e -> invalidate()).completion());
+    ready.add(Events.consumer(vertx, FeedStatus.ADDRESS, e -> invalidate()).completion());
+    return Future.all(ready).mapEmpty();
+  }
+
+  /** Forgets every entry, and every read under way. */
+  void invalidate() {
+    generation++;
+    entries.clear();
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  /** Mounts the cache on the hot paths; call after the gate and before the handlers that answer them. */
+  void mount(Router router) {
+    if (enabled) {
+      PATHS.forEach(p -> router.get(p).handler(this::serve));
+    }
+  }
+
+  private void serve(RoutingContext ctx) {
+    String key = key(ctx);
+    String cacheControl = ctx.request().getHeader(HttpHeaders.CACHE_CONTROL);
+    boolean fresh = cacheControl != null && cacheControl.toLowerCase(java.util.Locale.ROOT).contains("no-cache");
+    if (fresh) {
+      ctx.response().putHeader("X-Cache", "bypass");
+      ctx.next();
+      return;
+    }
+    Entry hit = entries.get(key);
+    if (hit != null) {
+      ctx.response().putHeader("X-Cache", "hit");
+      send(ctx, 200, hit.body(), hit.etag());
+      return;
+    }
+    long started = generation;
+    // ApiJson.reply hands the answer back here before writing it
+    ctx.put(HOOK, (Store) (status, body, etag) -> {
+      if (status == 200 && started == generation) {
+        if (entries.size() >= MAX_ENTRIES) {
+          entries.clear();
+        }
+        entries.put(key, new Entry(body, etag));
+      }
+    });
+    ctx.response().putHeader("X-Cache", "miss");
+    ctx.next();
+  }
+
+  /** The normalized request: path, then the query parameters sorted by name (values in their order). */
+  static String key(RoutingContext ctx) {
+    StringBuilder b = new StringBuilder(ctx.normalizedPath());
+    List<String> names = new ArrayList<>(ctx.queryParams().names());
+    names.sort(null);
+    char sep = '?';
+    for (String n : names) {
+      for (String v : ctx.queryParams().getAll(n)) {
+        b.append(sep).append(n).append('=').append(v);
+        sep = '&';
+      }
+    }
+    return b.toString();
+  }
+
+  private interface Store {
+    void store(int status, Buffer body, String etag);
+  }
+
+  /**
+   * Writes a JSON answer with its ETag, 304 with no body when the client has it; a cacheable request's
+   * answer is stored first.
+   */
+  static void reply(RoutingContext ctx, int status, Buffer body) {
+    String etag = status == 200 ? etag(body) : null;
+    Store store = ctx.get(HOOK);
+    if (store != null) {
+      store.store(status, body, etag);
+    }
+    send(ctx, status, body, etag);
+  }
+
+  private static void send(RoutingContext ctx, int status, Buffer body, String etag) {
+    HttpServerResponse response = ctx.response().putHeader("Content-Type", "application/json");
+    if (etag != null) {
+      response.putHeader(HttpHeaders.ETAG, etag);
+      // 304 only answers a read (RFC 9110: a failed If-None-Match on another method is a 412, never a 304)
+      if (ctx.request().method() == HttpMethod.GET
+          && matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+        response.setStatusCode(304).end();
+        return;
+      }
+    }
+    response.setStatusCode(status).end(body);
+  }
+
+  /** If-None-Match: "*" or a list of tags (weak comparison, as RFC 9110 asks for GET). */
+  static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.trim();
+      if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A strong validator: the SHA-256 of the body. */
+  static String etag(Buffer body) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(body.getBytes());
+      return '"' + HexFormat.of().formatHex(d, 0, 16) + '"';
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
