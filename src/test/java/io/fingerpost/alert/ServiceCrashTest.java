@@ -1,5 +1,9 @@
 package io.fingerpost.alert;
 
+import io.fingerpost.ServiceConfigs;
+
+import static io.fingerpost.Waits.waitUntil;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,7 +66,7 @@ class ServiceCrashTest {
       }
       req.response().setStatusCode(200).end();
     })).listen(0, "127.0.0.1").await(30, TimeUnit.SECONDS);
-    Path config = writeConfig("http://127.0.0.1:" + hook.actualPort() + "/alerts");
+    Path config = ServiceConfigs.lifeExpectancyWithWebhook(dir, TOKEN, "http://127.0.0.1:" + hook.actualPort() + "/alerts");
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     Process first = null;
@@ -105,46 +109,6 @@ class ServiceCrashTest {
     }
   }
 
-  /** One feed (the bundled life expectancy file), the bundled Dudley targets, the public-health team's webhook. */
-  private Path writeConfig(String hookUrl) throws Exception {
-    Path bundled = Path.of(getClass().getResource("/fingerpost/default/config.yaml").toURI()).getParent();
-    String yaml = """
-        http: {port: 8080}
-        push: {token: %s}
-        targets:
-          files: ["%s"]
-        feeds:
-          - name: life-expectancy
-            type: tidy-csv
-            source: "%s"
-            interval: 5m
-            indicators:
-              - {id: "90366", name: "Life expectancy at birth", unit: "Years", valueType: life expectancy, polarity: HIGH_IS_GOOD}
-            missingValues: ["", NA]
-            columns:
-              areaCode: area_code
-              areaName: area_name
-              areaType: area_type
-              period: period
-              value: value
-              sex: {column: inequality}
-              age: {value: "<1 yr"}
-              comparedToEngland: compared_to_England
-        alerts:
-          externalUrl: http://127.0.0.1:8080
-          receivers:
-            public-health: {type: webhook, url: "%s", timeout: 5s}
-            operations: {type: log}
-          routes:
-            - {match: {team: public-health}, receivers: [public-health]}
-          defaultReceivers: [operations]
-          delivery: {initialBackoff: 200ms, maxBackoff: 1s, pollInterval: 1s}
-        """.formatted(TOKEN, bundled.resolve("targets/dudley-2023-2033.yaml"),
-        bundled.resolve("data/tidy-series/life_expectancy.csv"), hookUrl);
-    Path file = dir.resolve("config.yaml");
-    Files.writeString(file, yaml);
-    return file;
-  }
 
   private Process startService(Path config, TestDatabase.Db db, int port, String name) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -200,19 +164,5 @@ class ServiceCrashTest {
 
   private static long count(Pool pool, String sql) {
     return pool.query(sql).execute().await().iterator().next().getLong(0);
-  }
-
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void waitUntil(String what, Duration max, Check check) throws Exception {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within " + max + ": " + what);
-      }
-      Thread.sleep(250);
-    }
   }
 }

@@ -1,5 +1,7 @@
 package io.fingerpost.feed;
 
+import static io.fingerpost.Waits.waitUntil;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -334,20 +336,6 @@ class FirstLoadCrashTest {
       return count(pool, sql);
     } catch (Exception e) {
       return 0;
-    }
-  }
-
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void waitUntil(String what, Duration max, Check check) throws Exception {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within " + max + ": " + what);
-      }
-      Thread.sleep(100);
     }
   }
 }

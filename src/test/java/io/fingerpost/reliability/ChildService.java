@@ -1,5 +1,7 @@
 package io.fingerpost.reliability;
 
+import static io.fingerpost.Waits.waitUntil;
+
 import io.fingerpost.Main;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -108,20 +110,6 @@ final class ChildService implements AutoCloseable {
   static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
-    }
-  }
-
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  static void waitUntil(String what, Duration max, Check check) throws Exception {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within " + max + ": " + what);
-      }
-      Thread.sleep(50);
     }
   }
 }

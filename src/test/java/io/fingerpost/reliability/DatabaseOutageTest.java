@@ -1,6 +1,8 @@
 package io.fingerpost.reliability;
 
-import static io.fingerpost.reliability.ChildService.waitUntil;
+import io.fingerpost.ServiceConfigs;
+
+import static io.fingerpost.Waits.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +51,7 @@ class DatabaseOutageTest {
     ProcessHandle postmaster = null;
     ChildService service = null;
     try {
-      Path config = writeConfig("http://127.0.0.1:" + hook.getAddress().getPort() + "/alerts");
+      Path config = ServiceConfigs.lifeExpectancyWithWebhook(dir, TOKEN, "http://127.0.0.1:" + hook.getAddress().getPort() + "/alerts");
       service = ChildService.start(dir, "service", List.of("--config", config.toString()),
           Map.of("FINGERPOST_DATA_DIR", dataDir.toString()), ChildService.freePort());
       service.awaitReady(Duration.ofSeconds(120));
@@ -149,46 +151,5 @@ class DatabaseOutageTest {
     List<String> lines = Files.readAllLines(pid);
     return lines.isEmpty() ? Optional.empty()
         : ProcessHandle.of(Long.parseLong(lines.get(0).trim())).filter(ProcessHandle::isAlive);
-  }
-
-  /** One feed (the bundled life expectancy file), the bundled Dudley targets, the public-health team's webhook. */
-  private Path writeConfig(String hookUrl) throws Exception {
-    Path bundled = Path.of(getClass().getResource("/fingerpost/default/config.yaml").toURI()).getParent();
-    String yaml = """
-        http: {port: 8080, host: 127.0.0.1}
-        push: {token: %s}
-        targets:
-          files: ["%s"]
-        feeds:
-          - name: life-expectancy
-            type: tidy-csv
-            source: "%s"
-            interval: 5m
-            indicators:
-              - {id: "90366", name: "Life expectancy at birth", unit: "Years", valueType: life expectancy, polarity: HIGH_IS_GOOD}
-            missingValues: ["", NA]
-            columns:
-              areaCode: area_code
-              areaName: area_name
-              areaType: area_type
-              period: period
-              value: value
-              sex: {column: inequality}
-              age: {value: "<1 yr"}
-              comparedToEngland: compared_to_England
-        alerts:
-          externalUrl: http://127.0.0.1:8080
-          receivers:
-            public-health: {type: webhook, url: "%s", timeout: 5s}
-            operations: {type: log}
-          routes:
-            - {match: {team: public-health}, receivers: [public-health]}
-          defaultReceivers: [operations]
-          delivery: {initialBackoff: 200ms, maxBackoff: 1s, pollInterval: 1s}
-        """.formatted(TOKEN, bundled.resolve("targets/dudley-2023-2033.yaml"),
-        bundled.resolve("data/tidy-series/life_expectancy.csv"), hookUrl);
-    Path file = dir.resolve("config.yaml");
-    Files.writeString(file, yaml);
-    return file;
   }
 }
