@@ -4,6 +4,7 @@ import io.fingerpost.engine.Trajectory;
 import io.fingerpost.engine.TrajectoryPoint;
 import io.fingerpost.engine.TrajectorySpec;
 import io.fingerpost.model.Observation;
+import io.fingerpost.strategy.Places;
 import io.fingerpost.strategy.TargetDefinition;
 import io.fingerpost.strategy.TargetQueries;
 import io.fingerpost.strategy.TargetResolver;
@@ -107,13 +108,22 @@ public final class TargetsApi {
         body.put("history", list);
         return null;
       });
-      TargetDefinition def = targets.get(id);
+      TargetDefinition def = definition(id, found.get().target().areaCode());
       Future<Void> series = def == null ? Future.succeededFuture() : store.load(def).map(loaded -> {
         trajectory(def, loaded, body);
         return null;
       });
       return Future.all(history, series).onSuccess(v -> json(ctx, body));
     }).onFailure(ctx::fail);
+  }
+
+  /** The definition of a target, also of one made for a place ({@code id@area}: README "Targets for many places"). */
+  private TargetDefinition definition(String id, String areaCode) {
+    TargetDefinition written = targets.get(Places.writtenId(id));
+    if (written == null || written.places() == null) {
+      return id.equals(Places.writtenId(id)) ? written : null;
+    }
+    return written.atPlace(areaCode, id.equals(Places.writtenId(id)));
   }
 
   /** Trajectory points and observations with their expected values (the trajectory as the evaluator sees it). */

@@ -108,7 +108,8 @@ public final class EvaluateCommand {
     List<TargetDefinition> targets = List.of();
     if (a.targets != null) {
       try {
-        targets = TargetsLoader.loadFiles(List.of(a.targets));
+        // listed places only: places given as an area's children need the stored areas (the service)
+        targets = io.fingerpost.strategy.Places.expand(TargetsLoader.loadFiles(List.of(a.targets)), java.util.Map.of());
       } catch (TargetsFileException e) {
         err.println("evaluate: " + e.getMessage());
         return 2;

@@ -28,6 +28,8 @@ import java.util.Locale;
  * @param source where the target comes from (document, page)
  * @param noData why the target is known to have no data (null when it should have)
  * @param definitionJson the target as written (after defaults), as JSON, for storage
+ * @param places the places it is evaluated for ({@code places:}), null for its one {@code area}; a target
+ *     made for one of them by {@link #atPlace} keeps them
  */
 public record TargetDefinition(
     String id,
@@ -46,7 +48,16 @@ public record TargetDefinition(
     boolean ciCountsAsOnTrack,
     Source source,
     String noData,
-    String definitionJson) {
+    String definitionJson,
+    Places places) {
+
+  /** The target for one of its places (see {@link Places}): its id, series and baseline value there. */
+  public TargetDefinition atPlace(String areaCode, boolean first) {
+    Baseline b = first ? baseline : new Baseline(baseline.period(), null);
+    return new TargetDefinition(Places.id(Places.writtenId(id), areaCode, first), name, file,
+        series.inArea(areaCode), group, horizonYears, team, direction, b, goal, milestones, amber, red,
+        ciCountsAsOnTrack, source, noData, definitionJson, places);
+  }
 
   /** Which way is improvement. */
   public enum Direction {

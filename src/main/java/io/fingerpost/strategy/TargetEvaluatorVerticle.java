@@ -48,8 +48,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TargetEvaluatorVerticle.class);
 
   private final TargetStore store;
-  private final List<TargetDefinition> targets;
-  private final Map<String, List<TargetDefinition>> byIndicator = new HashMap<>();
+  /** The targets at each of their places (README "Targets for many places"). */
+  private final PlaceTargets targets;
   /** Target id → initial load (true only while every event that asked for it was an initial load). */
   private final Map<String, Boolean> pending = new LinkedHashMap<>();
   /** Current warnings by target id, readable from any thread (the API shows them). */
@@ -79,10 +79,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
 
   public TargetEvaluatorVerticle(Pool pool, List<TargetDefinition> targets) {
     this.store = new TargetStore(pool);
-    this.targets = List.copyOf(targets);
-    for (TargetDefinition t : targets) {
-      byIndicator.computeIfAbsent(t.series().indicatorId(), k -> new ArrayList<>()).add(t);
-    }
+    this.targets = new PlaceTargets(targets);
   }
 
   /** Targets that cannot be evaluated now, with the reason (no such indicator/area/series, no value). */
@@ -120,7 +117,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     consumer = Events.consumer(vertx, SeriesChanged.ADDRESS, this::onSeriesChanged);
     feedConsumer = Events.consumer(vertx, FeedStatus.ADDRESS, this::onFeedStatus);
     return consumer.completion().compose(v -> feedConsumer.completion())
-        .compose(v -> store.syncTargets(targets))
+        .compose(v -> targets.stale() ? targets.refresh(store).mapEmpty() : Future.succeededFuture())
+        .compose(v -> store.syncTargets(targets.all()))
         .compose(v -> store.pool().query(EVALUATED_TARGETS).execute())
         .onSuccess(rs -> {
           java.util.Map<String, Boolean> evaluated = new java.util.HashMap<>();
@@ -129,11 +127,11 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
           // A target evaluated for the first time counts as an initial load (it pages nobody), and so does one
           // whose series holds only rows of a first load that never completed: a load killed between a
           // batch's commit and its evaluation is caught up here, and that catch-up is history too.
-          for (TargetDefinition t : targets) {
+          for (TargetDefinition t : targets.all()) {
             Boolean onlyFirstLoad = evaluated.get(t.id());
             pending.merge(t.id(), onlyFirstLoad == null || onlyFirstLoad, Boolean::logicalAnd);
           }
-          LOG.info("Evaluating {} targets", targets.size());
+          LOG.info("Evaluating {} targets", targets.all().size());
           schedule();
         })
         .mapEmpty();
@@ -151,6 +149,10 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   }
 
   private void onFeedStatus(FeedStatus status) {
+    if (status.firstPollDone() && status.ok() && targets.feedPolled()) {
+      received++; // the places' look-up (and their new targets' round) is part of this poll's evaluation
+      schedule();
+    }
     if (status.firstPollDone() && !feedsAwaiting.containsKey(status.feed())
         && vertx.sharedData().getLocalMap(EVALUATED).get(status.feed()) == null) {
       feedsAwaiting.put(status.feed(), received);
@@ -175,7 +177,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     boolean initialLoad = event.initialLoad();
     for (SeriesChanged.Item item : event.series()) {
       SeriesKey changed = item.key();
-      for (TargetDefinition t : byIndicator.getOrDefault(changed.indicatorId(), List.of())) {
+      targets.seen(changed.areaCode());
+      for (TargetDefinition t : targets.forIndicator(changed.indicatorId())) {
         // the series itself, its benchmarks (other areas), or its deprivation breakdown
         if (t.series().inArea(changed.areaCode()).equals(changed)
             || (changed.areaCode().equals(t.series().areaCode()) && changed.hasCategory()
@@ -190,6 +193,10 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
 
   /** Starts a round unless one is running; the round takes everything pending. */
   private void schedule() {
+    if (!stopping && !running && !waitingForDatabase && targets.stale()) {
+      refreshPlaces();
+      return;
+    }
     if (stopping || running || waitingForDatabase || pending.isEmpty()) {
       if (!stopping && !running && !waitingForDatabase && pending.isEmpty()) {
         evaluatedUpTo = received; // idle: every event taken in is done (some asked for no target)
@@ -211,7 +218,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     List<String> changedTargets = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
-    for (TargetDefinition t : targets) {
+    for (TargetDefinition t : targets.all()) {
       Boolean initial = round.get(t.id());
       if (initial == null) {
         continue;
@@ -256,6 +263,37 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       } else {
         evaluatedUpTo = Math.max(evaluatedUpTo, roundUpTo);
         settle();
+      }
+      schedule();
+    });
+  }
+
+  /**
+   * Looks the places given as an area's children up again (a round of its own, before the next): new places'
+   * targets are written to the {@code target} table and evaluated next, as an initial load (history).
+   */
+  private void refreshPlaces() {
+    running = true;
+    currentRound = targets.refresh(store).compose(added -> {
+      if (added == null) {
+        return Future.<Void>succeededFuture();
+      }
+      LOG.info("Places resolved: {} targets ({} new)", targets.all().size(), added.size());
+      return store.syncTargets(targets.all()).onSuccess(v ->
+          added.forEach(t -> pending.merge(t.id(), true, Boolean::logicalAnd)));
+    }).recover(e -> {
+      if (DatabaseOutage.isConnectionFailure(e)) {
+        targets.retryLater();
+        waitingForDatabase = true;
+      } else {
+        LOG.error("Resolving the targets' places failed", e);
+      }
+      return Future.succeededFuture();
+    });
+    currentRound.onComplete(ar -> {
+      running = false;
+      if (waitingForDatabase) {
+        retryWhenDatabaseIsBack();
       }
       schedule();
     });
@@ -318,7 +356,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       }
       summaryLogged = true;
       int marked = 0;
-      for (TargetDefinition t : targets) {
+      for (TargetDefinition t : targets.all()) {
         String w = warnings.get(t.id());
         if (w == null) {
           continue;
@@ -329,8 +367,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
           LOG.warn("Target {} ({}) cannot be evaluated: {}", t.id(), t.file(), w);
         }
       }
-      LOG.info("{} of {} targets evaluated; {} marked as having no data", targets.size() - warnings.size(),
-          targets.size(), marked);
+      LOG.info("{} of {} targets evaluated; {} marked as having no data", targets.all().size() - warnings.size(),
+          targets.all().size(), marked);
     });
   }
 }

@@ -45,7 +45,13 @@ final class TargetRules {
       r.add("/id", "'" + id + "' may hold only letters, digits, '.', '_' and '-' (it appears in URLs)");
     }
     r.text("/indicator", s.indicator());
-    r.text("/area", s.area());
+    Places places = r.places(s.places());
+    if (s.places() == null || s.places().isNull() || s.area() != null) {
+      r.text("/area", s.area());
+    }
+    if (s.area() != null && s.places() != null && !s.places().isNull()) {
+      r.add("/places", "give area (one place) or places, not both");
+    }
     r.required("/direction", s.direction());
     Baseline baseline = r.baseline(s);
     Goal goal = r.goal(s, baseline);
@@ -70,10 +76,74 @@ final class TargetRules {
     }
     Source source = s.source() == null ? null
         : new Source(s.source().document(), s.source().page(), s.source().url());
+    // a target with places is written for them all: its own series is its first place's (or the parent's
+    // while the children are unknown); Places.expand makes the one target per place that is evaluated
+    String area = places == null ? s.area() : places.fromAreas() ? places.childrenOf() : places.codes().get(0);
     return new TargetDefinition(id, s.name() != null ? s.name() : id, file,
-        new SeriesKey(s.indicator(), s.area(), s.sex(), s.age(), s.categoryType(), s.category()), s.group(),
+        new SeriesKey(s.indicator(), area, s.sex(), s.age(), s.categoryType(), s.category()), s.group(),
         s.horizonYears(), s.team(), s.direction(), baseline, goal, milestones, amber, red,
-        s.ciCountsAsOnTrack() == null || s.ciCountsAsOnTrack(), source, s.noData(), definitionJson);
+        s.ciCountsAsOnTrack() == null || s.ciCountsAsOnTrack(), source, s.noData(), definitionJson, places);
+  }
+
+  private static final String AREA_CODE = "[A-Za-z0-9][A-Za-z0-9._-]*";
+  private static final String PLACES_FORMS =
+      "a list of area codes, or {childrenOf: <area code>, type: <area type>} (type optional)";
+
+  /**
+   * {@code places:} a list of area codes, or the children of an area: {@code {childrenOf: E12000005, type:
+   * UA}}; the issue's words {@code children of} are accepted for {@code childrenOf}. Null when not given.
+   */
+  private Places places(com.fasterxml.jackson.databind.JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (node.isArray()) {
+      java.util.LinkedHashSet<String> codes = new java.util.LinkedHashSet<>();
+      for (int i = 0; i < node.size(); i++) {
+        com.fasterxml.jackson.databind.JsonNode c = node.get(i);
+        if (!c.isTextual() || !c.asText().trim().matches(AREA_CODE)) {
+          add("/places/" + i, "expected an area code (letters and digits), got '" + c + "'");
+        } else if (!codes.add(c.asText().trim())) {
+          add("/places/" + i, "'" + c.asText() + "' is listed twice");
+        }
+      }
+      if (node.isEmpty()) {
+        add("/places", "an empty list: expected " + PLACES_FORMS);
+      }
+      return problems.at(base + "/places") ? null : new Places(List.copyOf(codes), null, null);
+    }
+    if (!node.isObject()) {
+      add("/places", "expected " + PLACES_FORMS + ", got '" + node.asText() + "'");
+      return null;
+    }
+    String parent = null;
+    String type = null;
+    for (var it = node.fields(); it.hasNext(); ) {
+      var e = it.next();
+      String key = e.getKey();
+      boolean text = e.getValue().isValueNode() && !e.getValue().isNull() && !e.getValue().asText().isBlank();
+      if (key.equals("childrenOf") || key.equals("children of")) {
+        if (parent != null) {
+          add("/places/" + key, "give childrenOf once");
+        } else if (!text || !e.getValue().asText().trim().matches(AREA_CODE)) {
+          add("/places/" + key, "expected the parent's area code, got '" + e.getValue() + "'");
+        } else {
+          parent = e.getValue().asText().trim();
+        }
+      } else if (key.equals("type")) {
+        if (!text) {
+          add("/places/type", "expected an area type as the feeds store it (e.g. UA), got '" + e.getValue() + "'");
+        } else {
+          type = e.getValue().asText().trim();
+        }
+      } else {
+        add("/places/" + key, "unknown key (known keys: childrenOf, type)");
+      }
+    }
+    if (parent == null && !problems.at(base + "/places")) {
+      add("/places/childrenOf", "missing: expected " + PLACES_FORMS);
+    }
+    return problems.at(base + "/places") ? null : new Places(List.of(), parent, type);
   }
 
   private Baseline baseline(TargetSpec s) {

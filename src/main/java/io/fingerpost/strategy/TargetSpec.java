@@ -28,6 +28,7 @@ record TargetSpec(
     String name,
     String indicator,
     String area,
+    JsonNode places,
     String sex,
     String age,
     String categoryType,
@@ -45,7 +46,7 @@ record TargetSpec(
     String noData) {
 
   /** The top level of a targets file. */
-  record FileSpec(Map<String, JsonNode> defaults, List<JsonNode> targets) {}
+  record FileSpec(Map<String, JsonNode> defaults, JsonNode places, List<JsonNode> targets) {}
 
   record BaselineSpec(Period period, Double value) {}
 

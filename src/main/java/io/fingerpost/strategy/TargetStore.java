@@ -227,6 +227,18 @@ public final class TargetStore {
       List<Observation> observations, Map<String, Integer> revisions, List<Observation> england,
       List<Observation> region, List<Observation> benchmark, List<Observation> deprivation, String warning) {}
 
+  /** A stored area: what {@code places: {childrenOf, type}} is resolved from. */
+  record AreaRow(String code, String parentCode, String type) {}
+
+  /** Every stored area with its parent and type. */
+  Future<List<AreaRow>> areas() {
+    return pool.query("SELECT code, parent_code, type FROM area").execute().map(rs -> {
+      List<AreaRow> list = new ArrayList<>();
+      rs.forEach(r -> list.add(new AreaRow(r.getString("code"), r.getString("parent_code"), r.getString("type"))));
+      return list;
+    });
+  }
+
   /** Sets a target's warning (null clears it). */
   public Future<Void> setWarning(String targetId, String warning) {
     return pool.preparedQuery("UPDATE target SET warning = $2 WHERE id = $1 AND warning IS DISTINCT FROM $2")

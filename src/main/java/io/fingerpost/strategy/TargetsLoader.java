@@ -171,6 +171,13 @@ public final class TargetsLoader {
       fileProblems.add("/targets", "missing: the list of targets");
     }
     ObjectNode defaults = file == null ? null : defaults(file.defaults(), fileProblems);
+    if (defaults != null && file.places() != null && !file.places().isNull()) {
+      if (file.defaults() != null && file.defaults().containsKey("places")) {
+        fileProblems.add("/places", "given twice: at the top of the file and in defaults");
+      } else {
+        defaults.set("places", file.places()); // the file's places: a default like any other key
+      }
+    }
     report(text.name(), null, "", fileProblems, errors);
     if (defaults == null || file.targets() == null) {
       return List.of();
@@ -217,6 +224,12 @@ public final class TargetsLoader {
     }
     ObjectNode merged = defaults.deepCopy();
     merged.setAll((ObjectNode) node);
+    // the target's own area or places wins over the file's (giving both in one target is a problem)
+    if (node.has("area") && !node.has("places")) {
+      merged.remove("places");
+    } else if (node.has("places") && !node.has("area")) {
+      merged.remove("area");
+    }
     JsonNode idNode = node.get("id");
     String id = idNode != null && idNode.isValueNode() && !idNode.isNull() ? idNode.asText() : null;
     String label = id != null ? "target '" + id + "'" : "target #" + (i + 1) + " (no id)";

@@ -1,0 +1,113 @@
+package io.fingerpost.strategy;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The evaluator's targets: the written ones at each of their places ({@link Places#expand}). Places given as
+ * the children of an area are looked up in the stored areas, again whenever a change names an area not seen
+ * at the last look-up or a feed has completed a poll (its areas' parents and types may be new). Used on the
+ * evaluator's event loop only.
+ */
+final class PlaceTargets {
+
+  private final List<TargetDefinition> written;
+  private final Set<Places> fromAreas = new LinkedHashSet<>();
+  private List<TargetDefinition> all;
+  private Map<String, List<TargetDefinition>> byIndicator = Map.of();
+  private Set<String> knownAreas = Set.of();
+  private boolean stale;
+
+  PlaceTargets(List<TargetDefinition> written) {
+    this.written = List.copyOf(written);
+    for (TargetDefinition t : written) {
+      if (t.places() != null && t.places().fromAreas()) {
+        fromAreas.add(t.places());
+      }
+    }
+    stale = !fromAreas.isEmpty();
+    use(Places.expand(this.written, Map.of()));
+  }
+
+  /** Every target at every place found so far, in file order. */
+  List<TargetDefinition> all() {
+    return all;
+  }
+
+  List<TargetDefinition> forIndicator(String indicatorId) {
+    return byIndicator.getOrDefault(indicatorId, List.of());
+  }
+
+  /** A change names this area: look the children up again if it is new. */
+  void seen(String areaCode) {
+    if (!fromAreas.isEmpty() && !knownAreas.contains(areaCode)) {
+      stale = true;
+    }
+  }
+
+  /** A feed completed a poll; returns true when the children will be looked up again. */
+  boolean feedPolled() {
+    stale |= !fromAreas.isEmpty();
+    return !fromAreas.isEmpty();
+  }
+
+  boolean stale() {
+    return stale;
+  }
+
+  /**
+   * Looks the children up in the stored areas and makes the targets of any new place; returns the targets
+   * new since the last look-up, or null when the set of targets did not change.
+   */
+  Future<List<TargetDefinition>> refresh(TargetStore store) {
+    stale = false;
+    return store.areas().map(areas -> {
+      Map<Places, List<String>> children = new HashMap<>();
+      for (Places p : fromAreas) {
+        List<String> codes = new ArrayList<>();
+        for (TargetStore.AreaRow a : areas) {
+          if (p.childrenOf().equals(a.parentCode())
+              && (p.type() == null || p.type().toLowerCase(Locale.ROOT).equals(lower(a.type())))) {
+            codes.add(a.code());
+          }
+        }
+        children.put(p, codes);
+      }
+      Set<String> codes = new HashSet<>();
+      areas.forEach(a -> codes.add(a.code()));
+      knownAreas = codes;
+      List<TargetDefinition> next = Places.expand(written, children);
+      Set<String> before = new HashSet<>();
+      all.forEach(t -> before.add(t.id()));
+      List<TargetDefinition> added = next.stream().filter(t -> !before.contains(t.id())).toList();
+      boolean changed = !added.isEmpty() || next.size() != all.size();
+      use(next);
+      return changed ? added : null;
+    });
+  }
+
+  /** The look-up failed for want of the database: do it again once it is back. */
+  void retryLater() {
+    stale = true;
+  }
+
+  private static String lower(String s) {
+    return s == null ? null : s.toLowerCase(Locale.ROOT);
+  }
+
+  private void use(List<TargetDefinition> targets) {
+    all = targets;
+    Map<String, List<TargetDefinition>> index = new HashMap<>();
+    for (TargetDefinition t : targets) {
+      index.computeIfAbsent(t.series().indicatorId(), k -> new ArrayList<>()).add(t);
+    }
+    byIndicator = index;
+  }
+}
