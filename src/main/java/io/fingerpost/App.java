@@ -5,6 +5,7 @@ import io.fingerpost.alert.AlertsVerticle;
 import io.fingerpost.api.AlertsRoutes;
 import io.fingerpost.api.ApiVerticle;
 import io.fingerpost.api.Routes;
+import io.fingerpost.api.PlacesApi;
 import io.fingerpost.api.TargetsApi;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.FeedConfig;
@@ -62,6 +63,7 @@ public final class App {
     return List.of(
         ctx -> router -> router.get("/metrics").handler(MetricsPart.handler(ctx.vertx())),
         ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount,
+        ctx -> new PlacesApi(ctx.pool())::mount,
         ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), Clock.systemUTC()));
   }
 
