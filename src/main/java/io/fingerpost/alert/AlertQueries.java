@@ -52,12 +52,19 @@ public final class AlertQueries {
 
   /** Alerts, newest change first; null filters match everything. */
   public Future<List<AlertSummary>> list(String state, String team, String severity, String rule, int limit) {
+    return list(state, team, severity, rule, null, limit);
+  }
+
+  /** Alerts, newest change first, also of one place (the {@code area} label); null filters match everything. */
+  public Future<List<AlertSummary>> list(String state, String team, String severity, String rule, String area,
+      int limit) {
     return pool.preparedQuery("""
         SELECT * FROM alert
         WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR labels->>'team' = $2)
           AND ($3::text IS NULL OR severity = $3) AND ($4::text IS NULL OR rule = $4)
+          AND ($6::text IS NULL OR labels->>'area' = $6)
         ORDER BY last_change_at DESC, fingerprint LIMIT $5
-        """).execute(Tuple.of(state, team, severity, rule, limit)).map(rows -> list(rows, AlertQueries::alert));
+        """).execute(Tuple.of(state, team, severity, rule, limit, area)).map(rows -> list(rows, AlertQueries::alert));
   }
 
   /** One alert with its transitions and the notifications about it (with every delivery attempt); null if unknown. */

@@ -40,7 +40,7 @@ public final class AlertsRoutes implements Routes {
   /** Values are checked against the enums of {@code openapi.yaml} by the gate. */
   private Future<Map<String, Object>> list(RoutingContext ctx) {
     var q = ctx.queryParams();
-    return queries.list(q.get("state"), q.get("team"), q.get("severity"), q.get("rule"), 1000)
+    return queries.list(q.get("state"), q.get("team"), q.get("severity"), q.get("rule"), q.get("area"), 1000)
         .map(a -> Map.of("alerts", a));
   }
 

@@ -167,6 +167,11 @@ class AlertsVerticleTest {
     assertEquals(fp, firing.getJsonObject(0).getString("fingerprint"));
     assertEquals(0, call(HttpMethod.GET, "/api/alerts?severity=warning", null, TOKEN).bodyAsJsonObject()
         .getJsonArray("alerts").size());
+    // by place (the area label): Dudley's, and none of Birmingham's
+    assertEquals(fp, call(HttpMethod.GET, "/api/alerts?area=E08000027", null, TOKEN).bodyAsJsonObject()
+        .getJsonArray("alerts").getJsonObject(0).getString("fingerprint"));
+    assertEquals(0, call(HttpMethod.GET, "/api/alerts?area=E08000025", null, TOKEN).bodyAsJsonObject()
+        .getJsonArray("alerts").size());
     assertEquals(400, call(HttpMethod.POST, "/api/alerts/" + fp + "/ack", new JsonObject(), TOKEN).statusCode());
     HttpResponse<Buffer> acked = call(HttpMethod.POST, "/api/alerts/" + fp + "/ack",
         new JsonObject().put("who", "ana").put("comment", "on it"), TOKEN);

@@ -235,6 +235,15 @@ class ApiContractTest {
     get("/api/targets?status=GREEN", 400);
     get("/api/targets/dudley-campylobacter", 200);
     get("/api/targets/nope", 404);
+    JsonArray places = get("/api/places", 200).bodyAsJsonObject().getJsonArray("places");
+    assertEquals(1, places.size()); // Dudley, its one target off track
+    assertEquals(1, places.getJsonObject(0).getJsonObject("counts").getInteger("OFF_TRACK"));
+    assertEquals("dudley-campylobacter", places.getJsonObject(0).getJsonArray("worst").getJsonObject(0).getString("id"));
+    assertEquals("E08000027", get("/api/compare?target=dudley-campylobacter", 200).bodyAsJsonObject()
+        .getJsonArray("rows").getJsonObject(0).getString("areaCode"));
+    get("/api/compare?indicator=93356", 200);
+    get("/api/compare", 400);
+    get("/api/compare?target=nope", 404);
     get("/api/evaluations?since=0", 200);
     get("/api/evaluations?since=yesterday", 400);
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fingerpost.alert.AlertQueries;
+import io.fingerpost.strategy.PlaceQueries;
 import io.fingerpost.store.StoreReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,13 @@ class ApiJsonTest {
         {"AlertDetail", new AlertQueries.AlertDetail(new AlertQueries.AlertSummary("0123456789abcdef", "r", "firing",
             "warning", new JsonObject(), new JsonObject(), T, null, true, null, null, null), List.of(), List.of())},
         {"Silence", new AlertQueries.SilenceEntry(1L, new JsonArray(), T, T, "ana", "why", false, null, null)},
+        {"WorstTarget", new PlaceQueries.WorstTarget("le-male@E08000025", "LE", "OFF_TRACK", "2023 - 25", 77.1, 0.01,
+            "Worse")},
+        {"PlaceSummary", new PlaceQueries.PlaceSummary("E08000025", "Birmingham", 1, Map.of("OFF_TRACK", 1),
+            List.of())},
+        {"CompareRow", new PlaceQueries.CompareRow("le-male", "LE", "E08000027", "Dudley", "90366", "LE", "Years",
+            "Male", "<1 yr", "", "", "2023 - 25", 79.0, 78.5, 79.5, 79.7, null, null, "Worse", "WORSE", "No change",
+            "NO_SIGNIFICANT_CHANGE", "AT_RISK")},
     };
     for (Object[] c : cases) {
       JsonObject j = json(c[1]);
