@@ -86,7 +86,7 @@ class DeploymentFilesTest {
     assertEquals("fingerpost", provider.get("folderUid").asText());
 
     List<JsonNode> dashboards = dashboards();
-    assertEquals(5, dashboards.size());
+    assertEquals(6, dashboards.size());
     Set<String> uids = new HashSet<>();
     for (JsonNode d : dashboards) {
       String title = d.get("title").asText();
