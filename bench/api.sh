@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # API load: req/s, p50 and p99 of a trivial endpoint (/health) and the hot endpoints (/api/targets,
-# /api/targets/le-birth-male, one series' observations) in one run, against the bundled default service
+# /api/targets/le-birth-male, one series' observations) and the places endpoints (/api/places, /api/compare,
+# read from the database on every call) in one run, against the bundled default service
 # started here on a free port with a temporary data directory. Needs wrk (Debian: apt-get install wrk).
 # Usage: bench/api.sh [seconds per endpoint, default 10] [connections, default "32 64"]
 set -euo pipefail
@@ -31,7 +32,7 @@ for i in $(seq 1 240); do
 done
 SERIES=$(
 curl -s "$BASE/api/series?indicator=90366&area=E08000027&sex=Male" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-PATHS="/health /api/targets /api/targets/le-birth-male /api/series/$SERIES/observations"
+PATHS="/health /api/targets /api/targets/le-birth-male /api/series/$SERIES/observations /api/places /api/compare?indicator=90366"
 # "12.34ms" / "1.2s" / "800us" -> milliseconds
 ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 # warm-up (discarded): the JIT compiles the hot paths and the start-up work (alerts, metrics) settles

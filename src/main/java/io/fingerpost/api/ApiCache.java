@@ -37,7 +37,7 @@ import java.util.Map;
 public final class ApiCache {
   /** The GET routes served from memory (each also described in openapi.yaml, so the gate stays in front). */
   static final List<String> PATHS = List.of("/api/targets", "/api/targets/:id", "/api/series/:id/observations",
-      "/api/observations");
+      "/api/observations", "/api/places", "/api/compare");
   /** Entries kept at most; a full cache is cleared (the key space, e.g. query filters, is open). */
   static final int MAX_ENTRIES = 10_000;
   private static final String HOOK = "fingerpost.cache.store";

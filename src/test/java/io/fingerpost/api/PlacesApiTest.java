@@ -69,6 +69,7 @@ class PlacesApiTest {
     String yaml = """
         http: {port: 0, host: 127.0.0.1}
         database: {url: "%s"}
+        push: {token: places-token}
         targets: {files: ["%s"]}
         feeds:
           - {name: campylobacter, type: fingertips-csv, source: "%s", interval: 1h,
@@ -211,6 +212,29 @@ class PlacesApiTest {
     assertEquals(5, byIndicator.size(), byIndicator.encode()); // Female Dudley; Male: 2 targets x 2 places
     assertEquals("Female", byIndicator.getJsonObject(0).getString("sex"));
     assertEquals(14, json("/api/compare?indicator=93356").getJsonArray("rows").size());
+  }
+
+  @Test
+  void aPushedValueReachesTheComparisonAndThePlaces() throws Exception {
+    JsonObject before = json("/api/compare?target=le-female-dudley").getJsonArray("rows").getJsonObject(0);
+    assertEquals("2023 - 25", before.getString("period"));
+    json("/api/places"); // both answers are now in the API's cache
+    String body = new JsonArray().add(new JsonObject().put("indicatorId", "90366").put("areaCode", DUDLEY)
+        .put("sex", "Female").put("age", "<1 yr").put("period", "2024 - 26").put("value", 90.0)).encode();
+    HttpResponse<String> pushed = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort()
+        + "/api/observations")).header("Authorization", "Bearer places-token").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, pushed.statusCode(), pushed.body());
+    Waits.waitUntil("the pushed period in the comparison", Duration.ofSeconds(30), () -> "2024 - 26".equals(
+        json("/api/compare?target=le-female-dudley").getJsonArray("rows").getJsonObject(0).getString("period")));
+    JsonObject after = json("/api/compare?target=le-female-dudley").getJsonArray("rows").getJsonObject(0);
+    assertEquals(90.0, after.getDouble("value"), 1e-9);
+    assertNull(after.getDouble("englandValue"), "England has no 2024 - 26 value");
+    assertEquals("ON_TRACK", after.getString("status"));
+    JsonObject dudley = json("/api/places").getJsonArray("places").stream().map(o -> (JsonObject) o)
+        .filter(p -> p.getString("code").equals(DUDLEY)).findFirst().orElseThrow();
+    assertTrue(dudley.getJsonArray("worst").stream().noneMatch(w -> ((JsonObject) w).getString("id")
+        .equals("le-female-dudley")), dudley.encode());
   }
 
   @Test
