@@ -13,9 +13,13 @@ import java.util.Map;
  *   sex: {value: Persons}                             # a constant
  *   category: {column: inequality, values: {NA: ""}}  # "NA" means no breakdown
  *   categoryType: {column: inequality, values: {NA: ""}, otherwise: "Deprivation quintile"}
+ *   period: {column: period, format: iso-interval}    # 2018-01-01/P3Y → 2018 - 20 (PeriodLabels)
  * </pre>
+ *
+ * {@code format} (period only) rewrites the mapped text from another publisher's period form.
  */
-public record ColumnMapping(String column, String value, Map<String, String> values, String otherwise) {
+public record ColumnMapping(String column, String value, Map<String, String> values, String otherwise,
+    String format) {
 
   @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
   public ColumnMapping {
@@ -24,11 +28,11 @@ public record ColumnMapping(String column, String value, Map<String, String> val
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static ColumnMapping ofColumn(String column) {
-    return new ColumnMapping(column, null, null, null);
+    return new ColumnMapping(column, null, null, null, null);
   }
 
   public static ColumnMapping constant(String value) {
-    return new ColumnMapping(null, value, null, null);
+    return new ColumnMapping(null, value, null, null, null);
   }
 
   /** The mapped value of a source value (the column's text, trimmed). */
@@ -37,9 +41,9 @@ public record ColumnMapping(String column, String value, Map<String, String> val
       return value;
     }
     String mapped = values.get(source);
-    if (mapped != null) {
-      return mapped;
+    if (mapped == null) {
+      mapped = otherwise != null ? otherwise : source;
     }
-    return otherwise != null ? otherwise : source;
+    return format == null ? mapped : PeriodLabels.rewrite(format, mapped == null ? null : mapped.trim());
   }
 }

@@ -132,9 +132,33 @@ final class ConfigRules {
     column(at + "/columns/areaCode", key + ".columns.areaCode", cols.areaCode());
     column(at + "/columns/period", key + ".columns.period", cols.period());
     column(at + "/columns/value", key + ".columns.value", cols.value());
+    formats(at + "/columns", key + ".columns", cols);
     if (cols.indicatorId() == null && feed.indicators().size() != 1) {
       required(at + "/columns/indicatorId", key + ".columns.indicatorId", "missing (needed unless the feed"
           + " lists exactly one indicator)");
+    }
+  }
+
+  /** A period {@code format} must be one PeriodLabels knows, and only the period has one. */
+  private void formats(String at, String key, TidyColumns cols) {
+    for (var c : TidyColumns.class.getRecordComponents()) {
+      ColumnMapping m;
+      try {
+        m = (ColumnMapping) c.getAccessor().invoke(cols);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+      if (m == null || m.format() == null) {
+        continue;
+      }
+      String where = at + "/" + c.getName() + "/format";
+      String name = key + "." + c.getName() + ".format";
+      if (!c.getName().equals("period")) {
+        add(where, name, "only columns.period may have a format");
+      } else if (!PeriodLabels.known(m.format())) {
+        add(where, name, "'" + m.format() + "' is not " + PeriodLabels.ISO_INTERVAL + " or "
+            + PeriodLabels.YEAR_RANGE);
+      }
     }
   }
 

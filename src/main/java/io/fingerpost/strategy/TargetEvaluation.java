@@ -94,6 +94,15 @@ public final class TargetEvaluation {
           + t.baseline().period().label() + " on, so it cannot be held against its trajectory yet.";
       return build(in, spec, r, Verdicts.NONE, Evaluation.Gap.NONE, explanation, details);
     }
+    if (r.period().label().equals(t.baseline().period().label())) {
+      // The baseline period's own value is where the trajectory starts, not progress along it (e.g. a
+      // strategy's printed baseline, fed as a source of its own): nothing to hold against it yet.
+      tr.put("status", TargetStatus.NOT_ENOUGH_DATA.name());
+      tr.put("onlyBaselinePeriod", true);
+      String explanation = EvaluationText.subject(in) + ": only the baseline period "
+          + t.baseline().period().label() + " so far, so it cannot be held against its trajectory yet.";
+      return build(in, spec, null, Verdicts.NONE, Evaluation.Gap.NONE, explanation, details);
+    }
     Polarity polarity = polarity(in.indicator(), spec);
     Observation latest = in.observations().stream()
         .filter(o -> o.period().label().equals(r.period().label())).findFirst().orElseThrow();

@@ -36,7 +36,15 @@ class ConfigLoaderTest {
   void bundledDefaultLoadsEveryBundledFile() {
     ConfigLoader.Loaded loaded = ConfigLoader.loadDefault(Map.of());
     FingerpostConfig c = loaded.config();
-    assertEquals(11, c.feeds().size());
+    // 11 feeds before issue 13, then ONS local statistics (5), older Fingertips extracts (7), the strategy's
+    // printed baselines (1).
+    assertEquals(24, c.feeds().size());
+    for (FeedConfig f : c.feeds()) {
+      assertTrue(loaded.resolve(f.source()) instanceof Resource.Classpath, f.name());
+    }
+    FeedConfig hle = c.feeds().stream().filter(f -> f.name().equals("ons-healthy-life-expectancy")).findFirst()
+        .orElseThrow();
+    assertEquals(PeriodLabels.ISO_INTERVAL, hle.columns().period().format());
     assertEquals(8080, c.http().portOrDefault());
     FeedConfig le = c.feeds().stream().filter(f -> f.name().equals("life-expectancy")).findFirst().orElseThrow();
     assertEquals("90366", le.indicators().get(0).id());
@@ -134,6 +142,21 @@ class ConfigLoaderTest {
         """).getMessage().contains("another feed has the name 'a'"));
     assertTrue(fails("feeds: [{name: a, type: fingertips-csv, source: data.csv, indicators: [{id: '1', polarity: up}]}]\n")
         .getMessage().contains("indicators[0].polarity"));
+  }
+
+  @Test
+  void aPeriodFormatMustBeKnownAndOnlyOnThePeriod() throws Exception {
+    String feed = "feeds: [{name: a, type: tidy-csv, source: data.csv, indicators: [{id: '1'}],"
+        + " columns: {areaCode: area, value: value, %s}}]\n";
+    String unknown = fails(feed.formatted("period: {column: period, format: iso}")).getMessage();
+    assertTrue(unknown.contains("feeds[0] (a).columns.period.format: 'iso' is not iso-interval or year-range"),
+        unknown);
+    String elsewhere = fails(feed.formatted("period: period, sex: {column: s, format: year-range}")).getMessage();
+    assertTrue(elsewhere.contains("feeds[0] (a).columns.sex.format: only columns.period may have a format"),
+        elsewhere);
+    ConfigLoader.Loaded ok = ConfigLoader.load(write(feed.formatted("period: {column: period, format: year-range}")),
+        Map.of());
+    assertEquals("year-range", ok.config().feeds().get(0).columns().period().format());
   }
 
   @Test

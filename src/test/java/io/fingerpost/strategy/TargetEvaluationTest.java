@@ -72,6 +72,35 @@ class TargetEvaluationTest {
         + " 2031 - 33, 39% chance of reaching the target.", r.explanation());
   }
 
+  // Issue 13: the strategy's printed baseline fed as a source of its own. Life expectancy at 65, male: printed
+  // 2020, Dudley 17.48, "reach England" 18.11 by 2033. With only that value, the target is NOT_ENOUGH_DATA
+  // with its baseline and goal (not ON_TRACK by a deviation of 0); a value after the baseline rates it:
+  // 2021 at 17.40, expected 17.48 + 0.63·1/13 = 17.528462, d = −0.128462, amber 25% of 0.63 = 0.1575 → ON_TRACK.
+  @Test
+  void theBaselinePeriodAloneIsNotEnoughDataAndKeepsItsBaseline() {
+    TargetDefinition target = TargetsLoader.loadResource(DudleyTargetsFileTest.RESOURCE).stream()
+        .filter(t -> t.id().equals("le-65-male")).findFirst().orElseThrow();
+    SeriesKey key = new SeriesKey("dudley-his.le-65", "E08000027", "Male", "", "", "");
+    TargetEvaluation.IndicatorInfo info = new TargetEvaluation.IndicatorInfo("Life expectancy at 65", null, null, null);
+    Evaluation printed = TargetEvaluation.evaluate(new TargetEvaluation.Inputs(target, "Dudley", info, 9L,
+        series(key, new String[] {"2020"}, new double[] {17.48}), Map.of("2020", 1), List.of(), List.of(), List.of()));
+    assertEquals("NOT_ENOUGH_DATA", printed.status().name());
+    assertEquals(17.48, printed.trajectory().baselineValue());
+    assertEquals(18.11, printed.trajectory().targetValue());
+    assertNull(printed.period());
+    assertNull(printed.trajectory().deviation());
+    assertEquals("Dudley, Life expectancy at 65, male (years): only the baseline period 2020 so far, so it cannot"
+        + " be held against its trajectory yet.", printed.explanation());
+
+    Evaluation later = TargetEvaluation.evaluate(new TargetEvaluation.Inputs(target, "Dudley", info, 9L,
+        series(key, new String[] {"2020", "2021"}, new double[] {17.48, 17.40}), Map.of("2021", 1), List.of(),
+        List.of(), List.of()));
+    assertEquals("ON_TRACK", later.status().name());
+    assertEquals("2021", later.period());
+    assertEquals(17.48 + 0.63 / 13, later.trajectory().expected(), 1e-9);
+    assertEquals(17.40 - (17.48 + 0.63 / 13), later.trajectory().deviation(), 1e-9);
+  }
+
   @Test
   void amberAndRedExplainTheirTolerance() {
     // 78.7: d = −0.353846 → AT_RISK (amber 0.25); 78.4: d = −0.653846 → OFF_TRACK (red 0.5)

@@ -38,7 +38,14 @@ class TargetsAppTest {
 
   static final Set<String> WITH_DATA = Set.of("y6-obesity", "reception-obesity", "adult-overweight",
       "le-birth-male", "le-birth-female", "inequality-le-birth-male", "inequality-le-birth-female",
-      "hle-birth-male", "hle-birth-female", "inactive-adults", "smoking-adults");
+      "hle-birth-male", "hle-birth-female", "inactive-adults", "smoking-adults",
+      // issue 13: ONS local statistics and older Fingertips extracts
+      "y6-excess-weight", "reception-excess-weight", "alcohol-admissions", "neet-16-17", "u75-cancer-preventable",
+      "self-harm-admissions", "cancer-early-stage", "excess-u75-smi", "development-end-of-reception");
+
+  /** The themes without a printed measure: the only targets without data since issue 13. */
+  static final Set<String> NO_DATA = Set.of("antenatal-screening-uptake", "continuity-maternity-care",
+      "carers-health-check", "inactivity-long-term-conditions", "food-banks");
 
   @Test
   void defaultConfigEvaluatesDudleyTargetsAndPushesAreEvaluatedOnce(Vertx vertx) throws Exception {
@@ -62,11 +69,15 @@ class TargetsAppTest {
         list.forEach(o -> byId.put(((JsonObject) o).getString("id"), (JsonObject) o));
       } while (!WITH_DATA.stream().allMatch(id -> isEvaluated(byId.get(id)))
           && System.currentTimeMillis() < deadline);
-      assertEquals(53, byId.size());
+      assertEquals(55, byId.size());
       for (JsonObject t : byId.values()) {
         if (WITH_DATA.contains(t.getString("id"))) {
           assertTrue(isEvaluated(t), t.encodePrettily());
           assertEquals(null, t.getString("warning"), t.getString("id"));
+        } else if (!NO_DATA.contains(t.getString("id"))) {
+          // the printed baseline only (feed strategy-baselines): not rated, but shows its baseline
+          assertEquals("NOT_ENOUGH_DATA", t.getString("status"), t.getString("id"));
+          assertTrue(t.getDouble("baselineValue") != null, t.getString("id"));
         } else {
           assertEquals("NO_DATA", t.getString("status"), t.getString("id"));
           assertTrue(t.getString("warning").startsWith("no data: "), t.getString("id"));
