@@ -129,7 +129,9 @@ final class Charts {
     // ids unique on the page: several charts' clip paths must not share one
     g.setDefsKeyPrefix("c" + IDS.incrementAndGet());
     chart.draw(g, new Rectangle(0, 0, width, height));
-    String element = g.getSVGElement(null, true, new ViewBox(0, 0, width, height), null, null);
+    // whole-number dimensions (the PDF renderer refuses "880.0"), and a viewBox so CSS can scale it down
+    String element = g.getSVGElement(null, false, new ViewBox(0, 0, width, height), null, null)
+        .replaceFirst("<svg ", "<svg width=\"" + width + "\" height=\"" + height + "\" ");
     return titled(element, title);
   }
 

@@ -22,8 +22,10 @@ final class ReportBuilder {
   static Report.TargetRow row(TargetQueries.TargetState s, StoredEvaluation before, ReportReads.Meta meta,
       List<Report.Point> observations) {
     String status = status(s);
-    return new Report.TargetRow(s, status, before,
-        before == null ? null : before.evaluation().trajectory().status().name(),
+    // without an evaluation then or now, its status (NO_DATA or PENDING) is taken as unchanged
+    String statusBefore = before != null ? before.evaluation().trajectory().status().name()
+        : s.current() == null ? status : null;
+    return new Report.TargetRow(s, status, before, statusBefore,
         meta == null ? null : meta.indicatorName(), meta == null ? null : meta.unit(),
         meta == null ? null : polarity(meta.polarity()), observations == null ? List.of() : observations);
   }
