@@ -76,6 +76,8 @@ final class Xhtml {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n"
         + "<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head><meta charset=\"UTF-8\"/>"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
+        // no favicon request: the page fetches nothing
+        + "<link rel=\"icon\" href=\"data:,\"/>"
         + "<title>" + esc(title) + "</title><style>" + CSS + "</style></head><body>";
   }
 
