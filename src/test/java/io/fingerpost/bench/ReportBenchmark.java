@@ -103,6 +103,15 @@ public final class ReportBenchmark {
       System.out.printf("GET /report        median %8.1f ms  (%d chars)%n", r, reportBytes);
       System.out.printf("GET /api/targets  median %8.1f ms  (%d chars, no-cache)%n", j, jsonBytes);
       System.out.printf("ratio report/json %.2fx over %d rounds%n", r / j, rounds);
+      // the PDF of the same report (same XHTML, openhtmltopdf): fewer rounds, it is much slower
+      List<Long> pdf = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        long t0 = System.nanoTime();
+        get(http, base + "/report.pdf");
+        pdf.add(System.nanoTime() - t0);
+      }
+      System.out.printf("GET /report.pdf   median %8.1f ms  (%.1fx the JSON, 3 rounds)%n", median(pdf) / 1e6,
+          median(pdf) / 1e6 / j);
     } finally {
       app.stop().await(60, TimeUnit.SECONDS);
       vertx.close().await(30, TimeUnit.SECONDS);

@@ -155,8 +155,9 @@ class ReportPagesTest {
     for (int i = 0; i < rows.size(); i++) {
       int start = find(text, rows.get(i)[0], at);
       assertTrue(start >= 0, "the PDF lists " + rows.get(i)[0]);
-      int end = i + 1 < rows.size() ? find(text, rows.get(i + 1)[0], start + 1) : text.length();
-      assertTrue(end > start, "the PDF lists " + rows.get(i + 1)[0] + " after " + rows.get(i)[0]);
+      String next = i + 1 < rows.size() ? rows.get(i + 1)[0] : null;
+      int end = next != null ? find(text, next, start + 1) : text.length();
+      assertTrue(end > start, "the PDF lists " + next + " after " + rows.get(i)[0]);
       String label = Statuses.label(rows.get(i)[1]);
       assertTrue(text.substring(start, end).contains(label), rows.get(i)[0] + " is " + label + " in the PDF");
       at = start + 1;
