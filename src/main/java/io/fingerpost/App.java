@@ -4,6 +4,7 @@ import io.fingerpost.alert.AlertQueries;
 import io.fingerpost.alert.AlertsVerticle;
 import io.fingerpost.api.AlertsRoutes;
 import io.fingerpost.api.ApiVerticle;
+import io.fingerpost.api.ReportRoutes;
 import io.fingerpost.api.Routes;
 import io.fingerpost.api.PlacesApi;
 import io.fingerpost.api.TargetsApi;
@@ -13,6 +14,7 @@ import io.fingerpost.event.Events;
 import io.fingerpost.feed.FeedVerticle;
 import io.fingerpost.feed.PushHandler;
 import io.fingerpost.metrics.MetricsPart;
+import io.fingerpost.report.ReportService;
 import io.fingerpost.store.Database;
 import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.ObservationStore;
@@ -64,7 +66,9 @@ public final class App {
         ctx -> router -> router.get("/metrics").handler(MetricsPart.handler(ctx.vertx())),
         ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount,
         ctx -> new PlacesApi(ctx.pool())::mount,
-        ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), Clock.systemUTC()));
+        ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), Clock.systemUTC()),
+        ctx -> new ReportRoutes(new ReportService(ctx.vertx(), ctx.pool(), ctx.targets(), ctx.config(),
+            Clock.systemUTC())));
   }
 
   public static Future<App> start(Vertx vertx, ConfigLoader.Loaded loaded) {

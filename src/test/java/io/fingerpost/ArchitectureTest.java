@@ -26,7 +26,8 @@ class ArchitectureTest {
 
   /** Every part of the service, in the order of the table. */
   private static final String[] PARTS = {
-      "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics", "api", "cli"};
+      "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics", "report", "api",
+      "cli"};
 
   private static JavaClasses main;
 
@@ -61,8 +62,9 @@ class ArchitectureTest {
             "model", "engine", "config", "strategy", "store", "meters", "event")
         .whereLayer("metrics").mayOnlyAccessLayers(
             "model", "engine", "config", "strategy", "alert", "store", "meters", "event")
+        .whereLayer("report").mayOnlyAccessLayers("model", "engine", "config", "store", "strategy", "alert")
         .whereLayer("api").mayOnlyAccessLayers(
-            "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics")
+            "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics", "report")
         .whereLayer("cli").mayOnlyAccessLayers("model", "engine", "config", "event", "feed", "store", "strategy")
         .because("docs/internals.md \"Packages\" says which part may use which");
   }
@@ -84,6 +86,14 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage(
             "io.vertx..", "java.sql..", "javax.sql..", "org.postgresql..", "org.flywaydb..")
         .because("the statistics engine has no Vert.x and no JDBC in it")
+        .check(main);
+  }
+
+  @Test
+  void reportHasNoVertxWeb() {
+    noClasses().that().resideInAPackage(ROOT + ".report..")
+        .should().dependOnClassesThat().resideInAPackage("io.vertx.ext.web..")
+        .because("the report builds records and renders documents; the api part serves them")
         .check(main);
   }
 

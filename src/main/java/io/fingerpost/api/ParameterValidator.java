@@ -41,6 +41,7 @@ final class ParameterValidator {
 
   private final Map<String, Check> query = new LinkedHashMap<>();
   private final Map<Integer, Check> pathSegments = new HashMap<>();
+  private final Map<Integer, String> suffixes = new HashMap<>();
   private final int segments;
 
   ParameterValidator(ApiSpec.Operation op) {
@@ -50,8 +51,10 @@ final class ParameterValidator {
       Check c = new Check(p, p.schema().getString("type", "string"), Validator.create(JsonSchema.of(p.schema()), OPTIONS));
       if (p.inPath()) {
         for (int i = 0; i < parts.length; i++) {
-          if (parts[i].equals("{" + p.name() + "}")) {
+          // a segment is "{name}" or "{name}" and a literal suffix ("{id}.pdf")
+          if (parts[i].startsWith("{" + p.name() + "}")) {
             pathSegments.put(i, c);
+            suffixes.put(i, parts[i].substring(p.name().length() + 2));
           }
         }
       } else {
@@ -64,7 +67,14 @@ final class ParameterValidator {
   void check(String rawPath, String rawQuery) {
     String[] parts = rawPath.split("/", -1);
     if (parts.length == segments) {
-      pathSegments.forEach((i, c) -> check(c, "path parameter", decode(parts[i], false, c.parameter().name())));
+      pathSegments.forEach((i, c) -> {
+        String raw = parts[i];
+        String suffix = suffixes.get(i);
+        if (!suffix.isEmpty() && raw.endsWith(suffix)) {
+          raw = raw.substring(0, raw.length() - suffix.length());
+        }
+        check(c, "path parameter", decode(raw, false, c.parameter().name()));
+      });
     }
     Map<String, String> given = new HashMap<>();
     if (rawQuery != null && !rawQuery.isEmpty()) {

@@ -105,7 +105,8 @@ public final class RequestGate {
         literalsMatch &= template[i].startsWith("{") || template[i].equals(segments[i]);
       }
       if (literalsMatch) {
-        return template[index].substring(1, template[index].length() - 1);
+        // "{name}" or "{name}.suffix"
+        return template[index].substring(1, template[index].indexOf('}'));
       }
     }
     return "path";

@@ -34,6 +34,9 @@ final class ConfigRules {
     }
     c.alerts().check(problems);
     c.metrics().check(problems);
+    if (c.grafana() != null) {
+      c.grafana().check(problems);
+    }
   }
 
   private void http(HttpConfig http) {

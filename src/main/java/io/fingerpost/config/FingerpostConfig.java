@@ -15,7 +15,14 @@ public record FingerpostConfig(
     PushConfig push,
     TargetsConfig targets,
     AlertsConfig alerts,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    GrafanaConfig grafana) {
+
+  /** Without the optional {@code grafana} section. */
+  public FingerpostConfig(HttpConfig http, DatabaseConfig database, List<FeedConfig> feeds, PushConfig push,
+      TargetsConfig targets, AlertsConfig alerts, MetricsSettings metrics) {
+    this(http, database, feeds, push, targets, alerts, metrics, null);
+  }
 
   public FingerpostConfig {
     http = http == null ? HttpConfig.defaults() : http;
@@ -30,19 +37,19 @@ public record FingerpostConfig(
 
   /** A copy listening on another port (from {@code --port} or {@code FINGERPOST_HTTP_PORT}). */
   public FingerpostConfig withHttpPort(int port) {
-    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics, grafana);
   }
 
   /** A copy with another {@code http} section (e.g. with the environment applied). */
   public FingerpostConfig withHttp(HttpConfig newHttp) {
-    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics, grafana);
   }
 
   public FingerpostConfig withDatabase(DatabaseConfig db) {
-    return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics, grafana);
   }
 
   public FingerpostConfig withFeeds(List<FeedConfig> newFeeds) {
-    return new FingerpostConfig(http, database, newFeeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(http, database, newFeeds, push, targets, alerts, metrics, grafana);
   }
 }

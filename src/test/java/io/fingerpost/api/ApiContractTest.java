@@ -103,6 +103,9 @@ class ApiContractTest {
    */
   static JsonObject validatable(JsonObject contract) {
     JsonObject copy = contract.copy();
+    // vertx-openapi refuses a path parameter with a literal suffix (/report/targets/{id}.pdf), which OpenAPI
+    // allows; the report's own test calls those operations
+    copy.getJsonObject("paths").fieldNames().removeIf(p -> p.matches(".*\\}[^/].*"));
     rename(copy);
     return copy;
   }
@@ -125,7 +128,8 @@ class ApiContractTest {
   static String validatableType(String mediaType) {
     return switch (mediaType) {
       case "application/problem+json" -> "application/json";
-      case "application/yaml", "text/csv" -> "text/plain";
+      case "application/yaml", "text/csv", "text/html" -> "text/plain";
+      case "application/pdf" -> "application/octet-stream";
       default -> mediaType;
     };
   }
