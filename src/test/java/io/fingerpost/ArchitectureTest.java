@@ -26,7 +26,7 @@ class ArchitectureTest {
 
   /** Every part of the service, in the order of the table. */
   private static final String[] PARTS = {
-      "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics", "api", "cli"};
+      "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "digest", "metrics", "api", "cli"};
 
   private static JavaClasses main;
 
@@ -59,10 +59,12 @@ class ArchitectureTest {
         .whereLayer("strategy").mayOnlyAccessLayers("model", "engine", "config", "store", "meters", "event")
         .whereLayer("alert").mayOnlyAccessLayers(
             "model", "engine", "config", "strategy", "store", "meters", "event")
+        .whereLayer("digest").mayOnlyAccessLayers(
+            "model", "config", "strategy", "alert", "store", "meters", "event")
         .whereLayer("metrics").mayOnlyAccessLayers(
             "model", "engine", "config", "strategy", "alert", "store", "meters", "event")
         .whereLayer("api").mayOnlyAccessLayers(
-            "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics")
+            "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "digest", "metrics")
         .whereLayer("cli").mayOnlyAccessLayers("model", "engine", "config", "event", "feed", "store", "strategy")
         .because("docs/internals.md \"Packages\" says which part may use which");
   }

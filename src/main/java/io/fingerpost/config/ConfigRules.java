@@ -34,6 +34,7 @@ final class ConfigRules {
     }
     c.alerts().check(problems);
     c.metrics().check(problems);
+    DigestConfig.check(c.reports(), c.alerts(), problems);
   }
 
   private void http(HttpConfig http) {

@@ -15,7 +15,8 @@ public record FingerpostConfig(
     PushConfig push,
     TargetsConfig targets,
     AlertsConfig alerts,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    List<DigestConfig> reports) {
 
   public FingerpostConfig {
     http = http == null ? HttpConfig.defaults() : http;
@@ -26,23 +27,31 @@ public record FingerpostConfig(
     targets = targets == null ? TargetsConfig.none() : targets;
     alerts = alerts == null ? AlertsConfig.defaults() : alerts;
     metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
+    // like feeds: a digest Jackson could not bind stays as null, so later ones keep their index
+    reports = reports == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(reports));
+  }
+
+  /** Without scheduled digests (the constructor before {@code reports} existed). */
+  public FingerpostConfig(HttpConfig http, DatabaseConfig database, List<FeedConfig> feeds, PushConfig push,
+      TargetsConfig targets, AlertsConfig alerts, MetricsSettings metrics) {
+    this(http, database, feeds, push, targets, alerts, metrics, null);
   }
 
   /** A copy listening on another port (from {@code --port} or {@code FINGERPOST_HTTP_PORT}). */
   public FingerpostConfig withHttpPort(int port) {
-    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics, reports);
   }
 
   /** A copy with another {@code http} section (e.g. with the environment applied). */
   public FingerpostConfig withHttp(HttpConfig newHttp) {
-    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics, reports);
   }
 
   public FingerpostConfig withDatabase(DatabaseConfig db) {
-    return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics, reports);
   }
 
   public FingerpostConfig withFeeds(List<FeedConfig> newFeeds) {
-    return new FingerpostConfig(http, database, newFeeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(http, database, newFeeds, push, targets, alerts, metrics, reports);
   }
 }

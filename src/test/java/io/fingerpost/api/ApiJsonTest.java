@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fingerpost.alert.AlertQueries;
+import io.fingerpost.digest.DigestHistory;
 import io.fingerpost.store.StoreReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -72,6 +73,9 @@ class ApiJsonTest {
         {"AlertDetail", new AlertQueries.AlertDetail(new AlertQueries.AlertSummary("0123456789abcdef", "r", "firing",
             "warning", new JsonObject(), new JsonObject(), T, null, true, null, null, null), List.of(), List.of())},
         {"Silence", new AlertQueries.SilenceEntry(1L, new JsonArray(), T, T, "ana", "why", false, null, null)},
+        {"DigestRun", new DigestHistory.DigestRun("weekly", T, T, null, "E08000027", List.of(), List.of("t"), T, 1, 2,
+            "s", "http://x/report?area=E08000027", false, List.of())},
+        {"DigestDelivery", new DigestHistory.DigestDelivery("mail", "delivered", 1, T, null)},
     };
     for (Object[] c : cases) {
       JsonObject j = json(c[1]);
