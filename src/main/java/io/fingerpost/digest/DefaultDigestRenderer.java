@@ -66,6 +66,7 @@ public final class DefaultDigestRenderer implements DigestRenderer {
   }
 
   private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    // ':' may stand in a query as it is (RFC 3986), which keeps the instant readable
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%3A", ":");
   }
 }

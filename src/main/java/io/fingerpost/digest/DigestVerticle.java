@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,8 @@ public final class DigestVerticle extends VerticleBase {
   /** The latest fire time at or before now, if it is after the digest was first scheduled and has no run. */
   private void catchUp(Schedule s, Instant firstScheduled) {
     Instant now = clock.instant();
-    Optional<ZonedDateTime> last = s.times.lastExecution(now.atZone(ZoneOffset.UTC));
+    // fire times are whole seconds; lastExecution is strictly before its argument, so this finds one <= now
+    Optional<ZonedDateTime> last = s.times.lastExecution(zoned(now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1)));
     if (last.isEmpty() || last.get().toInstant().isBefore(firstScheduled)) {
       return;
     }
@@ -113,7 +115,9 @@ public final class DigestVerticle extends VerticleBase {
     if (stopped) {
       return;
     }
-    Optional<ZonedDateTime> next = s.times.nextExecution(after.atZone(ZoneOffset.UTC));
+    // cron-utils keeps the fraction of a second of its argument: from whole seconds, every instance (and every
+    // restart) computes the same fire times, which is what makes (name, fire time) identify a run
+    Optional<ZonedDateTime> next = s.times.nextExecution(zoned(after.truncatedTo(ChronoUnit.SECONDS)));
     if (next.isEmpty()) {
       LOG.warn("Digest '{}': schedule '{}' never fires again", s.config.name(), s.config.schedule());
       return;
@@ -142,7 +146,7 @@ public final class DigestVerticle extends VerticleBase {
    * time has passed; after that the next run's {@code since} covers its window.
    */
   private void retry(Schedule s, Instant fireTime, boolean catchUp, Throwable cause) {
-    Optional<ZonedDateTime> next = s.times.nextExecution(fireTime.atZone(ZoneOffset.UTC));
+    Optional<ZonedDateTime> next = s.times.nextExecution(zoned(fireTime));
     boolean again = !stopped && (next.isEmpty() || clock.instant().plus(RETRY).isBefore(next.get().toInstant()));
     if (DatabaseOutage.isConnectionFailure(cause)) {
       LOG.debug("Digest '{}' for {} waits for the database: {}", s.config.name(), fireTime, cause.toString());
@@ -187,8 +191,12 @@ public final class DigestVerticle extends VerticleBase {
   /** The first run of a name: since the schedule's previous fire time, at most {@link #FIRST_WINDOW} back. */
   private Instant firstSince(Schedule s, Instant fireTime) {
     Instant floor = fireTime.minus(FIRST_WINDOW);
-    return s.times.lastExecution(fireTime.atZone(ZoneOffset.UTC)).map(ZonedDateTime::toInstant)
+    return s.times.lastExecution(zoned(fireTime)).map(ZonedDateTime::toInstant)
         .filter(t -> t.isBefore(fireTime) && t.isAfter(floor)).orElse(floor);
+  }
+
+  private static ZonedDateTime zoned(Instant i) {
+    return i.atZone(ZoneOffset.UTC);
   }
 
   private List<Notification> notifications(DigestConfig d, Instant fireTime, Instant since,
