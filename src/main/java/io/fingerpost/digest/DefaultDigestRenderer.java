@@ -28,12 +28,13 @@ public final class DefaultDigestRenderer implements DigestRenderer {
   }
 
   @Override
-  public Future<DigestContent> render(String area, Instant since, List<String> groups, List<String> teams) {
+  public Future<DigestContent> render(String area, Instant since, Instant until, List<String> groups,
+      List<String> teams) {
     String link = link(externalUrl, area, since, groups, teams);
     return pool.preparedQuery("SELECT name FROM area WHERE code = $1").execute(Tuple.of(area))
         .map(rows -> rows.size() == 0 || rows.iterator().next().getString(0) == null ? area
             : rows.iterator().next().getString(0) + " (" + area + ")")
-        .compose(place -> changes.since(area, since, groups, teams).compose(result -> vertx.executeBlocking(() -> {
+        .compose(place -> changes.between(area, since, until, groups, teams).compose(result -> vertx.executeBlocking(() -> {
           int improved = result.improved().size();
           int deteriorated = result.deteriorated().size();
           String title = "Fingerpost report: " + place + filters(groups, teams);

@@ -6,12 +6,13 @@ import java.util.List;
 
 /**
  * Renders the report a digest sends: what changed for the targets of {@code area} (optionally only the
- * strategy {@code groups} and {@code teams} given) since {@code since}. {@link DefaultDigestRenderer} reads
+ * strategy {@code groups} and {@code teams} given) after {@code since} up to {@code until} (the run's scheduled
+ * fire time: a run rendered late, or caught up after an outage, still covers exactly its own window). {@link DefaultDigestRenderer} reads
  * the evaluations; the report pages' renderer can stand behind the same interface.
  */
 public interface DigestRenderer {
 
-  Future<DigestContent> render(String area, Instant since, List<String> groups, List<String> teams);
+  Future<DigestContent> render(String area, Instant since, Instant until, List<String> groups, List<String> teams);
 
   /**
    * A rendered digest.

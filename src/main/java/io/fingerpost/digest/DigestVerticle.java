@@ -83,6 +83,10 @@ public final class DigestVerticle extends VerticleBase {
     if (!digests.isEmpty()) {
       LOG.info("{} digest(s) scheduled: {}", digests.size(), digests.stream()
           .map(d -> d.name() + " '" + d.schedule().trim() + "'").toList());
+      // the first PDF of a JVM loads fonts and classes for seconds: do it now, so the first digest is on time
+      vertx.executeBlocking(() -> DigestDocument.pdf(DigestDocument.html("warm-up", "-", Instant.EPOCH,
+          new StatusChanges.Result(List.of()), "-")), false)
+          .onFailure(e -> LOG.warn("Digest PDF warm-up failed: {}", e.toString()));
     }
     return Future.all(registered);
   }
@@ -169,7 +173,7 @@ public final class DigestVerticle extends VerticleBase {
       return store.previousRun(d.name(), fireTime)
           .compose(prev -> {
             Instant since = prev != null ? prev : firstSince(s, fireTime);
-            return renderer.render(d.area(), since, d.groups(), d.teams()).compose(c -> {
+            return renderer.render(d.area(), since, fireTime, d.groups(), d.teams()).compose(c -> {
               DigestStore.Run run = new DigestStore.Run(d.name(), fireTime, d.area(), d.groups(), d.teams(), since,
                   c.improved(), c.deteriorated(), c.subject(), c.link(), catchUp);
               return store.insert(run, notifications(d, fireTime, since, c)).map(id -> {
