@@ -3,6 +3,7 @@ package io.fingerpost;
 import io.fingerpost.alert.AlertQueries;
 import io.fingerpost.alert.AlertsVerticle;
 import io.fingerpost.api.AlertsRoutes;
+import io.fingerpost.api.DigestRoutes;
 import io.fingerpost.api.ApiVerticle;
 import io.fingerpost.api.ReportRoutes;
 import io.fingerpost.api.Routes;
@@ -10,6 +11,10 @@ import io.fingerpost.api.PlacesApi;
 import io.fingerpost.api.TargetsApi;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.FeedConfig;
+import io.fingerpost.digest.DefaultDigestRenderer;
+import io.fingerpost.digest.DigestChecks;
+import io.fingerpost.digest.DigestHistory;
+import io.fingerpost.digest.DigestVerticle;
 import io.fingerpost.event.Events;
 import io.fingerpost.feed.FeedVerticle;
 import io.fingerpost.feed.PushHandler;
@@ -57,6 +62,9 @@ public final class App {
         // Metrics and alerts first: they must listen before the evaluator publishes evaluations.
         ctx -> MetricsPart.verticle(ctx.vertx(), ctx.pool(), ctx.config().metrics()),
         ctx -> new AlertsVerticle(ctx.config().alerts(), ctx.pool(), Clock.systemUTC()),
+        // after the alerts: their notifier delivers the digests (and must listen for the wake-up)
+        ctx -> new DigestVerticle(ctx.config().reports(), ctx.config().alerts().receivers(), ctx.pool(),
+            new DefaultDigestRenderer(ctx.vertx(), ctx.pool(), ctx.config().alerts().externalUrl()), Clock.systemUTC()),
         ctx -> new TargetEvaluatorVerticle(ctx.pool(), ctx.targets()));
   }
 
@@ -67,6 +75,7 @@ public final class App {
         ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount,
         ctx -> new PlacesApi(ctx.pool())::mount,
         ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), Clock.systemUTC()),
+        ctx -> new DigestRoutes(new DigestHistory(ctx.pool())),
         ctx -> new ReportRoutes(new ReportService(ctx.vertx(), ctx.pool(), ctx.targets(), ctx.config(),
             Clock.systemUTC())));
   }
@@ -74,7 +83,11 @@ public final class App {
   public static Future<App> start(Vertx vertx, ConfigLoader.Loaded loaded) {
     Events.register(vertx);
     // A bad targets file stops start-up before the database starts (TargetsFileException lists every error).
-    return vertx.executeBlocking(() -> TargetsLoader.load(loaded)).compose(targets ->
+    return vertx.executeBlocking(() -> {
+      var targets = TargetsLoader.load(loaded);
+      DigestChecks.check(loaded.file().name(), loaded.config().reports(), targets); // areas, groups, teams
+      return targets;
+    }).compose(targets ->
         Database.start(vertx, loaded.config().database()).compose(db -> {
           AppContext ctx = new AppContext(vertx, loaded, db, new ObservationStore(vertx, db.pool()),
               new StoreReader(db.pool()), new FeedStatusStore(db.pool()), targets);

@@ -109,7 +109,7 @@ public final class Main {
     App app;
     try {
       app = App.start(vertx, loaded).await(10, TimeUnit.MINUTES);
-    } catch (TargetsFileException e) {
+    } catch (TargetsFileException | ConfigException e) { // ConfigException: a digest's area, groups or teams
       System.err.println("Configuration error: " + e.getMessage());
       vertx.close();
       return 2;

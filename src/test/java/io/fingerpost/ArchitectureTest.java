@@ -26,8 +26,8 @@ class ArchitectureTest {
 
   /** Every part of the service, in the order of the table. */
   private static final String[] PARTS = {
-      "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics", "report", "api",
-      "cli"};
+      "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "digest", "metrics",
+      "report", "api", "cli"};
 
   private static JavaClasses main;
 
@@ -60,11 +60,14 @@ class ArchitectureTest {
         .whereLayer("strategy").mayOnlyAccessLayers("model", "engine", "config", "store", "meters", "event")
         .whereLayer("alert").mayOnlyAccessLayers(
             "model", "engine", "config", "strategy", "store", "meters", "event")
+        .whereLayer("digest").mayOnlyAccessLayers(
+            "model", "config", "strategy", "alert", "store", "meters", "event")
         .whereLayer("metrics").mayOnlyAccessLayers(
             "model", "engine", "config", "strategy", "alert", "store", "meters", "event")
         .whereLayer("report").mayOnlyAccessLayers("model", "engine", "config", "store", "strategy", "alert")
         .whereLayer("api").mayOnlyAccessLayers(
-            "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics", "report")
+            "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "digest", "metrics",
+            "report")
         .whereLayer("cli").mayOnlyAccessLayers("model", "engine", "config", "event", "feed", "store", "strategy")
         .because("docs/internals.md \"Packages\" says which part may use which");
   }

@@ -205,17 +205,25 @@ public final class AlertStore {
   }
 
   private Future<List<Long>> insertOutbox(SqlConnection conn, List<Notification> ns) {
+    return queue(conn, ns, null);
+  }
+
+  /**
+   * Queues notifications in the caller's transaction (the digest part queues a digest run this way, with
+   * {@code digestRunId}); the caller wakes the notifier after commit ({@code OutboxWakeUp}).
+   */
+  public static Future<List<Long>> queue(SqlConnection conn, List<Notification> ns, Long digestRunId) {
     if (ns.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
     List<Tuple> batch = new ArrayList<>();
     for (Notification n : ns) {
       batch.add(Tuple.of(UUID.randomUUID(), n.receiver(), n.groupKey(),
-          n.fingerprints().toArray(new String[0]), n.toJson()));
+          n.fingerprints().toArray(new String[0]), n.toJson(), digestRunId));
     }
     return conn.preparedQuery("""
-        INSERT INTO outbox (idempotency_key, receiver, group_key, fingerprints, payload)
-        VALUES ($1, $2, $3, $4, $5) RETURNING id
+        INSERT INTO outbox (idempotency_key, receiver, group_key, fingerprints, payload, digest_run_id)
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
         """).executeBatch(batch).map(rs -> {
           List<Long> ids = new ArrayList<>();
           for (var r = rs; r != null; r = r.next()) {

@@ -3,14 +3,17 @@ package io.fingerpost.alert;
 import io.fingerpost.config.ReceiverConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.mail.MailAttachment;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.StartTLSOptions;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Email over SMTP (vertx-mail-client). The idempotency key becomes the Message-ID, so a mail system that
+ * Email over SMTP (vertx-mail-client); a digest is sent as HTML with its PDF attached. The idempotency key becomes the Message-ID, so a mail system that
  * sees the same notification twice can tell. SMTP failures are retried.
  */
 public final class EmailReceiver implements Receiver {
@@ -47,6 +50,15 @@ public final class EmailReceiver implements Receiver {
         .setTo(cfg.to())
         .setSubject(Formats.subject(n))
         .setText(Formats.text(n));
+    Notification.Digest d = n.digest();
+    if (d != null) { // a digest: the report as the HTML body (the summary stays as the text part) and its PDF
+      m.setHtml(d.html());
+      if (d.attachment() != null) {
+        m.setAttachment(List.of(MailAttachment.create().setName(d.attachment().filename())
+            .setContentType(d.attachment().contentType()).setDisposition("attachment")
+            .setData(Buffer.buffer(d.attachment().data()))));
+      }
+    }
     m.addHeader("Message-ID", "<" + idempotencyKey + "@fingerpost>");
     m.addHeader("X-Fingerpost-Idempotency-Key", idempotencyKey);
     return client.sendMail(m).<Void>mapEmpty().recover(e -> Future.failedFuture(

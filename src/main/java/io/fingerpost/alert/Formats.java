@@ -23,6 +23,9 @@ public final class Formats {
    * annotations, startsAt, endsAt, generatorURL, fingerprint}]}.
    */
   public static JsonObject webhook(Notification n, String externalUrl) {
+    if (n.digest() != null) {
+      return digest(n);
+    }
     JsonArray alerts = new JsonArray();
     for (Notification.Alert a : n.alerts()) {
       alerts.add(new JsonObject()
@@ -81,6 +84,18 @@ public final class Formats {
     return j;
   }
 
+  /**
+   * A digest to a webhook: {@code {kind: "digest", receiver, groupKey, name, area, since, scheduledAt,
+   * improved, deteriorated, link, text}} (no HTML, no PDF: the link leads to the report).
+   */
+  static JsonObject digest(Notification n) {
+    Notification.Digest d = n.digest();
+    return new JsonObject().put("kind", "digest").put("receiver", n.receiver()).put("groupKey", n.groupKey())
+        .put("name", d.name()).put("area", d.area()).put("since", d.since().toString())
+        .put("scheduledAt", d.scheduledAt().toString()).put("improved", d.improved())
+        .put("deteriorated", d.deteriorated()).put("link", d.link()).put("text", d.subject() + "\n" + d.summary());
+  }
+
   /** Slack / Teams incoming-webhook body: {@code {"text": …}}, both read the {@code text} field. */
   public static JsonObject chat(Notification n) {
     return new JsonObject().put("text", subject(n) + "\n" + text(n));
@@ -88,6 +103,9 @@ public final class Formats {
 
   /** One line per alert: "[FIRING] summary" then the description. */
   public static String text(Notification n) {
+    if (n.digest() != null) {
+      return n.digest().summary();
+    }
     StringBuilder sb = new StringBuilder();
     for (Notification.Alert a : n.alerts()) {
       sb.append(a.firing() ? "[FIRING" : "[RESOLVED");
@@ -108,6 +126,9 @@ public final class Formats {
 
   /** "[FIRING:2] Fingerpost team=Adult social care" */
   public static String subject(Notification n) {
+    if (n.digest() != null) {
+      return n.digest().subject();
+    }
     long firing = n.alerts().stream().filter(Notification.Alert::firing).count();
     String head = firing > 0 ? "[FIRING:" + firing + "]" : "[RESOLVED:" + n.alerts().size() + "]";
     StringBuilder sb = new StringBuilder(head).append(" Fingerpost");

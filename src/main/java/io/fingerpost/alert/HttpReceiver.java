@@ -53,6 +53,10 @@ public final class HttpReceiver implements Receiver {
 
   @Override
   public Future<Void> deliver(Notification n, String idempotencyKey) {
+    if (n.digest() != null && "alertmanager".equals(type)) { // the config refuses this; a stale outbox row may not
+      return Future.failedFuture(new DeliveryException(name + ": Alertmanager takes alerts, not digests", null,
+          false, null));
+    }
     Buffer body = switch (type) {
       case "webhook" -> Formats.webhook(n, externalUrl).toBuffer();
       case "alertmanager" -> Formats.alertmanager(n.alerts(), clock.instant()).toBuffer();

@@ -9,16 +9,59 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One message to one receiver: the alerts of one group (one team) that changed in one evaluation round.
- * Stored as the outbox payload ({@link #toJson()}), so what is delivered after a restart is exactly what
- * was decided in the transaction.
+ * One message to one receiver: the alerts of one group (one team) that changed in one evaluation round,
+ * or a scheduled {@link Digest} (then {@code alerts} is empty). Stored as the outbox payload
+ * ({@link #toJson()}), so what is delivered after a restart is exactly what was decided in the transaction.
  */
 public record Notification(
-    String receiver, String groupKey, Map<String, String> groupLabels, List<Alert> alerts) {
+    String receiver, String groupKey, Map<String, String> groupLabels, List<Alert> alerts, Digest digest) {
 
   public Notification {
     groupLabels = Map.copyOf(groupLabels);
     alerts = List.copyOf(alerts);
+  }
+
+  /** An alert notification. */
+  public Notification(String receiver, String groupKey, Map<String, String> groupLabels, List<Alert> alerts) {
+    this(receiver, groupKey, groupLabels, alerts, null);
+  }
+
+  /** A scheduled digest to one receiver (issue 11); grouped under {@code digest:<name>}. */
+  public static Notification digest(String receiver, Digest digest) {
+    return new Notification(receiver, "digest:" + digest.name(), Map.of("digest", digest.name()), List.of(), digest);
+  }
+
+  /**
+   * A report digest as receivers see it: email gets {@code html} as its body and the attachment; chat and
+   * webhook receivers get {@code summary} (counts and the link).
+   *
+   * @param summary a few lines of plain text: the counts improved/deteriorated (or that nothing changed) and the link
+   * @param attachment the report as PDF, or null
+   */
+  public record Digest(String name, String subject, String summary, String html, String link, String area,
+      Instant since, Instant scheduledAt, int improved, int deteriorated, Attachment attachment) {
+
+    JsonObject toJson() {
+      return new JsonObject().put("name", name).put("subject", subject).put("summary", summary).put("html", html)
+          .put("link", link).put("area", area).put("since", since.toString())
+          .put("scheduledAt", scheduledAt.toString()).put("improved", improved).put("deteriorated", deteriorated)
+          .put("attachment", attachment == null ? null : attachment.toJson());
+    }
+
+    static Digest fromJson(JsonObject j) {
+      JsonObject a = j.getJsonObject("attachment");
+      return new Digest(j.getString("name"), j.getString("subject"), j.getString("summary"), j.getString("html"),
+          j.getString("link"), j.getString("area"), Instant.parse(j.getString("since")),
+          Instant.parse(j.getString("scheduledAt")), j.getInteger("improved"), j.getInteger("deteriorated"),
+          a == null ? null : new Attachment(a.getString("filename"), a.getString("contentType"), a.getBinary("data")));
+    }
+  }
+
+  /** A file sent with an email (stored base64 in the outbox payload). */
+  public record Attachment(String filename, String contentType, byte[] data) {
+    JsonObject toJson() {
+      return new JsonObject().put("filename", filename).put("contentType", contentType).put("data", data);
+    }
   }
 
   /**
@@ -90,11 +133,15 @@ public record Notification(
   public JsonObject toJson() {
     JsonArray a = new JsonArray();
     alerts.forEach(x -> a.add(x.toJson()));
-    return new JsonObject()
+    JsonObject j = new JsonObject()
         .put("receiver", receiver)
         .put("groupKey", groupKey)
         .put("groupLabels", new JsonObject(new LinkedHashMap<>(groupLabels)))
         .put("alerts", a);
+    if (digest != null) {
+      j.put("digest", digest.toJson());
+    }
+    return j;
   }
 
   public static Notification fromJson(JsonObject j) {
@@ -102,8 +149,9 @@ public record Notification(
     for (Object o : j.getJsonArray("alerts")) {
       alerts.add(Alert.fromJson((JsonObject) o));
     }
+    JsonObject d = j.getJsonObject("digest");
     return new Notification(j.getString("receiver"), j.getString("groupKey"),
-        strings(j.getJsonObject("groupLabels")), alerts);
+        strings(j.getJsonObject("groupLabels")), alerts, d == null ? null : Digest.fromJson(d));
   }
 
   static Map<String, String> strings(JsonObject o) {

@@ -37,6 +37,7 @@ final class ConfigRules {
     if (c.grafana() != null) {
       c.grafana().check(problems);
     }
+    DigestConfig.check(c.reports(), c.alerts(), problems);
   }
 
   private void http(HttpConfig http) {

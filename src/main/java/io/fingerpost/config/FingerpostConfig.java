@@ -16,12 +16,13 @@ public record FingerpostConfig(
     TargetsConfig targets,
     AlertsConfig alerts,
     MetricsSettings metrics,
-    GrafanaConfig grafana) {
+    GrafanaConfig grafana,
+    List<DigestConfig> reports) {
 
-  /** Without the optional {@code grafana} section. */
+  /** Without the optional {@code grafana} and {@code reports} sections. */
   public FingerpostConfig(HttpConfig http, DatabaseConfig database, List<FeedConfig> feeds, PushConfig push,
       TargetsConfig targets, AlertsConfig alerts, MetricsSettings metrics) {
-    this(http, database, feeds, push, targets, alerts, metrics, null);
+    this(http, database, feeds, push, targets, alerts, metrics, null, null);
   }
 
   public FingerpostConfig {
@@ -33,23 +34,25 @@ public record FingerpostConfig(
     targets = targets == null ? TargetsConfig.none() : targets;
     alerts = alerts == null ? AlertsConfig.defaults() : alerts;
     metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
+    // like feeds: a digest Jackson could not bind stays as null, so later ones keep their index
+    reports = reports == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(reports));
   }
 
   /** A copy listening on another port (from {@code --port} or {@code FINGERPOST_HTTP_PORT}). */
   public FingerpostConfig withHttpPort(int port) {
-    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics, grafana);
+    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics, grafana, reports);
   }
 
   /** A copy with another {@code http} section (e.g. with the environment applied). */
   public FingerpostConfig withHttp(HttpConfig newHttp) {
-    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics, grafana);
+    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics, grafana, reports);
   }
 
   public FingerpostConfig withDatabase(DatabaseConfig db) {
-    return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics, grafana);
+    return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics, grafana, reports);
   }
 
   public FingerpostConfig withFeeds(List<FeedConfig> newFeeds) {
-    return new FingerpostConfig(http, database, newFeeds, push, targets, alerts, metrics, grafana);
+    return new FingerpostConfig(http, database, newFeeds, push, targets, alerts, metrics, grafana, reports);
   }
 }

@@ -250,6 +250,9 @@ class ApiContractTest {
     get("/api/compare?target=nope", 404);
     get("/api/evaluations?since=0", 200);
     get("/api/evaluations?since=yesterday", 400);
+    // digests (issue 11): none configured here, so the list is empty; the gate checks the name
+    assertEquals(0, get("/api/reports/digests", 200).bodyAsJsonObject().getJsonArray("digests").size());
+    get("/api/reports/digests?name=" + "x".repeat(201), 400);
 
     // the push endpoint: token, JSON, CSV
     String json = "[{\"indicatorId\":\"local-1\",\"areaCode\":\"E08000027\",\"areaName\":\"Dudley\",\"sex\":\"Persons\","

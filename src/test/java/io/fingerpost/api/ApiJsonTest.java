@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fingerpost.alert.AlertQueries;
 import io.fingerpost.strategy.PlaceQueries;
+import io.fingerpost.digest.DigestHistory;
 import io.fingerpost.store.StoreReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -81,6 +82,9 @@ class ApiJsonTest {
         {"CompareRow", new PlaceQueries.CompareRow("le-male", "LE", "E08000027", "Dudley", "90366", "LE", "Years",
             "Male", "<1 yr", "", "", "2023 - 25", 79.0, 78.5, 79.5, 79.7, null, null, "Worse", "WORSE", "No change",
             "NO_SIGNIFICANT_CHANGE", "AT_RISK")},
+        {"DigestRun", new DigestHistory.DigestRun("weekly", T, T, null, "E08000027", List.of(), List.of("t"), T, 1, 2,
+            "s", "http://x/report?area=E08000027", false, List.of())},
+        {"DigestDelivery", new DigestHistory.DigestDelivery("mail", "delivered", 1, T, null)},
     };
     for (Object[] c : cases) {
       JsonObject j = json(c[1]);

@@ -1,0 +1,27 @@
+package io.fingerpost.digest;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Renders the report a digest sends: what changed for the targets of {@code area} (optionally only the
+ * strategy {@code groups} and {@code teams} given) after {@code since} up to {@code until} (the run's scheduled
+ * fire time: a run rendered late, or caught up after an outage, still covers exactly its own window). {@link DefaultDigestRenderer} reads
+ * the evaluations; the report pages' renderer can stand behind the same interface.
+ */
+public interface DigestRenderer {
+
+  Future<DigestContent> render(String area, Instant since, Instant until, List<String> groups, List<String> teams);
+
+  /**
+   * A rendered digest.
+   *
+   * @param summary plain text, a few lines: the counts (or the one line saying nothing changed) and the link
+   * @param html the report as one self-contained XHTML document (the email body)
+   * @param pdf the same report as PDF (the email attachment)
+   * @param link the report page for the same area, since and filters
+   */
+  record DigestContent(String subject, String summary, String html, byte[] pdf, int improved, int deteriorated,
+      String link) {}
+}
