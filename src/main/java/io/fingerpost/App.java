@@ -10,6 +10,7 @@ import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.event.Events;
 import io.fingerpost.feed.FeedVerticle;
+import io.fingerpost.feed.fingertips.FingertipsApiFeed;
 import io.fingerpost.feed.PushHandler;
 import io.fingerpost.metrics.MetricsPart;
 import io.fingerpost.store.Database;
@@ -92,8 +93,9 @@ public final class App {
         feeds.stream().map(FeedConfig::name).toList(), routes);
     chain = chain.compose(v -> vertx.deployVerticle(api));
     for (FeedConfig feed : feeds) {
-      chain = chain.compose(v -> vertx.deployVerticle(
-          new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus())));
+      chain = chain.compose(v -> vertx.deployVerticle(FeedConfig.FINGERTIPS_API.equals(feed.type())
+          ? new FingertipsApiFeed(feed, ctx.store(), ctx.feedStatus())
+          : new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus())));
     }
     return chain.map(v -> {
       LOG.info("Fingerpost started: {} feed(s), config {}", feeds.size(), ctx.loaded().file().name());
