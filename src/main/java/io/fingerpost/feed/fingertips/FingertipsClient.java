@@ -159,7 +159,13 @@ public final class FingertipsClient implements AutoCloseable {
     return vertx.fileSystem().open(file.toString(), new OpenOptions().setWrite(true).setCreate(true)
             .setTruncateExisting(true))
         .compose(f -> req.as(BodyCodec.pipe(f, true)).send().<Sent>map(r -> new Sent(r, null))
-            .onFailure(e -> f.close()));
+            .onFailure(e -> {
+              try {
+                f.close(); // the pipe closes the file once it began; a request that failed before it did not
+              } catch (IllegalStateException closed) {
+                // closed by the pipe
+              }
+            }));
   }
 
   private long backoffMs(int attempt) {
