@@ -15,10 +15,16 @@ public record IndicatorConfig(String id, String name, String unit, String valueT
   public IndicatorConfig {
   }
 
-  /** A bare indicator id ({@code 90366} or {@code "90366"}): no metadata of its own. */
+  /** A bare indicator id ({@code "90366"}): no metadata of its own. */
   @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
   public static IndicatorConfig ofId(String id) {
     return new IndicatorConfig(id, null, null, null, null);
+  }
+
+  /** A bare indicator id written as a number ({@code 90366}). */
+  @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+  public static IndicatorConfig ofId(long id) {
+    return ofId(String.valueOf(id));
   }
 
   /** The values this entry sets (field name to value), e.g. {@code {polarity: LOW_IS_GOOD}}. */
