@@ -130,8 +130,7 @@ final class FingertipsApiServer implements AutoCloseable {
     }
     switch (path) {
       case "/api/all_data/csv/by_indicator_id" -> {
-        String csv = Integer.parseInt(req.getParam("child_area_type_id")) == CHILD
-            && Integer.parseInt(req.getParam("parent_area_type_id")) == PARENT ? exportOf(id)
+        String csv = Integer.parseInt(req.getParam("child_area_type_id")) == CHILD ? exportOf(id)
             : export.substring(0, export.indexOf('\n') + 1);
         if (brokenQuoting.contains(id)) {
           int mid = csv.indexOf('\n', csv.length() / 2) + 1;
