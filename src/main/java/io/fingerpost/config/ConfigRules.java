@@ -67,7 +67,7 @@ final class ConfigRules {
       required(at + "/type", key + ".type", "missing (fingertips-csv, tidy-csv or fingertips-api)");
     } else if (!List.of(FeedConfig.FINGERTIPS_CSV, FeedConfig.TIDY_CSV, FeedConfig.FINGERTIPS_API)
         .contains(feed.type())) {
-      add(at + "/type", key + ".type", "'" + feed.type() + "' is not fingertips-csv, tidy-csv or fingertips-api");
+      add(at + "/type", key + ".type", "'" + feed.type() + "' is not fingertips-csv or tidy-csv (nor fingertips-api)");
     }
     if (FeedConfig.FINGERTIPS_API.equals(feed.type())) {
       api(at, key, feed);

@@ -72,6 +72,15 @@ class ApiJsonTest {
         {"AlertDetail", new AlertQueries.AlertDetail(new AlertQueries.AlertSummary("0123456789abcdef", "r", "firing",
             "warning", new JsonObject(), new JsonObject(), T, null, true, null, null, null), List.of(), List.of())},
         {"Silence", new AlertQueries.SilenceEntry(1L, new JsonArray(), T, T, "ana", "why", false, null, null)},
+        {"IndicatorDetail", new StoreReader.IndicatorDetail(
+            new StoreReader.IndicatorSummary("93356", "Campylobacter", "per 100,000", "Crude rate", "LOW_IS_GOOD", 1),
+            "metadata", new StoreReader.MetadataView("fingertips-api:phof", "Campylobacter", "Rate of …", "per 100,000",
+                "Crude rate", "Calendar", "RAG - Low is good", null, null, null, java.util.Map.of(), T))},
+        {"IndicatorMetadata", new StoreReader.MetadataView("fingertips-api:phof", "Campylobacter", "Rate of …",
+            "per 100,000", "Crude rate", "Calendar", "RAG - Low is good", null, null, null, java.util.Map.of(), T)},
+        {"FeedDetail", new StoreReader.FeedDetail(new StoreReader.FeedSummary("f", "fingertips-api", "u", "OK", T, T,
+            T, T, null, null, 0, 1L, 1L, 0L, 0L, 0L, T), java.util.List.of())},
+        {"IndicatorFetch", new StoreReader.IndicatorFetch("93356", T, T, T, T, 852L, java.util.List.of(), null)},
     };
     for (Object[] c : cases) {
       JsonObject j = json(c[1]);
