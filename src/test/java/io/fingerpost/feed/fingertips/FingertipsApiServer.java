@@ -51,6 +51,8 @@ final class FingertipsApiServer implements AutoCloseable {
   final Map<String, String> polarity = new ConcurrentHashMap<>();
   final Map<String, String> uploadedAt = new ConcurrentHashMap<>();
   final Map<String, String> body = new ConcurrentHashMap<>();
+  /** A body's bytes and ETag, computed once (the server shares the feed's event loops in tests). */
+  private final Map<String, Object[]> encoded = new ConcurrentHashMap<>();
   final Set<String> fail500 = ConcurrentHashMap.newKeySet();
   final Set<String> cut = ConcurrentHashMap.newKeySet();
   final Set<String> brokenQuoting = ConcurrentHashMap.newKeySet();
@@ -139,8 +141,13 @@ final class FingertipsApiServer implements AutoCloseable {
           int mid = csv.indexOf('\n', csv.length() / 2) + 1;
           csv = csv.substring(0, mid) + id + ",\"broken quote,,E06000001,Hartlepool\n" + csv.substring(mid);
         }
-        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
-        String etag = "\"" + sha256(bytes).substring(0, 32) + "\"";
+        String text = csv;
+        Object[] cached = encoded.computeIfAbsent(text, k -> {
+          byte[] b = k.getBytes(StandardCharsets.UTF_8);
+          return new Object[] {b, "\"" + sha256(b).substring(0, 32) + "\""};
+        });
+        byte[] bytes = (byte[]) cached[0];
+        String etag = (String) cached[1];
         if (!ignoreValidators && etag.equals(req.getHeader("If-None-Match"))) {
           status[0] = 304;
           record.run();
