@@ -17,6 +17,7 @@ import io.fingerpost.digest.DigestHistory;
 import io.fingerpost.digest.DigestVerticle;
 import io.fingerpost.event.Events;
 import io.fingerpost.feed.FeedVerticle;
+import io.fingerpost.feed.fingertips.FingertipsApiFeed;
 import io.fingerpost.feed.PushHandler;
 import io.fingerpost.metrics.MetricsPart;
 import io.fingerpost.report.ReportService;
@@ -111,8 +112,9 @@ public final class App {
         feeds.stream().map(FeedConfig::name).toList(), routes);
     chain = chain.compose(v -> vertx.deployVerticle(api));
     for (FeedConfig feed : feeds) {
-      chain = chain.compose(v -> vertx.deployVerticle(
-          new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus())));
+      chain = chain.compose(v -> vertx.deployVerticle(FeedConfig.FINGERTIPS_API.equals(feed.type())
+          ? new FingertipsApiFeed(feed, ctx.store(), ctx.feedStatus())
+          : new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus())));
     }
     return chain.map(v -> {
       LOG.info("Fingerpost started: {} feed(s), config {}", feeds.size(), ctx.loaded().file().name());

@@ -27,7 +27,7 @@ final class StoreRoutes implements Routes {
   @Override
   public void mount(Router router) {
     router.get("/api/indicators").handler(handler(ctx -> reader.indicators()));
-    router.get("/api/indicators/:id").handler(handler(ctx -> found(reader.indicator(ctx.pathParam("id")),
+    router.get("/api/indicators/:id").handler(handler(ctx -> found(reader.indicatorDetail(ctx.pathParam("id")),
         "no indicator " + ctx.pathParam("id"))));
     router.get("/api/areas").handler(handler(ctx -> reader.areas(param(ctx, "type"), param(ctx, "parent"))));
     router.get("/api/areas/:code").handler(handler(ctx -> found(reader.area(ctx.pathParam("code")),
@@ -46,7 +46,7 @@ final class StoreRoutes implements Routes {
     }));
     router.get("/api/observations").handler(handler(this::observations));
     router.get("/api/feeds").handler(handler(ctx -> reader.feeds()));
-    router.get("/api/feeds/:name").handler(handler(ctx -> found(reader.feed(ctx.pathParam("name")),
+    router.get("/api/feeds/:name").handler(handler(ctx -> found(reader.feedDetail(ctx.pathParam("name")),
         "no feed " + ctx.pathParam("name"))));
     router.get("/api/feeds/:name/rejections").handler(handler(ctx -> {
       String name = ctx.pathParam("name");

@@ -68,11 +68,17 @@ final class ConfigRules {
       add(at + "/name", key + ".name", "'push' is the push endpoint's name");
     }
     if (feed.type() == null) {
-      required(at + "/type", key + ".type", "missing (fingertips-csv or tidy-csv)");
-    } else if (!List.of(FeedConfig.FINGERTIPS_CSV, FeedConfig.TIDY_CSV).contains(feed.type())) {
-      add(at + "/type", key + ".type", "'" + feed.type() + "' is not fingertips-csv or tidy-csv");
+      required(at + "/type", key + ".type", "missing (fingertips-csv, tidy-csv or fingertips-api)");
+    } else if (!List.of(FeedConfig.FINGERTIPS_CSV, FeedConfig.TIDY_CSV, FeedConfig.FINGERTIPS_API)
+        .contains(feed.type())) {
+      add(at + "/type", key + ".type", "'" + feed.type() + "' is not fingertips-csv or tidy-csv (nor fingertips-api)");
     }
-    source(at + "/source", key + ".source", feed.source());
+    if (FeedConfig.FINGERTIPS_API.equals(feed.type())) {
+      api(at, key, feed);
+    } else {
+      source(at + "/source", key + ".source", feed.source());
+      apiKeysAbsent(at, key, feed);
+    }
     positive(at + "/interval", key + ".interval", feed.interval());
     positive(at + "/timeout", key + ".timeout", feed.timeout());
     if (feed.retry() != null) {
@@ -98,6 +104,67 @@ final class ConfigRules {
       }
     }
     columns(at, key, feed);
+  }
+
+  /** A fingertips-api feed: the API root, what to fetch (indicators and/or a profile) and the area types. */
+  private void api(String at, String key, FeedConfig feed) {
+    if (feed.source() != null) {
+      add(at + "/source", key + ".source", "a fingertips-api feed has no source (its API root is baseUrl)");
+    }
+    if (feed.baseUrl() != null) {
+      try {
+        java.net.URI u = java.net.URI.create(feed.baseUrl().trim());
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+          add(at + "/baseUrl", key + ".baseUrl", "'" + feed.baseUrl() + "' is not an http(s) URL");
+        }
+      } catch (IllegalArgumentException e) {
+        add(at + "/baseUrl", key + ".baseUrl", "'" + feed.baseUrl() + "' is not an http(s) URL");
+      }
+    }
+    if (feed.indicators().isEmpty() && feed.profile() == null) {
+      required(at + "/indicators", key + ".indicators", "missing (a fingertips-api feed needs indicators or a profile)");
+    }
+    for (int j = 0; j < feed.indicators().size(); j++) {
+      IndicatorConfig ind = feed.indicators().get(j);
+      if (ind != null && !blank(ind.id()) && !ind.id().trim().matches("[0-9]{1,9}")) {
+        add(at + "/indicators/" + j, key + ".indicators[" + j + "]",
+            "'" + ind.id() + "' is not a Fingertips indicator id (a number)");
+      }
+    }
+    if (feed.profile() != null && feed.profile() <= 0) {
+      add(at + "/profile", key + ".profile", feed.profile() + " is not a profile id (a positive number)");
+    }
+    if (!feed.domains().isEmpty() && feed.profile() == null) {
+      add(at + "/domains", key + ".domains", "domains need a profile");
+    }
+    if (feed.areaTypes().isEmpty()) {
+      required(at + "/areaTypes", key + ".areaTypes", "missing (child area type ids, e.g. [501])");
+    }
+    for (int j = 0; j < feed.areaTypes().size(); j++) {
+      Integer t = feed.areaTypes().get(j);
+      if (t == null || t <= 0) {
+        add(at + "/areaTypes/" + j, key + ".areaTypes[" + j + "]", t + " is not an area type id (a positive number)");
+      }
+    }
+    if (feed.parentAreaType() == null) {
+      required(at + "/parentAreaType", key + ".parentAreaType", "missing (the parent area type id, e.g. 6)");
+    } else if (feed.parentAreaType() <= 0) {
+      add(at + "/parentAreaType", key + ".parentAreaType", feed.parentAreaType() + " is not an area type id");
+    }
+    if (feed.concurrency() != null && (feed.concurrency() < 1 || feed.concurrency() > 16)) {
+      add(at + "/concurrency", key + ".concurrency", feed.concurrency() + " is not between 1 and 16");
+    }
+  }
+
+  private void apiKeysAbsent(String at, String key, FeedConfig feed) {
+    String[] names = {"baseUrl", "profile", "domains", "areaTypes", "parentAreaType", "concurrency"};
+    Object[] values = {feed.baseUrl(), feed.profile(), feed.domains().isEmpty() ? null : feed.domains(),
+        feed.areaTypes().isEmpty() ? null : feed.areaTypes(), feed.parentAreaType(), feed.concurrency()};
+    for (int i = 0; i < names.length; i++) {
+      if (values[i] != null) {
+        add(at + "/" + names[i], key + "." + names[i], "only a fingertips-api feed takes " + names[i]);
+      }
+    }
   }
 
   private void source(String at, String key, String source) {

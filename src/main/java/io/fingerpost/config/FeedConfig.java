@@ -16,6 +16,12 @@ import java.util.List;
  * @param indicators metadata for the feed's indicators (name, unit, value type, polarity)
  * @param columns tidy-csv only: where each field comes from
  * @param missingValues tidy-csv only: texts that mean "no value" (default: empty, NA)
+ * @param baseUrl fingertips-api only: the API root, ending in {@code /api} (default {@link #FINGERTIPS_API_URL})
+ * @param profile fingertips-api only: every indicator of this profile (with {@code indicators}, the union)
+ * @param domains fingertips-api only: with {@code profile}, only the indicators of these domains (group ids)
+ * @param areaTypes fingertips-api only: child area type ids (England and the parent areas come too)
+ * @param parentAreaType fingertips-api only: the parent area type id (e.g. 6, regions)
+ * @param concurrency fingertips-api only: requests in flight at most (default 2)
  */
 public record FeedConfig(
     String name,
@@ -27,15 +33,44 @@ public record FeedConfig(
     RetryConfig retry,
     List<IndicatorConfig> indicators,
     TidyColumns columns,
-    List<String> missingValues) {
+    List<String> missingValues,
+    String baseUrl,
+    Integer profile,
+    List<Integer> domains,
+    List<Integer> areaTypes,
+    Integer parentAreaType,
+    Integer concurrency) {
 
   public static final String FINGERTIPS_CSV = "fingertips-csv";
   public static final String TIDY_CSV = "tidy-csv";
+  public static final String FINGERTIPS_API = "fingertips-api";
+  /** The classic Fingertips API's root. */
+  public static final String FINGERTIPS_API_URL = "https://fingertips.phe.org.uk/api";
 
+  /** A file or URL feed (fingertips-csv, tidy-csv): no API keys. */
+  public FeedConfig(String name, String type, String source, Boolean enabled, Duration interval, Duration timeout,
+                    RetryConfig retry, List<IndicatorConfig> indicators, TidyColumns columns,
+                    List<String> missingValues) {
+    this(name, type, source, enabled, interval, timeout, retry, indicators, columns, missingValues, null, null,
+        null, null, null, null);
+  }
+
+  public String baseUrlOrDefault() {
+    String b = baseUrl == null || baseUrl.isBlank() ? FINGERTIPS_API_URL : baseUrl.trim();
+    return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+  }
+
+  public int concurrencyOrDefault() {
+    return concurrency == null ? 2 : concurrency;
+  }
+
+  @com.fasterxml.jackson.annotation.JsonCreator
   public FeedConfig {
     // An empty item stays null so that the rules report it at its index.
     indicators = indicators == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(indicators));
     missingValues = missingValues == null ? List.of("", "NA") : List.copyOf(missingValues);
+    domains = domains == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(domains));
+    areaTypes = areaTypes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(areaTypes));
   }
 
   public boolean enabledOrDefault() {

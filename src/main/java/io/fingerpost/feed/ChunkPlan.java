@@ -16,13 +16,13 @@ import java.util.Set;
  * successful read stored are skipped (their rows are in the store; their rejections are kept, moved to
  * where the chunk now starts), the others are parsed and go through the store's compare-and-write.
  */
-final class ChunkPlan {
+public final class ChunkPlan {
   private final FileChunks file;
   private final List<FileChunks.Chunk> parse = new ArrayList<>();
   private final boolean[] skipped;
   private final Map<String, StoredChunk> stored;
 
-  ChunkPlan(FileChunks file, Map<String, StoredChunk> stored) {
+  public ChunkPlan(FileChunks file, Map<String, StoredChunk> stored) {
     this.file = file;
     this.stored = stored;
     List<FileChunks.Chunk> all = file.chunks();
@@ -39,24 +39,24 @@ final class ChunkPlan {
   }
 
   /** False when the file changed since it was cut (then its chunks must not be stored). */
-  boolean unchangedOnDisk() throws java.io.IOException {
+  public boolean unchangedOnDisk() throws java.io.IOException {
     return file.unchangedOnDisk();
   }
 
-  int chunks() {
+  public int chunks() {
     return skipped.length;
   }
 
-  int skippedChunks() {
+  public int skippedChunks() {
     return skipped.length - parse.size();
   }
 
   /** Opens the header and the chunks to parse, with file line numbers. */
-  RowReader open() throws Exception {
+  public RowReader open() throws Exception {
     return FingertipsCsvReader.open(CsvRecords.utf8(file.open(parse)), file.lineMap(parse));
   }
 
-  long skippedRecords() {
+  public long skippedRecords() {
     long n = 0;
     for (int i = 0; i < skipped.length; i++) {
       if (skipped[i]) {
@@ -66,7 +66,7 @@ final class ChunkPlan {
     return n;
   }
 
-  long skippedRejected() {
+  public long skippedRejected() {
     long n = 0;
     for (int i = 0; i < skipped.length; i++) {
       if (skipped[i]) {
@@ -77,7 +77,7 @@ final class ChunkPlan {
   }
 
   /** The read's rejections and the skipped chunks' stored ones, at today's lines, in line order. */
-  List<Rejection> rejections(String source, List<Rejection> parsed) {
+  public List<Rejection> rejections(String source, List<Rejection> parsed) {
     List<Rejection> all = new ArrayList<>(parsed);
     for (int i = 0; i < skipped.length; i++) {
       if (skipped[i]) {
@@ -98,7 +98,7 @@ final class ChunkPlan {
    * that hold {@code unread} lines (broken quoting): their rows are not all loaded, so the next read must
    * parse them.
    */
-  List<StoredChunk> toStore(List<Rejection> parsed, List<RowReader.LineRange> unread) {
+  public List<StoredChunk> toStore(List<Rejection> parsed, List<RowReader.LineRange> unread) {
     List<FileChunks.Chunk> all = file.chunks();
     long[] firstLines = new long[all.size()];
     List<JsonArray> rejections = new ArrayList<>();

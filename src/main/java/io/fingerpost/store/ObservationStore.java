@@ -189,11 +189,19 @@ public final class ObservationStore {
    * their row locks in the same order. The changed series are published after the commit.
    */
   public Future<BatchResult> writeAtomically(String feed, Batch batch) {
+    return writeAtomically(feed, batch, InitialLoad.none());
+  }
+
+  /**
+   * {@link #writeAtomically(String, Batch)} for a feed that loads a unit (e.g. one indicator of an API feed)
+   * all or nothing: its batches count as {@code initialLoad} says.
+   */
+  public Future<BatchResult> writeAtomically(String feed, Batch batch, InitialLoad initialLoad) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(BatchResult.EMPTY);
     }
     long started = System.nanoTime();
-    InitialLoad none = InitialLoad.none();
+    InitialLoad none = initialLoad;
     List<Runnable> afterCommit = new ArrayList<>();
     Map<Long, SeriesKey> keyById = new HashMap<>();
     List<Observation> given = batch.observations();

@@ -74,6 +74,34 @@ public final class StoreReader {
     }
   }
 
+  /**
+   * One indicator with what its publisher says ({@code metadata}, null when no API feed fetched it) and where
+   * the polarity in use came from: {@code config} (a feed's configuration overrides the metadata), {@code
+   * metadata} (the publisher's), {@code feed} (a file feed's configuration or a push), null when none is known.
+   */
+  public record IndicatorDetail(@JsonUnwrapped IndicatorSummary indicator, String polaritySource,
+                                MetadataView metadata) {}
+
+  /** The stored metadata (V40 {@code indicator_metadata}); {@code overrides}: config values used instead. */
+  public record MetadataView(String source, String name, String definition, String unit, String valueType,
+                             String yearType, String polarity, String benchmarkingMethod, Double confidenceLevel,
+                             String ciMethod, java.util.Map<String, String> overrides, Instant fetchedAt) {}
+
+  /** A feed's status and, for an API feed, each indicator's fetch state (empty for file feeds). */
+  public record FeedDetail(@JsonUnwrapped FeedSummary feed, List<IndicatorFetch> indicators) {}
+
+  /**
+   * One indicator of an API feed: when its data last changed upstream, when the feed last asked, last downloaded
+   * a body and last loaded it, the HTTP validators it holds per URL, and its latest failure (null: none).
+   */
+  public record IndicatorFetch(String indicatorId, Instant lastChangedUpstream, Instant lastChecked,
+                               Instant lastFetched, Instant lastLoaded, Long rowsRead, List<Validator> validators,
+                               FetchFailure lastError) {}
+
+  public record Validator(String url, String etag, String lastModified) {}
+
+  public record FetchFailure(String message, String url, Integer status, Instant at) {}
+
   public record RejectionEntry(String feed, String source, Long line, String reason, String content,
                                Instant rejectedAt) {}
 
@@ -89,6 +117,22 @@ public final class StoreReader {
         SELECT i.id, i.name, i.unit, i.value_type, i.polarity,
                (SELECT count(*) FROM series s WHERE s.indicator_id = i.id) AS series
         FROM indicator i WHERE i.id = $1""").execute(Tuple.of(id)).map(rows -> first(rows, StoreReader::indicator));
+  }
+
+  /** The indicator with its metadata (null: no such indicator). */
+  public Future<IndicatorDetail> indicatorDetail(String id) {
+    return indicator(id).compose(i -> i == null ? Future.succeededFuture(null)
+        : new IndicatorMetadataStore(pool).find(id).map(st -> {
+          if (st == null) {
+            return new IndicatorDetail(i, i.polarity() == null ? null : "feed", null);
+          }
+          io.fingerpost.model.IndicatorMetadata m = st.metadata();
+          String source = m.overrides().containsKey("polarity") ? "config"
+              : m.polarityCode() != null ? "metadata" : i.polarity() == null ? null : "feed";
+          return new IndicatorDetail(i, source, new MetadataView(m.source(), m.name(), m.definition(), m.unit(),
+              m.valueType(), m.yearType(), m.polarity(), m.benchmarkingMethod(), m.confidenceLevel(), m.ciMethod(),
+              new java.util.TreeMap<>(m.overrides()), st.fetchedAt()));
+        }));
   }
 
   private static IndicatorSummary indicator(Row r) {
@@ -179,6 +223,22 @@ public final class StoreReader {
   public Future<FeedSummary> feed(String name) {
     return pool.preparedQuery("SELECT * FROM feed_status WHERE feed = $1").execute(Tuple.of(name))
         .map(rows -> first(rows, StoreReader::feed));
+  }
+
+  /** The feed's status with its indicators' fetch state (null: no such feed). */
+  public Future<FeedDetail> feedDetail(String name) {
+    return feed(name).compose(f -> f == null ? Future.succeededFuture(null)
+        : new FeedIndicatorStateStore(pool).list(name).map(states -> new FeedDetail(f, states.stream().map(st -> {
+          List<Validator> validators = new java.util.ArrayList<>();
+          st.validators().forEach(e -> {
+            io.vertx.core.json.JsonObject v = (io.vertx.core.json.JsonObject) e.getValue();
+            validators.add(new Validator(e.getKey(), v.getString("etag"), v.getString("lastModified")));
+          });
+          FeedIndicatorStateStore.FetchError err = st.lastError();
+          return new IndicatorFetch(st.indicatorId(), st.lastChangedUpstream(), st.lastChecked(), st.lastFetched(),
+              st.lastLoaded(), st.rowsRead(), validators,
+              err == null ? null : new FetchFailure(err.message(), err.url(), err.status(), err.at()));
+        }).toList())));
   }
 
   private static FeedSummary feed(Row r) {

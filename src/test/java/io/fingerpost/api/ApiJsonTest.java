@@ -85,6 +85,15 @@ class ApiJsonTest {
         {"DigestRun", new DigestHistory.DigestRun("weekly", T, T, null, "E08000027", List.of(), List.of("t"), T, 1, 2,
             "s", "http://x/report?area=E08000027", false, List.of())},
         {"DigestDelivery", new DigestHistory.DigestDelivery("mail", "delivered", 1, T, null)},
+        {"IndicatorDetail", new StoreReader.IndicatorDetail(
+            new StoreReader.IndicatorSummary("93356", "Campylobacter", "per 100,000", "Crude rate", "LOW_IS_GOOD", 1),
+            "metadata", new StoreReader.MetadataView("fingertips-api:phof", "Campylobacter", "Rate of …", "per 100,000",
+                "Crude rate", "Calendar", "RAG - Low is good", null, null, null, java.util.Map.of(), T))},
+        {"IndicatorMetadata", new StoreReader.MetadataView("fingertips-api:phof", "Campylobacter", "Rate of …",
+            "per 100,000", "Crude rate", "Calendar", "RAG - Low is good", null, null, null, java.util.Map.of(), T)},
+        {"FeedDetail", new StoreReader.FeedDetail(new StoreReader.FeedSummary("f", "fingertips-api", "u", "OK", T, T,
+            T, T, null, null, 0, 1L, 1L, 0L, 0L, 0L, T), java.util.List.of())},
+        {"IndicatorFetch", new StoreReader.IndicatorFetch("93356", T, T, T, T, 852L, java.util.List.of(), null)},
     };
     for (Object[] c : cases) {
       JsonObject j = json(c[1]);
