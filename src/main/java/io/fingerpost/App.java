@@ -70,7 +70,7 @@ public final class App {
     // A bad targets file stops start-up before the database starts (TargetsFileException lists every error).
     return vertx.executeBlocking(() -> TargetsLoader.load(loaded)).compose(targets ->
         Database.start(vertx, loaded.config().database()).compose(db -> {
-          AppContext ctx = new AppContext(vertx, loaded, db, new ObservationStore(vertx, db.pool()),
+          AppContext ctx = new AppContext(vertx, loaded, db, new ObservationStore(vertx, db),
               new StoreReader(db.pool()), new FeedStatusStore(db.pool()), targets);
           return deploy(ctx).recover(e -> db.close().transform(ignored -> Future.failedFuture(e)));
         }));

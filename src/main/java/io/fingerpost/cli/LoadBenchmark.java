@@ -79,7 +79,7 @@ public final class LoadBenchmark {
     Database db = Database.start(vertx, new Database.Options(dbConfig, true, Map.of())).await(5, TimeUnit.MINUTES);
     try {
       PgConnectOptions pg = db.connectOptions();
-      ObservationStore store = new ObservationStore(vertx, db.pool());
+      ObservationStore store = new ObservationStore(vertx, db);
       FeedStatusStore status = new FeedStatusStore(db.pool());
       FeedConfig feed = new FeedConfig("bench", FeedConfig.FINGERTIPS_CSV, csv.toString(), true,
           Duration.ofDays(1), null, null, List.of(), null, null);
@@ -99,7 +99,7 @@ public final class LoadBenchmark {
 
       // 3. Unchanged data read again in full (a fresh store: no caches), compared, nothing written.
       long t1 = System.nanoTime();
-      FeedLoader.Result reread = new FeedLoader(vertx, new ObservationStore(vertx, db.pool()))
+      FeedLoader.Result reread = new FeedLoader(vertx, new ObservationStore(vertx, db))
           .load("bench", csv.toString(), () -> FingertipsCsvReader.open(csv), Map.of(), InitialLoad.none())
           .await(30, TimeUnit.MINUTES);
       double rereadSeconds = (System.nanoTime() - t1) / 1e9;
