@@ -168,7 +168,7 @@ public final class ObservationStore {
         ? database.copyWriter() : null);
   }
 
-  private ObservationStore(Vertx vertx, Pool pool, CopyWriter copy) {
+  ObservationStore(Vertx vertx, Pool pool, CopyWriter copy) {
     this.vertx = vertx;
     this.pool = pool;
     this.catalog = new SeriesCatalog(pool);
