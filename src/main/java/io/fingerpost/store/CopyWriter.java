@@ -259,7 +259,12 @@ final class CopyWriter {
       in.endCopy();
     } finally {
       if (in.isActive()) {
-        in.cancelCopy();
+        try {
+          in.cancelCopy();
+        } catch (SQLException cancel) {
+          // the server's own error (e.g. 23505 from a row met mid-stream) is the one thrown, not this
+          LOG.debug("cancelling a failed COPY: {}", cancel.getMessage());
+        }
       }
     }
   }
