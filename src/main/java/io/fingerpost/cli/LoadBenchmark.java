@@ -174,12 +174,12 @@ public final class LoadBenchmark {
       throws Exception {
     Promise<FeedStatus> done = Promise.promise();
     var consumer = Events.consumer(vertx, FeedStatus.ADDRESS, done::tryComplete);
-    consumer.completion().await(10, TimeUnit.SECONDS);
+    consumer.completion().await(2, TimeUnit.MINUTES); // long: a shared, busy machine
     String id = vertx.deployVerticle(new FeedVerticle(feed, ConfigFile.of(Path.of("bench.yaml")).resolve(feed.source()),
-        store, status)).await(10, TimeUnit.SECONDS);
+        store, status)).await(2, TimeUnit.MINUTES);
     FeedStatus s = done.future().await(30, TimeUnit.MINUTES);
     vertx.undeploy(id).await(1, TimeUnit.MINUTES);
-    consumer.unregister().await(10, TimeUnit.SECONDS);
+    consumer.unregister().await(2, TimeUnit.MINUTES);
     check(s.ok(), "poll failed: " + s.lastError());
     return s;
   }

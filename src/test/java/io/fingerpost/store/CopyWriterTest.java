@@ -89,6 +89,33 @@ class CopyWriterTest {
     assertEquals(NOTE, note.getString(0));
   }
 
+  /** A stored row met late in a large first-poll COPY (the server's error arrives mid-stream): nothing half written. */
+  @Test
+  void aFirstPollBatchThatMeetsAStoredRowMidStreamIsComparedInstead(Vertx vertx) throws Exception {
+    ObservationStore store = new ObservationStore(vertx, database);
+    int n = 20_000;
+    Batch all = new Batch(n);
+    Batch one = new Batch(1);
+    for (int i = 0; i < n; i++) {
+      SeriesKey key = new SeriesKey("copy-large", "E" + (10_000_000 + i / 10), "Persons", "All ages", "", "");
+      Observation o = new Observation(key, Period.parse(String.valueOf(2000 + i % 10)), i * 0.5, null, null, null,
+          null, null, null, null);
+      all.add(o, new Indicator("copy-large", "Large", null, null, null), new Area(key.areaCode(), null, null, null));
+      if (i == n - 5) {
+        one.add(o, new Indicator("copy-large", "Large", null, null, null), new Area(key.areaCode(), null, null, null));
+      }
+    }
+    assertEquals(1, store.write("copy-feed", one, InitialLoad.none()).await(30, TimeUnit.SECONDS).inserted());
+    BatchResult r = store.write("copy-feed", all, new InitialLoad(true)).await(60, TimeUnit.SECONDS);
+    assertEquals(n - 1, r.inserted(), r.toString());
+    assertEquals(1, r.unchanged(), r.toString());
+    Row count = database.pool().query("SELECT count(*), max(revision) FROM observation o JOIN series s "
+        + "ON s.id = o.series_id WHERE s.indicator_id = 'copy-large'").execute().await(10, TimeUnit.SECONDS)
+        .iterator().next();
+    assertEquals(n, count.getLong(0));
+    assertEquals(1, count.getInteger(1));
+  }
+
   private static void assertStored(double shift) throws Exception {
     for (int i = 0; i < VALUES.length; i++) {
       Row r = database.pool().preparedQuery("""
