@@ -90,7 +90,7 @@ public final class App {
       return targets;
     }).compose(targets ->
         Database.start(vertx, loaded.config().database()).compose(db -> {
-          AppContext ctx = new AppContext(vertx, loaded, db, new ObservationStore(vertx, db.pool()),
+          AppContext ctx = new AppContext(vertx, loaded, db, new ObservationStore(vertx, db),
               new StoreReader(db.pool()), new FeedStatusStore(db.pool()), targets);
           return deploy(ctx).recover(e -> db.close().transform(ignored -> Future.failedFuture(e)));
         }));

@@ -56,7 +56,9 @@ final class CsvRecords implements Closeable {
   private Pending ahead;      // the next record, read by hasNext()
   private RejectedRow queued; // a broken stretch, handed out before ahead
   private boolean stopped;    // the quoting is out of step: nothing more is read
-  private final List<RowReader.LineRange> unread = new ArrayList<>();
+  private final List<RowReader.LineRange> unread = java.util.Collections.synchronizedList(new ArrayList<>());
+  private Object next;        // without read-ahead: the item hasNext() produced
+  private final ReadAhead readAhead;
 
   /**
    * Reads the header of {@code in}; {@code lines} maps a line of {@code in} to the line of the file.
@@ -79,7 +81,10 @@ final class CsvRecords implements Closeable {
     }
     this.header = List.copyOf(h);
     this.nextStartLine = parser.getCurrentLineNumber() + 1;
+    this.readAhead = READ_AHEAD ? new ReadAhead(this::produce) : null;
   }
+
+  static final boolean READ_AHEAD = Boolean.parseBoolean(System.getProperty("fingerpost.csv.readAhead", "true"));
 
   /**
    * A UTF-8 reader over {@code in} that puts {@link #NOT_UTF8} for bytes that are not UTF-8 (instead of
@@ -103,25 +108,48 @@ final class CsvRecords implements Closeable {
     return List.copyOf(unread);
   }
 
+  /**
+   * Whether a row follows. Records are tokenised ahead on a second thread ({@link ReadAhead}, issue 14: the
+   * tokeniser was half of a read, the rules and mapping the other half), unless the system property
+   * {@code fingerpost.csv.readAhead} is {@code false}; either way the records, their lines and every rejection
+   * come in the same order as one thread reading them.
+   */
   boolean hasNext() {
-    if (queued != null || ahead != null) {
-      return true;
+    if (readAhead == null) {
+      return next != null || (next = produce()) != null;
+    }
+    return readAhead.hasNext();
+  }
+
+  /**
+   * The next record ({@link Pending}) or broken stretch ({@link RejectedRow}) of the parser, or null at the
+   * end. The tokenising side: runs on the read-ahead thread when there is one.
+   */
+  private Object produce() {
+    if (queued != null) {
+      RejectedRow q = queued;
+      queued = null;
+      return q;
+    }
+    if (ahead != null) {
+      Pending a = ahead;
+      ahead = null;
+      return a;
     }
     if (stopped) {
-      return false;
+      return null;
     }
     long start = nextStartLine;
     try {
       if (!records.hasNext()) {
-        return false;
+        return null;
       }
       CSVRecord r = records.next();
       nextStartLine = parser.getCurrentLineNumber() + 1;
-      ahead = new Pending(start, r);
+      return new Pending(start, r);
     } catch (UncheckedIOException | IllegalStateException e) {
-      queued = broken(start, e);
+      return broken(start, e);
     }
-    return true;
   }
 
   /** The next row: a broken stretch's rejection, a record with bad bytes rejected, or {@code mapper}'s row. */
@@ -129,13 +157,12 @@ final class CsvRecords implements Closeable {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    if (queued != null) {
-      RejectedRow q = queued;
-      queued = null;
+    Object item = readAhead == null ? next : readAhead.take();
+    next = null;
+    if (item instanceof RejectedRow q) {
       return q;
     }
-    Pending p = ahead;
-    ahead = null;
+    Pending p = (Pending) item;
     long line = lines.applyAsLong(p.streamLine());
     String bad = badText(p.record());
     return bad != null ? reject(line, p.record(), bad) : mapper.map(line, p.record());
@@ -248,6 +275,9 @@ final class CsvRecords implements Closeable {
 
   @Override
   public void close() throws IOException {
+    if (readAhead != null) {
+      readAhead.stop();
+    }
     parser.close();
   }
 }

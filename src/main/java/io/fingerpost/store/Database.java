@@ -42,6 +42,7 @@ public final class Database {
   private final Pool pool;
   private final DatabaseWatch watch;
   private boolean closed;
+  private CopyWriter copyWriter;
 
   private Database(Vertx vertx, EmbeddedPostgres embedded, Path dataDir, boolean durable,
                    PgConnectOptions connectOptions, Pool pool) {
@@ -210,9 +211,26 @@ public final class Database {
     return jdbcUrl(connectOptions);
   }
 
-  /** Stops watching, closes the pool, then stops the embedded server if there is one. */
+  /** The JDBC connections feed batches are copied through (at most {@link #COPY_CONNECTIONS}), made on first use. */
+  synchronized CopyWriter copyWriter() {
+    if (copyWriter == null) {
+      copyWriter = new CopyWriter(vertx, jdbcUrl(), connectOptions.getUser(), connectOptions.getPassword(),
+          COPY_CONNECTIONS);
+    }
+    return copyWriter;
+  }
+
+  /** Batches copied at the same time (a feed load keeps {@code fingerpost.load.parallelism} in flight). */
+  static final int COPY_CONNECTIONS = Integer.getInteger("fingerpost.load.copyConnections", 4);
+
+  /** Stops watching, closes the pool and the COPY connections, then stops the embedded server if there is one. */
   public Future<Void> close() {
     watch.stop();
+    synchronized (this) {
+      if (copyWriter != null) {
+        copyWriter.close();
+      }
+    }
     return pool.close().transform(ignored -> vertx.executeBlocking(() -> {
       synchronized (this) {
         closed = true;

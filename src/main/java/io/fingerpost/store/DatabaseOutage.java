@@ -34,6 +34,11 @@ public final class DatabaseOutage {
           && (pg.getSqlState().startsWith("08") || SERVER_GONE.contains(pg.getSqlState()))) {
         return true;
       }
+      // the JDBC driver (COPY, CopyWriter): the same SQLSTATEs
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || SERVER_GONE.contains(sql.getSQLState()))) {
+        return true;
+      }
       // netty's native transport reports a reset connection as its own IOException subclass
       if (t.getClass().getName().startsWith("io.netty.channel.unix.Errors$NativeIoException")) {
         return true;

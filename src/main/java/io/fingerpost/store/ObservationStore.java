@@ -150,11 +150,34 @@ public final class ObservationStore {
   private final Vertx vertx;
   private final Pool pool;
   private final SeriesCatalog catalog;
+  /** Feed batches through COPY (null: through the unnest statements, as pushes always are). */
+  private final CopyWriter copy;
 
+  /** A store that writes every batch with the unnest statements (no COPY). */
   public ObservationStore(Vertx vertx, Pool pool) {
+    this(vertx, pool, null);
+  }
+
+  /**
+   * The service's store: feed batches ({@link #write}) go through COPY on the database's JDBC connections
+   * ({@link CopyWriter}) unless the system property {@code fingerpost.load.copy} is {@code false}; pushes
+   * ({@link #writeAtomically}) keep the unnest statements.
+   */
+  public ObservationStore(Vertx vertx, Database database) {
+    this(vertx, database.pool(), Boolean.parseBoolean(System.getProperty("fingerpost.load.copy", "true"))
+        ? database.copyWriter() : null);
+  }
+
+  ObservationStore(Vertx vertx, Pool pool, CopyWriter copy) {
     this.vertx = vertx;
     this.pool = pool;
     this.catalog = new SeriesCatalog(pool);
+    this.copy = copy;
+  }
+
+  /** True when feed batches go through COPY. */
+  public boolean copies() {
+    return copy != null;
   }
 
   public Pool pool() {
@@ -294,18 +317,23 @@ public final class ObservationStore {
     Tuple params = params(feed, obs, completed.computed(), ids, all, initialLoad, keyById);
     Future<BatchResult> written;
     if (initialLoad.tryInsertOnly()) {
-      written = pool.preparedQuery(INSERT_OBSERVATIONS).execute(params)
-          .map(rows -> {
+      Future<Set<Long>> inserted = copy != null ? copy.insertOnly(params)
+          : pool.preparedQuery(INSERT_OBSERVATIONS).execute(params).map(rows -> {
             Set<Long> hadBefore = new HashSet<>();
             for (Row r : rows) {
               hadBefore.add(r.getLong(0));
             }
+            return hadBefore;
+          });
+      written = inserted
+          .map(hadBefore -> {
             Map<Long, Boolean> perSeries = new HashMap<>();
             keyById.keySet().forEach(id -> perSeries.put(id, hadBefore.contains(id)));
             return publish(feed, initialLoad, keyById, perSeries, n, 0, n);
           })
           .recover(e -> {
-            if (e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())) {
+            if (e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+                || e instanceof java.sql.SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
               // Some rows are stored already: compare them, for this batch and the rest of the poll.
               if (initialLoad.tryInsertOnly()) {
                 LOG.info("Feed {}: a batch of its first poll met stored rows; comparing from now on", feed);
@@ -328,7 +356,7 @@ public final class ObservationStore {
    */
   private Future<BatchResult> upsert(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
                                      Tuple params, int n) {
-    return pool.withTransaction(conn -> RacedUpsert.run(conn, feed, params))
+    return (copy != null ? copy.upsert(feed, params) : pool.withTransaction(conn -> RacedUpsert.run(conn, feed, params)))
         .map(u -> publish(feed, initialLoad, keyById, u.changed(), u.inserted(), u.updated(), n));
   }
 

@@ -39,7 +39,7 @@ class FeedReliabilityTest {
   @BeforeAll
   static void setUp(Vertx vertx) throws Exception {
     database = TestDatabase.newDatabase().start(vertx).await(60, TimeUnit.SECONDS);
-    store = new ObservationStore(vertx, database.pool());
+    store = new ObservationStore(vertx, database);
     status = new FeedStatusStore(database.pool());
     reader = new StoreReader(database.pool());
     statuses = FeedStatuses.listen(vertx);

@@ -149,7 +149,7 @@ class FileChunksTest {
     Files.writeString(file, String.join("", recs), StandardCharsets.UTF_8);
 
     System.setProperty("fingerpost.chunk.bytes", "8192");
-    ObservationStore store = new ObservationStore(vertx, database.pool());
+    ObservationStore store = new ObservationStore(vertx, database);
     FeedStatusStore status = new FeedStatusStore(database.pool());
     StoreReader reader = new StoreReader(database.pool());
     FeedConfig cfg = FeedVerticleTest.feed("chunked", file.toString(), Duration.ofMillis(200));

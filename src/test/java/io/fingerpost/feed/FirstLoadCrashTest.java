@@ -74,13 +74,18 @@ class FirstLoadCrashTest {
       long stored;
       try {
         Process p = first;
+        java.util.concurrent.atomic.AtomicBoolean copying = new java.util.concurrent.atomic.AtomicBoolean();
         waitUntil("stored rows to reach " + killAt, Duration.ofSeconds(120), () -> {
           if (!p.isAlive()) {
             throw new AssertionError("the first service exited: " + log("first"));
           }
+          // the load's batches go through COPY (issue 14): its JDBC sessions are named so
+          copying.compareAndSet(false, countOrZero(pool,
+              "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fingerpost-copy'") > 0);
           return countOrZero(pool, "SELECT count(*) FROM observation") >= killAt;
         });
         first.destroyForcibly(); // SIGKILL in the middle of the load
+        assertTrue(copying.get(), "the first load wrote through COPY");
         assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the first service is gone");
         // The orphaned postmaster still answers: what the killed load committed.
         stored = count(pool, "SELECT count(*) FROM observation");

@@ -52,8 +52,35 @@ class ConcurrentRevisionsTest {
 
   @Test
   void concurrentRevisionsOfAStoredValueAreAllKept() throws Exception {
-    ObservationStore store = new ObservationStore(vertx, pool);
-    SeriesKey key = new SeriesKey("rev-stored", "E08000027", "Persons", "All ages", "", "");
+    revisionsOfAStoredValue(new ObservationStore(vertx, pool), "rev-stored");
+  }
+
+  @Test
+  void concurrentFirstValuesOfAPeriodAreAllKept() throws Exception {
+    firstValuesOfAPeriod(new ObservationStore(vertx, pool), "rev-new");
+  }
+
+  /** The same on the COPY path (issue 14), with as many COPY connections as the unnest path has. */
+  @Test
+  void concurrentRevisionsThroughCopyAreAllKept() throws Exception {
+    revisionsOfAStoredValue(copyStore(), "copy-rev-stored");
+  }
+
+  @Test
+  void concurrentFirstValuesThroughCopyAreAllKept() throws Exception {
+    firstValuesOfAPeriod(copyStore(), "copy-rev-new");
+  }
+
+  private static ObservationStore copyStore() {
+    var o = db.connectOptions();
+    ObservationStore store = new ObservationStore(vertx, pool,
+        new CopyWriter(vertx, db.jdbcUrl(), o.getUser(), o.getPassword(), 24));
+    org.junit.jupiter.api.Assertions.assertTrue(store.copies());
+    return store;
+  }
+
+  private static void revisionsOfAStoredValue(ObservationStore store, String indicator) throws Exception {
+    SeriesKey key = new SeriesKey(indicator, "E08000027", "Persons", "All ages", "", "");
     for (int round = 0; round < ROUNDS; round++) {
       String period = String.valueOf(1990 + round);
       BatchResult first = write(store, key, period, -1.0).await(30, TimeUnit.SECONDS);
@@ -72,10 +99,8 @@ class ConcurrentRevisionsTest {
     }
   }
 
-  @Test
-  void concurrentFirstValuesOfAPeriodAreAllKept() throws Exception {
-    ObservationStore store = new ObservationStore(vertx, pool);
-    SeriesKey key = new SeriesKey("rev-new", "E08000027", "Persons", "All ages", "", "");
+  private static void firstValuesOfAPeriod(ObservationStore store, String indicator) throws Exception {
+    SeriesKey key = new SeriesKey(indicator, "E08000027", "Persons", "All ages", "", "");
     write(store, key, "1980", 0.0).await(30, TimeUnit.SECONDS); // the series exists; its periods do not
     for (int round = 0; round < FIRST_VALUE_ROUNDS; round++) {
       String period = String.valueOf(1990 + round);

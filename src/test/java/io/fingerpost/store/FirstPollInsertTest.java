@@ -42,7 +42,7 @@ class FirstPollInsertTest {
   }
 
   FeedLoader.Result load(Vertx vertx, String csv, InitialLoad initial, int batchSize) throws Exception {
-    return new FeedLoader(vertx, new ObservationStore(vertx, database.pool()), batchSize, 2)
+    return new FeedLoader(vertx, new ObservationStore(vertx, database), batchSize, 2)
         .load("f", "f.csv", () -> FingertipsCsvReader.open(new StringReader(csv)), Map.of(), initial)
         .await(60, TimeUnit.SECONDS);
   }

@@ -62,7 +62,7 @@ class ObservationStoreTest {
     List<SeriesChanged> events = new CopyOnWriteArrayList<>();
     Events.consumer(vertx, SeriesChanged.ADDRESS, events::add)
         .completion().await(5, TimeUnit.SECONDS);
-    ObservationStore store = new ObservationStore(vertx, database.pool());
+    ObservationStore store = new ObservationStore(vertx, database);
 
     FeedLoader.Result first = load(vertx, store, export, new InitialLoad(true));
     assertEquals(852, first.read());
@@ -80,7 +80,7 @@ class ObservationStoreTest {
     String before = database.pool().query("SELECT string_agg(xmin::text || last_seen::text, ',' ORDER BY series_id, period) FROM observation")
         .execute().await(10, TimeUnit.SECONDS).iterator().next().getString(0);
     events.clear();
-    FeedLoader.Result again = load(vertx, new ObservationStore(vertx, database.pool()), export, InitialLoad.none());
+    FeedLoader.Result again = load(vertx, new ObservationStore(vertx, database), export, InitialLoad.none());
     assertEquals(0, again.written().written());
     assertEquals(852, again.written().unchanged());
     String after = database.pool().query("SELECT string_agg(xmin::text || last_seen::text, ',' ORDER BY series_id, period) FROM observation")

@@ -1,0 +1,12 @@
+#!/bin/sh
+# CSV parser benchmark (JMH, issue 14): commons-csv, FastCSV and univocity on the real Fingertips export
+# (scaled up), next to the whole FingertipsCsvReader; lower is better.
+#   bench/parsers.sh                   # 1 fork, 2 warm-up and 3 measured single shots
+#   bench/parsers.sh -p copies=50      # a quick check
+set -e
+cd "$(dirname "$0")/.."
+# Builds what it runs (no -o: a fresh machine downloads the dependencies on first use).
+mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+if [ $# -eq 0 ]; then set -- -f 1 -wi 2 -i 3; fi
+exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" org.openjdk.jmh.Main \
+  'io.fingerpost.bench.CsvParserBenchmark' -jvmArgs '-Xmx4g' "$@"
