@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code fingerpost.series.changed}) collect until the refresh in flight ends; the next refresh reads only
  * the {@link StateSegments segments} holding them and re-renders those, on a worker; a scrape never queries the
  * database. The first refresh after an evaluation round reads everything again (the evaluator syncs the
- * targets files after this verticle starts, so a retired target leaves), and so does one after the states
- * outgrew their segments. It is the only writer of the alerts firing and the outbox depth
+ * targets files after this verticle starts, so a retired target leaves), and so does one after a failed
+ * refresh. It is the only writer of the alerts firing and the outbox depth
  * ({@link OperationalQuery}): read every {@code refreshInterval}, and at once (coalesced in the same way) when
  * alerts change ({@code fingerpost.alerts.changed}) or evaluations are created (new targets' teams show zeros).
  */
@@ -187,8 +187,6 @@ public final class MetricsVerticle extends VerticleBase {
                           return null;
                         }, false))))
         .compose(v -> {
-          if (targets.outgrown() || series.outgrown()) fullNext = true;
-          if (fullNext) pending = true;
           return publish();
         });
   }

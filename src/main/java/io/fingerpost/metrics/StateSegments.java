@@ -1,32 +1,38 @@
 package io.fingerpost.metrics;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * The exported states partitioned by key hash into segments of about {@link #SEGMENT_SIZE} states, each
- * rendered on its own ({@link IndicatorStateExposition#segment}): a change re-renders only the segments
- * holding the changed keys, from a fresh read of those segments' keys (the database stays the one copy of the
- * state; memory holds the keys and the compressed segments, ~400 bytes a state). The segment count is a power
- * of two fixed at the last full read; when the states outgrow it, {@link #outgrown()} asks for a full read,
- * which repartitions. Used from one refresh at a time (worker threads, in turn); methods are synchronized for
- * visibility between those threads.
+ * The exported states partitioned by key range (keys in sorted order) into segments of about
+ * {@link #SEGMENT_SIZE} states, each rendered on its own ({@link IndicatorStateExposition#segment}): a change
+ * re-renders only the segments holding the changed keys, from a fresh read of those segments' keys (the
+ * database stays the one copy of the state; memory holds the keys and the compressed segments). Ranges, not
+ * hashes, because targets that change together tend to share an id prefix (one indicator's targets across
+ * places, {@code le-birth-male@E08000025}…), so a round touches few segments. A segment read back with more
+ * than twice the size splits; the exposition comes out sorted by key. Used from one refresh at a time (worker
+ * threads, in turn); methods are synchronized for visibility between those threads.
  */
 final class StateSegments {
   static final int SEGMENT_SIZE = 512;
 
   private final Function<IndicatorState, String> key;
-  private List<TreeSet<String>> keys = List.of(new TreeSet<>());
-  private IndicatorStateExposition.Segment[] rendered = {IndicatorStateExposition.Segment.EMPTY};
+  /** Segments by their lower bound; the first bound is "" so that every key has a segment. */
+  private TreeMap<String, Seg> segments = new TreeMap<>(Map.of("", new Seg()));
   private int size;
+
+  private static final class Seg {
+    final TreeSet<String> keys = new TreeSet<>();
+    IndicatorStateExposition.Segment rendered = IndicatorStateExposition.Segment.EMPTY;
+  }
 
   /** {@code key}: a state's key in this set (target id, or series id for series without a target). */
   StateSegments(Function<IndicatorState, String> key) {
@@ -37,91 +43,92 @@ final class StateSegments {
     return size;
   }
 
-  /** Segments to read again for these changed keys, and all their keys; new keys join while {@code room} > 0. */
-  record Touch(Set<Integer> segments, List<String> keys) {}
+  /** The segments (by lower bound) to read again for changed keys, and all their keys. */
+  record Touch(Set<String> segments, List<String> keys) {}
 
+  /** The segments holding these keys; a new key joins its segment while {@code room} > 0, else is left out. */
   synchronized Touch touch(Collection<String> changed, int room) {
-    Set<Integer> segments = new TreeSet<>();
+    Set<String> touched = new TreeSet<>();
     for (String k : changed) {
-      int s = segmentOf(k, keys.size());
-      TreeSet<String> seg = keys.get(s);
-      if (!seg.contains(k)) {
+      Map.Entry<String, Seg> e = segments.floorEntry(k);
+      if (!e.getValue().keys.contains(k)) {
         if (room <= 0) continue;
-        seg.add(k);
+        e.getValue().keys.add(k);
         size++;
         room--;
       }
-      segments.add(s);
+      touched.add(e.getKey());
     }
     List<String> all = new ArrayList<>();
-    for (int s : segments) all.addAll(keys.get(s));
-    return new Touch(segments, all);
+    for (String bound : touched) all.addAll(segments.get(bound).keys);
+    return new Touch(touched, all);
   }
 
   /**
    * The states read for a {@link Touch}: its segments now hold exactly these (a key read without a state, a
-   * target no longer active or not evaluated, leaves) and are rendered again, in parallel.
+   * target no longer active or not evaluated, leaves), split when grown past twice the size, and rendered
+   * again, in parallel.
    */
-  synchronized void replace(Set<Integer> segments, List<IndicatorState> states) {
-    Map<Integer, List<IndicatorState>> bySegment = new HashMap<>();
-    for (int s : segments) bySegment.put(s, new ArrayList<>());
+  synchronized void replace(Set<String> touched, List<IndicatorState> states) {
+    Map<String, List<IndicatorState>> byBound = new HashMap<>();
+    for (String bound : touched) byBound.put(bound, new ArrayList<>());
     for (IndicatorState st : states) {
-      List<IndicatorState> list = bySegment.get(segmentOf(key.apply(st), keys.size()));
+      List<IndicatorState> list = byBound.get(segments.floorKey(key.apply(st)));
       if (list != null) list.add(st);
     }
-    render(bySegment);
-  }
-
-  /** Starts again from a full read: every state, partitioned for its count. */
-  synchronized void reset(List<IndicatorState> states) {
-    int count = Integer.highestOneBit(Math.max(1, states.size() / SEGMENT_SIZE));
-    if (count < states.size() / SEGMENT_SIZE) count <<= 1;
-    List<TreeSet<String>> fresh = new ArrayList<>(count);
-    Map<Integer, List<IndicatorState>> bySegment = new HashMap<>();
-    for (int s = 0; s < count; s++) {
-      fresh.add(new TreeSet<>());
-      bySegment.put(s, new ArrayList<>());
+    Map<String, List<IndicatorState>> chunks = new HashMap<>();
+    for (var e : byBound.entrySet()) {
+      size -= segments.get(e.getKey()).keys.size();
+      List<IndicatorState> list = e.getValue();
+      list.sort(Comparator.comparing(key));
+      size += list.size();
+      chunks.putAll(split(e.getKey(), list, 2 * SEGMENT_SIZE));
     }
-    keys = fresh;
-    rendered = new IndicatorStateExposition.Segment[count];
-    Arrays.fill(rendered, IndicatorStateExposition.Segment.EMPTY);
-    size = 0;
-    for (IndicatorState st : states) bySegment.get(segmentOf(key.apply(st), count)).add(st);
-    render(bySegment);
+    render(chunks);
   }
 
-  /** True when the states have grown to more than twice the segment size on average: time for a full read. */
-  synchronized boolean outgrown() {
-    return size > 2L * SEGMENT_SIZE * keys.size();
+  /** Starts again from a full read. */
+  synchronized void reset(List<IndicatorState> states) {
+    List<IndicatorState> sorted = new ArrayList<>(states);
+    sorted.sort(Comparator.comparing(key));
+    segments = new TreeMap<>();
+    size = sorted.size();
+    render(split("", sorted, SEGMENT_SIZE));
   }
 
   synchronized List<IndicatorStateExposition.Segment> segments() {
-    return List.of(rendered);
+    return segments.values().stream().map(s -> s.rendered).toList();
   }
 
-  private void render(Map<Integer, List<IndicatorState>> bySegment) {
-    Map<Integer, IndicatorStateExposition.Segment> done = new HashMap<>();
-    // common pool: this runs on a worker thread, never on an event loop
-    bySegment.entrySet().parallelStream().forEach(e -> {
-      List<IndicatorState> list = e.getValue();
-      list.sort(Comparator.comparing(key));
-      IndicatorStateExposition.Segment seg = IndicatorStateExposition.segment(list);
+  /** Sorted states cut into chunks of {@code SEGMENT_SIZE} when more than {@code max}, by lower bound. */
+  private Map<String, List<IndicatorState>> split(String bound, List<IndicatorState> sorted, int max) {
+    Map<String, List<IndicatorState>> out = new HashMap<>();
+    if (sorted.size() <= max) {
+      out.put(bound, sorted);
+      return out;
+    }
+    for (int from = 0; from < sorted.size(); from += SEGMENT_SIZE) {
+      List<IndicatorState> chunk = sorted.subList(from, Math.min(sorted.size(), from + SEGMENT_SIZE));
+      out.put(from == 0 ? bound : key.apply(chunk.get(0)), chunk);
+    }
+    return out;
+  }
+
+  private void render(Map<String, List<IndicatorState>> chunks) {
+    Map<String, IndicatorStateExposition.Segment> done = new HashMap<>();
+    // the common pool: this runs on a worker thread, never on an event loop
+    chunks.entrySet().parallelStream().forEach(e -> {
+      IndicatorStateExposition.Segment seg = IndicatorStateExposition.segment(e.getValue());
       synchronized (done) {
         done.put(e.getKey(), seg);
       }
     });
-    for (var e : bySegment.entrySet()) {
-      TreeSet<String> seg = keys.get(e.getKey());
-      size -= seg.size();
-      seg.clear();
-      for (IndicatorState st : e.getValue()) seg.add(key.apply(st));
-      size += seg.size();
-      rendered[e.getKey()] = done.get(e.getKey());
+    for (var e : chunks.entrySet()) {
+      Seg seg = segments.computeIfAbsent(e.getKey(), b -> new Seg());
+      seg.keys.clear();
+      for (IndicatorState st : e.getValue()) seg.keys.add(key.apply(st));
+      seg.rendered = done.get(e.getKey());
     }
-  }
-
-  private static int segmentOf(String key, int count) {
-    int h = key.hashCode();
-    return (h ^ (h >>> 16)) & (count - 1);
+    if (segments.isEmpty() || !segments.firstKey().isEmpty()) segments.put("", new Seg());
   }
 }
