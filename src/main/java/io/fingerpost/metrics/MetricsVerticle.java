@@ -198,7 +198,9 @@ public final class MetricsVerticle extends VerticleBase {
       all.addAll(series.segments());
       return IndicatorStateExposition.assemble(all);
     }, false).onSuccess(rendered -> {
-      long dropped = Math.max(0, total - targets.size());
+      // only a full set leaves targets out; below the cap a difference is an evaluation whose event is on its way
+      boolean full = targets.size() + series.size() >= settings.maxSeries();
+      long dropped = full ? Math.max(0, total - targets.size()) : 0;
       metrics.indicatorState(rendered, dropped);
       if (dropped > 0) {
         LOG.warn("Indicator-state metrics cover {} targets; {} more are left out (metrics.maxSeries = {})",
