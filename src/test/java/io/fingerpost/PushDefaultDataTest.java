@@ -105,8 +105,12 @@ class PushDefaultDataTest {
         m = valueLine.matcher(metrics);
       } while (!m.find() && System.currentTimeMillis() < deadline);
       assertTrue(m.find(0), "le-birth-male valued 79.6 in the metrics");
-      assertTrue(m.group().contains("area_name=\"Dudley\""), m.group());
-      assertTrue(m.group().contains("indicator_name=\"Life expectancy at birth\""), m.group());
+      // the names are on the target's info sample (value samples carry identifying labels only)
+      Matcher info = Pattern.compile("(?m)^fingerpost_target_info\\{[^}]*target_id=\"le-birth-male\"[^}]*} 1$").matcher(metrics);
+      assertTrue(info.find(), "le-birth-male has its info sample");
+      assertTrue(info.group().contains("area_name=\"Dudley\""), info.group());
+      assertTrue(info.group().contains("indicator_name=\"Life expectancy at birth\""), info.group());
+      assertTrue(m.group().contains("area_code=\"E08000027\""), m.group());
       assertFalse(metrics.contains("PWNED"), "no pushed name in any metric label");
     } finally {
       app.stop().await(60, TimeUnit.SECONDS);

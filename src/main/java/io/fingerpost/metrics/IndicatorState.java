@@ -27,6 +27,11 @@ public record IndicatorState(
         : target.targetId();
   }
 
+  /** The key of a series without a target among such series: its series id. */
+  public String seriesKey() {
+    return String.valueOf(evaluation.seriesId());
+  }
+
   /** The labels of a series without a target: its key and names, empty target fields. */
   static TargetContext untargeted(String indicatorId, String indicatorName, String unit, String areaCode, String areaName,
       String sex, String age, String categoryType, String category) {
@@ -35,8 +40,8 @@ public record IndicatorState(
   }
 
   /** The evaluation-shaped holder of a series' latest observation, for a series without a target (no status). */
-  static Evaluation observationOnly(String period, Double periodT, Double value, Double lowerCi95, Double upperCi95) {
-    return new Evaluation("", null, period, periodT, null, Evaluation.Trajectory.NONE,
+  static Evaluation observationOnly(Long seriesId, String period, Double periodT, Double value, Double lowerCi95, Double upperCi95) {
+    return new Evaluation("", seriesId, period, periodT, null, Evaluation.Trajectory.NONE,
         new Evaluation.Observed(value, lowerCi95, upperCi95), null, null, null, null, null, null);
   }
 }

@@ -1,44 +1,49 @@
 package io.fingerpost.metrics;
 
 import io.fingerpost.meters.RenderedState;
-
-import java.io.BufferedWriter;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import io.fingerpost.strategy.Verdict;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Renders the indicator-state metrics (one sample set per monitored series and target) in the Prometheus
- * text exposition format 0.0.4, once per refresh, straight into gzip: a scrape then only copies the
- * compressed bytes, and memory holds ~300 bytes per series instead of ~10 kB of text. Names, labels and
- * codes are documented in docs/metrics.md.
+ * text exposition format 0.0.4. Names, labels and codes are documented in docs/metrics.md.
  *
- * <p>The format is written here rather than through the Prometheus client's writer because every state has
- * ~25 samples with the same 12 labels: escaping that label block once per state and reusing it makes the
- * render several times faster than building and escaping a label set per sample (see
- * {@code MetricsScrapeBenchmark}). Escaping follows the format: backslash, double quote and line feed in
- * label values; backslash and line feed in help text.
+ * <p>Lean labels, as the Prometheus convention for descriptive labels has it ("info" metrics): every value
+ * sample carries only the labels that identify its series ({@link #IDENTIFYING}: the target, its indicator,
+ * area and breakdown); the names, strategy group, horizon, team, unit, direction and period sit once per target
+ * in {@code fingerpost_target_info} ({@link #DESCRIPTIVE}), which queries join with
+ * {@code * on (target_id) group_left (...)}. A label whose value is empty is left out: Prometheus reads an
+ * empty label value as no label, so the series are the same and the text shorter.
+ *
+ * <p>States are rendered by segment ({@link #segment}): a gzip member per metric family per segment, so that a
+ * refresh re-renders only the segments holding targets whose evaluation changed and {@link #assemble} puts the
+ * members in exposition order (each family's samples together, after its HELP and TYPE). The format is
+ * written here rather than through the Prometheus client's writer because the identifying label block is
+ * escaped once per state and reused by every family. Escaping follows the format: backslash, double quote and
+ * line feed in label values; backslash and line feed in help text.
  */
 public final class IndicatorStateExposition {
 
-  /** Labels on every indicator-state sample, in this order. */
-  public static final List<String> LABELS = List.of(
-      "target_id", "group", "horizon_years", "team",
-      "indicator_id", "indicator_name", "area_code", "area_name",
-      "sex", "age", "category_type", "category");
+  /** Labels on every value sample, in this order (empty ones left out). */
+  public static final List<String> IDENTIFYING = List.of(
+      "target_id", "indicator_id", "area_code", "sex", "age", "category_type", "category");
+
+  /** Labels that {@code fingerpost_target_info} adds to the identifying ones, in this order. */
+  public static final List<String> DESCRIPTIVE = List.of(
+      "target_name", "group", "horizon_years", "team", "indicator_name", "area_name", "unit", "direction", "period");
+
+  /** Writes one state's samples of a family after the state's label block; returns how many. */
+  private interface Lines {
+    int write(IndicatorState s, String block, StringBuilder out);
+  }
+
+  private record Family(String name, String help, Lines lines) {}
 
   private record Gauge(String name, String help, Function<IndicatorState, Double> value) {}
 
@@ -104,132 +109,162 @@ public final class IndicatorStateExposition {
 
   private IndicatorStateExposition() {}
 
-  /** The block for no states (headers only): what {@code /metrics} shows before the first refresh. */
-  public static final RenderedState EMPTY = render(List.of());
+  private static final List<Family> FAMILIES = families();
 
+  private static List<Family> families() {
+    List<Family> f = new ArrayList<>();
+    for (Gauge g : SERIES_GAUGES) f.add(gauge(g));
+    for (Categorical c : CATEGORICAL) f.add(new Family(c.name(), c.help(), (s, block, out) -> categorical(c, s, block, out)));
+    for (Gauge g : TARGET_GAUGES) f.add(gauge(g));
+    f.add(new Family("fingerpost_target_status", "Target status one-hot: 1 for the current status (label status: "
+        + "NOT_ENOUGH_DATA, ON_TRACK, AT_RISK, OFF_TRACK), 0 for the others.", IndicatorStateExposition::statusOneHot));
+    f.add(new Family("fingerpost_target_info", "Descriptive labels of a target (names, group, horizon, team, unit, "
+        + "direction, latest period): always 1; join with * on (target_id) group_left (...).", IndicatorStateExposition::info));
+    return List.copyOf(f);
+  }
+
+  /** HELP and TYPE of each family, as gzip members, compressed once. */
+  private static final byte[][] HEADERS = FAMILIES.stream()
+      .map(f -> GzipMember.of(("# HELP " + f.name() + " " + f.help().replace("\\", "\\\\").replace("\n", "\\n")
+          + "\n# TYPE " + f.name() + " gauge\n").getBytes(StandardCharsets.UTF_8)))
+      .toArray(byte[][]::new);
+
+  /**
+   * One segment's states rendered: per family, a gzip member of its samples (null when it has none), the
+   * uncompressed size and the counts.
+   */
+  record Segment(byte[][] parts, long textBytes, int states, int samples) {
+    static final Segment EMPTY = new Segment(new byte[FAMILIES.size()][], 0, 0, 0);
+  }
+
+  /** The block for no states: what {@code /metrics} shows before the first refresh. */
+  public static final RenderedState EMPTY = assemble(List.of());
+
+  /** All states as one segment (tests and the benchmark; the service renders by segment). */
   public static RenderedState render(Collection<IndicatorState> states) {
     List<IndicatorState> rows = new ArrayList<>(states);
-    // "{label="value",…" without the closing brace, escaped once per state and reused by every family
-    List<String> labels = new ArrayList<>(rows.size());
-    for (IndicatorState s : rows) labels.add(labelBlock(s));
+    rows.sort(Comparator.comparing(IndicatorState::key));
+    return assemble(List.of(segment(rows)));
+  }
 
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, rows.size() * 400));
-    CountingGzip gzip;
+  /** Renders the given states (in the order given) into one gzip member per family. */
+  static Segment segment(List<IndicatorState> states) {
+    if (states.isEmpty()) return Segment.EMPTY;
+    String[] blocks = new String[states.size()];
+    for (int i = 0; i < blocks.length; i++) blocks[i] = labelBlock(states.get(i));
+    byte[][] parts = new byte[FAMILIES.size()][];
+    long text = 0;
     int samples = 0;
-    try {
-      gzip = new CountingGzip(bytes);
-      Writer out = new BufferedWriter(new OutputStreamWriter(gzip, StandardCharsets.UTF_8), 1 << 16);
-      for (Gauge g : SERIES_GAUGES) samples += gauge(out, g, rows, labels);
-      for (Categorical c : CATEGORICAL) samples += categorical(out, c, rows, labels);
-      for (Gauge g : TARGET_GAUGES) samples += gauge(out, g, rows, labels);
-      samples += statusOneHot(out, rows, labels);
-      samples += info(out, rows, labels);
-      out.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    StringBuilder out = new StringBuilder(states.size() * 160);
+    for (int f = 0; f < parts.length; f++) {
+      out.setLength(0);
+      Lines lines = FAMILIES.get(f).lines();
+      int n = 0;
+      for (int i = 0; i < blocks.length; i++) n += lines.write(states.get(i), blocks[i], out);
+      if (n == 0) continue;
+      byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
+      text += bytes.length;
+      samples += n;
+      parts[f] = GzipMember.of(bytes);
     }
-    return new RenderedState(bytes.toByteArray(), gzip.uncompressed, rows.size(), samples);
+    return new Segment(parts, text, states.size(), samples);
   }
 
-  private static int gauge(Writer out, Gauge g, List<IndicatorState> rows, List<String> labels) throws IOException {
-    int n = 0;
-    for (int i = 0; i < rows.size(); i++) {
-      Double v = g.value().apply(rows.get(i));
-      if (v == null || v.isNaN()) continue;
-      if (n++ == 0) header(out, g.name(), g.help());
-      out.write(g.name());
-      out.write(labels.get(i));
-      out.write("} ");
-      out.write(number(v));
-      out.write('\n');
+  /** The segments' members in exposition order: per family, its header then every segment's samples. */
+  static RenderedState assemble(List<Segment> segments) {
+    List<byte[]> parts = new ArrayList<>();
+    long text = 0;
+    int states = 0;
+    int samples = 0;
+    for (Segment s : segments) {
+      text += s.textBytes();
+      states += s.states();
+      samples += s.samples();
     }
-    return n;
-  }
-
-  /** A verdict as a label with its code as the value: one sample per state and verdict present. */
-  private static int categorical(Writer out, Categorical c, List<IndicatorState> rows, List<String> labels) throws IOException {
-    int n = 0;
-    for (int i = 0; i < rows.size(); i++) {
-      for (Sample sample : c.samples().apply(rows.get(i))) {
-        Double v = sample.code();
-        if (v == null) continue;
-        String[] parts = sample.labels();
-        if (n++ == 0) header(out, c.name(), c.help());
-        out.write(c.name());
-        out.write(labels.get(i));
-        for (int k = 0; k < c.labels().length; k++) label(out, c.labels()[k], parts[k]);
-        out.write("} ");
-        out.write(number(v));
-        out.write('\n');
+    for (int f = 0; f < FAMILIES.size(); f++) {
+      boolean header = false;
+      for (Segment s : segments) {
+        if (s.parts()[f] == null) continue;
+        if (!header) {
+          parts.add(HEADERS[f]);
+          header = true;
+        }
+        parts.add(s.parts()[f]);
       }
+    }
+    return new RenderedState(parts, text, states, samples);
+  }
+
+  private static Family gauge(Gauge g) {
+    return new Family(g.name(), g.help(), (s, block, out) -> {
+      Double v = g.value().apply(s);
+      if (v == null || v.isNaN()) return 0;
+      out.append(g.name()).append(block).append("} ").append(number(v)).append('\n');
+      return 1;
+    });
+  }
+
+  /** A verdict as a label with its code as the value: one sample per verdict present. */
+  private static int categorical(Categorical c, IndicatorState s, String block, StringBuilder out) {
+    int n = 0;
+    for (Sample sample : c.samples().apply(s)) {
+      Double v = sample.code();
+      if (v == null) continue;
+      out.append(c.name()).append(block);
+      for (int k = 0; k < c.labels().length; k++) label(out, c.labels()[k], sample.labels()[k]);
+      out.append("} ").append(number(v)).append('\n');
+      n++;
     }
     return n;
   }
 
   /** The status in one-hot form, kube-state-metrics style: every status is present, the current one is 1. */
-  private static int statusOneHot(Writer out, List<IndicatorState> rows, List<String> labels) throws IOException {
-    String name = "fingerpost_target_status";
-    int n = 0;
-    for (int i = 0; i < rows.size(); i++) {
-      Double code = StateCodes.status(rows.get(i).evaluation().status());
-      if (code == null) continue;
-      if (n == 0) {
-        header(out, name, "Target status one-hot: 1 for the current status (label status: NOT_ENOUGH_DATA, ON_TRACK, "
-            + "AT_RISK, OFF_TRACK), 0 for the others.");
-      }
-      for (int k = 0; k < StateCodes.STATUSES.size(); k++) {
-        out.write(name);
-        out.write(labels.get(i));
-        label(out, "status", StateCodes.STATUSES.get(k));
-        out.write(code == k ? "} 1\n" : "} 0\n");
-        n++;
-      }
+  private static int statusOneHot(IndicatorState s, String block, StringBuilder out) {
+    Double code = StateCodes.status(s.evaluation().status());
+    if (code == null) return 0;
+    for (int k = 0; k < StateCodes.STATUSES.size(); k++) {
+      out.append("fingerpost_target_status").append(block);
+      label(out, "status", StateCodes.STATUSES.get(k));
+      out.append(code == k ? "} 1\n" : "} 0\n");
     }
-    return n;
+    return StateCodes.STATUSES.size();
   }
 
-  private static int info(Writer out, List<IndicatorState> rows, List<String> labels) throws IOException {
-    String name = "fingerpost_target_info";
-    int n = 0;
-    for (int i = 0; i < rows.size(); i++) {
-      IndicatorState s = rows.get(i);
-      if (s.target().targetId() == null || s.target().targetId().isEmpty()) continue;
-      if (n++ == 0) header(out, name, "Descriptive labels of a target and its latest period (always 1).");
-      out.write(name);
-      out.write(labels.get(i));
-      label(out, "target_name", s.target().targetName());
-      label(out, "direction", s.target().direction());
-      label(out, "unit", s.target().unit());
-      label(out, "period", s.evaluation().period());
-      out.write("} 1\n");
-    }
-    return n;
-  }
-
-  static String labelBlock(IndicatorState s) {
-    String[] values = {
-      s.target().targetId(), s.target().strategyGroup(), s.target().horizonYears(), s.target().team(),
-      s.target().indicatorId(), s.target().indicatorName(), s.target().areaCode(), s.target().areaName(),
-      s.target().sex(), s.target().age(), s.target().categoryType(), s.target().category()};
-    StringBuilder b = new StringBuilder(256).append('{');
+  /** The one sample of a target that carries its descriptive labels (none for a series without a target). */
+  private static int info(IndicatorState s, String block, StringBuilder out) {
+    var t = s.target();
+    if (t.targetId() == null || t.targetId().isEmpty()) return 0;
+    String[] values = {t.targetName(), t.strategyGroup(), t.horizonYears(), t.team(), t.indicatorName(), t.areaName(),
+        t.unit(), t.direction(), s.evaluation().period()};
+    out.append("fingerpost_target_info").append(block);
     for (int k = 0; k < values.length; k++) {
-      if (k > 0) b.append(',');
-      b.append(LABELS.get(k)).append("=\"");
+      if (values[k] != null && !values[k].isEmpty()) label(out, DESCRIPTIVE.get(k), values[k]);
+    }
+    out.append("} 1\n");
+    return 1;
+  }
+
+  /** {@code {target_id="…",indicator_id="…",…} without the closing brace; empty values left out. */
+  static String labelBlock(IndicatorState s) {
+    var t = s.target();
+    String[] values = {t.targetId(), t.indicatorId(), t.areaCode(), t.sex(), t.age(), t.categoryType(), t.category()};
+    StringBuilder b = new StringBuilder(128).append('{');
+    for (int k = 0; k < values.length; k++) {
+      if (values[k] == null || values[k].isEmpty()) continue;
+      if (b.length() > 1) b.append(',');
+      b.append(IDENTIFYING.get(k)).append("=\"");
       escapeLabelValue(b, values[k]);
       b.append('"');
     }
     return b.toString();
   }
 
-  private static void label(Writer out, String name, String value) throws IOException {
-    StringBuilder b = new StringBuilder(name.length() + 32).append(',').append(name).append("=\"");
-    escapeLabelValue(b, value);
-    out.write(b.append('"').toString());
-  }
-
-  private static void header(Writer out, String name, String help) throws IOException {
-    out.write("# HELP " + name + " " + help.replace("\\", "\\\\").replace("\n", "\\n") + "\n");
-    out.write("# TYPE " + name + " gauge\n");
+  /** Appends {@code ,name="value"} (no comma right after the opening brace). */
+  private static void label(StringBuilder out, String name, String value) {
+    if (out.charAt(out.length() - 1) != '{') out.append(',');
+    out.append(name).append("=\"");
+    escapeLabelValue(out, value);
+    out.append('"');
   }
 
   static void escapeLabelValue(StringBuilder b, String value) {
@@ -253,21 +288,5 @@ public final class IndicatorStateExposition {
 
   private static Double bool(Boolean b) {
     return b == null ? null : b ? 1.0 : 0.0;
-  }
-
-  /** gzip at the fastest level (the block is rendered often and scraped often), counting the input. */
-  private static final class CountingGzip extends GZIPOutputStream {
-    long uncompressed;
-
-    CountingGzip(ByteArrayOutputStream out) throws IOException {
-      super(out, 1 << 16);
-      def.setLevel(Deflater.BEST_SPEED);
-    }
-
-    @Override
-    public synchronized void write(byte[] buf, int off, int len) throws IOException {
-      uncompressed += len;
-      super.write(buf, off, len);
-    }
   }
 }

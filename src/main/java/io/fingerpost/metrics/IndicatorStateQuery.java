@@ -35,9 +35,12 @@ final class IndicatorStateQuery {
       LIMIT $1
       """.formatted(TargetContext.COLUMNS);
 
+  /** The same for the given target ids (an incremental refresh); inactive or unevaluated ones have no row. */
+  static final String TARGETS_BY_ID = TARGETS.replace("ORDER BY r.target_id\nLIMIT $1", "WHERE r.target_id = ANY($1)");
+
   static final String UNTARGETED_SERIES = """
       SELECT DISTINCT ON (o.series_id)
-             s.indicator_id, coalesce(i.name, '') AS indicator_name, coalesce(i.unit, '') AS unit,
+             o.series_id, s.indicator_id, coalesce(i.name, '') AS indicator_name, coalesce(i.unit, '') AS unit,
              s.area_code, coalesce(a.name, '') AS area_name, s.sex, s.age, s.category_type, s.category,
              o.period, (o.period_start + o.period_end) / 2 AS period_t, o.value, o.lower_ci95, o.upper_ci95
       FROM observation o
@@ -49,6 +52,10 @@ final class IndicatorStateQuery {
       ORDER BY o.series_id, o.period_end DESC
       LIMIT $1
       """;
+
+  /** The same for the given series ids; a series that now has a target has no row. */
+  static final String UNTARGETED_BY_ID = UNTARGETED_SERIES.replace("WHERE NOT EXISTS", "WHERE o.series_id = ANY($1) AND NOT EXISTS")
+      .replace("LIMIT $1", "");
 
   static final String COUNT_TARGETS =
       "SELECT count(*) FROM target t WHERE t.active AND EXISTS (SELECT 1 FROM evaluation e WHERE e.target_id = t.id)";
@@ -63,6 +70,16 @@ final class IndicatorStateQuery {
   /** Up to {@code limit} series without a target, their latest observation only. */
   static Future<List<IndicatorState>> untargetedSeries(SqlClient db, int limit) {
     return db.preparedQuery(UNTARGETED_SERIES).execute(Tuple.of(limit)).map(IndicatorStateQuery::seriesRows);
+  }
+
+  /** The target states of these ids (those active and evaluated). */
+  static Future<List<IndicatorState>> targetsById(SqlClient db, List<String> ids) {
+    return db.preparedQuery(TARGETS_BY_ID).execute(Tuple.of(ids.toArray(String[]::new))).map(IndicatorStateQuery::targetRows);
+  }
+
+  /** The untargeted series states of these series ids. */
+  static Future<List<IndicatorState>> untargetedById(SqlClient db, List<Long> ids) {
+    return db.preparedQuery(UNTARGETED_BY_ID).execute(Tuple.of(ids.toArray(Long[]::new))).map(IndicatorStateQuery::seriesRows);
   }
 
   static Future<Long> countTargets(SqlClient db) {
@@ -87,7 +104,7 @@ final class IndicatorStateQuery {
           IndicatorState.untargeted(r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
               r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
               r.getString("category_type"), r.getString("category")),
-          IndicatorState.observationOnly(r.getString("period"), r.getDouble("period_t"), r.getDouble("value"),
+          IndicatorState.observationOnly(r.getLong("series_id"), r.getString("period"), r.getDouble("period_t"), r.getDouble("value"),
               r.getDouble("lower_ci95"), r.getDouble("upper_ci95")), null, null));
     }
     return out;

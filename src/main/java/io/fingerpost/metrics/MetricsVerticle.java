@@ -5,6 +5,7 @@ import io.fingerpost.event.AlertsChanged;
 import io.fingerpost.event.EvaluationsCreated;
 import io.fingerpost.event.Events;
 import io.fingerpost.event.SeriesChanged;
+import io.fingerpost.event.TargetsEvaluated;
 import io.fingerpost.meters.RenderedState;
 
 import io.fingerpost.meters.FingerpostMetrics;
@@ -14,16 +15,21 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the indicator-state metrics current: reads the state from the database at start and again after
- * {@code fingerpost.evaluations.created} (and, with scope {@code all}, {@code fingerpost.series.changed}),
- * renders it off the event loop, and swaps the rendered block in. Bursts of events coalesce: at most one
- * refresh runs and at most one more is queued, so an initial load of many batches costs a few refreshes,
- * and a scrape never queries the database. It is the only writer of the alerts firing and the outbox depth
+ * Keeps the indicator-state metrics current. At start it reads every target's state and renders it, off the
+ * event loop. Then it renders incrementally: the target ids of {@code fingerpost.evaluations.created} and
+ * {@code fingerpost.targets.evaluated} (and, with scope {@code all}, the series ids of
+ * {@code fingerpost.series.changed}) collect until the refresh in flight ends; the next refresh reads only
+ * the {@link StateSegments segments} holding them and re-renders those, on a worker; a scrape never queries the
+ * database. The first refresh after an evaluation round reads everything again (the evaluator syncs the
+ * targets files after this verticle starts, so a retired target leaves), and so does one after a failed
+ * refresh. It is the only writer of the alerts firing and the outbox depth
  * ({@link OperationalQuery}): read every {@code refreshInterval}, and at once (coalesced in the same way) when
  * alerts change ({@code fingerpost.alerts.changed}) or evaluations are created (new targets' teams show zeros).
  */
@@ -33,6 +39,12 @@ public final class MetricsVerticle extends VerticleBase {
   private final FingerpostMetrics metrics;
   private final Pool pool;
   private final MetricsSettings settings;
+  private final StateSegments targets = new StateSegments(s -> s.target().targetId());
+  private final StateSegments series = new StateSegments(IndicatorState::seriesKey);
+  /** Changed since the last refresh began (event-loop confined). */
+  private Set<String> changedTargets = new HashSet<>();
+  private Set<String> changedSeries = new HashSet<>();
+  private boolean fullNext = true;
   private boolean refreshing;
   private boolean pending;
   private boolean operationalRunning;
@@ -51,10 +63,24 @@ public final class MetricsVerticle extends VerticleBase {
     Events.consumer(vertx, EvaluationsCreated.ADDRESS, created -> requestOperational());
     Future<Void> operational = refreshOperational();
     if (settings.scope() == MetricsSettings.Scope.NONE) return operational;
-    Events.consumer(vertx, EvaluationsCreated.ADDRESS, created -> requestRefresh());
-    if (settings.scope() == MetricsSettings.Scope.ALL) Events.consumer(vertx, SeriesChanged.ADDRESS, changed -> requestRefresh());
+    Events.consumer(vertx, EvaluationsCreated.ADDRESS, created -> targetsChanged(created.targetIds()));
+    Events.consumer(vertx, TargetsEvaluated.ADDRESS, evaluated -> targetsChanged(evaluated.targetIds()));
+    if (settings.scope() == MetricsSettings.Scope.ALL) {
+      Events.consumer(vertx, SeriesChanged.ADDRESS, changed -> {
+        for (SeriesChanged.Item item : changed.series()) changedSeries.add(String.valueOf(item.seriesId()));
+        requestRefresh();
+      });
+    }
     refreshing = true;
-    return Future.all(refresh().onComplete(ar -> refreshDone()), operational);
+    return Future.all(refresh().onComplete(ar -> {
+      fullNext = true; // read again after the evaluator's start-up round (see the class comment)
+      refreshDone();
+    }), operational);
+  }
+
+  private void targetsChanged(List<String> ids) {
+    changedTargets.addAll(ids);
+    requestRefresh();
   }
 
   /** Refreshes now, or once more after the refresh in flight. */
@@ -66,6 +92,7 @@ public final class MetricsVerticle extends VerticleBase {
     refreshing = true;
     refresh()
         .onFailure(e -> {
+          fullNext = true; // what was taken from the changed sets is lost: read everything next time
           if (DatabaseOutage.isConnectionFailure(e)) {
             LOG.debug("Indicator-state metrics wait for the database: {}", e.toString());
           } else {
@@ -82,7 +109,6 @@ public final class MetricsVerticle extends VerticleBase {
       requestRefresh();
     }
   }
-
   /** Reads the operational gauges now, or once more after the read in flight. */
   private void requestOperational() {
     if (operationalRunning) {
@@ -110,37 +136,76 @@ public final class MetricsVerticle extends VerticleBase {
     }).onComplete(ar -> operationalRunning = false);
   }
 
-  /** Reads, renders (on a worker thread) and publishes the indicator state. */
+  /** Reads, renders (on worker threads) and publishes the indicator state: everything, or what changed. */
   Future<RenderedState> refresh() {
     return pool.query("SELECT to_regclass('evaluation') IS NOT NULL AND to_regclass('target') IS NOT NULL").execute()
         .compose(rs -> {
-          if (rs.iterator().next().getBoolean(0)) return readAndRender();
+          if (rs.iterator().next().getBoolean(0)) return fullNext ? readAll() : readChanged();
           LOG.warn("No target/evaluation tables (a build without the target part): no indicator-state metrics");
           return Future.succeededFuture(IndicatorStateExposition.EMPTY);
         });
   }
 
-  private Future<RenderedState> readAndRender() {
+  private Future<RenderedState> readAll() {
+    fullNext = false;
+    changedTargets = new HashSet<>();
+    changedSeries = new HashSet<>();
     int max = settings.maxSeries();
-    Future<List<IndicatorState>> targets = IndicatorStateQuery.targets(pool, max);
-    Future<Long> total = IndicatorStateQuery.countTargets(pool);
-    return Future.all(targets, total).compose(all -> {
-      List<IndicatorState> states = new ArrayList<>(targets.result());
-      long dropped = Math.max(0, total.result() - states.size());
+    Future<List<IndicatorState>> all = IndicatorStateQuery.targets(pool, max);
+    return all.compose(states -> {
       Future<List<IndicatorState>> extra = settings.scope() == MetricsSettings.Scope.ALL && states.size() < max
           ? IndicatorStateQuery.untargetedSeries(pool, max - states.size())
           : Future.succeededFuture(List.of());
-      return extra.compose(series -> {
-        states.addAll(series);
-        return vertx.executeBlocking(() -> IndicatorStateExposition.render(states), false)
-            .onSuccess(rendered -> {
-              metrics.indicatorState(rendered, dropped);
-              if (dropped > 0) {
-                LOG.warn("Indicator-state metrics cover {} targets; {} more are left out (metrics.maxSeries = {})",
-                    states.size(), dropped, max);
-              }
-            });
-      });
-    });
+      return extra.compose(untargeted -> vertx.executeBlocking(() -> {
+        targets.reset(states);
+        series.reset(untargeted);
+        return null;
+      }, false));
+    }).compose(v -> publish());
+  }
+
+  private Future<RenderedState> readChanged() {
+    Set<String> ids = changedTargets;
+    Set<String> seriesIds = changedSeries;
+    changedTargets = new HashSet<>();
+    changedSeries = new HashSet<>();
+    if (ids.isEmpty() && seriesIds.isEmpty()) return publish();
+    int max = settings.maxSeries();
+    return vertx.executeBlocking(() -> targets.touch(ids, max - targets.size() - series.size()), false)
+        .compose(touch -> touch.keys().isEmpty() ? Future.succeededFuture()
+            : IndicatorStateQuery.targetsById(pool, touch.keys())
+                .compose(states -> vertx.executeBlocking(() -> {
+                  targets.replace(touch.segments(), states);
+                  return null;
+                }, false)))
+        .compose(v -> seriesIds.isEmpty() ? Future.succeededFuture()
+            : vertx.executeBlocking(() -> series.touch(seriesIds, max - targets.size() - series.size()), false)
+                .compose(touch -> touch.keys().isEmpty() ? Future.succeededFuture()
+                    : IndicatorStateQuery.untargetedById(pool, touch.keys().stream().map(Long::valueOf).toList())
+                        .compose(states -> vertx.executeBlocking(() -> {
+                          series.replace(touch.segments(), states);
+                          return null;
+                        }, false))))
+        .compose(v -> {
+          return publish();
+        });
+  }
+
+  /** Assembles the segments (worker) and publishes them with the count of targets left out by maxSeries. */
+  private Future<RenderedState> publish() {
+    return IndicatorStateQuery.countTargets(pool).compose(total -> vertx.executeBlocking(() -> {
+      List<IndicatorStateExposition.Segment> all = new ArrayList<>(targets.segments());
+      all.addAll(series.segments());
+      return IndicatorStateExposition.assemble(all);
+    }, false).onSuccess(rendered -> {
+      // only a full set leaves targets out; below the cap a difference is an evaluation whose event is on its way
+      boolean full = targets.size() + series.size() >= settings.maxSeries();
+      long dropped = full ? Math.max(0, total - targets.size()) : 0;
+      metrics.indicatorState(rendered, dropped);
+      if (dropped > 0) {
+        LOG.warn("Indicator-state metrics cover {} targets; {} more are left out (metrics.maxSeries = {})",
+            targets.size(), dropped, settings.maxSeries());
+      }
+    }));
   }
 }

@@ -59,10 +59,18 @@ class ExpositionTest {
         state("dudley \"quoted\"\nname", TargetStatus.OFF_TRACK, null, Comparison.NOT_COMPARED)));
     String text = new String(rendered.text(), StandardCharsets.UTF_8);
     assertEquals(2, rendered.states());
-    String labels = "{target_id=\"dudley-le-male\",group=\"ICS long term\",horizon_years=\"10\",team=\"Population health\","
-        + "indicator_id=\"90366\",indicator_name=\"Life expectancy at birth\",area_code=\"E08000027\",area_name=\"Dudley\","
-        + "sex=\"Male\",age=\"All ages\",category_type=\"\",category=\"\"}";
+    // value samples: identifying labels only (empty ones left out); the descriptive ones once, on the info sample
+    String labels = "{target_id=\"dudley-le-male\",indicator_id=\"90366\",area_code=\"E08000027\",sex=\"Male\",age=\"All ages\"}";
     assertTrue(text.contains("fingerpost_indicator_value" + labels + " 77.84\n"), text);
+    assertTrue(text.contains("fingerpost_target_info{target_id=\"dudley-le-male\",indicator_id=\"90366\",area_code=\"E08000027\","
+        + "sex=\"Male\",age=\"All ages\",target_name=\"Life expectancy at birth - male\",group=\"ICS long term\","
+        + "horizon_years=\"10\",team=\"Population health\",indicator_name=\"Life expectancy at birth\",area_name=\"Dudley\","
+        + "unit=\"Years\",direction=\"increase\",period=\"2018 - 20\"} 1\n"), text);
+    for (String line : text.lines().filter(l -> !l.startsWith("#") && !l.startsWith("fingerpost_target_info{")).toList()) {
+      for (String descriptive : IndicatorStateExposition.DESCRIPTIVE) {
+        assertFalse(line.contains("," + descriptive + "=\"") || line.contains("{" + descriptive + "=\""), line);
+      }
+    }
     String t = "target_id=\"dudley-le-male\"";
     assertEquals("2", sample(text, "fingerpost_target_status_code", t));
     assertEquals("1", sample(text, "fingerpost_target_previous_status_code", t));

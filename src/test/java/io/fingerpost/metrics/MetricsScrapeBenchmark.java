@@ -28,12 +28,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark (not a test): the cost of {@code GET /metrics} with N monitored series (default 100,000), against
- * the same scrape with no indicator state (the reference, measured in the same run). Prints render time,
- * exposition size (plain and gzip), samples, and scrape times (median of several runs) over real HTTP.
+ * the same scrape with no indicator state (the reference, measured in the same run). Prints the render of
+ * every state as the service does it at start (segments in parallel, {@link StateSegments#reset}), an
+ * incremental refresh of 1% of the targets ({@link StateSegments#touch} + {@link StateSegments#replace}), the
+ * exposition's size (plain and gzip, bytes per series), scrape times (median of several runs) over real HTTP,
+ * the longest event-loop lag seen meanwhile (a 10 ms timer's lateness) and Vert.x blocked-thread warnings.
  *
  * <pre>
- * mvn -q -B -o test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
- * java -Xmx4g -cp target/classes:target/test-classes:$(cat target/cp.txt) io.fingerpost.metrics.MetricsScrapeBenchmark 100000
+ * bench/metrics.sh 100000
  * </pre>
  */
 public final class MetricsScrapeBenchmark {
@@ -42,6 +44,7 @@ public final class MetricsScrapeBenchmark {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 7;
     List<IndicatorState> states = synthetic(n);
+    java.util.concurrent.atomic.AtomicInteger blockedWarnings = countBlockedThreadWarnings();
 
     FingerpostMetrics metrics = FingerpostMetrics.create();
     Vertx vertx = metrics.vertxBuilder(new VertxOptions()).build();
@@ -52,26 +55,43 @@ public final class MetricsScrapeBenchmark {
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       URI uri = URI.create("http://127.0.0.1:" + server.actualPort() + "/metrics");
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      // the event loop's lag: how late a 10 ms timer fires (what a blocked loop does to every request)
+      java.util.concurrent.atomic.AtomicLong maxLagNanos = new java.util.concurrent.atomic.AtomicLong();
+      long[] last = {System.nanoTime()};
+      vertx.setPeriodic(10, id -> {
+        long now = System.nanoTime();
+        maxLagNanos.accumulateAndGet(now - last[0] - 10_000_000L, Math::max);
+        last[0] = now;
+      });
 
       Scrape emptyPlain = scrape(client, uri, false, runs);
       Scrape emptyGzip = scrape(client, uri, true, runs);
 
-      // render (what a refresh costs after the query), median of 3
+      // full render (start-up, or after the states outgrew their segments), median of 3
       long[] renders = new long[3];
-      RenderedState rendered = null;
+      StateSegments segments = new StateSegments(s -> s.target().targetId());
       for (int i = 0; i < renders.length; i++) {
         long t0 = System.nanoTime();
-        rendered = IndicatorStateExposition.render(states);
+        segments.reset(states);
         renders[i] = System.nanoTime() - t0;
       }
       java.util.Arrays.sort(renders);
+      // incremental refreshes: one indicator's targets (ids sharing a prefix, as per-place targets do), and 1%
+      // of the targets spread over every segment (the worst case: every segment is rendered again)
+      double oneIndicator = increment(segments, states, s -> s.target().targetId().startsWith("t-90007-"));
+      double spread = increment(segments, states, s -> s.evaluation().seriesId() % 100 == 7);
+      RenderedState rendered = IndicatorStateExposition.assemble(segments.segments());
       metrics.indicatorState(rendered, 0);
 
+      maxLagNanos.set(0);
       Scrape fullPlain = scrape(client, uri, false, runs);
       Scrape fullGzip = scrape(client, uri, true, runs);
 
-      System.out.printf("monitored series (targets): %,d; samples: %,d%n", rendered.states(), rendered.samples());
-      System.out.printf("render (refresh, after the query): %.0f ms (median of 3)%n", renders[1] / 1e6);
+      System.out.printf("monitored series (targets): %,d; samples: %,d; segments: %,d%n", rendered.states(),
+          rendered.samples(), segments.segments().size());
+      System.out.printf("render, every state (start-up): %.0f ms (median of 3)%n", renders[1] / 1e6);
+      System.out.printf("render, incremental: one indicator's %,d targets changed %.0f ms; 1%% of the targets spread %.0f ms (median of 3)%n",
+          states.stream().filter(s -> s.target().targetId().startsWith("t-90007-")).count(), oneIndicator, spread);
       System.out.printf("%-34s %12s %14s %12s%n", "scrape", "median ms", "bytes", "ratio (time)");
       print("no indicator state, plain", emptyPlain, emptyPlain);
       print("no indicator state, gzip", emptyGzip, emptyPlain);
@@ -79,9 +99,47 @@ public final class MetricsScrapeBenchmark {
       print(n + " series, gzip", fullGzip, emptyPlain);
       System.out.printf("bytes per series: plain %.0f, gzip %.0f%n",
           (double) (fullPlain.bytes - emptyPlain.bytes) / n, (double) (fullGzip.bytes - emptyGzip.bytes) / n);
+      System.out.printf("event loop: longest lag during the scrapes %.0f ms; blocked-thread warnings (whole run): %d%n",
+          maxLagNanos.get() / 1e6, blockedWarnings.get());
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** Median ms of three incremental refreshes of the states matching {@code changed}, as the verticle does them. */
+  static double increment(StateSegments segments, List<IndicatorState> states,
+      java.util.function.Predicate<IndicatorState> changed) {
+    long[] ms = new long[3];
+    for (int i = 0; i < ms.length; i++) {
+      List<String> ids = states.stream().filter(changed).map(s -> s.target().targetId()).toList();
+      long t0 = System.nanoTime();
+      StateSegments.Touch touch = segments.touch(ids, 0);
+      java.util.Set<String> keys = new java.util.HashSet<>(touch.keys());
+      // what the database read returns: the touched segments' states
+      List<IndicatorState> read = states.stream().filter(s -> keys.contains(s.target().targetId())).toList();
+      segments.replace(touch.segments(), read);
+      IndicatorStateExposition.assemble(segments.segments());
+      ms[i] = System.nanoTime() - t0;
+    }
+    java.util.Arrays.sort(ms);
+    return ms[1] / 1e6;
+  }
+
+  /** Counts Vert.x's blocked-thread warnings (logged by its BlockedThreadChecker through SLF4J/logback). */
+  static java.util.concurrent.atomic.AtomicInteger countBlockedThreadWarnings() {
+    java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        "io.vertx.core.impl.BlockedThreadChecker");
+    ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> counter = new ch.qos.logback.core.AppenderBase<>() {
+      @Override
+      protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+        count.incrementAndGet();
+      }
+    };
+    counter.setContext(logger.getLoggerContext());
+    counter.start();
+    logger.addAppender(counter);
+    return count;
   }
 
   record Scrape(double medianMs, long bytes) {}

@@ -159,6 +159,51 @@ class ObservabilityEndToEndTest {
     assertTrue(failures.isEmpty(), String.join("\n", failures));
   }
 
+  /**
+   * Issue 14: the lean exposition. The service's real {@code /metrics} (plain and gzip) parsed sample by sample:
+   * no sample but {@code fingerpost_target_info} carries {@code indicator_name} or {@code area_name}, no
+   * indicator-state sample carries any descriptive label, and every target with value samples has exactly one
+   * info sample with its names. Prometheus, having scraped it, agrees.
+   */
+  @Test
+  void onlyTheInfoSampleCarriesDescriptiveLabels() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + "/metrics");
+    String plain = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+    HttpResponse<byte[]> gz = http.send(HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals("gzip", gz.headers().firstValue("content-encoding").orElse(""));
+    String unzipped = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body())).readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    for (String text : List.of(plain, unzipped)) {
+      java.util.Set<String> valued = new java.util.TreeSet<>();
+      Map<String, Map<String, String>> info = new java.util.TreeMap<>();
+      for (ExpositionLines.Sample s : ExpositionLines.parse(text)) {
+        if (s.name().equals("fingerpost_target_info")) {
+          assertEquals(null, info.put(s.labels().get("target_id"), s.labels()), "one info sample per target: " + s);
+          continue;
+        }
+        assertFalse(s.labels().containsKey("indicator_name") || s.labels().containsKey("area_name"), s.toString());
+        if (s.name().startsWith("fingerpost_indicator_") || s.name().startsWith("fingerpost_target_")) {
+          for (String d : IndicatorStateExposition.DESCRIPTIVE) assertFalse(s.labels().containsKey(d), s.toString());
+          assertTrue(s.labels().keySet().stream().allMatch(l -> IndicatorStateExposition.IDENTIFYING.contains(l)
+              || List.of("benchmark", "comparison", "trend", "point_type", "assurance", "status").contains(l)), s.toString());
+          valued.add(s.labels().get("target_id"));
+        }
+      }
+      assertTrue(valued.size() >= 10, "targets with value samples (the bundled strategy's evaluated ones): " + valued);
+      assertEquals(valued, info.keySet(), "every target with value samples has its info sample");
+      assertEquals("Dudley", info.get("le-birth-male").get("area_name"));
+      assertEquals("Life expectancy at birth", info.get("le-birth-male").get("indicator_name"));
+      assertEquals("E08000027", info.get("le-birth-male").get("area_code"));
+    }
+    assertTrue(prometheus.query("{__name__=~\".+\", __name__!=\"fingerpost_target_info\", indicator_name!=\"\"}")
+        .at("/data/result").isEmpty());
+    assertTrue(prometheus.query("{__name__=~\".+\", __name__!=\"fingerpost_target_info\", area_name!=\"\"}")
+        .at("/data/result").isEmpty());
+    assertFalse(prometheus.query("fingerpost_target_info{area_name=\"Dudley\"}").at("/data/result").isEmpty());
+  }
+
   @Test
   void everyDashboardPanelQueryReturnsDataOnTheBundledData() throws Exception {
     List<String> report = new ArrayList<>();
