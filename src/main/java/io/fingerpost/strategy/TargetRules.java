@@ -1,5 +1,6 @@
 package io.fingerpost.strategy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fingerpost.config.Problems;
 import io.fingerpost.engine.Tolerance;
 import io.fingerpost.model.Period;
@@ -13,7 +14,10 @@ import io.fingerpost.strategy.TargetDefinition.Source;
 import io.fingerpost.strategy.TargetSpec.GoalSpec;
 import io.fingerpost.strategy.TargetSpec.MilestoneSpec;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The rules of a target that need more than one key (required keys, one form of target, periods in
@@ -93,14 +97,14 @@ final class TargetRules {
    * {@code places:} a list of area codes, or the children of an area: {@code {childrenOf: E12000005, type:
    * UA}}; the issue's words {@code children of} are accepted for {@code childrenOf}. Null when not given.
    */
-  private Places places(com.fasterxml.jackson.databind.JsonNode node) {
+  private Places places(JsonNode node) {
     if (node == null || node.isNull()) {
       return null;
     }
     if (node.isArray()) {
-      java.util.LinkedHashSet<String> codes = new java.util.LinkedHashSet<>();
+      LinkedHashSet<String> codes = new LinkedHashSet<>();
       for (int i = 0; i < node.size(); i++) {
-        com.fasterxml.jackson.databind.JsonNode c = node.get(i);
+        JsonNode c = node.get(i);
         if (!c.isTextual() || !c.asText().trim().matches(AREA_CODE)) {
           add("/places/" + i, "expected an area code (letters and digits), got '" + c + "'");
         } else if (!codes.add(c.asText().trim())) {
@@ -118,8 +122,8 @@ final class TargetRules {
     }
     String parent = null;
     String type = null;
-    for (var it = node.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
       boolean text = e.getValue().isValueNode() && !e.getValue().isNull() && !e.getValue().asText().isBlank();
       if (key.equals("childrenOf") || key.equals("children of")) {

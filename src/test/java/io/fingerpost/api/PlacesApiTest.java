@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * Midlands region (resolved from the stored areas once the feeds have stored them). Each place's "reach
  * England" goal is England's value and its baseline its own, by the numbers of the bundled files.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PlacesApiTest {
 
   static final String DUDLEY = "E08000027";
@@ -64,6 +65,9 @@ class PlacesApiTest {
              baseline: {period: "2018 - 20"}, target: {period: "2031 - 33", reach: {area: E92000001}}}
           - {id: campylobacter, indicator: "93356", places: {children of: E12000005}, sex: Persons, age: All ages,
              direction: decrease, baseline: {period: "2015"}, target: {period: "2020", reach: {area: E92000001}},
+             tolerance: {amber: 10%, red: 20%}}
+          - {id: new-district, indicator: "93356", places: {childrenOf: E12000005, type: test district}, sex: Persons,
+             age: All ages, direction: decrease, baseline: {period: "2015"}, target: {period: "2020"},
              tolerance: {amber: 10%, red: 20%}}
         """);
     String yaml = """
@@ -235,6 +239,38 @@ class PlacesApiTest {
         .filter(p -> p.getString("code").equals(DUDLEY)).findFirst().orElseThrow();
     assertTrue(dudley.getJsonArray("worst").stream().noneMatch(w -> ((JsonObject) w).getString("id")
         .equals("le-female-dudley")), dudley.encode());
+  }
+
+  /** Last: it adds places (the other tests count the region's children). */
+  @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  void anAreaPushedLaterJoinsTheChildrenOfItsParentWhenItsTypeMatches() throws Exception {
+    assertEquals(404, get("/api/targets/new-district").statusCode(), "no stored child has the type yet");
+    JsonArray rows = new JsonArray();
+    for (String[] a : new String[][] {{"E99000001", "Test district"}, {"E99000002", "Other"}}) {
+      rows.add(new JsonObject().put("indicatorId", "93356").put("areaCode", a[0]).put("areaName", "Test " + a[0])
+          .put("areaType", a[1]).put("parentCode", "E12000005").put("sex", "Persons").put("age", "All ages")
+          .put("period", "2015").put("value", 50.0));
+      rows.add(new JsonObject().put("indicatorId", "93356").put("areaCode", a[0]).put("sex", "Persons")
+          .put("age", "All ages").put("period", "2016").put("value", 40.0));
+    }
+    HttpResponse<String> pushed = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort()
+        + "/api/observations")).header("Authorization", "Bearer places-token").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(rows.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, pushed.statusCode(), pushed.body());
+    Waits.waitUntil("the new place's target evaluated", Duration.ofSeconds(30), () -> {
+      HttpResponse<String> r = get("/api/targets/new-district");
+      return r.statusCode() == 200 && new JsonObject(r.body()).getString("period") != null;
+    });
+    JsonObject t = target("new-district");
+    assertEquals("E99000001", t.getString("areaCode"));
+    assertEquals(50.0, t.getDouble("baselineValue"), 1e-9); // its own 2015 value
+    assertEquals(40.0, t.getDouble("value"), 1e-9);
+    assertEquals(List.of("new-district"), json("/api/targets").getJsonArray("targets").stream()
+        .map(o -> ((JsonObject) o).getString("id")).filter(id -> id.startsWith("new-district")).toList(),
+        "the area of another type is not a place of it");
+    assertEquals(16, json("/api/compare?target=campylobacter").getJsonArray("rows").size(),
+        "a target on the children of any type now has the two pushed areas too (14 + 2)");
   }
 
   @Test
