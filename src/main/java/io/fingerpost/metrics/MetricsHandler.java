@@ -95,6 +95,7 @@ final class MetricsHandler implements Handler<RoutingContext> {
   }
 
   private static void writeFrom(HttpServerResponse response, List<byte[]> arrays, int from) {
+    response.drainHandler(null); // one-shot: a later drain event must not write again
     int i = from;
     while (i < arrays.size()) {
       int end = i;
