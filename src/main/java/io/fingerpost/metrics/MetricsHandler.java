@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.ByteArrayOutputStream;
@@ -23,13 +24,14 @@ import java.util.zip.GZIPOutputStream;
  * rendered per scrape) followed by the indicator-state block rendered at the last refresh. Prometheus asks
  * for gzip: the response is then the small live part as one gzip member followed by the block's members as
  * compressed at refresh time, which gzip readers, Prometheus' included, read as one stream. The members are
- * wrapped, not copied (a Netty composite buffer), so no per-scrape work on the event loop grows with the
- * number of series. A scraper without gzip gets the block inflated on worker threads, a few slices in
+ * wrapped, not copied (Netty composite buffers), and written about 1 MiB at a time with back-pressure, so no
+ * single step on the event loop grows with the number of series. A scraper without gzip gets the block inflated on worker threads, a few slices in
  * parallel, and wrapped in the same way.
  */
 final class MetricsHandler implements Handler<RoutingContext> {
   static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   /** Slices of the block inflated in parallel for a plain scrape. */
+  private static final long CHUNK = 1 << 20;
   private static final int SLICES = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
 
   private final FingerpostMetrics metrics;
@@ -52,7 +54,7 @@ final class MetricsHandler implements Handler<RoutingContext> {
       List<byte[]> all = new ArrayList<>(state.parts().size() + 1);
       all.add(gzip(live));
       all.addAll(state.parts());
-      ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").end(wrap(all));
+      send(ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, "gzip"), all);
     } else if (state.parts().isEmpty()) {
       ctx.response().end(wrap(List.of(live)));
     } else {
@@ -60,7 +62,7 @@ final class MetricsHandler implements Handler<RoutingContext> {
         List<byte[]> all = new ArrayList<>(text.size() + 1);
         all.add(live);
         all.addAll(text);
-        ctx.response().end(wrap(all));
+        send(ctx.response(), all);
       }).onFailure(ctx::fail);
     }
   }
@@ -78,6 +80,36 @@ final class MetricsHandler implements Handler<RoutingContext> {
       for (Future<List<byte[]>> f : futures) out.addAll(f.result());
       return out;
     });
+  }
+
+  /**
+   * Writes the arrays about 1 MiB at a time, waiting for the connection to drain when its queue is full: the
+   * transport copies each write into direct memory on the event loop, so one write of the whole block would hold
+   * the loop for as long as that copy takes (hundreds of MB at national scale).
+   */
+  private static void send(HttpServerResponse response, List<byte[]> arrays) {
+    long length = 0;
+    for (byte[] a : arrays) length += a.length;
+    response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+    writeFrom(response, arrays, 0);
+  }
+
+  private static void writeFrom(HttpServerResponse response, List<byte[]> arrays, int from) {
+    response.drainHandler(null); // one-shot: a later drain event must not write again
+    int i = from;
+    while (i < arrays.size()) {
+      int end = i;
+      long bytes = 0;
+      while (end < arrays.size() && (end == i || bytes < CHUNK)) bytes += arrays.get(end++).length;
+      response.write(wrap(arrays.subList(i, end)));
+      i = end;
+      if (i < arrays.size() && response.writeQueueFull()) {
+        int next = i;
+        response.drainHandler(v -> writeFrom(response, arrays, next));
+        return;
+      }
+    }
+    response.end();
   }
 
   /** The arrays as one buffer without copying them. */
