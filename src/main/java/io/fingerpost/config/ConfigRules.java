@@ -34,6 +34,7 @@ final class ConfigRules {
     }
     c.alerts().check(problems);
     c.metrics().check(problems);
+    c.cluster().check(problems);
   }
 
   private void http(HttpConfig http) {

@@ -15,7 +15,8 @@ public record FingerpostConfig(
     PushConfig push,
     TargetsConfig targets,
     AlertsConfig alerts,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    ClusterConfig cluster) {
 
   public FingerpostConfig {
     http = http == null ? HttpConfig.defaults() : http;
@@ -26,23 +27,35 @@ public record FingerpostConfig(
     targets = targets == null ? TargetsConfig.none() : targets;
     alerts = alerts == null ? AlertsConfig.defaults() : alerts;
     metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
+    cluster = cluster == null ? ClusterConfig.defaults() : cluster;
+  }
+
+  /** The configuration as before the cluster section (the seven sections every caller knows). */
+  public FingerpostConfig(HttpConfig http, DatabaseConfig database, List<FeedConfig> feeds, PushConfig push,
+      TargetsConfig targets, AlertsConfig alerts, MetricsSettings metrics) {
+    this(http, database, feeds, push, targets, alerts, metrics, null);
+  }
+
+  /** A copy with another {@code cluster} section (the flag {@code --cluster}, the environment). */
+  public FingerpostConfig withCluster(ClusterConfig c) {
+    return new FingerpostConfig(http, database, feeds, push, targets, alerts, metrics, c);
   }
 
   /** A copy listening on another port (from {@code --port} or {@code FINGERPOST_HTTP_PORT}). */
   public FingerpostConfig withHttpPort(int port) {
-    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics, cluster);
   }
 
   /** A copy with another {@code http} section (e.g. with the environment applied). */
   public FingerpostConfig withHttp(HttpConfig newHttp) {
-    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics, cluster);
   }
 
   public FingerpostConfig withDatabase(DatabaseConfig db) {
-    return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics, cluster);
   }
 
   public FingerpostConfig withFeeds(List<FeedConfig> newFeeds) {
-    return new FingerpostConfig(http, database, newFeeds, push, targets, alerts, metrics);
+    return new FingerpostConfig(http, database, newFeeds, push, targets, alerts, metrics, cluster);
   }
 }

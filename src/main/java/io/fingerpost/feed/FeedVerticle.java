@@ -9,6 +9,7 @@ import io.fingerpost.event.FeedStatus;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.store.FeedChunkStore;
 import io.fingerpost.store.FeedStatusStore;
+import io.fingerpost.store.Lease;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.Rejection;
 import io.fingerpost.store.DatabaseOutage;
@@ -68,8 +69,25 @@ public final class FeedVerticle extends VerticleBase {
   private String lastError;
   /** The latest read's warning (row count fell sharply), kept while the source is unchanged. */
   private String warning;
+  /** Cluster: the lease {@code feed:<name>}; only its holder polls, and its writes are fenced. Null: always poll. */
+  private final Lease lease;
+  private final long leaseCheckMs;
 
   public FeedVerticle(FeedConfig config, Resource source, ObservationStore store, FeedStatusStore status) {
+    this(config, source, store, status, null, null);
+  }
+
+  /**
+   * A feed polled only while this member holds {@code lease} (cluster): a member that does not hold it looks
+   * again every {@code leaseCheck}, and polls at once when it takes the lease over.
+   */
+  public FeedVerticle(FeedConfig config, Resource source, ObservationStore store, FeedStatusStore status,
+                      Lease lease, java.time.Duration leaseCheck) {
+    this.lease = lease;
+    this.leaseCheckMs = leaseCheck == null ? 1000 : Math.max(1, leaseCheck.toMillis());
+    if (lease != null) {
+      store.fence(config.name(), lease);
+    }
     this.config = config;
     this.source = source;
     this.store = store;
@@ -103,6 +121,10 @@ public final class FeedVerticle extends VerticleBase {
 
   private void poll() {
     if (stopped) {
+      return;
+    }
+    if (lease != null && !lease.held()) {
+      schedule(leaseCheckMs); // another member polls this feed; look again soon
       return;
     }
     long started = System.nanoTime();
@@ -183,6 +205,12 @@ public final class FeedVerticle extends VerticleBase {
   }
 
   private void failed(Throwable cause) {
+    if (Lease.isLost(cause)) {
+      // fenced: another member took the feed over while this poll ran; it writes from now on
+      LOG.info("Feed {}: {}; the poll's remaining writes are left to the new holder", config.name(), cause.getMessage());
+      schedule(leaseCheckMs);
+      return;
+    }
     failures++;
     lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     long delay = config.retryOrDefault().delayAfter(failures).toMillis();

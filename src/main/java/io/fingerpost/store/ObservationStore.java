@@ -161,6 +161,22 @@ public final class ObservationStore {
     return pool;
   }
 
+  /** Leases that fence the feeds' writes (cluster: only the holder of {@code feed:<name>} may write for it). */
+  private final Map<String, Lease> fences = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * From now on every observation write of {@code feed} first checks, in its own transaction, that this
+   * member still holds {@code lease} ({@link Lease#fence}); a poller that lost its lease fails its write.
+   */
+  public void fence(String feed, Lease lease) {
+    fences.put(feed, lease);
+  }
+
+  private Future<Void> fenced(String feed, io.vertx.sqlclient.SqlClient conn) {
+    Lease lease = fences.get(feed);
+    return lease == null ? Future.succeededFuture() : lease.fence(conn);
+  }
+
   /** The stored series of these (indicator id, area code) pairs. */
   public Future<List<SeriesKey>> seriesOf(java.util.Collection<Map.Entry<String, String>> indicatorAreas) {
     return catalog.seriesOf(indicatorAreas);
@@ -286,7 +302,11 @@ public final class ObservationStore {
     Tuple params = params(feed, obs, completed.computed(), ids, all, initialLoad, keyById);
     Future<BatchResult> written;
     if (initialLoad.tryInsertOnly()) {
-      written = pool.preparedQuery(INSERT_OBSERVATIONS).execute(params)
+      Future<io.vertx.sqlclient.RowSet<Row>> inserted = fences.containsKey(feed)
+          ? pool.withTransaction(conn -> fenced(feed, conn).compose(v -> conn.preparedQuery(INSERT_OBSERVATIONS)
+              .execute(params)))
+          : pool.preparedQuery(INSERT_OBSERVATIONS).execute(params);
+      written = inserted
           .map(rows -> {
             Set<Long> hadBefore = new HashSet<>();
             for (Row r : rows) {
@@ -320,7 +340,7 @@ public final class ObservationStore {
    */
   private Future<BatchResult> upsert(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
                                      Tuple params, int n) {
-    return pool.withTransaction(conn -> RacedUpsert.run(conn, feed, params))
+    return pool.withTransaction(conn -> fenced(feed, conn).compose(v -> RacedUpsert.run(conn, feed, params)))
         .map(u -> publish(feed, initialLoad, keyById, u.changed(), u.inserted(), u.updated(), n));
   }
 
