@@ -26,7 +26,7 @@ class ArchitectureTest {
 
   /** Every part of the service, in the order of the table. */
   private static final String[] PARTS = {
-      "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics", "api", "cli"};
+      "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics", "api", "cli", "cluster"};
 
   private static JavaClasses main;
 
@@ -64,6 +64,7 @@ class ArchitectureTest {
         .whereLayer("api").mayOnlyAccessLayers(
             "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "metrics")
         .whereLayer("cli").mayOnlyAccessLayers("model", "engine", "config", "event", "feed", "store", "strategy")
+        .whereLayer("cluster").mayOnlyAccessLayers("config")
         .because("docs/internals.md \"Packages\" says which part may use which");
   }
 

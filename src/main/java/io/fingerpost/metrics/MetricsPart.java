@@ -25,6 +25,19 @@ public final class MetricsPart {
     return vertx;
   }
 
+  /**
+   * A clustered Vert.x (issue 15) with the same metrics: each member exports its own process metrics, and
+   * every member exports the indicator state read from the shared database (docs/metrics.md "Cluster").
+   */
+  public static io.vertx.core.Future<Vertx> newClusteredVertx(VertxOptions options,
+      io.vertx.core.spi.cluster.ClusterManager clusterManager) {
+    FingerpostMetrics metrics = FingerpostMetrics.create();
+    return metrics.vertxBuilder(options).withClusterManager(clusterManager).buildClustered().map(vertx -> {
+      metrics.bind(vertx);
+      return vertx;
+    });
+  }
+
   /** The verticle that keeps the indicator-state and database-derived gauges current. */
   public static Deployable verticle(Vertx vertx, Pool pool, MetricsSettings settings) {
     return new MetricsVerticle(FingerpostMetrics.of(vertx), pool, settings);
