@@ -72,6 +72,10 @@ class ApiJsonTest {
         {"AlertDetail", new AlertQueries.AlertDetail(new AlertQueries.AlertSummary("0123456789abcdef", "r", "firing",
             "warning", new JsonObject(), new JsonObject(), T, null, true, null, null, null), List.of(), List.of())},
         {"Silence", new AlertQueries.SilenceEntry(1L, new JsonArray(), T, T, "ana", "why", false, null, null)},
+        {"ClusterMember", new io.fingerpost.cluster.ClusterMembers.Member("m", "http://h:1", "h:5701", true, true, T,
+            0.5, List.of("f"), List.of("r"), List.of("s"))},
+        {"ClusterLease", new io.fingerpost.cluster.ClusterMembers.LeaseState("feed:f", "m", 2, 1, 0.1, 4, false)},
+        {"ClusterState", new io.fingerpost.cluster.ClusterMembers.ClusterState(true, "m", 15, List.of(), List.of())},
     };
     for (Object[] c : cases) {
       JsonObject j = json(c[1]);
