@@ -30,6 +30,7 @@ public final class ClusterSetup {
     long heartbeat = Math.max(2, c.leaseTimeoutOrDefault().toSeconds());
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(heartbeat));
+    hz.setProperty("hazelcast.wait.seconds.before.join", "1"); // members listed but not up yet: do not wait long
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     hz.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     NetworkConfig net = hz.getNetworkConfig();
@@ -41,7 +42,7 @@ public final class ClusterSetup {
       join.getKubernetesConfig().setEnabled(true).setProperty("service-name", c.kubernetesService());
     } else {
       net.getInterfaces().setEnabled(true).addInterface(c.hostOrDefault());
-      join.getTcpIpConfig().setEnabled(true).setMembers(c.members().isEmpty()
+      join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(c.members().isEmpty()
           ? java.util.List.of(c.hostOrDefault() + ":" + c.portOrDefault()) : c.members());
     }
     return hz;

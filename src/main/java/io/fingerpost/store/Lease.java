@@ -19,6 +19,8 @@ public final class Lease {
   private volatile long token;
   private volatile long deadlineNanos;
   private volatile long acquiredNanos;
+  /** This member took the lease and has not seen it taken or given up since (deadline aside). */
+  private volatile boolean claimed;
 
   Lease(String name, Leases owner) {
     this.name = name;
@@ -74,20 +76,28 @@ public final class Lease {
             : Future.failedFuture(new LostException(name, t)));
   }
 
-  /** Called by {@link Leases} after each attempt: held until {@code deadline} with {@code newToken}, or lost. */
-  void update(boolean acquired, long newToken, long sentNanos, long validNanos) {
+  /**
+   * Called by {@link Leases} after each attempt: held until {@code sentNanos + validNanos} with
+   * {@code newToken}, or not held. Returns whether this member had claimed it until now and lost it.
+   */
+  boolean update(boolean acquired, long newToken, long sentNanos, long validNanos) {
     if (!acquired) {
       deadlineNanos = System.nanoTime() - 1;
-      return;
+      boolean lost = claimed;
+      claimed = false;
+      return lost;
     }
+    claimed = true;
     if (!held() || newToken != token) {
       acquiredNanos = sentNanos;
     }
     token = newToken;
     deadlineNanos = sentNanos + validNanos;
+    return false;
   }
 
   void lose() {
+    claimed = false;
     deadlineNanos = System.nanoTime() - 1;
   }
 }

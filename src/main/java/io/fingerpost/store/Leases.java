@@ -129,11 +129,11 @@ public final class Leases {
           return;
         }
         boolean got = ar.result().size() == 1;
-        lease.update(got, got ? ar.result().iterator().next().getLong("token") : 0, sent, validNanos);
+        boolean lost = lease.update(got, got ? ar.result().iterator().next().getLong("token") : 0, sent, validNanos);
         if (got && !before) {
           LOG.info("Took lease {} (token {})", lease.name(), lease.token());
-        } else if (!got && before) {
-          LOG.warn("Lost lease {}", lease.name());
+        } else if (lost) {
+          LOG.warn("Lost lease {}: another member holds it now", lease.name());
         }
       }));
     }
