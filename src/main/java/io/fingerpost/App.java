@@ -66,7 +66,8 @@ public final class App {
   /** HTTP routes of the other parts, mounted on the API server after its own. */
   static List<Function<AppContext, Routes>> partRoutes() {
     return List.of(
-        ctx -> router -> router.get("/metrics").handler(MetricsPart.handler(ctx.vertx())),
+        ctx -> router -> router.get("/metrics").handler(!ctx.clustered() ? MetricsPart.handler(ctx.vertx())
+            : MetricsPart.handler(ctx.vertx(), ctx.leases().lease("schedule:metrics")::held)),
         ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount,
         ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), Clock.systemUTC()),
         ctx -> router -> router.get("/api/cluster").handler(ApiJson.handler(rc -> ctx.cluster().state())));

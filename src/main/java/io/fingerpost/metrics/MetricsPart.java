@@ -45,6 +45,15 @@ public final class MetricsPart {
 
   /** The handler of {@code GET /metrics}, which {@code App} mounts on the API server. */
   public static Handler<RoutingContext> handler(Vertx vertx) {
-    return new MetricsHandler(FingerpostMetrics.of(vertx));
+    return new MetricsHandler(FingerpostMetrics.of(vertx), () -> true);
+  }
+
+  /**
+   * The handler of a cluster member: its own process and service metrics always, the indicator state
+   * ({@code fingerpost_indicator_*}, {@code fingerpost_target_*}) only while {@code exportsState} (the holder
+   * of the lease {@code schedule:metrics}), so sums over the scraped members count each target once.
+   */
+  public static Handler<RoutingContext> handler(Vertx vertx, java.util.function.BooleanSupplier exportsState) {
+    return new MetricsHandler(FingerpostMetrics.of(vertx), exportsState);
   }
 }

@@ -134,6 +134,11 @@ final class ClusterRig implements AutoCloseable {
     return ((Number) query(sql).get(0).values().iterator().next()).longValue();
   }
 
+  /** Outbox rows whose notification mentions {@code text} (e.g. a period). */
+  long queued(String text) throws Exception {
+    return count("SELECT count(*) FROM outbox WHERE payload::text LIKE '%" + text + "%'");
+  }
+
   /** Waits until the outbox has no pending row (every notification delivered or given up). */
   void awaitOutboxDrained(Duration max) throws Exception {
     waitUntil("the outbox delivered", max,
