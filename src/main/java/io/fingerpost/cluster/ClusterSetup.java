@@ -41,7 +41,12 @@ public final class ClusterSetup {
     if (c.kubernetes()) {
       join.getKubernetesConfig().setEnabled(true).setProperty("service-name", c.kubernetesService());
     } else {
-      net.getInterfaces().setEnabled(true).addInterface(c.hostOrDefault());
+      String host = c.hostOrDefault();
+      if (host.matches("[0-9.]+")) {
+        net.getInterfaces().setEnabled(true).addInterface(host);
+      } else { // a name (compose, a VM's DNS name): announce it, bind every interface
+        net.setPublicAddress(host + ":" + c.portOrDefault());
+      }
       join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(c.members().isEmpty()
           ? java.util.List.of(c.hostOrDefault() + ":" + c.portOrDefault()) : c.members());
     }

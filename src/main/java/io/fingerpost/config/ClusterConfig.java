@@ -13,7 +13,9 @@ import java.util.Map;
  *
  * @param enabled      start clustered
  * @param host         the address this member's Hazelcast and clustered event bus bind and announce
- *                     (default 127.0.0.1; a container sets its own address)
+ *                     (default 127.0.0.1; {@code FINGERPOST_CLUSTER_HOST}): an IP address binds that
+ *                     interface; a name (a container's host name) is announced, Hazelcast binding every
+ *                     interface
  * @param port         this member's Hazelcast port (default 5701; {@code FINGERPOST_CLUSTER_PORT})
  * @param members      the members' {@code host:port} (TCP/IP member list, multicast off;
  *                     {@code FINGERPOST_CLUSTER_MEMBERS}, comma-separated)
@@ -27,6 +29,7 @@ public record ClusterConfig(Boolean enabled, String host, Integer port, List<Str
                             String kubernetesService, Duration leaseTimeout) {
   public static final String ENV_MEMBERS = "FINGERPOST_CLUSTER_MEMBERS";
   public static final String ENV_PORT = "FINGERPOST_CLUSTER_PORT";
+  public static final String ENV_HOST = "FINGERPOST_CLUSTER_HOST";
 
   public ClusterConfig {
     members = members == null ? List.of() : List.copyOf(members);
@@ -62,12 +65,14 @@ public record ClusterConfig(Boolean enabled, String host, Integer port, List<Str
   }
 
   /**
-   * This section with {@code FINGERPOST_CLUSTER_MEMBERS} and {@code FINGERPOST_CLUSTER_PORT} applied (the
-   * environment wins over the file); a malformed value is an {@link IllegalArgumentException} naming it.
+   * This section with {@code FINGERPOST_CLUSTER_MEMBERS}, {@code FINGERPOST_CLUSTER_PORT} and
+   * {@code FINGERPOST_CLUSTER_HOST} applied (the environment wins over the file); a malformed value is an
+   * {@link IllegalArgumentException} naming it.
    */
   public ClusterConfig withEnvironment(Map<String, String> env) {
     List<String> m = members;
     Integer p = port;
+    String h = env.get(ENV_HOST) == null || env.get(ENV_HOST).isBlank() ? host : env.get(ENV_HOST).trim();
     String envMembers = env.get(ENV_MEMBERS);
     if (envMembers != null && !envMembers.isBlank()) {
       m = new ArrayList<>();
@@ -92,7 +97,7 @@ public record ClusterConfig(Boolean enabled, String host, Integer port, List<Str
         throw new IllegalArgumentException(ENV_PORT + ": '" + envPort + "' is not a port (1-65535)");
       }
     }
-    return new ClusterConfig(enabled, host, p, m, discovery, kubernetesService, leaseTimeout);
+    return new ClusterConfig(enabled, h, p, m, discovery, kubernetesService, leaseTimeout);
   }
 
   /** Why this member list is not one (null when it is): every entry {@code host:port}. */

@@ -79,6 +79,11 @@ final class ClusterRig implements AutoCloseable {
     return m;
   }
 
+  /** Starts member {@code i} again (after it was killed), on its cluster port, as a new process. */
+  ChildService restart(int i) throws Exception {
+    return start(i);
+  }
+
   /** GET /api/cluster of a member. */
   static JsonObject view(ChildService m) throws Exception {
     HttpResponse<String> r = m.get("/api/cluster", null);
@@ -134,9 +139,15 @@ final class ClusterRig implements AutoCloseable {
     return ((Number) query(sql).get(0).values().iterator().next()).longValue();
   }
 
-  /** Outbox rows whose notification mentions {@code text} (e.g. a period). */
-  long queued(String text) throws Exception {
-    return count("SELECT count(*) FROM outbox WHERE payload::text LIKE '%" + text + "%'");
+  /** The newest outbox row's id (0 when empty). */
+  long lastOutboxId() throws Exception {
+    return count("SELECT coalesce(max(id), 0) FROM outbox");
+  }
+
+  /** Outbox rows queued after row {@code id}; with {@code tried}, only those pending after an attempt. */
+  long queuedAfter(long id, boolean tried) throws Exception {
+    return count("SELECT count(*) FROM outbox WHERE id > " + id
+        + (tried ? " AND status = 'pending' AND attempts >= 1" : ""));
   }
 
   /** Waits until the outbox has no pending row (every notification delivered or given up). */
