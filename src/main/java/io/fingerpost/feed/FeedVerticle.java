@@ -72,6 +72,8 @@ public final class FeedVerticle extends VerticleBase {
   /** Cluster: the lease {@code feed:<name>}; only its holder polls, and its writes are fenced. Null: always poll. */
   private final Lease lease;
   private final long leaseCheckMs;
+  /** A poll is under way (a lease taken meanwhile does not start a second one). */
+  private boolean polling;
 
   public FeedVerticle(FeedConfig config, Resource source, ObservationStore store, FeedStatusStore status) {
     this(config, source, store, status, null, null);
@@ -105,6 +107,15 @@ public final class FeedVerticle extends VerticleBase {
           .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutOrDefault().toMillis())));
     }
     io.fingerpost.meters.FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
+    if (lease != null) { // taken (again): poll now, not at the end of an interval timed while it was lost
+      io.vertx.core.Context here = vertx.getOrCreateContext();
+      lease.onTaken(() -> here.runOnContext(v -> {
+        if (!polling) {
+          vertx.cancelTimer(timer);
+          poll();
+        }
+      }));
+    }
     timer = vertx.setTimer(1, t -> poll());
     return Future.succeededFuture();
   }
@@ -127,6 +138,7 @@ public final class FeedVerticle extends VerticleBase {
       schedule(leaseCheckMs); // another member polls this feed; look again soon
       return;
     }
+    polling = true;
     long started = System.nanoTime();
     status.pollStarted(config.name(), config.type(), source.describe())
         .compose(previous -> fetch().compose(fetched -> {
@@ -171,6 +183,7 @@ public final class FeedVerticle extends VerticleBase {
           return done.eventually(() -> deleteTemp(fetched.tempFile()));
         }))
         .onComplete(ar -> {
+          polling = false;
           double seconds = (System.nanoTime() - started) / 1e9;
           FeedStatusStore.PollCounts polled = ar.succeeded() ? ar.result() : null;
           io.fingerpost.meters.FingerpostMetrics.of(vertx).feedPolled(config.name(),

@@ -21,6 +21,7 @@ public final class Lease {
   private volatile long acquiredNanos;
   /** This member took the lease and has not seen it taken or given up since (deadline aside). */
   private volatile boolean claimed;
+  private final java.util.List<Runnable> onTaken = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   Lease(String name, Leases owner) {
     this.name = name;
@@ -42,6 +43,18 @@ public final class Lease {
       }
     }
     return false;
+  }
+
+  /**
+   * Runs {@code action} each time this member takes the lease (again), e.g. a feed polls at once rather than
+   * at its next interval. Called on the lease renewal's thread: hop to your own context.
+   */
+  public void onTaken(Runnable action) {
+    onTaken.add(action);
+  }
+
+  void taken() {
+    onTaken.forEach(Runnable::run);
   }
 
   public String name() {

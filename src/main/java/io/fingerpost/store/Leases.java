@@ -132,6 +132,7 @@ public final class Leases {
         boolean lost = lease.update(got, got ? ar.result().iterator().next().getLong("token") : 0, sent, validNanos);
         if (got && !before) {
           LOG.info("Took lease {} (token {})", lease.name(), lease.token());
+          lease.taken();
         } else if (lost) {
           LOG.warn("Lost lease {}: another member holds it now", lease.name());
         }

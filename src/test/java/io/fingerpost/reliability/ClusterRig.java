@@ -81,8 +81,19 @@ final class ClusterRig implements AutoCloseable {
 
   /** Starts member {@code i} again (after it was killed), on its cluster port, as a new process. */
   ChildService restart(int i) throws Exception {
-    return start(i);
+    restarts++;
+    List<String> list = new ArrayList<>();
+    for (int p : clusterPorts) {
+      list.add("127.0.0.1:" + p);
+    }
+    ChildService m = ChildService.start(dir, "member" + i + "-" + restarts, List.of("--config", config.toString(),
+        "--cluster"), Map.of("FINGERPOST_DATABASE_URL", db.url(), "FINGERPOST_CLUSTER_MEMBERS", String.join(",", list),
+        "FINGERPOST_CLUSTER_PORT", String.valueOf(clusterPorts[i])), ChildService.freePort());
+    members.add(m);
+    return m;
   }
+
+  private int restarts;
 
   /** GET /api/cluster of a member. */
   static JsonObject view(ChildService m) throws Exception {
