@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,6 +37,7 @@ class ClusterTest {
   Path dir;
 
   @Test
+  @Timeout(value = 10, unit = TimeUnit.MINUTES) // three JVMs start one after another: ~2.5 min alone, more on a busy machine
   void failoverAndPartitionDeliverEveryNotificationOnce() throws Exception {
     try (ClusterRig rig = new ClusterRig(dir, 3, LEASE_TIMEOUT)) {
       ChildService a = rig.start(0);
