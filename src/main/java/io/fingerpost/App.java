@@ -4,6 +4,9 @@ import io.fingerpost.alert.AlertQueries;
 import io.fingerpost.alert.AlertsVerticle;
 import io.fingerpost.api.AlertsRoutes;
 import io.fingerpost.api.DigestRoutes;
+import io.fingerpost.api.ApiJson;
+import io.fingerpost.cluster.ClusterMembers;
+import io.fingerpost.config.ClusterConfig;
 import io.fingerpost.api.ApiVerticle;
 import io.fingerpost.api.ReportRoutes;
 import io.fingerpost.api.Routes;
@@ -23,6 +26,7 @@ import io.fingerpost.metrics.MetricsPart;
 import io.fingerpost.report.ReportService;
 import io.fingerpost.store.Database;
 import io.fingerpost.store.FeedStatusStore;
+import io.fingerpost.store.Leases;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.StoreReader;
 import io.fingerpost.strategy.TargetEvaluatorVerticle;
@@ -30,6 +34,7 @@ import io.fingerpost.strategy.TargetsLoader;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.spi.cluster.ClusterManager;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +67,8 @@ public final class App {
     return List.of(
         // Metrics and alerts first: they must listen before the evaluator publishes evaluations.
         ctx -> MetricsPart.verticle(ctx.vertx(), ctx.pool(), ctx.config().metrics()),
-        ctx -> new AlertsVerticle(ctx.config().alerts(), ctx.pool(), Clock.systemUTC()),
+        ctx -> new AlertsVerticle(ctx.config().alerts(), ctx.pool(), Clock.systemUTC(),
+            ctx.clustered() ? ctx.leases() : null),
         // after the alerts: their notifier delivers the digests (and must listen for the wake-up)
         ctx -> new DigestVerticle(ctx.config().reports(), ctx.config().alerts().receivers(), ctx.pool(),
             new DefaultDigestRenderer(ctx.vertx(), ctx.pool(), ctx.config().alerts().externalUrl()), Clock.systemUTC()),
@@ -72,16 +78,27 @@ public final class App {
   /** HTTP routes of the other parts, mounted on the API server after its own. */
   static List<Function<AppContext, Routes>> partRoutes() {
     return List.of(
-        ctx -> router -> router.get("/metrics").handler(MetricsPart.handler(ctx.vertx())),
+        ctx -> router -> router.get("/metrics").handler(!ctx.clustered() ? MetricsPart.handler(ctx.vertx())
+            : MetricsPart.handler(ctx.vertx(), ctx.leases().lease("schedule:metrics")::held)),
         ctx -> new TargetsApi(ctx.pool(), ctx.targets())::mount,
         ctx -> new PlacesApi(ctx.pool())::mount,
         ctx -> new AlertsRoutes(new AlertQueries(ctx.pool()), Clock.systemUTC()),
         ctx -> new DigestRoutes(new DigestHistory(ctx.pool())),
         ctx -> new ReportRoutes(new ReportService(ctx.vertx(), ctx.pool(), ctx.targets(), ctx.config(),
-            Clock.systemUTC())));
+            Clock.systemUTC())),
+        ctx -> router -> router.get("/api/cluster").handler(ApiJson.handler(rc -> ctx.cluster().state())));
   }
 
   public static Future<App> start(Vertx vertx, ConfigLoader.Loaded loaded) {
+    return start(vertx, loaded, null);
+  }
+
+  /**
+   * Starts the service; with a {@code clusterManager} (a clustered Vert.x, {@code --cluster}) as a cluster
+   * member: leases in the database decide who polls each feed, delivers to each receiver and runs the
+   * schedules (docs/internals.md "Cluster").
+   */
+  public static Future<App> start(Vertx vertx, ConfigLoader.Loaded loaded, ClusterManager clusterManager) {
     Events.register(vertx);
     // A bad targets file stops start-up before the database starts (TargetsFileException lists every error).
     return vertx.executeBlocking(() -> {
@@ -90,8 +107,16 @@ public final class App {
       return targets;
     }).compose(targets ->
         Database.start(vertx, loaded.config().database()).compose(db -> {
+          ClusterConfig cc = loaded.config().cluster();
+          boolean clustered = clusterManager != null;
+          String self = clustered ? clusterManager.getNodeId() : "single";
+          Leases leases = clustered ? Leases.clustered(vertx, db.pool(), self, cc.leaseTimeoutOrDefault())
+              : Leases.single();
+          ClusterMembers members = clustered ? ClusterMembers.clustered(vertx, db.pool(), self,
+              cc.hostOrDefault() + ":" + cc.portOrDefault(), clusterManager::getNodes, cc.leaseTimeoutOrDefault())
+              : ClusterMembers.single();
           AppContext ctx = new AppContext(vertx, loaded, db, new ObservationStore(vertx, db),
-              new StoreReader(db.pool()), new FeedStatusStore(db.pool()), targets);
+              new StoreReader(db.pool()), new FeedStatusStore(db.pool()), targets, leases, members);
           return deploy(ctx).recover(e -> db.close().transform(ignored -> Future.failedFuture(e)));
         }));
   }
@@ -109,12 +134,20 @@ public final class App {
     }
     ApiVerticle api = new ApiVerticle(ctx.config().http().hostOrDefault(), ctx.config().http().portOrDefault(),
         ctx.reader(), new PushHandler(vertx, ctx.config().push(), ctx.store(), ctx.feedStatus()),
-        feeds.stream().map(FeedConfig::name).toList(), routes);
+        // a member's /ready waits for the database only: which member polls a feed is /api/cluster's
+        ctx.clustered() ? List.of() : feeds.stream().map(FeedConfig::name).toList(), routes);
     chain = chain.compose(v -> vertx.deployVerticle(api));
     for (FeedConfig feed : feeds) {
       chain = chain.compose(v -> vertx.deployVerticle(FeedConfig.FINGERTIPS_API.equals(feed.type())
           ? new FingertipsApiFeed(feed, ctx.store(), ctx.feedStatus())
-          : new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus())));
+          : new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus(),
+              ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval())));
+    }
+    if (ctx.clustered()) { // the schedules' leases, then the renewals and this member's heartbeat
+      ctx.leases().lease("schedule:alerts");
+      ctx.leases().lease("schedule:resend");
+      chain = chain.compose(v -> ctx.cluster().start("http://" + ctx.config().cluster().hostOrDefault() + ":"
+          + api.actualPort())).compose(v -> ctx.leases().start());
     }
     return chain.map(v -> {
       LOG.info("Fingerpost started: {} feed(s), config {}", feeds.size(), ctx.loaded().file().name());
@@ -134,6 +167,12 @@ public final class App {
   /** Undeploys everything and closes the database (stopping an embedded server). */
   public Future<Void> stop() {
     Vertx vertx = context.vertx();
+    // hand the leases back first, so other members take the feeds and receivers over at once
+    Future<Void> leave = context.leases().stop().eventually(() -> context.cluster().stop());
+    return leave.transform(ignored -> undeployAll(vertx));
+  }
+
+  private Future<Void> undeployAll(Vertx vertx) {
     List<Future<?>> undeploys = new ArrayList<>();
     for (String id : vertx.deploymentIDs()) {
       undeploys.add(vertx.undeploy(id));

@@ -1,9 +1,11 @@
 package io.fingerpost;
 
+import io.fingerpost.cluster.ClusterMembers;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.FingerpostConfig;
 import io.fingerpost.store.Database;
 import io.fingerpost.store.FeedStatusStore;
+import io.fingerpost.store.Leases;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.StoreReader;
 import io.fingerpost.strategy.TargetDefinition;
@@ -22,7 +24,14 @@ public record AppContext(
     ObservationStore store,
     StoreReader reader,
     FeedStatusStore feedStatus,
-    List<TargetDefinition> targets) {
+    List<TargetDefinition> targets,
+    Leases leases,
+    ClusterMembers cluster) {
+
+  /** Whether this process is a cluster member (issue 15). */
+  public boolean clustered() {
+    return config().cluster().on() && vertx.isClustered();
+  }
 
   public FingerpostConfig config() {
     return loaded.config();

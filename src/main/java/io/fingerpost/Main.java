@@ -1,10 +1,15 @@
 package io.fingerpost;
 
+import io.fingerpost.cluster.ClusterSetup;
+import io.fingerpost.config.ClusterConfig;
 import io.fingerpost.config.ConfigException;
+import io.fingerpost.config.DatabaseConfig;
+import io.fingerpost.store.Database;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.StartupException;
 import io.fingerpost.strategy.TargetsFileException;
 import io.vertx.core.Vertx;
+import io.vertx.core.spi.cluster.ClusterManager;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar fingerpost.jar [run] [--config FILE] [--port N]} runs the service;
+ * {@code java -jar fingerpost.jar [run] [--config FILE] [--port N] [--cluster]} runs the service (as a cluster
+ * member with {@code --cluster});
  * {@code java -jar fingerpost.jar SUBCOMMAND …} runs a command of {@link #SUBCOMMANDS} and exits with
  * its status.
  */
@@ -72,7 +78,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: java -jar fingerpost.jar [run] [--config FILE] [--port N]");
+    System.err.println("usage: java -jar fingerpost.jar [run] [--config FILE] [--port N] [--cluster]");
     System.err.println("       java -jar fingerpost.jar <command> [args]   commands: "
         + String.join(", ", SUBCOMMANDS.keySet()));
   }
@@ -81,14 +87,16 @@ public final class Main {
   static int runService(String[] args) {
     String configFile = null;
     Integer port = null;
+    boolean cluster = false;
     ConfigLoader.Loaded loaded;
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--config" -> configFile = value(args, ++i, "--config");
           case "--port" -> port = parsePort(value(args, ++i, "--port"), "--port");
+          case "--cluster" -> cluster = true;
           default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'"
-              + " (usage: [run] [--config FILE] [--port N])");
+              + " (usage: [run] [--config FILE] [--port N] [--cluster])");
         }
       }
       Map<String, String> env = System.getenv();
@@ -96,6 +104,14 @@ public final class Main {
       String envPort = env.get("FINGERPOST_HTTP_PORT");
       if (port == null && envPort != null && !envPort.isBlank()) {
         port = parsePort(envPort, "FINGERPOST_HTTP_PORT");
+      }
+      ClusterConfig cc = loaded.config().cluster();
+      cc = (cluster ? cc.switchedOn() : cc).withEnvironment(env); // FINGERPOST_CLUSTER_MEMBERS, _PORT
+      loaded = new ConfigLoader.Loaded(loaded.config().withCluster(cc), loaded.file());
+      String externalProblem = cc.on() ? needsExternalDatabase(loaded.config().database(), env) : null;
+      if (externalProblem != null) {
+        System.err.println("Configuration error: " + externalProblem);
+        return 2;
       }
     } catch (ConfigException | IllegalArgumentException e) {
       System.err.println("Configuration error: " + e.getMessage());
@@ -106,13 +122,24 @@ public final class Main {
     }
     loaded = new ConfigLoader.Loaded( // FINGERPOST_HTTP_HOST, e.g. 0.0.0.0 in a container
         loaded.config().withHttp(loaded.config().http().withEnvironment(System.getenv())), loaded.file());
-    Vertx vertx = io.fingerpost.metrics.MetricsPart.newVertx(); // Vert.x metrics go to /metrics
+    Vertx vertx = null;
     App app;
     try {
-      app = App.start(vertx, loaded).await(10, TimeUnit.MINUTES);
+      ClusterManager clusterManager = null;
+      if (loaded.config().cluster().on()) {
+        ClusterConfig cc = loaded.config().cluster();
+        clusterManager = ClusterSetup.clusterManager(cc);
+        LOG.info("Joining the cluster on {}:{} (members {})", cc.hostOrDefault(), cc.portOrDefault(),
+            cc.kubernetes() ? "by Kubernetes discovery" : cc.members());
+        vertx = io.fingerpost.metrics.MetricsPart.newClusteredVertx(ClusterSetup.vertxOptions(cc), clusterManager)
+            .await(2, TimeUnit.MINUTES);
+      } else {
+        vertx = io.fingerpost.metrics.MetricsPart.newVertx(); // Vert.x metrics go to /metrics
+      }
+      app = App.start(vertx, loaded, clusterManager).await(10, TimeUnit.MINUTES);
     } catch (TargetsFileException | ConfigException e) { // ConfigException: a digest's area, groups or teams
       System.err.println("Configuration error: " + e.getMessage());
-      vertx.close();
+      closeQuietly(vertx);
       return 2;
     } catch (Exception e) {
       // one line naming the cause and the setting; the trace only at debug (a start-up mistake is not a bug)
@@ -121,11 +148,12 @@ public final class Main {
       closeQuietly(vertx);
       return 1;
     }
+    Vertx running = vertx;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Stopping");
       try {
         app.stop().await(60, TimeUnit.SECONDS);
-        vertx.close().await(30, TimeUnit.SECONDS);
+        running.close().await(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("Unclean stop: {}", e.getMessage());
       }
@@ -143,7 +171,21 @@ public final class Main {
     return StartupException.rootMessage(e);
   }
 
+  /**
+   * Why {@code --cluster} cannot run on this database (null when it can): the members share one external
+   * PostgreSQL, the system of record; an embedded one belongs to a single process.
+   */
+  static String needsExternalDatabase(DatabaseConfig db, Map<String, String> env) {
+    String envUrl = env.get(Database.ENV_URL);
+    boolean external = (db.url() != null && !db.url().isBlank()) || (envUrl != null && !envUrl.isBlank());
+    return external ? null : "cluster: --cluster (cluster.enabled) needs an external PostgreSQL shared by the"
+        + " members: set database.url or " + Database.ENV_URL + " (the embedded database serves one process only)";
+  }
+
   private static void closeQuietly(Vertx vertx) {
+    if (vertx == null) {
+      return;
+    }
     try {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -27,7 +27,7 @@ class ArchitectureTest {
   /** Every part of the service, in the order of the table. */
   private static final String[] PARTS = {
       "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "digest", "metrics",
-      "report", "api", "cli"};
+      "report", "api", "cli", "cluster"};
 
   private static JavaClasses main;
 
@@ -69,6 +69,7 @@ class ArchitectureTest {
             "model", "engine", "config", "meters", "event", "store", "feed", "strategy", "alert", "digest", "metrics",
             "report")
         .whereLayer("cli").mayOnlyAccessLayers("model", "engine", "config", "event", "feed", "store", "strategy")
+        .whereLayer("cluster").mayOnlyAccessLayers("config")
         .because("docs/internals.md \"Packages\" says which part may use which");
   }
 

@@ -288,11 +288,14 @@ public final class AlertStore {
           if (rows.size() == 0) {
             return null;
           }
-          Row r = rows.iterator().next();
-          return new OutboxEntry(r.getLong("id"), r.getUUID("idempotency_key"), r.getString("receiver"),
-              Notification.fromJson(r.getJsonObject("payload")), r.getInteger("attempts"),
-              instant(r.getOffsetDateTime("next_attempt_at")));
+          return entry(rows.iterator().next());
         });
+  }
+
+  static OutboxEntry entry(Row r) {
+    return new OutboxEntry(r.getLong("id"), r.getUUID("idempotency_key"), r.getString("receiver"),
+        Notification.fromJson(r.getJsonObject("payload")), r.getInteger("attempts"),
+        instant(r.getOffsetDateTime("next_attempt_at")));
   }
 
   /** Receivers with pending notifications (to resume after a restart). */
@@ -311,10 +314,20 @@ public final class AlertStore {
    */
   public Future<Void> recordAttempt(OutboxEntry e, boolean ok, Integer httpStatus, String error,
       boolean giveUp, Instant nextAttemptAt, long durationMs) {
+    return recordAttempt(e, ok, httpStatus, error, giveUp, nextAttemptAt, durationMs, null);
+  }
+
+  /**
+   * {@link #recordAttempt} under a receiver's lease (cluster): written only while this member still holds
+   * it, checked in the same transaction; otherwise it fails with {@code Lease.LostException}.
+   */
+  public Future<Void> recordAttempt(OutboxEntry e, boolean ok, Integer httpStatus, String error,
+      boolean giveUp, Instant nextAttemptAt, long durationMs, io.fingerpost.store.Lease lease) {
     int attempt = e.attempts() + 1;
     Instant now = clock.instant();
     String status = ok ? "delivered" : giveUp ? "failed" : "pending";
-    return pool.withTransaction(conn -> conn.preparedQuery("""
+    return pool.withTransaction(conn -> (lease == null ? Future.<Void>succeededFuture() : lease.fence(conn))
+        .compose(fenced -> conn.preparedQuery("""
             INSERT INTO delivery (outbox_id, attempt, at, ok, http_status, error, duration_ms)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             """).execute(Tuple.of(e.id(), attempt, odt(now), ok, httpStatus, error, (int) durationMs))
@@ -323,7 +336,7 @@ public final class AlertStore {
               delivered_at = $6 WHERE id = $1
             """).execute(Tuple.of(e.id(), status, attempt, error,
             odt(nextAttemptAt == null ? now : nextAttemptAt), ok ? odt(now) : null)))
-        .mapEmpty());
+        .mapEmpty()));
   }
 
   static JsonObject json(Map<String, String> m) {

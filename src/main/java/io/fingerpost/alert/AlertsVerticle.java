@@ -46,7 +46,16 @@ public final class AlertsVerticle extends VerticleBase {
   private final List<Supplier<Future<?>>> interrupted = new ArrayList<>();
   private long sweepTimer = -1;
 
+  /** Cluster: the schedules (sweep, staleness checks) run on the holder of {@code schedule:alerts} alone. */
+  private final io.fingerpost.store.Leases leases;
+
   public AlertsVerticle(AlertsConfig config, Pool pool, Clock clock) {
+    this(config, pool, clock, null);
+  }
+
+  /** Alerts of a cluster member ({@code leases} null: one process, every schedule runs here). */
+  public AlertsVerticle(AlertsConfig config, Pool pool, Clock clock, io.fingerpost.store.Leases leases) {
+    this.leases = leases;
     this.config = config;
     this.pool = pool;
     this.clock = clock;
@@ -75,12 +84,14 @@ public final class AlertsVerticle extends VerticleBase {
     WebClient client = WebClient.create(vertx, new WebClientOptions().setUserAgent("fingerpost-alerts"));
     Map<String, Receiver> receivers = Receivers.create(vertx, client, config.receivers(), config.externalUrl(), clock);
 
-    Events.consumer(vertx, EvaluationsCreated.ADDRESS, e -> enqueue(() -> onEvaluations(e), true));
-    Events.consumer(vertx, FeedStatus.ADDRESS, s -> enqueue(() -> onFeedStatus(s), true));
+    // this member's evaluations and feeds only: in a cluster the member that wrote them alerts on them, once
+    Events.localConsumer(vertx, EvaluationsCreated.ADDRESS, e -> enqueue(() -> onEvaluations(e), true));
+    Events.localConsumer(vertx, FeedStatus.ADDRESS, s -> enqueue(() -> onFeedStatus(s), true));
     sweepTimer = vertx.setPeriodic(config.delivery().sweepInterval().toMillis(),
-        id -> enqueue(() -> sweep().compose(v -> staleFeeds()), false));
+        id -> enqueue(() -> leases == null || leases.lease("schedule:alerts").held()
+            ? sweep().compose(v -> staleFeeds()) : Future.succeededFuture(), false));
     // fingerpost_alerts_firing and the outbox gauges are written by the metrics part alone (OperationalQuery).
-    return vertx.deployVerticle(new Notifier(store, receivers, router, config.delivery(), clock));
+    return vertx.deployVerticle(new Notifier(store, receivers, router, config.delivery(), clock, leases));
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.fingerpost.event.Events;
 import io.fingerpost.event.OutboxWakeUp;
 import io.fingerpost.meters.FingerpostMetrics;
 import io.fingerpost.store.DatabaseOutage;
+import io.fingerpost.store.Lease;
+import io.fingerpost.store.Leases;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
@@ -26,7 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It also re-sends firing alerts to receivers that forget them (Alertmanager) every
  * {@code resendInterval}. Wake it with an {@link OutboxWakeUp} event after writing to the outbox.
- * One notifier per database is assumed (no cross-instance lease yet).
+ *
+ * <p>In a cluster (issue 15) every member runs a notifier, but only the holder of a receiver's lease
+ * ({@code receiver:<name>}, {@link Leases}) delivers to it: it claims the head ({@link OutboxClaims}), checks
+ * the lease is still its own right before sending, and records the attempt under the lease's fence. Re-sends
+ * run on the holder of {@code schedule:resend} alone.
  */
 public final class Notifier extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
@@ -38,9 +44,19 @@ public final class Notifier extends VerticleBase {
   private final Clock clock;
   private final Map<String, Pump> pumps = new LinkedHashMap<>();
   private final List<Long> timers = new ArrayList<>();
+  private final Leases leases;
+  private final OutboxClaims claims;
 
   public Notifier(AlertStore store, Map<String, Receiver> receivers, Router router, DeliveryConfig config,
       Clock clock) {
+    this(store, receivers, router, config, clock, null);
+  }
+
+  /** A notifier of a cluster member: delivers to the receivers whose lease it holds ({@code leases} null: all). */
+  public Notifier(AlertStore store, Map<String, Receiver> receivers, Router router, DeliveryConfig config,
+      Clock clock, Leases leases) {
+    this.leases = leases;
+    this.claims = leases == null ? null : new OutboxClaims(store.pool());
     this.store = store;
     this.receivers = receivers;
     this.router = router;
@@ -79,6 +95,9 @@ public final class Notifier extends VerticleBase {
 
   /** Re-sends the firing, announced, unsilenced alerts that route to each refreshing receiver. */
   private void refresh() {
+    if (leases != null && !leases.lease("schedule:resend").held()) {
+      return; // another member re-sends for the cluster
+    }
     store.firingNotified().compose(alerts -> store.activeSilences().compose(silences -> {
       Instant now = clock.instant();
       List<Future<Void>> sends = new ArrayList<>();
@@ -106,6 +125,7 @@ public final class Notifier extends VerticleBase {
   /** Delivery loop of one receiver; runs on this verticle's event loop, so its fields need no locks. */
   private final class Pump {
     final Receiver receiver;
+    final Lease lease;
     boolean running;
     boolean wokenWhileRunning;
     boolean stopped;
@@ -113,6 +133,16 @@ public final class Notifier extends VerticleBase {
 
     Pump(Receiver receiver) {
       this.receiver = receiver;
+      this.lease = leases == null ? null : leases.lease("receiver:" + receiver.name());
+    }
+
+    /** False (and a look again later) when another member delivers to this receiver. */
+    boolean mine() {
+      if (lease == null || lease.held()) {
+        return true;
+      }
+      schedule(leases.checkInterval());
+      return false;
     }
 
     void wake() {
@@ -128,10 +158,18 @@ public final class Notifier extends VerticleBase {
         vertx.cancelTimer(timer);
         timer = -1;
       }
+      if (!mine()) {
+        return;
+      }
       running = true;
-      store.head(receiver.name()).compose(this::handle).onComplete(ar -> {
+      Future<AlertStore.OutboxEntry> head = lease == null ? store.head(receiver.name())
+          : claims.claimHead(receiver.name(), lease, leases.member());
+      head.compose(this::handle).onComplete(ar -> {
         running = false;
-        if (ar.failed() && DatabaseOutage.isConnectionFailure(ar.cause())) {
+        if (ar.failed() && Lease.isLost(ar.cause())) {
+          LOG.info("Notifier for {}: {}; the new holder delivers", receiver.name(), ar.cause().getMessage());
+          schedule(leases.checkInterval());
+        } else if (ar.failed() && DatabaseOutage.isConnectionFailure(ar.cause())) {
           // the database is away (the store logs that once): look again later, quietly
           LOG.debug("Notifier for {} waits for the database: {}", receiver.name(), ar.cause().toString());
           schedule(config.initialBackoff());
@@ -154,12 +192,15 @@ public final class Notifier extends VerticleBase {
         schedule(Duration.between(now, e.nextAttemptAt()));
         return Future.succeededFuture(false);
       }
+      if (!mine()) {
+        return Future.succeededFuture(false); // lost the lease since the claim (e.g. paused): send nothing
+      }
       long t0 = System.nanoTime();
       return receiver.deliver(e.notification(), e.key().toString()).transform(ar -> {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         FingerpostMetrics.of(vertx).delivery(receiver.name(), Duration.ofMillis(ms), ar.succeeded());
         if (ar.succeeded()) {
-          return store.recordAttempt(e, true, null, null, false, null, ms).map(true);
+          return store.recordAttempt(e, true, null, null, false, null, ms, lease).map(true);
         }
         Throwable cause = ar.cause();
         Receiver.DeliveryException de = cause instanceof Receiver.DeliveryException x ? x : null;
@@ -175,7 +216,7 @@ public final class Notifier extends VerticleBase {
               attempts, wait.toMillis(), msg);
         }
         return store.recordAttempt(e, false, de == null ? null : de.status(), msg, giveUp,
-            clock.instant().plus(wait), ms).map(true);
+            clock.instant().plus(wait), ms, lease).map(true);
       });
     }
 

@@ -38,6 +38,7 @@ final class ConfigRules {
       c.grafana().check(problems);
     }
     DigestConfig.check(c.reports(), c.alerts(), problems);
+    c.cluster().check(problems);
   }
 
   private void http(HttpConfig http) {

@@ -17,13 +17,8 @@ public record FingerpostConfig(
     AlertsConfig alerts,
     MetricsSettings metrics,
     GrafanaConfig grafana,
-    List<DigestConfig> reports) {
-
-  /** Without the optional {@code grafana} and {@code reports} sections. */
-  public FingerpostConfig(HttpConfig http, DatabaseConfig database, List<FeedConfig> feeds, PushConfig push,
-      TargetsConfig targets, AlertsConfig alerts, MetricsSettings metrics) {
-    this(http, database, feeds, push, targets, alerts, metrics, null, null);
-  }
+    List<DigestConfig> reports,
+    ClusterConfig cluster) {
 
   public FingerpostConfig {
     http = http == null ? HttpConfig.defaults() : http;
@@ -36,23 +31,35 @@ public record FingerpostConfig(
     metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
     // like feeds: a digest Jackson could not bind stays as null, so later ones keep their index
     reports = reports == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(reports));
+    cluster = cluster == null ? ClusterConfig.defaults() : cluster;
+  }
+
+  /** The configuration as before the grafana, reports and cluster sections (the seven every caller knows). */
+  public FingerpostConfig(HttpConfig http, DatabaseConfig database, List<FeedConfig> feeds, PushConfig push,
+      TargetsConfig targets, AlertsConfig alerts, MetricsSettings metrics) {
+    this(http, database, feeds, push, targets, alerts, metrics, null, null, null);
+  }
+
+  /** A copy with another {@code cluster} section (the flag {@code --cluster}, the environment). */
+  public FingerpostConfig withCluster(ClusterConfig c) {
+    return new FingerpostConfig(http, database, feeds, push, targets, alerts, metrics, grafana, reports, c);
   }
 
   /** A copy listening on another port (from {@code --port} or {@code FINGERPOST_HTTP_PORT}). */
   public FingerpostConfig withHttpPort(int port) {
-    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics, grafana, reports);
+    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics, grafana, reports, cluster);
   }
 
   /** A copy with another {@code http} section (e.g. with the environment applied). */
   public FingerpostConfig withHttp(HttpConfig newHttp) {
-    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics, grafana, reports);
+    return new FingerpostConfig(newHttp, database, feeds, push, targets, alerts, metrics, grafana, reports, cluster);
   }
 
   public FingerpostConfig withDatabase(DatabaseConfig db) {
-    return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics, grafana, reports);
+    return new FingerpostConfig(http, db, feeds, push, targets, alerts, metrics, grafana, reports, cluster);
   }
 
   public FingerpostConfig withFeeds(List<FeedConfig> newFeeds) {
-    return new FingerpostConfig(http, database, newFeeds, push, targets, alerts, metrics, grafana, reports);
+    return new FingerpostConfig(http, database, newFeeds, push, targets, alerts, metrics, grafana, reports, cluster);
   }
 }

@@ -19,7 +19,7 @@ public final class Events {
 
   private Events() {}
 
-  /** Registers the pass-by-reference codec of every event type on this instance; again is a no-op. */
+  /** Registers the codec (by reference in this JVM, JSON between members) of every event type on this instance; again is a no-op. */
   public static void register(Vertx vertx) {
     synchronized (REGISTERED) {
       if (REGISTERED.contains(vertx)) {
@@ -34,7 +34,7 @@ public final class Events {
   }
 
   private static <T extends Event> void registerCodec(EventBus bus, Class<T> type) {
-    bus.registerDefaultCodec(type, new LocalCodec<>(type));
+    bus.registerDefaultCodec(type, new EventCodec<>(type));
   }
 
   /** Sends the event to every consumer of its address. */
@@ -58,5 +58,16 @@ public final class Events {
     EventBus bus = vertx.eventBus();
     Handler<io.vertx.core.eventbus.Message<T>> unwrap = m -> handler.handle(m.body());
     return address.local() ? bus.localConsumer(address.name(), unwrap) : bus.consumer(address.name(), unwrap);
+  }
+
+  /**
+   * Like {@link #consumer} but gets only the events this member sent, never another cluster member's: for
+   * work that the member which made the change must do once (evaluating the series it wrote, alerting on the
+   * evaluations it wrote, the status of the feeds it polls). Without a cluster it is the same as
+   * {@link #consumer}. docs/internals.md "Event bus", "Cluster".
+   */
+  public static <T extends Event> MessageConsumer<T> localConsumer(Vertx vertx, Address<T> address, Handler<T> handler) {
+    register(vertx);
+    return vertx.eventBus().localConsumer(address.name(), m -> handler.handle(m.body()));
   }
 }

@@ -9,6 +9,7 @@ import io.fingerpost.event.FeedStatus;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.store.FeedChunkStore;
 import io.fingerpost.store.FeedStatusStore;
+import io.fingerpost.store.Lease;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.Rejection;
 import io.fingerpost.store.DatabaseOutage;
@@ -68,8 +69,27 @@ public final class FeedVerticle extends VerticleBase {
   private String lastError;
   /** The latest read's warning (row count fell sharply), kept while the source is unchanged. */
   private String warning;
+  /** Cluster: the lease {@code feed:<name>}; only its holder polls, and its writes are fenced. Null: always poll. */
+  private final Lease lease;
+  private final long leaseCheckMs;
+  /** A poll is under way (a lease taken meanwhile does not start a second one). */
+  private boolean polling;
 
   public FeedVerticle(FeedConfig config, Resource source, ObservationStore store, FeedStatusStore status) {
+    this(config, source, store, status, null, null);
+  }
+
+  /**
+   * A feed polled only while this member holds {@code lease} (cluster): a member that does not hold it looks
+   * again every {@code leaseCheck}, and polls at once when it takes the lease over.
+   */
+  public FeedVerticle(FeedConfig config, Resource source, ObservationStore store, FeedStatusStore status,
+                      Lease lease, java.time.Duration leaseCheck) {
+    this.lease = lease;
+    this.leaseCheckMs = leaseCheck == null ? 1000 : Math.max(1, leaseCheck.toMillis());
+    if (lease != null) {
+      store.fence(config.name(), lease);
+    }
     this.config = config;
     this.source = source;
     this.store = store;
@@ -87,6 +107,15 @@ public final class FeedVerticle extends VerticleBase {
           .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutOrDefault().toMillis())));
     }
     io.fingerpost.meters.FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
+    if (lease != null) { // taken (again): poll now, not at the end of an interval timed while it was lost
+      io.vertx.core.Context here = vertx.getOrCreateContext();
+      lease.onTaken(() -> here.runOnContext(v -> {
+        if (!polling) {
+          vertx.cancelTimer(timer);
+          poll();
+        }
+      }));
+    }
     timer = vertx.setTimer(1, t -> poll());
     return Future.succeededFuture();
   }
@@ -105,6 +134,11 @@ public final class FeedVerticle extends VerticleBase {
     if (stopped) {
       return;
     }
+    if (lease != null && !lease.held()) {
+      schedule(leaseCheckMs); // another member polls this feed; look again soon
+      return;
+    }
+    polling = true;
     long started = System.nanoTime();
     status.pollStarted(config.name(), config.type(), source.describe())
         .compose(previous -> fetch().compose(fetched -> {
@@ -149,6 +183,7 @@ public final class FeedVerticle extends VerticleBase {
           return done.eventually(() -> deleteTemp(fetched.tempFile()));
         }))
         .onComplete(ar -> {
+          polling = false;
           double seconds = (System.nanoTime() - started) / 1e9;
           FeedStatusStore.PollCounts polled = ar.succeeded() ? ar.result() : null;
           io.fingerpost.meters.FingerpostMetrics.of(vertx).feedPolled(config.name(),
@@ -183,6 +218,12 @@ public final class FeedVerticle extends VerticleBase {
   }
 
   private void failed(Throwable cause) {
+    if (Lease.isLost(cause)) {
+      // fenced: another member took the feed over while this poll ran; it writes from now on
+      LOG.info("Feed {}: {}; the poll's remaining writes are left to the new holder", config.name(), cause.getMessage());
+      schedule(leaseCheckMs);
+      return;
+    }
     failures++;
     lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
     long delay = config.retryOrDefault().delayAfter(failures).toMillis();

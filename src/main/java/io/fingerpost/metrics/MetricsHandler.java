@@ -35,14 +35,21 @@ final class MetricsHandler implements Handler<RoutingContext> {
   private static final int SLICES = Math.max(2, Runtime.getRuntime().availableProcessors() * 2);
 
   private final FingerpostMetrics metrics;
+  /** False on a cluster member that does not export the indicator state (another member does). */
+  private final java.util.function.BooleanSupplier exportsState;
 
   MetricsHandler(FingerpostMetrics metrics) {
+    this(metrics, () -> true);
+  }
+
+  MetricsHandler(FingerpostMetrics metrics, java.util.function.BooleanSupplier exportsState) {
     this.metrics = metrics;
+    this.exportsState = exportsState;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    RenderedState state = metrics.indicatorState();
+    RenderedState state = exportsState.getAsBoolean() ? metrics.indicatorState() : null;
     if (state == null) {
       state = IndicatorStateExposition.EMPTY;
     }

@@ -184,6 +184,22 @@ public final class ObservationStore {
     return pool;
   }
 
+  /** Leases that fence the feeds' writes (cluster: only the holder of {@code feed:<name>} may write for it). */
+  private final Map<String, Lease> fences = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * From now on every observation write of {@code feed} first checks, in its own transaction, that this
+   * member still holds {@code lease} ({@link Lease#fence}); a poller that lost its lease fails its write.
+   */
+  public void fence(String feed, Lease lease) {
+    fences.put(feed, lease);
+  }
+
+  private Future<Void> fenced(String feed, io.vertx.sqlclient.SqlClient conn) {
+    Lease lease = fences.get(feed);
+    return lease == null ? Future.succeededFuture() : lease.fence(conn);
+  }
+
   /** The stored series of these (indicator id, area code) pairs. */
   public Future<List<SeriesKey>> seriesOf(java.util.Collection<Map.Entry<String, String>> indicatorAreas) {
     return catalog.seriesOf(indicatorAreas);
@@ -317,8 +333,12 @@ public final class ObservationStore {
     Tuple params = params(feed, obs, completed.computed(), ids, all, initialLoad, keyById);
     Future<BatchResult> written;
     if (initialLoad.tryInsertOnly()) {
-      Future<Set<Long>> inserted = copy != null ? copy.insertOnly(params)
-          : pool.preparedQuery(INSERT_OBSERVATIONS).execute(params).map(rows -> {
+      // COPY unless the feed is fenced (a cluster member's poll): the fence is checked in the insert's transaction
+      Future<Set<Long>> inserted = copy != null && !fences.containsKey(feed) ? copy.insertOnly(params)
+          : (fences.containsKey(feed)
+              ? pool.withTransaction(conn -> fenced(feed, conn).compose(v -> conn.preparedQuery(INSERT_OBSERVATIONS)
+                  .execute(params)))
+              : pool.preparedQuery(INSERT_OBSERVATIONS).execute(params)).map(rows -> {
             Set<Long> hadBefore = new HashSet<>();
             for (Row r : rows) {
               hadBefore.add(r.getLong(0));
@@ -356,7 +376,8 @@ public final class ObservationStore {
    */
   private Future<BatchResult> upsert(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
                                      Tuple params, int n) {
-    return (copy != null ? copy.upsert(feed, params) : pool.withTransaction(conn -> RacedUpsert.run(conn, feed, params)))
+    return (copy != null && !fences.containsKey(feed) ? copy.upsert(feed, params)
+        : pool.withTransaction(conn -> fenced(feed, conn).compose(v -> RacedUpsert.run(conn, feed, params))))
         .map(u -> publish(feed, initialLoad, keyById, u.changed(), u.inserted(), u.updated(), n));
   }
 

@@ -114,8 +114,9 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   public Future<?> start() {
     vertx.sharedData().<String, Boolean>getLocalMap(EVALUATED).put(RUNNING, true);
     received = 1; // the start-up round below
-    consumer = Events.consumer(vertx, SeriesChanged.ADDRESS, this::onSeriesChanged);
-    feedConsumer = Events.consumer(vertx, FeedStatus.ADDRESS, this::onFeedStatus);
+    // this member's writes only: in a cluster each changed series is evaluated once, by the member that wrote it
+    consumer = Events.localConsumer(vertx, SeriesChanged.ADDRESS, this::onSeriesChanged);
+    feedConsumer = Events.localConsumer(vertx, FeedStatus.ADDRESS, this::onFeedStatus);
     return consumer.completion().compose(v -> feedConsumer.completion())
         .compose(v -> targets.stale() ? targets.refresh(store).mapEmpty() : Future.succeededFuture())
         .compose(v -> store.syncTargets(targets.all()))

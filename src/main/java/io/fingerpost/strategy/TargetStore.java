@@ -251,9 +251,12 @@ public final class TargetStore {
    * changed.
    */
   public Future<Long> insertIfChanged(Evaluation e, boolean initialLoad, String warning) {
-    return pool.withTransaction(c -> c.preparedQuery("""
+    // one writer per target at a time, also across cluster members and before the target's first row (which
+    // FOR UPDATE cannot lock): two members evaluating the same change write it once
+    return pool.withTransaction(c -> c.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('evaluation:' || $1))")
+        .execute(Tuple.of(e.targetId())).compose(locked -> c.preparedQuery("""
             SELECT fingerprint FROM evaluation WHERE target_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE
-            """).execute(Tuple.of(e.targetId()))
+            """).execute(Tuple.of(e.targetId())))
         .compose(rs -> {
           String latest = rs.size() == 0 ? null : rs.iterator().next().getString("fingerprint");
           if (e.fingerprint().equals(latest)) {

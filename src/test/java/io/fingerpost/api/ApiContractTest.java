@@ -224,6 +224,7 @@ class ApiContractTest {
     get("/api/observations?indicator=93356", 400);
     get("/api/observations?indicator=93356&area=E99999999", 404);
     get("/api/feeds", 200);
+    get("/api/cluster", 200); // one process: itself, no leases (the cluster: reliability.ClusterTest)
     get("/api/feeds/campylobacter", 200);
     get("/api/feeds/nope", 404);
     get("/api/feeds/campylobacter/rejections", 200);

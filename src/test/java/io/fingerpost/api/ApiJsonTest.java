@@ -94,6 +94,10 @@ class ApiJsonTest {
         {"FeedDetail", new StoreReader.FeedDetail(new StoreReader.FeedSummary("f", "fingertips-api", "u", "OK", T, T,
             T, T, null, null, 0, 1L, 1L, 0L, 0L, 0L, T), java.util.List.of())},
         {"IndicatorFetch", new StoreReader.IndicatorFetch("93356", T, T, T, T, 852L, java.util.List.of(), null)},
+        {"ClusterMember", new io.fingerpost.cluster.ClusterMembers.Member("m", "http://h:1", "h:5701", true, true, T,
+            0.5, List.of("f"), List.of("r"), List.of("s"))},
+        {"ClusterLease", new io.fingerpost.cluster.ClusterMembers.LeaseState("feed:f", "m", 2, 1, 0.1, 4, false)},
+        {"ClusterState", new io.fingerpost.cluster.ClusterMembers.ClusterState(true, "m", 15, List.of(), List.of())},
     };
     for (Object[] c : cases) {
       JsonObject j = json(c[1]);

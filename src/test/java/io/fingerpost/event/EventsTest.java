@@ -53,7 +53,7 @@ class EventsTest {
       assertEquals(3, got.poll(5, TimeUnit.SECONDS).newRows());
       // the codec is registered on the bus itself: registering it there again is what Events prevents
       assertThrows(IllegalStateException.class,
-          () -> a.eventBus().registerDefaultCodec(OutboxWakeUp.class, new LocalCodec<>(OutboxWakeUp.class)));
+          () -> a.eventBus().registerDefaultCodec(OutboxWakeUp.class, new EventCodec<>(OutboxWakeUp.class)));
     } finally {
       a.close().await(10, TimeUnit.SECONDS);
       b.close().await(10, TimeUnit.SECONDS);

@@ -60,7 +60,8 @@ class DeploymentFilesTest {
       assertTrue(image.matches("[\\w./-]+:v?\\d+(\\.\\d+)+[\\w.-]*"), e.getKey() + " image not pinned to a version: " + image);
       assertTrue(s.has("healthcheck"), e.getKey() + " has no health check");
     });
-    assertEquals(Set.of("postgres", "fingerpost", "prometheus", "alertmanager", "grafana"), services);
+    // two Fingerpost replicas of one cluster (issue 15)
+    assertEquals(Set.of("postgres", "fingerpost", "fingerpost-2", "prometheus", "alertmanager", "grafana"), services);
     assertEquals(5, compose.get("volumes").size(), "named volumes");
     for (String line : Files.readAllLines(PROJECT.resolve("Dockerfile"))) {
       if (line.startsWith("FROM ")) {
