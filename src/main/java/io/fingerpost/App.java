@@ -14,7 +14,6 @@ import io.fingerpost.api.PlacesApi;
 import io.fingerpost.api.TargetsApi;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.FeedConfig;
-import io.fingerpost.digest.DefaultDigestRenderer;
 import io.fingerpost.digest.DigestChecks;
 import io.fingerpost.digest.DigestHistory;
 import io.fingerpost.digest.DigestVerticle;
@@ -71,7 +70,8 @@ public final class App {
             ctx.clustered() ? ctx.leases() : null),
         // after the alerts: their notifier delivers the digests (and must listen for the wake-up)
         ctx -> new DigestVerticle(ctx.config().reports(), ctx.config().alerts().receivers(), ctx.pool(),
-            new DefaultDigestRenderer(ctx.vertx(), ctx.pool(), ctx.config().alerts().externalUrl()), Clock.systemUTC()),
+            new ReportDigestRenderer(new ReportService(ctx.vertx(), ctx.pool(), ctx.targets(), ctx.config(),
+                Clock.systemUTC()), ctx.config().alerts().externalUrl()), Clock.systemUTC()),
         ctx -> new TargetEvaluatorVerticle(ctx.pool(), ctx.targets()));
   }
 

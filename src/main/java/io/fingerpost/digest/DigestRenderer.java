@@ -7,12 +7,17 @@ import java.util.List;
 /**
  * Renders the report a digest sends: what changed for the targets of {@code area} (optionally only the
  * strategy {@code groups} and {@code teams} given) after {@code since} up to {@code until} (the run's scheduled
- * fire time: a run rendered late, or caught up after an outage, still covers exactly its own window). {@link DefaultDigestRenderer} reads
- * the evaluations; the report pages' renderer can stand behind the same interface.
+ * fire time: a run rendered late, or caught up after an outage, still covers exactly its own window). The
+ * service's renderer is the report's ({@code io.fingerpost.ReportDigestRenderer}, wired by App): one layout.
  */
 public interface DigestRenderer {
 
   Future<DigestContent> render(String area, Instant since, Instant until, List<String> groups, List<String> teams);
+
+  /** Loads what the first rendering needs (the PDF library's fonts and classes take seconds); optional. */
+  default Future<?> warmUp() {
+    return Future.succeededFuture();
+  }
 
   /**
    * A rendered digest.

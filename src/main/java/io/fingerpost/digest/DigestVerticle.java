@@ -84,9 +84,7 @@ public final class DigestVerticle extends VerticleBase {
       LOG.info("{} digest(s) scheduled: {}", digests.size(), digests.stream()
           .map(d -> d.name() + " '" + d.schedule().trim() + "'").toList());
       // the first PDF of a JVM loads fonts and classes for seconds: do it now, so the first digest is on time
-      vertx.executeBlocking(() -> DigestDocument.pdf(DigestDocument.html("warm-up", "-", Instant.EPOCH,
-          new StatusChanges.Result(List.of()), "-")), false)
-          .onFailure(e -> LOG.warn("Digest PDF warm-up failed: {}", e.toString()));
+      renderer.warmUp().onFailure(e -> LOG.warn("Digest PDF warm-up failed: {}", e.toString()));
     }
     return Future.all(registered);
   }

@@ -31,6 +31,26 @@ public record Report(ReportQuery query, String area, String areaName, Instant si
     return deteriorated.size();
   }
 
+  /** The place as the report and its digest name it: "Dudley (E08000027)", or the code alone when unnamed. */
+  public String place() {
+    return areaName == null || areaName.equals(area) ? area : areaName + " (" + area + ")";
+  }
+
+  /**
+   * The report's changes in one line, the lead of the page and the first line of a digest's summary; when
+   * nothing improved or deteriorated it says so ("Nothing changed since …"), so such a digest is not silent.
+   */
+  public String changesLine() {
+    int better = improvedCount();
+    int worse = deterioratedCount();
+    if (better == 0 && worse == 0) {
+      return "Nothing changed since " + Xhtml.when(since) + ": no target of " + place()
+          + " improved or deteriorated.";
+    }
+    return place() + " since " + Xhtml.when(since) + ": " + worse + " target" + (worse == 1 ? "" : "s")
+        + " deteriorated, " + better + " improved.";
+  }
+
   /** An area with targets. */
   public record Place(String code, String name, int targets) {}
 

@@ -14,11 +14,13 @@ final class ReportHtml {
 
   static String render(Report r) {
     StringBuilder b = new StringBuilder(64 * 1024);
-    b.append(Xhtml.open("Surveillance report: " + r.areaName()));
+    b.append(Xhtml.open("Fingerpost report: " + r.place()));
     nav(b, r);
-    b.append("<h1>Surveillance report: ").append(Xhtml.esc(r.areaName())).append(" <span class=\"muted\">(")
+    b.append("<h1>Fingerpost report: ").append(Xhtml.esc(r.areaName())).append(" <span class=\"muted\">(")
         .append(Xhtml.esc(r.area())).append(")</span></h1>");
-    b.append("<p class=\"muted\">Changes since <strong>").append(Xhtml.when(r.since())).append("</strong>; generated ")
+    b.append("<p class=\"muted\">Changes since <strong>").append(Xhtml.when(r.since())).append("</strong>")
+        .append(r.query().until() == null ? "" : " up to <strong>" + Xhtml.when(r.query().until()) + "</strong>")
+        .append("; generated ")
         .append(Xhtml.when(r.generatedAt())).append(". ").append(r.targets().size()).append(" target(s)");
     if (!r.query().groups().isEmpty()) {
       b.append("; groups: ").append(Xhtml.esc(String.join(", ", r.query().groups())));
@@ -27,6 +29,7 @@ final class ReportHtml {
       b.append("; teams: ").append(Xhtml.esc(String.join(", ", r.query().teams())));
     }
     b.append(".</p>");
+    b.append("<p class=\"lead\">").append(Xhtml.esc(r.changesLine())).append("</p>");
     headline(b, r);
     changes(b, "deteriorated", "Deteriorated since " + Xhtml.when(r.since()), r.deteriorated(),
         "Nothing got worse since then.");

@@ -95,9 +95,11 @@ public final class ReportService {
     Instant now = clock.instant();
     Instant since = q.since() == null ? now.minus(DEFAULT_SINCE) : q.since();
     return queries.current(new TargetQueries.Filter(null, null, null, area)).compose(all -> {
-      List<TargetQueries.TargetState> states = all.stream()
+      List<TargetQueries.TargetState> filtered = all.stream()
           .filter(s -> q.groups().isEmpty() || q.groups().contains(s.target().group()))
           .filter(s -> q.teams().isEmpty() || q.teams().contains(s.target().team())).toList();
+      return atUntil(filtered, q.until());
+    }).compose(states -> {
       List<String> ids = states.stream().map(s -> s.target().id()).toList();
       var before = reads.asOf(ids, since);
       var meta = reads.meta(ids);
@@ -120,7 +122,7 @@ public final class ReportService {
           int n = (int) targets.values().stream().filter(t -> t.series().areaCode().equals(a)).count();
           places.add(new Report.Place(a, names.result().getOrDefault(a, a), n));
         }
-        return new Report(new ReportQuery(area, since, q.groups(), q.teams(), q.sort()), area,
+        return new Report(new ReportQuery(area, since, q.groups(), q.teams(), q.sort(), q.until()), area,
             names.result().getOrDefault(area, area), since, now, grafanaUrl, places, ReportBuilder.headline(rows),
             ReportBuilder.deteriorated(rows), ReportBuilder.improved(rows), ReportBuilder.sort(rows, q.sort()),
             ReportBuilder.spine(rows, peers.result(), areaType),
@@ -128,6 +130,18 @@ public final class ReportService {
             ReportBuilder.feeds(feeds.result(), staleAfter, now));
       });
     });
+  }
+
+  /**
+   * The states as they were at {@code until}: each target's newest evaluation at or before it (what
+   * {@code current_evaluation} was then); unchanged when {@code until} is null (the present).
+   */
+  private Future<List<TargetQueries.TargetState>> atUntil(List<TargetQueries.TargetState> states, Instant until) {
+    if (until == null) {
+      return Future.succeededFuture(states);
+    }
+    return reads.asOf(states.stream().map(s -> s.target().id()).toList(), until).map(then -> states.stream()
+        .map(s -> new TargetQueries.TargetState(s.target(), then.get(s.target().id()), s.seriesExists())).toList());
   }
 
   /** One target's page data; empty for an unknown target. */

@@ -24,7 +24,7 @@ final class Xhtml {
              margin: 0 auto; max-width: 1200px; padding: 8px 16px; line-height: 1.35; }
       h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; margin: 18px 0 6px;
              border-bottom: 1px solid #999; } h3 { font-size: 15px; margin: 10px 0 4px; }
-      nav a { margin-right: 12px; } .muted { color: #555; }
+      nav a { margin-right: 12px; } .muted { color: #555; } p.lead { font-weight: bold; }
       table { border-collapse: collapse; margin: 4px 0; }
       th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; font-size: 12px; }
       th { background: #eee; } td.num { text-align: right; white-space: nowrap; }

@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.cronutils.model.time.ExecutionTime;
+import io.fingerpost.ReportDigestRenderer;
 import io.fingerpost.TestDatabase;
 import io.fingerpost.alert.Notification;
+import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.DigestConfig;
 import io.fingerpost.config.ReceiverConfig;
+import io.fingerpost.report.ReportService;
 import io.fingerpost.store.Database;
+import io.fingerpost.strategy.TargetsLoader;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -44,12 +48,16 @@ class DigestSchedulingTest {
   static Vertx vertx;
   static Database db;
   static Pool pool;
+  static ReportService reports;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     db = TestDatabase.newDatabase().start(vertx).await(60, TimeUnit.SECONDS);
     pool = db.pool();
+    // the report of the bundled default's targets (none stored here: every digest says nothing changed)
+    ConfigLoader.Loaded def = ConfigLoader.loadDefault(Map.of());
+    reports = new ReportService(vertx, pool, TargetsLoader.load(def), def.config(), Clock.systemUTC());
   }
 
   @AfterAll
@@ -59,7 +67,7 @@ class DigestSchedulingTest {
   }
 
   private static DigestVerticle verticle(DigestConfig d) {
-    return new DigestVerticle(List.of(d), RECEIVERS, pool, new DefaultDigestRenderer(vertx, pool,
+    return new DigestVerticle(List.of(d), RECEIVERS, pool, new ReportDigestRenderer(reports,
         "http://127.0.0.1:8080"), Clock.systemUTC());
   }
 

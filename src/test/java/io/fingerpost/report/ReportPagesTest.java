@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fingerpost.ReportDigestRenderer;
 import io.fingerpost.Waits;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -14,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +126,11 @@ class ReportPagesTest {
     assertEquals(1, improved.getInteger("improvedCount"));
     assertEquals(0, improved.getInteger("deterioratedCount"));
 
+    // `until` (a digest's fire time): "now" is the newest evaluation at or before it, so the window that holds
+    // the deterioration reports it, the next window the recovery, and the present (until = null) neither
+    untilIsHonoured(Instant.parse(before.getString("evaluatedAt")), Instant.parse(worse.getString("evaluatedAt")),
+        Instant.parse(service.target(TARGET).getString("evaluatedAt")));
+
     // the target's page: its history shows both changes
     String page = service.ok("/report/targets/" + TARGET).bodyAsString();
     wellFormed(page);
@@ -211,6 +218,47 @@ class ReportPagesTest {
     // NFKC: the embedded font's ligatures ("ﬀ" in "Off") read as their letters
     return java.text.Normalizer.normalize(new String(out, java.nio.charset.StandardCharsets.UTF_8),
         java.text.Normalizer.Form.NFKC);
+  }
+
+  private static void untilIsHonoured(Instant firstAt, Instant worseAt, Instant recoveredAt) throws Exception {
+    var ctx = service.app.context();
+    ReportService reports = new ReportService(ctx.vertx(), ctx.pool(), ctx.targets(), ctx.config(),
+        java.time.Clock.systemUTC());
+    Report then = BundledService.await(reports.build(new ReportQuery(AREA, firstAt, null, null, null, worseAt)));
+    assertEquals("OFF_TRACK", row(then).status(), "the state at until, not the present");
+    assertTrue(then.deteriorated().stream().anyMatch(c -> c.target().id().equals(TARGET)), "deteriorated by until");
+    assertTrue(then.headline().all().now().get("OFF_TRACK") >= 1, "the headline counts the state at until");
+    Report present = BundledService.await(reports.build(new ReportQuery(AREA, firstAt, null, null, null)));
+    assertEquals("ON_TRACK", row(present).status());
+    assertTrue(present.deteriorated().stream().noneMatch(c -> c.target().id().equals(TARGET)), "recovered by now");
+
+    // the digest sends that report: the page as body, its PDF, its counts and its lead line
+    ReportDigestRenderer digests = new ReportDigestRenderer(reports, "http://127.0.0.1:1/");
+    var worse = BundledService.await(digests.render(AREA, firstAt, worseAt, List.of(), List.of()));
+    assertEquals(then.deterioratedCount(), worse.deteriorated());
+    assertEquals(then.improvedCount(), worse.improved());
+    assertTrue(worse.html().contains("id=\"deteriorated-" + TARGET + "\""), worse.html());
+    assertTrue(worse.html().contains("<h1>Fingerpost report: ") && worse.html().contains("Dudley (E08000027)"));
+    wellFormed(worse.html());
+    assertEquals("%PDF-", new String(worse.pdf(), 0, 5, java.nio.charset.StandardCharsets.US_ASCII));
+    assertTrue(worse.summary().startsWith("Dudley (E08000027) since ") && worse.summary().lines().findFirst()
+        .orElseThrow().contains(worse.deteriorated() + " target"), worse.summary());
+    assertEquals("http://127.0.0.1:1/report?area=E08000027&since=" + firstAt, worse.link());
+    assertTrue(worse.subject().startsWith("[Fingerpost] Dudley (E08000027): " + worse.deteriorated()
+        + " deteriorated, "), worse.subject());
+    var better = BundledService.await(digests.render(AREA, worseAt, recoveredAt, List.of(), List.of()));
+    assertTrue(better.improved() >= 1 && better.html().contains("id=\"improved-" + TARGET + "\""), better.html());
+    assertFalse(better.html().contains("id=\"deteriorated-" + TARGET + "\""));
+    var quiet = BundledService.await(digests.render(AREA, recoveredAt, recoveredAt, List.of(), List.of()));
+    assertEquals(0, quiet.improved() + quiet.deteriorated());
+    String line = quiet.summary().lines().findFirst().orElseThrow();
+    assertTrue(line.startsWith("Nothing changed since ") && line.endsWith(" improved or deteriorated."), line);
+    assertTrue(quiet.html().contains(line), "the page says it in one line");
+    assertEquals("[Fingerpost] Dudley (E08000027): nothing changed", quiet.subject());
+  }
+
+  private static Report.TargetRow row(Report r) {
+    return r.targets().stream().filter(t -> t.id().equals(TARGET)).findFirst().orElseThrow();
   }
 
   private static void push(double value) {
