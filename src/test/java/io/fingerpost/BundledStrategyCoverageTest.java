@@ -66,8 +66,10 @@ class BundledStrategyCoverageTest {
       } while (ready != 200 && System.currentTimeMillis() < deadline);
       assertEquals(200, ready, "every feed's first poll stored and evaluated");
 
-      JsonArray targets = web.get(port, "127.0.0.1", "/api/targets?area=E08000027").send()
-          .await(10, TimeUnit.SECONDS).bodyAsJsonObject().getJsonArray("targets");
+      JsonArray targets = new JsonArray(web.get(port, "127.0.0.1", "/api/targets?area=E08000027").send()
+          .await(10, TimeUnit.SECONDS).bodyAsJsonObject().getJsonArray("targets").stream()
+          // the Dudley strategy's own targets; wm-* are the seven boroughs' file (ReadyMeansEvaluatedTest)
+          .filter(o -> !((JsonObject) o).getString("id").startsWith("wm-")).toList());
       assertEquals(55, targets.size());
       Set<String> rated = new TreeSet<>();
       Set<String> printedOnly = new TreeSet<>();

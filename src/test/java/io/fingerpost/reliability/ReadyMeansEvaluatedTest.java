@@ -40,9 +40,13 @@ class ReadyMeansEvaluatedTest {
       HttpResponse<String> r = service.get("/api/targets", null);
       assertEquals(200, r.statusCode(), r.body());
       Map<String, Integer> byStatus = new TreeMap<>();
+      Map<String, Integer> regional = new TreeMap<>(); // the seven boroughs' file: wm-<measure>[@<area>]
       for (Object o : new JsonObject(r.body()).getJsonArray("targets", new JsonArray())) {
-        byStatus.merge(((JsonObject) o).getString("status"), 1, Integer::sum);
+        JsonObject t = (JsonObject) o;
+        (t.getString("id").startsWith("wm-") ? regional : byStatus).merge(t.getString("status"), 1, Integer::sum);
       }
+      assertEquals(147, regional.values().stream().mapToInt(Integer::intValue).sum(), "7 boroughs x 21: " + regional);
+      assertEquals(0, regional.getOrDefault("PENDING", 0), "nothing pending once ready: " + regional);
       int rated = byStatus.getOrDefault("ON_TRACK", 0) + byStatus.getOrDefault("AT_RISK", 0)
           + byStatus.getOrDefault("OFF_TRACK", 0);
       assertEquals(20, rated, "rated targets at the first /ready 200: " + byStatus);

@@ -70,10 +70,17 @@ class ReportBrowserTest {
         visited.add(browser.getCurrentUrl());
         screenshot(browser, "report-screenshot.png");
 
+        // the report is the clicked place's: every target of that area (the bundle holds several places)
+        String area = browser.getCurrentUrl().replaceAll(".*[?&]area=([^&]+).*", "$1");
         JsonArray targets = service.targets();
         List<String> withData = new ArrayList<>();
+        int inArea = 0;
         for (Object o : targets) {
           JsonObject t = (JsonObject) o;
+          if (!area.equals(t.getString("areaCode"))) {
+            continue;
+          }
+          inArea++;
           WebElement row = browser.findElement(By.id("t-" + t.getString("id")));
           assertEquals(t.getString("status"), row.getDomAttribute("data-status"), t.getString("id"));
           String status = row.findElement(By.cssSelector("td.status")).getText();
@@ -82,6 +89,7 @@ class ReportBrowserTest {
             withData.add(t.getString("id"));
           }
         }
+        assertTrue(inArea >= 20, "targets of " + area + ": " + inArea);
         assertTrue(withData.size() >= 10, "targets with data: " + withData);
         assertTrue(browser.findElements(By.cssSelector("#spine ~ div svg")).size() >= 1, "the spine chart");
 
