@@ -79,13 +79,14 @@ public final class FingertipsApiFeed extends VerticleBase {
     FingertipsClient client = new FingertipsClient(vertx, config.baseUrlOrDefault(),
         FingertipsClient.Options.defaults(config.concurrencyOrDefault(), config.timeoutOrDefault()));
     api = new FingertipsApi(client);
+    String seed = Integer.toHexString(config.toString().hashCode());
     if (FeedConfig.FINGERTIPS_NEXT.equals(config.type())) {
       next = new NextIndicatorLoad(vertx, new FingertipsNextApi(client), store, states, metadataStore, config.name(),
           config.areaCodes(), config.areaType(), overrides);
+    } else {
+      loads = new IndicatorLoad(vertx, api, store, new FeedChunkStore(store.pool()), states, config.name(), seed,
+          config.areaTypes(), config.parentAreaType());
     }
-    String seed = Integer.toHexString(config.toString().hashCode());
-    loads = new IndicatorLoad(vertx, api, store, new FeedChunkStore(store.pool()), states, config.name(), seed,
-        config.areaTypes(), config.parentAreaType());
     FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
     timer = vertx.setTimer(1, t -> poll());
     return Future.succeededFuture();
