@@ -138,7 +138,7 @@ public final class App {
         ctx.clustered() ? List.of() : feeds.stream().map(FeedConfig::name).toList(), routes);
     chain = chain.compose(v -> vertx.deployVerticle(api));
     for (FeedConfig feed : feeds) {
-      chain = chain.compose(v -> vertx.deployVerticle(FeedConfig.FINGERTIPS_API.equals(feed.type())
+      chain = chain.compose(v -> vertx.deployVerticle(feed.isApi()
           ? new FingertipsApiFeed(feed, ctx.store(), ctx.feedStatus())
           : new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus(),
               ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval())));

@@ -70,13 +70,17 @@ final class ConfigRules {
     }
     if (feed.type() == null) {
       required(at + "/type", key + ".type", "missing (fingertips-csv, tidy-csv or fingertips-api)");
-    } else if (!List.of(FeedConfig.FINGERTIPS_CSV, FeedConfig.TIDY_CSV, FeedConfig.FINGERTIPS_API)
-        .contains(feed.type())) {
+    } else if (!List.of(FeedConfig.FINGERTIPS_CSV, FeedConfig.TIDY_CSV, FeedConfig.FINGERTIPS_API,
+        FeedConfig.FINGERTIPS_NEXT).contains(feed.type())) {
       add(at + "/type", key + ".type", "'" + feed.type() + "' is not fingertips-csv or tidy-csv (nor fingertips-api)");
     }
     if (FeedConfig.FINGERTIPS_API.equals(feed.type())) {
       api(at, key, feed);
+      nextKeysAbsent(at, key, feed);
+    } else if (FeedConfig.FINGERTIPS_NEXT.equals(feed.type())) {
+      next(at, key, feed);
     } else {
+      nextKeysAbsent(at, key, feed);
       source(at + "/source", key + ".source", feed.source());
       apiKeysAbsent(at, key, feed);
     }
@@ -154,6 +158,67 @@ final class ConfigRules {
     }
     if (feed.concurrency() != null && (feed.concurrency() < 1 || feed.concurrency() > 16)) {
       add(at + "/concurrency", key + ".concurrency", feed.concurrency() + " is not between 1 and 16");
+    }
+  }
+
+  /** A fingertips-next feed: baseUrl (no default host), numeric indicators, areaCodes and/or areaType. */
+  private void next(String at, String key, FeedConfig feed) {
+    if (feed.source() != null) {
+      add(at + "/source", key + ".source", "a fingertips-next feed has no source (its API root is baseUrl)");
+    }
+    if (feed.baseUrl() == null) {
+      required(at + "/baseUrl", key + ".baseUrl", "missing (the fingertips-next API root)");
+    } else {
+      try {
+        java.net.URI u = java.net.URI.create(feed.baseUrl().trim());
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
+          add(at + "/baseUrl", key + ".baseUrl", "'" + feed.baseUrl() + "' is not an http(s) URL");
+        }
+      } catch (IllegalArgumentException e) {
+        add(at + "/baseUrl", key + ".baseUrl", "'" + feed.baseUrl() + "' is not an http(s) URL");
+      }
+    }
+    if (feed.indicators().isEmpty()) {
+      required(at + "/indicators", key + ".indicators", "missing (a fingertips-next feed needs indicators)");
+    }
+    for (int j = 0; j < feed.indicators().size(); j++) {
+      IndicatorConfig ind = feed.indicators().get(j);
+      if (ind != null && !blank(ind.id()) && !ind.id().trim().matches("[0-9]{1,9}")) {
+        add(at + "/indicators/" + j, key + ".indicators[" + j + "]",
+            "'" + ind.id() + "' is not an indicator id (a number)");
+      }
+    }
+    if (feed.areaCodes().isEmpty() && blank(feed.areaType())) {
+      required(at + "/areaCodes", key + ".areaCodes", "missing (area codes and/or an areaType)");
+    }
+    if (feed.areaCodes().size() > 300) {
+      add(at + "/areaCodes", key + ".areaCodes", feed.areaCodes().size() + " codes; the API takes at most 300");
+    }
+    for (int j = 0; j < feed.areaCodes().size(); j++) {
+      if (blank(feed.areaCodes().get(j))) {
+        add(at + "/areaCodes/" + j, key + ".areaCodes[" + j + "]", "empty area code");
+      }
+    }
+    String[] names = {"profile", "domains", "areaTypes", "parentAreaType"};
+    Object[] values = {feed.profile(), feed.domains().isEmpty() ? null : feed.domains(),
+        feed.areaTypes().isEmpty() ? null : feed.areaTypes(), feed.parentAreaType()};
+    for (int i = 0; i < names.length; i++) {
+      if (values[i] != null) {
+        add(at + "/" + names[i], key + "." + names[i], "a fingertips-next feed takes areaCodes/areaType, not "
+            + names[i]);
+      }
+    }
+    if (feed.concurrency() != null && (feed.concurrency() < 1 || feed.concurrency() > 16)) {
+      add(at + "/concurrency", key + ".concurrency", feed.concurrency() + " is not between 1 and 16");
+    }
+  }
+
+  private void nextKeysAbsent(String at, String key, FeedConfig feed) {
+    if (!feed.areaCodes().isEmpty()) {
+      add(at + "/areaCodes", key + ".areaCodes", "only a fingertips-next feed takes areaCodes");
+    }
+    if (feed.areaType() != null) {
+      add(at + "/areaType", key + ".areaType", "only a fingertips-next feed takes areaType");
     }
   }
 

@@ -21,7 +21,9 @@ import java.util.List;
  * @param domains fingertips-api only: with {@code profile}, only the indicators of these domains (group ids)
  * @param areaTypes fingertips-api only: child area type ids (England and the parent areas come too)
  * @param parentAreaType fingertips-api only: the parent area type id (e.g. 6, regions)
- * @param concurrency fingertips-api only: requests in flight at most (default 2)
+ * @param concurrency API feeds only: requests in flight at most (default 2)
+ * @param areaCodes fingertips-next only: the area codes to fetch (at most 300; with areaType, both)
+ * @param areaType fingertips-next only: every area of this area type (e.g. counties-and-unitary-authorities)
  */
 public record FeedConfig(
     String name,
@@ -39,11 +41,15 @@ public record FeedConfig(
     List<Integer> domains,
     List<Integer> areaTypes,
     Integer parentAreaType,
-    Integer concurrency) {
+    Integer concurrency,
+    List<String> areaCodes,
+    String areaType) {
 
   public static final String FINGERTIPS_CSV = "fingertips-csv";
   public static final String TIDY_CSV = "tidy-csv";
   public static final String FINGERTIPS_API = "fingertips-api";
+  /** The successor service's API ("Find public health data", FingertipsNext): no default host. */
+  public static final String FINGERTIPS_NEXT = "fingertips-next";
   /** The classic Fingertips API's root. */
   public static final String FINGERTIPS_API_URL = "https://fingertips.phe.org.uk/api";
 
@@ -52,7 +58,21 @@ public record FeedConfig(
                     RetryConfig retry, List<IndicatorConfig> indicators, TidyColumns columns,
                     List<String> missingValues) {
     this(name, type, source, enabled, interval, timeout, retry, indicators, columns, missingValues, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null);
+  }
+
+  /** An API feed without the fingertips-next keys. */
+  public FeedConfig(String name, String type, String source, Boolean enabled, Duration interval, Duration timeout,
+                    RetryConfig retry, List<IndicatorConfig> indicators, TidyColumns columns,
+                    List<String> missingValues, String baseUrl, Integer profile, List<Integer> domains,
+                    List<Integer> areaTypes, Integer parentAreaType, Integer concurrency) {
+    this(name, type, source, enabled, interval, timeout, retry, indicators, columns, missingValues, baseUrl, profile,
+        domains, areaTypes, parentAreaType, concurrency, null, null);
+  }
+
+  /** An API feed: fingertips-api or fingertips-next. */
+  public boolean isApi() {
+    return FINGERTIPS_API.equals(type) || FINGERTIPS_NEXT.equals(type);
   }
 
   public String baseUrlOrDefault() {
@@ -71,6 +91,7 @@ public record FeedConfig(
     missingValues = missingValues == null ? List.of("", "NA") : List.copyOf(missingValues);
     domains = domains == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(domains));
     areaTypes = areaTypes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(areaTypes));
+    areaCodes = areaCodes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(areaCodes));
   }
 
   public boolean enabledOrDefault() {

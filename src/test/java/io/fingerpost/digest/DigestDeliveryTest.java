@@ -136,7 +136,9 @@ class DigestDeliveryTest {
         byFire.put(fire, Mail.of(m));
       }
       long runs = count(pool, "SELECT count(*) FROM digest_run");
-      assertTrue(runs >= 5, "runs: " + runs);
+      // at least: the run queued while SMTP was down, the one reporting the deterioration, the catch-up and the
+      // next regular run (more when the machine is slow: each phase lasts some 10 s fire times)
+      assertTrue(runs >= 4, "runs: " + runs);
       assertEquals(runs, perFire.size(), "every run delivered: " + perFire);
       perFire.forEach((fire, n) -> assertEquals(1, n, "messages for the run of " + fire + ": " + perFire));
       assertEquals(runs, count(pool, "SELECT count(DISTINCT fire_time) FROM digest_run WHERE name = '" + NAME + "'"));

@@ -31,7 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@code fingertips-api} feed on its own timer. A poll: the indicators (the configured ids and, with
+ * A {@code fingertips-api} or {@code fingertips-next} feed on its own timer (a fingertips-next feed polls its
+ * configured indicators through {@link NextIndicatorLoad}; the rest below is the same). A poll: the indicators (the configured ids and, with
  * {@code profile}, the profile's, optionally of some domains), their metadata (one request per 100 ids; stored in
  * {@code indicator_metadata} with the config's overrides, and applied to {@code indicator}, so the engine's
  * polarity comes from it), then every indicator on its own ({@link IndicatorLoad}: data-change date, conditional
@@ -53,6 +54,8 @@ public final class FingertipsApiFeed extends VerticleBase {
   private final Map<String, IndicatorConfig> overrides = new LinkedHashMap<>();
   private FingertipsApi api;
   private IndicatorLoad loads;
+  /** Set for a fingertips-next feed: its indicators load through it (metadata comes with each data answer). */
+  private NextIndicatorLoad next;
   private long timer = -1;
   private int failures;
   private boolean stopped;
@@ -77,8 +80,13 @@ public final class FingertipsApiFeed extends VerticleBase {
         FingertipsClient.Options.defaults(config.concurrencyOrDefault(), config.timeoutOrDefault()));
     api = new FingertipsApi(client);
     String seed = Integer.toHexString(config.toString().hashCode());
-    loads = new IndicatorLoad(vertx, api, store, new FeedChunkStore(store.pool()), states, config.name(), seed,
-        config.areaTypes(), config.parentAreaType());
+    if (FeedConfig.FINGERTIPS_NEXT.equals(config.type())) {
+      next = new NextIndicatorLoad(vertx, new FingertipsNextApi(client), store, states, metadataStore, config.name(),
+          config.areaCodes(), config.areaType(), overrides);
+    } else {
+      loads = new IndicatorLoad(vertx, api, store, new FeedChunkStore(store.pool()), states, config.name(), seed,
+          config.areaTypes(), config.parentAreaType());
+    }
     FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
     timer = vertx.setTimer(1, t -> poll());
     return Future.succeededFuture();
@@ -137,12 +145,14 @@ public final class FingertipsApiFeed extends VerticleBase {
     }
     long started = System.nanoTime();
     status.pollStarted(config.name(), config.type(), config.baseUrlOrDefault())
-        .compose(previous -> indicators().compose(ids -> metadata(ids).compose(indicators ->
+        .compose(previous -> indicators().compose(ids -> (next != null
+            ? Future.succeededFuture(Map.<String, Indicator>of()) : metadata(ids)).compose(indicators ->
             states.load(config.name()).compose(known -> {
               InitialLoad initial = previous.initialLoad();
               List<Future<IndicatorLoad.Outcome>> outcomes = new ArrayList<>();
               for (String id : ids) {
-                outcomes.add(loads.run(id, indicators.get(id), known.get(id), initial));
+                outcomes.add(next != null ? next.run(id, known.get(id), initial)
+                    : loads.run(id, indicators.get(id), known.get(id), initial));
               }
               return Future.join(outcomes).transform(x -> finish(ids.size(), outcomes));
             }))))
