@@ -105,8 +105,16 @@ class FingertipsApiServiceTest {
       }
       JsonObject indicator = web.get(port, "127.0.0.1", "/api/indicators/93356").send().await(10, TimeUnit.SECONDS)
           .bodyAsJsonObject();
-      JsonObject feed = web.get(port, "127.0.0.1", "/api/feeds/phof").send().await(10, TimeUnit.SECONDS)
-          .bodyAsJsonObject();
+      // the poll ends after the failing indicator's retries: its status is read once the poll is over
+      JsonObject feed;
+      while (true) {
+        feed = web.get(port, "127.0.0.1", "/api/feeds/phof").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+        if (!"PENDING".equals(feed.getString("state"))) {
+          break;
+        }
+        assertTrue(System.nanoTime() < deadline, "the poll did not end within 40 s: " + feed.encode());
+        Thread.sleep(100);
+      }
       return new JsonObject[] {target, indicator, feed};
     } finally {
       app.stop().await(30, TimeUnit.SECONDS);
