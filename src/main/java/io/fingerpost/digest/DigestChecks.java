@@ -21,7 +21,8 @@ public final class DigestChecks {
     Set<String> areas = new TreeSet<>();
     Set<String> groups = new TreeSet<>();
     Set<String> teams = new TreeSet<>();
-    for (TargetDefinition t : targets) {
+    // every place of a `places:` list is an area of the targets (as the evaluator expands them)
+    for (TargetDefinition t : io.fingerpost.strategy.Places.expand(targets, java.util.Map.of())) {
       areas.add(t.series().areaCode());
       if (t.group() != null) {
         groups.add(t.group());

@@ -51,7 +51,8 @@ public final class ReportService {
     this.reads = new ReportReads(pool);
     this.alerts = new AlertQueries(pool);
     this.reader = new StoreReader(pool);
-    targets.forEach(t -> this.targets.put(t.id(), t));
+    // one target per place, as the evaluator has them (places: lists; `childrenOf` places join once stored)
+    io.fingerpost.strategy.Places.expand(targets, Map.of()).forEach(t -> this.targets.put(t.id(), t));
     this.grafanaUrl = config.grafana() == null ? null : config.grafana().url();
     this.staleAfter = config.alerts().rules().feedStale().staleAfter();
     this.clock = clock;

@@ -192,6 +192,22 @@ class ReportPagesTest {
     service.ok("/report?group=ICS%20long%20term&team=public-health&sort=probability");
   }
 
+  @Test
+  @Order(5)
+  void everyPlaceOfAPlacesFileHasItsReportAndItsTargetPages() throws Exception {
+    // the bundled boroughs' file names its seven places in `places:`: each is a place of the landing page
+    String landing = service.ok("/").bodyAsString();
+    for (String area : List.of("E08000025", "E08000026", "E08000027", "E08000028", "E08000029", "E08000030",
+        "E08000031")) {
+      assertTrue(landing.contains("/report?area=" + area), "the landing page lists " + area);
+    }
+    String solihull = service.ok("/report?area=E08000029").bodyAsString();
+    wellFormed(solihull);
+    assertTrue(solihull.contains("id=\"t-wm-hle-birth-male@E08000029\""), "Solihull's own targets");
+    assertFalse(solihull.contains("id=\"t-le-birth-male\""), "not Dudley's");
+    wellFormed(service.ok("/report/targets/wm-hle-birth-male@E08000029").bodyAsString());
+  }
+
   private static void problem(String url, int status, String parameter) {
     HttpResponse<Buffer> r = service.get(url);
     assertEquals(status, r.statusCode(), url + ": " + r.bodyAsString());
