@@ -139,7 +139,8 @@ public final class App {
     chain = chain.compose(v -> vertx.deployVerticle(api));
     for (FeedConfig feed : feeds) {
       chain = chain.compose(v -> vertx.deployVerticle(feed.isApi()
-          ? new FingertipsApiFeed(feed, ctx.store(), ctx.feedStatus())
+          ? new FingertipsApiFeed(feed, ctx.store(), ctx.feedStatus(),
+              ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval())
           : new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus(),
               ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval())));
     }

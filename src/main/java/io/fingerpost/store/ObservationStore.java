@@ -244,7 +244,8 @@ public final class ObservationStore {
     List<Runnable> afterCommit = new ArrayList<>();
     Map<Long, SeriesKey> keyById = new HashMap<>();
     List<Observation> given = batch.observations();
-    return pool.withTransaction(conn -> catalog.prepare(conn, batch, none, afterCommit)
+    // a fenced feed (cluster) checks its lease in this transaction first
+    return pool.withTransaction(conn -> fenced(feed, conn).compose(f -> catalog.prepare(conn, batch, none, afterCommit))
         .compose(ids -> ComputedIntervals.complete(conn, given).map(c -> Map.entry(ids, c))).compose(prepared -> {
       Long[] ids = prepared.getKey();
       List<Observation> obs = prepared.getValue().observations();

@@ -63,7 +63,22 @@ public final class FingertipsApiFeed extends VerticleBase {
   private String lastError;
   private String warning;
 
+  /** Cluster: the lease {@code feed:<name>}; only its holder polls, and its writes are fenced. Null: always poll. */
+  private final io.fingerpost.store.Lease lease;
+  private final long leaseCheckMs;
+
   public FingertipsApiFeed(FeedConfig config, ObservationStore store, FeedStatusStore status) {
+    this(config, store, status, null, null);
+  }
+
+  /** A feed polled only while this member holds {@code lease} (cluster), looking again every {@code leaseCheck}. */
+  public FingertipsApiFeed(FeedConfig config, ObservationStore store, FeedStatusStore status,
+                           io.fingerpost.store.Lease lease, Duration leaseCheck) {
+    this.lease = lease;
+    this.leaseCheckMs = leaseCheck == null ? 1000 : Math.max(1, leaseCheck.toMillis());
+    if (lease != null) {
+      store.fence(config.name(), lease);
+    }
     this.config = config;
     this.store = store;
     this.status = status;
@@ -141,6 +156,10 @@ public final class FingertipsApiFeed extends VerticleBase {
 
   private void poll() {
     if (stopped) {
+      return;
+    }
+    if (lease != null && !lease.held()) {
+      schedule(leaseCheckMs); // another member polls this feed; look again soon
       return;
     }
     long started = System.nanoTime();
