@@ -59,6 +59,7 @@ class DigestDeliveryTest {
   /** Child logs are kept under target/ (a failure is read there). */
   Path dir;
 
+  // Waits of 90 s: each run now renders the whole report and its PDF (seconds each on a busy CI machine).
   @Test
   void everyRunDeliveredOnceWithItsPdfAcrossKillNineRestarts() throws Exception {
     dir = Files.createDirectories(Path.of("target", "digest-delivery-test"));
@@ -77,7 +78,7 @@ class DigestDeliveryTest {
       int port1 = freePort();
       Process first = start(config, db, port1, "first", started);
       awaitReady(http, port1, first, "first");
-      waitUntil("a digest run queued and a failed delivery attempt", Duration.ofSeconds(40), () -> count(pool,
+      waitUntil("a digest run queued and a failed delivery attempt", Duration.ofSeconds(90), () -> count(pool,
           "SELECT count(*) FROM delivery d JOIN outbox o ON o.id = d.outbox_id WHERE o.digest_run_id IS NOT NULL"
               + " AND NOT d.ok") > 0);
       kill(first);
@@ -94,7 +95,7 @@ class DigestDeliveryTest {
           "SELECT count(*) FROM outbox WHERE digest_run_id IS NOT NULL AND status <> 'delivered'") == 0);
       Instant pushedAt = Instant.now();
       push(http, port2, "2024 - 26", 78.0);
-      waitUntil("a digest reporting the deterioration, delivered", Duration.ofSeconds(40), () -> count(pool,
+      waitUntil("a digest reporting the deterioration, delivered", Duration.ofSeconds(90), () -> count(pool,
           "SELECT count(*) FROM digest_run r JOIN outbox o ON o.digest_run_id = r.id WHERE r.deteriorated > 0"
               + " AND o.status = 'delivered'") > 0);
       kill(second); // right after a delivery
@@ -107,7 +108,7 @@ class DigestDeliveryTest {
       int port3 = freePort();
       Process third = start(config, db, port3, "third", started);
       awaitReady(http, port3, third, "third");
-      waitUntil("the catch-up run and the next regular run delivered", Duration.ofSeconds(40), () ->
+      waitUntil("the catch-up run and the next regular run delivered", Duration.ofSeconds(90), () ->
           count(pool, "SELECT count(*) FROM digest_run WHERE catch_up AND fire_time > '" + killedAt + "'") == 1
           && count(pool, "SELECT count(*) FROM digest_run WHERE NOT catch_up AND created_at > (SELECT created_at"
               + " FROM digest_run WHERE catch_up ORDER BY id DESC LIMIT 1)") > 0
