@@ -12,7 +12,6 @@ import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.Lease;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.Rejection;
-import io.fingerpost.store.DatabaseOutage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -28,9 +27,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -46,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * one already loaded (same fingerprint: SHA-256 of the content, whether a file, downloaded or bundled,
  * and the feed's configuration), otherwise streams it through the reader into the
  * store. A Fingertips file whose fingerprint changed is cut into chunks ({@link FileChunks}) and only
- * the chunks the latest successful read did not load are parsed ({@link ChunkPlan}). A failed poll is retried with exponential backoff ({@code retry}); every poll's outcome goes
+ * the chunks the latest successful read did not load are parsed ({@link ChunkPlan}). Between polls ({@link FeedRetry}): a
+ * failed poll is retried with exponential backoff ({@code retry}); every poll's outcome goes
  * to {@code feed_status}, the {@link FeedBoard} and the event bus.
  */
 public final class FeedVerticle extends VerticleBase {
@@ -62,18 +59,8 @@ public final class FeedVerticle extends VerticleBase {
   /** Chunks of the latest read and how many were skipped (null: not chunked). */
   private int[] lastChunks;
   private HttpClient http;
-  private long timer = -1;
-  private int failures;
-  private boolean stopped;
-  private Instant lastSuccess;
-  private String lastError;
-  /** The latest read's warning (row count fell sharply), kept while the source is unchanged. */
-  private String warning;
-  /** Cluster: the lease {@code feed:<name>}; only its holder polls, and its writes are fenced. Null: always poll. */
-  private final Lease lease;
-  private final long leaseCheckMs;
-  /** A poll is under way (a lease taken meanwhile does not start a second one). */
-  private boolean polling;
+  /** The timer, lease, failure count with backoff, and status between polls (shared with the API feeds). */
+  private final FeedRetry retry;
 
   public FeedVerticle(FeedConfig config, Resource source, ObservationStore store, FeedStatusStore status) {
     this(config, source, store, status, null, null);
@@ -85,8 +72,7 @@ public final class FeedVerticle extends VerticleBase {
    */
   public FeedVerticle(FeedConfig config, Resource source, ObservationStore store, FeedStatusStore status,
                       Lease lease, java.time.Duration leaseCheck) {
-    this.lease = lease;
-    this.leaseCheckMs = leaseCheck == null ? 1000 : Math.max(1, leaseCheck.toMillis());
+    this.retry = new FeedRetry(config, source.describe(), status, lease, leaseCheck, LOG);
     if (lease != null) {
       store.fence(config.name(), lease);
     }
@@ -107,23 +93,13 @@ public final class FeedVerticle extends VerticleBase {
           .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeoutOrDefault().toMillis())));
     }
     io.fingerpost.meters.FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
-    if (lease != null) { // taken (again): poll now, not at the end of an interval timed while it was lost
-      io.vertx.core.Context here = vertx.getOrCreateContext();
-      lease.onTaken(() -> here.runOnContext(v -> {
-        if (!polling) {
-          vertx.cancelTimer(timer);
-          poll();
-        }
-      }));
-    }
-    timer = vertx.setTimer(1, t -> poll());
+    retry.start(vertx, this::poll);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
-    stopped = true;
-    vertx.cancelTimer(timer);
+    retry.stop();
     return http == null ? Future.succeededFuture() : http.close();
   }
 
@@ -131,21 +107,16 @@ public final class FeedVerticle extends VerticleBase {
   private record Fetched(Callable<RowReader> open, String fingerprint, Path tempFile, Path localFile) {}
 
   private void poll() {
-    if (stopped) {
+    if (!retry.begin()) {
       return;
     }
-    if (lease != null && !lease.held()) {
-      schedule(leaseCheckMs); // another member polls this feed; look again soon
-      return;
-    }
-    polling = true;
     long started = System.nanoTime();
     status.pollStarted(config.name(), config.type(), source.describe())
         .compose(previous -> fetch().compose(fetched -> {
           Future<FeedStatusStore.PollCounts> done;
           if (previous.succeededBefore() && fetched.fingerprint().equals(previous.sourceFingerprint())) {
-            warning = previous.warning(); // the source as it was: so is its warning (also after a restart)
-            done = status.pollSucceeded(config.name(), null, fetched.fingerprint(), nextPoll()).map(v -> null);
+            retry.warning(previous.warning()); // the source as it was: so is its warning (also after a restart)
+            done = status.pollSucceeded(config.name(), null, fetched.fingerprint(), retry.nextPoll()).map(v -> null);
           } else {
             // A first poll reads the whole file and cuts it into chunks at the same time (for the next read).
             boolean skipKnown = previous.succeededBefore();
@@ -164,9 +135,9 @@ public final class FeedVerticle extends VerticleBase {
                       result.written().unchanged() + skippedRows - skippedRejected,
                       result.rejected() + skippedRejected,
                       previous.succeededBefore() ? rowDrop(previous.rowsRead(), read) : null);
-                  warning = counts.warning();
-                  if (warning != null) {
-                    LOG.warn("Feed {}: {}", config.name(), warning);
+                  retry.warning(counts.warning());
+                  if (counts.warning() != null) {
+                    LOG.warn("Feed {}: {}", config.name(), counts.warning());
                   }
                   lastChunks = chunks == null ? null : new int[] {chunks.chunks(), chunks.skippedChunks()};
                   rejections.stream().filter(r -> !r.isWarning()).findFirst().ifPresent(first -> LOG.warn(
@@ -176,14 +147,13 @@ public final class FeedVerticle extends VerticleBase {
                       .compose(v -> chunks == null ? Future.succeededFuture()
                           : vertx.executeBlocking(chunks::unchangedOnDisk, false).compose(same -> chunkStore.replace(
                               config.name(), same ? chunks.toStore(result.rejections(), result.unread()) : List.of())))
-                      .compose(v -> status.pollSucceeded(config.name(), counts, fetched.fingerprint(), nextPoll()))
+                      .compose(v -> status.pollSucceeded(config.name(), counts, fetched.fingerprint(), retry.nextPoll()))
                       .map(v -> counts);
                 })));
           }
           return done.eventually(() -> deleteTemp(fetched.tempFile()));
         }))
         .onComplete(ar -> {
-          polling = false;
           double seconds = (System.nanoTime() - started) / 1e9;
           FeedStatusStore.PollCounts polled = ar.succeeded() ? ar.result() : null;
           io.fingerpost.meters.FingerpostMetrics.of(vertx).feedPolled(config.name(),
@@ -192,14 +162,12 @@ public final class FeedVerticle extends VerticleBase {
           if (ar.succeeded()) {
             succeeded(ar.result(), seconds);
           } else {
-            failed(ar.cause());
+            retry.failed(ar.cause());
           }
         });
   }
 
   private void succeeded(FeedStatusStore.PollCounts counts, double seconds) {
-    failures = 0;
-    lastSuccess = Instant.now();
     FeedStatus.Rows rows = null;
     FeedStatus.Chunks chunks = null;
     if (counts != null) {
@@ -212,40 +180,7 @@ public final class FeedVerticle extends VerticleBase {
     } else {
       LOG.debug("Feed {}: source unchanged", config.name());
     }
-    FeedBoard.update(vertx, statusEvent(true,
-        new FeedStatus.Read(counts == null, Math.round(seconds * 1000), rows, chunks)));
-    schedule(config.intervalOrDefault().toMillis());
-  }
-
-  private void failed(Throwable cause) {
-    if (Lease.isLost(cause)) {
-      // fenced: another member took the feed over while this poll ran; it writes from now on
-      LOG.info("Feed {}: {}; the poll's remaining writes are left to the new holder", config.name(), cause.getMessage());
-      schedule(leaseCheckMs);
-      return;
-    }
-    failures++;
-    lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-    long delay = config.retryOrDefault().delayAfter(failures).toMillis();
-    if (DatabaseOutage.isDown(vertx) && DatabaseOutage.isConnectionFailure(cause)) {
-      // the database is away: the store logs that once; the retry below picks up when it is back
-      LOG.debug("Feed {} waits for the database ({} in a row), retrying in {} ms", config.name(), failures, delay);
-    } else {
-      LOG.warn("Feed {} failed ({} in a row), retrying in {} ms: {}", config.name(), failures, delay, lastError);
-    }
-    FeedBoard.update(vertx, statusEvent(false, null));
-    status.pollFailed(config.name(), lastError, failures, OffsetDateTime.now(ZoneOffset.UTC).plusNanos(delay * 1_000_000))
-        .onFailure(e -> {
-          if (!DatabaseOutage.isConnectionFailure(e)) {
-            LOG.warn("Feed {}: cannot record its failure: {}", config.name(), e.getMessage());
-          }
-        });
-    schedule(delay);
-  }
-
-  private FeedStatus statusEvent(boolean ok, FeedStatus.Read read) {
-    return new FeedStatus(config.name(), config.type(), source.describe(), ok, true, failures, lastSuccess,
-        lastError, read, warning);
+    retry.succeeded(new FeedStatus.Read(counts == null, Math.round(seconds * 1000), rows, chunks));
   }
 
   /** A read whose row count falls by this share or more against the read before is suspect. */
@@ -264,12 +199,6 @@ public final class FeedVerticle extends VerticleBase {
         + " is the source complete?", before, now, 100.0 * (before - now) / before);
   }
 
-  private void schedule(long delayMs) {
-    if (!stopped) {
-      timer = vertx.setTimer(Math.max(1, delayMs), t -> poll());
-    }
-  }
-
   /**
    * For a Fingertips file: cuts it into chunks and skips those the feed's latest successful read
    * loaded (null: read the whole source as it is).
@@ -283,10 +212,6 @@ public final class FeedVerticle extends VerticleBase {
     String seed = Integer.toHexString(config.toString().hashCode());
     return stored.compose(known -> vertx.executeBlocking(() ->
         new ChunkPlan(FileChunks.of(fetched.localFile(), seed, FileChunks.defaultAverageBytes()), known), false));
-  }
-
-  private OffsetDateTime nextPoll() {
-    return OffsetDateTime.now(ZoneOffset.UTC).plus(config.intervalOrDefault());
   }
 
   private Future<Fetched> fetch() {

@@ -3,12 +3,11 @@ package io.fingerpost.feed.fingertips;
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.config.IndicatorConfig;
 import io.fingerpost.event.FeedStatus;
-import io.fingerpost.feed.FeedBoard;
+import io.fingerpost.feed.FeedRetry;
 import io.fingerpost.meters.FingerpostMetrics;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.model.IndicatorMetadata;
 import io.fingerpost.store.BatchResult;
-import io.fingerpost.store.DatabaseOutage;
 import io.fingerpost.store.FeedChunkStore;
 import io.fingerpost.store.FeedIndicatorStateStore;
 import io.fingerpost.store.FeedStatusStore;
@@ -18,9 +17,6 @@ import io.fingerpost.store.ObservationStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -56,16 +52,8 @@ public final class FingertipsApiFeed extends VerticleBase {
   private IndicatorLoad loads;
   /** Set for a fingertips-next feed: its indicators load through it (metadata comes with each data answer). */
   private NextIndicatorLoad next;
-  private long timer = -1;
-  private int failures;
-  private boolean stopped;
-  private Instant lastSuccess;
-  private String lastError;
-  private String warning;
-
-  /** Cluster: the lease {@code feed:<name>}; only its holder polls, and its writes are fenced. Null: always poll. */
-  private final io.fingerpost.store.Lease lease;
-  private final long leaseCheckMs;
+  /** The timer, lease, failure count with backoff, and status between polls (shared with the file feeds). */
+  private final FeedRetry retry;
 
   public FingertipsApiFeed(FeedConfig config, ObservationStore store, FeedStatusStore status) {
     this(config, store, status, null, null);
@@ -74,8 +62,8 @@ public final class FingertipsApiFeed extends VerticleBase {
   /** A feed polled only while this member holds {@code lease} (cluster), looking again every {@code leaseCheck}. */
   public FingertipsApiFeed(FeedConfig config, ObservationStore store, FeedStatusStore status,
                            io.fingerpost.store.Lease lease, Duration leaseCheck) {
-    this.lease = lease;
-    this.leaseCheckMs = leaseCheck == null ? 1000 : Math.max(1, leaseCheck.toMillis());
+    // Cluster: only the holder of feed:<name> polls, and its writes are fenced (null: always poll).
+    this.retry = new FeedRetry(config, config.baseUrlOrDefault(), status, lease, leaseCheck, LOG);
     if (lease != null) {
       store.fence(config.name(), lease);
     }
@@ -103,14 +91,13 @@ public final class FingertipsApiFeed extends VerticleBase {
           config.areaTypes(), config.parentAreaType());
     }
     FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
-    timer = vertx.setTimer(1, t -> poll());
+    retry.start(vertx, this::poll);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<?> stop() {
-    stopped = true;
-    vertx.cancelTimer(timer);
+    retry.stop();
     if (api != null) {
       api.client().close();
     }
@@ -155,11 +142,7 @@ public final class FingertipsApiFeed extends VerticleBase {
   }
 
   private void poll() {
-    if (stopped) {
-      return;
-    }
-    if (lease != null && !lease.held()) {
-      schedule(leaseCheckMs); // another member polls this feed; look again soon
+    if (!retry.begin()) {
       return;
     }
     long started = System.nanoTime();
@@ -183,13 +166,21 @@ public final class FingertipsApiFeed extends VerticleBase {
           if (ar.succeeded()) {
             succeeded(counts, took);
           } else {
-            failed(ar.cause());
+            retry.failed(ar.cause());
           }
         });
   }
 
-  /** Sums the indicators' outcomes; fails when every indicator failed. */
+  /**
+   * Sums the indicators' outcomes; fails when every indicator failed, or with the lost lease when one of them found
+   * this member no longer holds the feed (an indicator's load fails only for that).
+   */
   private Future<FeedStatusStore.PollCounts> finish(int total, List<Future<IndicatorLoad.Outcome>> outcomes) {
+    for (Future<IndicatorLoad.Outcome> f : outcomes) {
+      if (f.failed()) {
+        return Future.failedFuture(f.cause());
+      }
+    }
     long read = 0;
     long rejected = 0;
     BatchResult written = BatchResult.EMPTY;
@@ -211,52 +202,18 @@ public final class FingertipsApiFeed extends VerticleBase {
         + String.join("; ", failed.subList(0, Math.min(3, failed.size()))) + (failed.size() > 3 ? "; …" : "");
     FeedStatusStore.PollCounts counts = new FeedStatusStore.PollCounts(read, written.inserted(), written.updated(),
         read - rejected - written.inserted() - written.updated(), rejected, warn);
-    return status.pollSucceeded(config.name(), counts, FINGERPRINT, nextPoll()).map(v -> counts);
+    return status.pollSucceeded(config.name(), counts, FINGERPRINT, retry.nextPoll()).map(v -> counts);
   }
 
   private void succeeded(FeedStatusStore.PollCounts counts, Duration took) {
-    failures = 0;
-    lastSuccess = Instant.now();
-    warning = counts.warning();
-    if (warning != null) {
-      LOG.warn("Feed {}: {}", config.name(), warning);
+    retry.warning(counts.warning());
+    if (counts.warning() != null) {
+      LOG.warn("Feed {}: {}", config.name(), counts.warning());
     }
     LOG.info("Feed {}: read {} rows in {} ms: {} new, {} revised, {} rejected", config.name(), counts.read(),
         took.toMillis(), counts.inserted(), counts.updated(), counts.rejected());
     FeedStatus.Rows rows = new FeedStatus.Rows(counts.read(), counts.inserted(), counts.updated(), counts.unchanged(),
         counts.rejected());
-    FeedBoard.update(vertx, statusEvent(true, new FeedStatus.Read(counts.read() == 0, took.toMillis(), rows, null)));
-    schedule(config.intervalOrDefault().toMillis());
-  }
-
-  private void failed(Throwable cause) {
-    failures++;
-    lastError = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-    long delay = config.retryOrDefault().delayAfter(failures).toMillis();
-    if (DatabaseOutage.isDown(vertx) && DatabaseOutage.isConnectionFailure(cause)) {
-      LOG.debug("Feed {} waits for the database ({} in a row), retrying in {} ms", config.name(), failures, delay);
-    } else {
-      LOG.warn("Feed {} failed ({} in a row), retrying in {} ms: {}", config.name(), failures, delay, lastError);
-    }
-    FeedBoard.update(vertx, statusEvent(false, null));
-    status.pollFailed(config.name(), lastError, failures,
-            OffsetDateTime.now(ZoneOffset.UTC).plusNanos(delay * 1_000_000))
-        .onFailure(e -> LOG.debug("Feed {}: cannot record its failure: {}", config.name(), e.getMessage()));
-    schedule(delay);
-  }
-
-  private FeedStatus statusEvent(boolean ok, FeedStatus.Read read) {
-    return new FeedStatus(config.name(), config.type(), config.baseUrlOrDefault(), ok, true, failures, lastSuccess,
-        lastError, read, warning);
-  }
-
-  private void schedule(long delayMs) {
-    if (!stopped) {
-      timer = vertx.setTimer(Math.max(1, delayMs), t -> poll());
-    }
-  }
-
-  private OffsetDateTime nextPoll() {
-    return OffsetDateTime.now(ZoneOffset.UTC).plus(config.intervalOrDefault());
+    retry.succeeded(new FeedStatus.Read(counts.read() == 0, took.toMillis(), rows, null));
   }
 }

@@ -67,7 +67,10 @@ final class IndicatorLoad {
     this.parentAreaType = parentAreaType;
   }
 
-  /** Polls one indicator; never fails (a failure is the outcome's error, also saved in its state). */
+  /**
+   * Polls one indicator; fails only when this member lost the feed's lease (cluster), any other failure is the
+   * outcome's error, also saved in its state.
+   */
   Future<Outcome> run(String id, Indicator indicator, State before, InitialLoad initialLoad) {
     Instant checked = Instant.now();
     // A mirror without data_changes still polls politely: the conditional requests decide then.
@@ -83,6 +86,9 @@ final class IndicatorLoad {
           return fetch(id, indicator, before, upstream, key, checked, initialLoad);
         })
         .recover(e -> {
+          if (io.fingerpost.store.Lease.isLost(e)) {
+            return Future.failedFuture(e); // not this indicator's error: the feed's new holder loads it
+          }
           FetchError error = error(e);
           State s = before == null
               ? new State(id, null, checked, null, null, null, new JsonObject(), null, error)

@@ -61,7 +61,10 @@ final class NextIndicatorLoad {
     this.overrides = overrides;
   }
 
-  /** Polls one indicator; never fails (a failure is the outcome's error, also saved in its state). */
+  /**
+   * Polls one indicator; fails only when this member lost the feed's lease (cluster), any other failure is the
+   * outcome's error, also saved in its state.
+   */
   Future<IndicatorLoad.Outcome> run(String id, State before, InitialLoad initialLoad) {
     Instant checked = Instant.now();
     String url = api.client().url(FingertipsNextApi.dataPath(id, areaCodes, areaType));
@@ -98,6 +101,9 @@ final class NextIndicatorLoad {
           });
         })
         .recover(e -> {
+          if (io.fingerpost.store.Lease.isLost(e)) {
+            return Future.failedFuture(e); // not this indicator's error: the feed's new holder loads it
+          }
           FetchError error = IndicatorLoad.error(e);
           State s = before == null
               ? new State(id, null, checked, null, null, null, new JsonObject(), null, error)
