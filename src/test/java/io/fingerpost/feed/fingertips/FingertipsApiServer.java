@@ -61,6 +61,10 @@ final class FingertipsApiServer implements AutoCloseable {
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger maxInFlight = new AtomicInteger();
   volatile long delayMs;
+  /** While set, export requests wait for it (a download in flight until the test lets it go). */
+  volatile io.vertx.core.Future<Void> holdExports;
+  /** Export requests that waited for {@link #holdExports}. */
+  final AtomicInteger held = new AtomicInteger();
   /** Answer 200 with the body even to a matching If-None-Match (a server without validators). */
   volatile boolean ignoreValidators;
   final java.util.concurrent.atomic.AtomicLong dataBytes = new java.util.concurrent.atomic.AtomicLong();
@@ -106,7 +110,11 @@ final class FingertipsApiServer implements AutoCloseable {
         inFlight.decrementAndGet();
       }
     };
-    if (delayMs > 0) {
+    io.vertx.core.Future<Void> hold = holdExports;
+    if (hold != null && req.path().endsWith("/all_data/csv/by_indicator_id")) {
+      held.incrementAndGet();
+      hold.onComplete(v -> answer.run());
+    } else if (delayMs > 0) {
       vertx.setTimer(delayMs, t -> answer.run());
     } else {
       answer.run();

@@ -5,23 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fingerpost.TestDatabase;
 import io.fingerpost.config.FeedConfig;
-import io.fingerpost.config.IndicatorConfig;
-import io.fingerpost.event.Events;
 import io.fingerpost.event.FeedStatus;
-import io.fingerpost.store.Database;
 import io.fingerpost.store.FeedIndicatorStateStore;
-import io.fingerpost.store.FeedStatusStore;
-import io.fingerpost.store.ObservationStore;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -36,90 +27,54 @@ import org.junit.jupiter.api.Test;
  */
 class FingertipsNextFeedTest {
 
-  static Vertx vertx;
-  static Database database;
-  static ObservationStore store;
-  static FeedStatusStore status;
+  static ApiFeedBed bed;
   FingertipsNextServer api;
-  final List<FeedStatus> statuses = new CopyOnWriteArrayList<>();
   String deployment;
 
   @BeforeAll
   static void start() throws Exception {
-    System.setProperty("fingerpost.fingertips.backoffMs", "20");
-    vertx = Vertx.vertx();
-    database = TestDatabase.newDatabase().start(vertx).await(60, TimeUnit.SECONDS);
-    store = new ObservationStore(vertx, database.pool());
-    status = new FeedStatusStore(database.pool());
+    bed = ApiFeedBed.start();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    System.clearProperty("fingerpost.fingertips.backoffMs");
-    if (database != null) {
-      database.close().await(30, TimeUnit.SECONDS);
+    if (bed != null) {
+      bed.close();
     }
-    vertx.close().await(30, TimeUnit.SECONDS);
   }
 
   @BeforeEach
   void server() throws Exception {
-    api = new FingertipsNextServer(vertx);
-    Events.consumer(vertx, FeedStatus.ADDRESS, statuses::add);
+    api = new FingertipsNextServer(bed.vertx);
   }
 
   @AfterEach
   void close() throws Exception {
-    if (deployment != null) {
-      vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
-    }
+    bed.undeploy(deployment);
     api.close();
   }
 
   FeedConfig feed(String name, List<String> ids, Duration interval) {
-    List<IndicatorConfig> indicators = new ArrayList<>();
-    for (String id : ids) {
-      indicators.add(IndicatorConfig.ofId(id));
-    }
     return new FeedConfig(name, FeedConfig.FINGERTIPS_NEXT, null, true, interval, Duration.ofSeconds(10), null,
-        indicators, null, null, api.baseUrl(), null, null, null, null, 2, List.of(),
+        ApiFeedBed.indicators(ids), null, null, api.baseUrl(), null, null, null, null, 2, List.of(),
         "counties-and-unitary-authorities");
   }
 
   void deploy(FeedConfig config) throws Exception {
-    deployment = vertx.deployVerticle(new FingertipsApiFeed(config, store, status)).await(30, TimeUnit.SECONDS);
-  }
-
-  FeedStatus poll(String feed, int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-    while (true) {
-      List<FeedStatus> mine = statuses.stream().filter(s -> s.feed().equals(feed)).toList();
-      if (mine.size() >= n) {
-        return mine.get(n - 1);
-      }
-      assertTrue(System.nanoTime() < deadline, "feed " + feed + " did not finish poll " + n + " within 40 s");
-      Thread.sleep(20);
-    }
-  }
-
-  long rows(String feed, String indicator) throws Exception {
-    return database.pool().preparedQuery("""
-        SELECT count(*) FROM observation o JOIN series s ON s.id = o.series_id
-        WHERE o.source = $1 AND s.indicator_id = $2""").execute(Tuple.of(feed, indicator))
-        .await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
+    deployment = bed.deploy(new FingertipsApiFeed(config, bed.store, bed.status));
   }
 
   @Test
   void anUnchangedSecondPollDownloadsNoData() throws Exception {
     deploy(feed("next-unchanged", List.of("93356", "90101"), Duration.ofMillis(300)));
-    assertTrue(poll("next-unchanged", 1).ok());
-    assertTrue(rows("next-unchanged", "93356") > 800, "loaded: " + rows("next-unchanged", "93356"));
-    assertEquals(rows("next-unchanged", "93356"), rows("next-unchanged", "90101"));
+    assertTrue(bed.poll("next-unchanged", 1).ok());
+    assertTrue(bed.rows("next-unchanged", "93356") > 800, "loaded: " + bed.rows("next-unchanged", "93356"));
+    assertEquals(bed.rows("next-unchanged", "93356"), bed.rows("next-unchanged", "90101"));
     assertEquals(2, api.count("/data", 200));
     String query = api.seen.stream().filter(s -> s.path().endsWith("/data")).findFirst().orElseThrow().query();
     assertTrue(query.contains("area_type=counties-and-unitary-authorities")
         && query.contains("inequalities=deprivation"), query);
-    Row ind = database.pool().preparedQuery("""
+    Row ind = bed.database.pool().preparedQuery("""
         SELECT i.polarity, m.polarity, m.benchmarking_method, m.confidence_level, m.definition
         FROM indicator i JOIN indicator_metadata m ON m.indicator_id = i.id WHERE i.id = $1""")
         .execute(Tuple.of("93356")).await(10, TimeUnit.SECONDS).iterator().next();
@@ -129,7 +84,7 @@ class FingertipsNextFeedTest {
     assertEquals(95.0, ind.getDouble(3));
     assertTrue(ind.getString(4).startsWith("Rate of laboratory"), ind.getString(4));
 
-    poll("next-unchanged", 3);
+    bed.poll("next-unchanged", 3);
     assertEquals(2, api.count("/data", 200), "unchanged polls download no data");
     assertTrue(api.count("/data", 304) >= 4, "each unchanged poll asks conditionally: " + api.seen);
     assertEquals(2, api.count("/indicators/93356", 0) + api.count("/indicators/90101", 0),
@@ -138,7 +93,7 @@ class FingertipsNextFeedTest {
     // The polarity changes upstream: a new body (new ETag), downloaded, and the engine's polarity follows.
     api.polarity.put("93356", "HighIsGood");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!"HIGH_IS_GOOD".equals(database.pool().preparedQuery("SELECT polarity FROM indicator WHERE id = $1")
+    while (!"HIGH_IS_GOOD".equals(bed.database.pool().preparedQuery("SELECT polarity FROM indicator WHERE id = $1")
         .execute(Tuple.of("93356")).await(10, TimeUnit.SECONDS).iterator().next().getString(0))) {
       assertTrue(System.nanoTime() < deadline, "the changed polarity was not applied");
       Thread.sleep(20);
@@ -150,13 +105,13 @@ class FingertipsNextFeedTest {
   void aFailingIndicatorLeavesTheOthersLoadedAndIsVisible() throws Exception {
     api.fail500.add("90112");
     deploy(feed("next-failing", List.of("90111", "90112", "90113"), Duration.ofHours(1)));
-    FeedStatus s = poll("next-failing", 1);
+    FeedStatus s = bed.poll("next-failing", 1);
     assertTrue(s.ok(), "the poll succeeds for the others: " + s);
     assertTrue(s.warning() != null && s.warning().contains("90112") && s.warning().contains("500"), s.warning());
-    assertTrue(rows("next-failing", "90111") > 800);
-    assertEquals(rows("next-failing", "90111"), rows("next-failing", "90113"));
-    assertEquals(0, rows("next-failing", "90112"));
-    FeedIndicatorStateStore.FetchError e = new FeedIndicatorStateStore(database.pool()).load("next-failing")
+    assertTrue(bed.rows("next-failing", "90111") > 800);
+    assertEquals(bed.rows("next-failing", "90111"), bed.rows("next-failing", "90113"));
+    assertEquals(0, bed.rows("next-failing", "90112"));
+    FeedIndicatorStateStore.FetchError e = new FeedIndicatorStateStore(bed.database.pool()).load("next-failing")
         .await(10, TimeUnit.SECONDS).get("90112").lastError();
     assertEquals(500, e.status());
     assertTrue(e.url().startsWith(api.baseUrl() + "/indicators/90112/data?"), e.url());
@@ -167,11 +122,11 @@ class FingertipsNextFeedTest {
   void aBodyCutInTheMiddleLoadsNothingOfThatIndicator() throws Exception {
     api.cut.add("90122");
     deploy(feed("next-cut", List.of("90121", "90122"), Duration.ofHours(1)));
-    FeedStatus s = poll("next-cut", 1);
+    FeedStatus s = bed.poll("next-cut", 1);
     assertTrue(s.ok(), String.valueOf(s));
-    assertTrue(rows("next-cut", "90121") > 800);
-    assertEquals(0, rows("next-cut", "90122"), "a body cut in the middle loads nothing");
-    Map<String, FeedIndicatorStateStore.State> st = new FeedIndicatorStateStore(database.pool()).load("next-cut")
+    assertTrue(bed.rows("next-cut", "90121") > 800);
+    assertEquals(0, bed.rows("next-cut", "90122"), "a body cut in the middle loads nothing");
+    Map<String, FeedIndicatorStateStore.State> st = new FeedIndicatorStateStore(bed.database.pool()).load("next-cut")
         .await(10, TimeUnit.SECONDS);
     assertNotNull(st.get("90122").lastError(), "the cut is visible");
     assertNull(st.get("90121").lastError());
