@@ -3,8 +3,6 @@ package io.fingerpost;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fingerpost.config.ConfigLoader;
-import io.fingerpost.config.FingerpostConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -24,18 +22,11 @@ class AppTest {
   @Test
   void bundledDefaultServesDudleyLifeExpectancy(Vertx vertx) throws Exception {
     TestDatabase.Db db = TestDatabase.newDatabase();
-    ConfigLoader.Loaded def = ConfigLoader.loadDefault(Map.of());
-    FingerpostConfig cfg = def.config().withDatabase(db.config()).withHttpPort(0);
-    App app = App.start(vertx, new ConfigLoader.Loaded(cfg, def.file())).await(60, TimeUnit.SECONDS);
+    App app = BundledDefault.start(vertx, db, Map.of());
     try {
       WebClient web = WebClient.create(vertx);
       int port = app.httpPort();
-      long deadline = System.currentTimeMillis() + 60_000;
-      int ready;
-      do {
-        Thread.sleep(200);
-        ready = web.get(port, "127.0.0.1", "/ready").send().await(10, TimeUnit.SECONDS).statusCode();
-      } while (ready != 200 && System.currentTimeMillis() < deadline);
+      int ready = BundledDefault.awaitReady(web, port, java.time.Duration.ofSeconds(60));
       assertEquals(200, ready, "every feed finished its first poll");
 
       HttpResponse<Buffer> r = web.get(port, "127.0.0.1", "/api/observations?indicator=90366&area=E08000027&sex=Male")

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fingerpost.config.ConfigLoader;
-import io.fingerpost.config.FingerpostConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,18 +50,11 @@ class BundledStrategyCoverageTest {
     assertEquals(44, printedDudley.size());
 
     TestDatabase.Db db = TestDatabase.newDatabase();
-    ConfigLoader.Loaded def = ConfigLoader.loadDefault(Map.of());
-    FingerpostConfig cfg = def.config().withDatabase(db.config()).withHttpPort(0);
-    App app = App.start(vertx, new ConfigLoader.Loaded(cfg, def.file())).await(60, TimeUnit.SECONDS);
+    App app = BundledDefault.start(vertx, db, Map.of());
     try {
       WebClient web = WebClient.create(vertx);
       int port = app.httpPort();
-      long deadline = System.currentTimeMillis() + 120_000;
-      int ready;
-      do {
-        Thread.sleep(200);
-        ready = web.get(port, "127.0.0.1", "/ready").send().await(10, TimeUnit.SECONDS).statusCode();
-      } while (ready != 200 && System.currentTimeMillis() < deadline);
+      int ready = BundledDefault.awaitReady(web, port, java.time.Duration.ofSeconds(120));
       assertEquals(200, ready, "every feed's first poll stored and evaluated");
 
       JsonArray targets = new JsonArray(web.get(port, "127.0.0.1", "/api/targets?area=E08000027").send()

@@ -12,6 +12,24 @@ public final class ServiceConfigs {
    * the public-health team's alerts to the webhook at {@code hookUrl}; written as {@code dir/config.yaml}.
    */
   public static Path lifeExpectancyWithWebhook(Path dir, String token, String hookUrl) throws Exception {
+    return lifeExpectancy(dir, token, """
+        alerts:
+          externalUrl: http://127.0.0.1:8080
+          receivers:
+            public-health: {type: webhook, url: "%s", timeout: 5s}
+            operations: {type: log}
+          routes:
+            - {match: {team: public-health}, receivers: [public-health]}
+          defaultReceivers: [operations]
+          delivery: {initialBackoff: 200ms, maxBackoff: 1s, pollInterval: 1s}
+        """.formatted(hookUrl));
+  }
+
+  /**
+   * One feed (the bundled life expectancy file), the bundled Dudley targets and push behind {@code token}, then
+   * {@code rest} (top-level YAML: alerts, reports…); written as {@code dir/config.yaml}.
+   */
+  public static Path lifeExpectancy(Path dir, String token, String rest) throws Exception {
     Path bundled = Path.of(ServiceConfigs.class.getResource("/fingerpost/default/config.yaml").toURI()).getParent();
     String yaml = """
         http: {port: 8080, host: 127.0.0.1}
@@ -35,17 +53,8 @@ public final class ServiceConfigs {
               sex: {column: inequality}
               age: {value: "<1 yr"}
               comparedToEngland: compared_to_England
-        alerts:
-          externalUrl: http://127.0.0.1:8080
-          receivers:
-            public-health: {type: webhook, url: "%s", timeout: 5s}
-            operations: {type: log}
-          routes:
-            - {match: {team: public-health}, receivers: [public-health]}
-          defaultReceivers: [operations]
-          delivery: {initialBackoff: 200ms, maxBackoff: 1s, pollInterval: 1s}
         """.formatted(token, bundled.resolve("targets/dudley-2023-2033.yaml"),
-        bundled.resolve("data/tidy-series/life_expectancy.csv"), hookUrl);
+        bundled.resolve("data/tidy-series/life_expectancy.csv")) + rest;
     Path file = dir.resolve("config.yaml");
     Files.writeString(file, yaml);
     return file;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.fingerpost.Main;
+import io.fingerpost.ServiceConfigs;
 import io.fingerpost.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -248,29 +249,7 @@ class DigestDeliveryTest {
   }
 
   private Path config(int smtpPort) throws Exception {
-    Path bundled = Path.of(getClass().getResource("/fingerpost/default/config.yaml").toURI()).getParent();
-    String yaml = """
-        http: {port: 8080, host: 127.0.0.1}
-        push: {token: %s}
-        targets:
-          files: ["%s"]
-        feeds:
-          - name: life-expectancy
-            type: tidy-csv
-            source: "%s"
-            interval: 5m
-            indicators:
-              - {id: "90366", name: "Life expectancy at birth", unit: "Years", valueType: life expectancy, polarity: HIGH_IS_GOOD}
-            missingValues: ["", NA]
-            columns:
-              areaCode: area_code
-              areaName: area_name
-              areaType: area_type
-              period: period
-              value: value
-              sex: {column: inequality}
-              age: {value: "<1 yr"}
-              comparedToEngland: compared_to_England
+    return ServiceConfigs.lifeExpectancy(dir, TOKEN, """
         alerts:
           externalUrl: http://127.0.0.1:8080
           receivers:
@@ -281,9 +260,7 @@ class DigestDeliveryTest {
           delivery: {initialBackoff: 200ms, maxBackoff: 1s, pollInterval: 1s}
         reports:
           - {name: %s, schedule: "0/10 * * * * *", area: E08000027, receivers: [board]}
-        """.formatted(TOKEN, bundled.resolve("targets/dudley-2023-2033.yaml"),
-        bundled.resolve("data/tidy-series/life_expectancy.csv"), smtpPort, NAME);
-    return Files.writeString(dir.resolve("config.yaml"), yaml);
+        """.formatted(smtpPort, NAME));
   }
 
   private Process start(Path config, TestDatabase.Db db, int port, String name, List<Process> started)

@@ -3,9 +3,8 @@ package io.fingerpost.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fingerpost.App;
+import io.fingerpost.BundledDefault;
 import io.fingerpost.TestDatabase;
-import io.fingerpost.config.ConfigLoader;
-import io.fingerpost.config.FingerpostConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -26,18 +25,10 @@ final class BundledService implements AutoCloseable {
 
   BundledService() throws Exception {
     TestDatabase.Db db = TestDatabase.newDatabase();
-    ConfigLoader.Loaded def = ConfigLoader.loadDefault(Map.of("FINGERPOST_PUSH_TOKEN", TOKEN));
-    FingerpostConfig c = def.config().withDatabase(db.config()).withHttpPort(0);
-    app = App.start(vertx, new ConfigLoader.Loaded(c, def.file())).await(60, TimeUnit.SECONDS);
+    app = BundledDefault.start(vertx, db, Map.of("FINGERPOST_PUSH_TOKEN", TOKEN));
     web = WebClient.create(vertx);
     port = app.httpPort();
-    long deadline = System.currentTimeMillis() + 90_000;
-    int ready;
-    do {
-      Thread.sleep(200);
-      ready = web.get(port, "127.0.0.1", "/ready").send().await(10, TimeUnit.SECONDS).statusCode();
-    } while (ready != 200 && System.currentTimeMillis() < deadline);
-    assertEquals(200, ready, "ready");
+    assertEquals(200, BundledDefault.awaitReady(web, port, java.time.Duration.ofSeconds(90)), "ready");
   }
 
   String base() {

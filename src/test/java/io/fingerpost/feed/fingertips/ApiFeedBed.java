@@ -39,10 +39,11 @@ final class ApiFeedBed implements AutoCloseable {
     Events.consumer(vertx, FeedStatus.ADDRESS, statuses::add);
   }
 
-  static ApiFeedBed start() throws Exception {
+  /** Starts on {@code db} ({@code TestDatabase.newDatabase()} in the test class: named after it). */
+  static ApiFeedBed start(TestDatabase.Db db) throws Exception {
     System.setProperty("fingerpost.fingertips.backoffMs", "20");
     Vertx vertx = Vertx.vertx();
-    return new ApiFeedBed(vertx, TestDatabase.newDatabase().start(vertx).await(60, TimeUnit.SECONDS));
+    return new ApiFeedBed(vertx, db.start(vertx).await(60, TimeUnit.SECONDS));
   }
 
   /** Deploys a feed verticle; returns its deployment id. */

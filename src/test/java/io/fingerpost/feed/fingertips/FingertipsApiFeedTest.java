@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fingerpost.TestDatabase;
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.event.FeedStatus;
 import io.fingerpost.store.FeedIndicatorStateStore;
@@ -42,7 +43,7 @@ class FingertipsApiFeedTest {
 
   @BeforeAll
   static void start() throws Exception {
-    bed = ApiFeedBed.start();
+    bed = ApiFeedBed.start(TestDatabase.newDatabase());
   }
 
   @AfterAll

@@ -4,17 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fingerpost.App;
-import io.fingerpost.TestDatabase;
-import io.fingerpost.config.ConfigFile;
-import io.fingerpost.config.ConfigLoader;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,57 +20,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FingertipsApiServiceTest {
 
-  static Vertx vertx;
-  static WebClient web;
   @TempDir
   static Path dir;
+  static ApiServiceBed bed;
 
   @BeforeAll
   static void start() {
-    System.setProperty("fingerpost.fingertips.backoffMs", "20");
-    vertx = Vertx.vertx();
-    web = WebClient.create(vertx);
+    bed = ApiServiceBed.start(dir);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    System.clearProperty("fingerpost.fingertips.backoffMs");
-    vertx.close().await(30, TimeUnit.SECONDS);
+    bed.close();
   }
-
-  /** Cheshire East's campylobacter rate: 173 per 100,000 in 2017, England 96.6 (both with 95% CIs). */
-  static final String TARGETS = """
-      targets:
-        - id: campy-cheshire-east
-          name: Campylobacter incidence, Cheshire East
-          indicator: "93356"
-          area: E06000049
-          sex: Persons
-          age: All ages
-          group: test
-          horizonYears: 10
-          team: public-health
-          direction: decrease
-          baseline: {period: "2015"}
-          target: {period: "2025", value: 100}
-          tolerance: {amber: 10, red: 20}
-      """;
 
   /** Runs the service on its own database; returns [target, indicator, feed] as the API answers them. */
   JsonObject[] run(String polarity, String indicatorsYaml, String failing) throws Exception {
-    FingertipsApiServer api = new FingertipsApiServer(vertx);
+    FingertipsApiServer api = new FingertipsApiServer(bed.vertx);
     api.polarity.put("93356", polarity);
     if (failing != null) {
       api.fail500.add(failing);
     }
-    TestDatabase.Db db = TestDatabase.newDatabase();
-    Path targets = dir.resolve("targets-" + db.name() + ".yaml");
-    Files.writeString(targets, TARGETS);
-    String yaml = """
-        http: {port: 0, host: 127.0.0.1}
-        database: {url: "%s"}
-        targets: {files: ["%s"]}
-        feeds:
+    ApiServiceBed.Service service = bed.service("""
           - name: phof
             type: fingertips-api
             baseUrl: %s
@@ -87,28 +49,16 @@ class FingertipsApiServiceTest {
             areaTypes: [102]
             parentAreaType: 6
             interval: 1h
-        """.formatted(db.url(), targets, api.baseUrl(), indicatorsYaml);
-    App app = App.start(vertx, ConfigLoader.parse(yaml, ConfigFile.of(dir.resolve("test.yaml")), Map.of()))
-        .await(60, TimeUnit.SECONDS);
+        """.formatted(api.baseUrl(), indicatorsYaml));
     try {
-      int port = app.httpPort();
+      int port = service.port();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-      JsonObject target;
-      while (true) {
-        var r = web.get(port, "127.0.0.1", "/api/targets/campy-cheshire-east").send().await(10, TimeUnit.SECONDS);
-        target = r.statusCode() == 200 ? r.bodyAsJsonObject() : null;
-        if (target != null && find(target, "comparedToEnglandCode") != null) {
-          break;
-        }
-        assertTrue(System.nanoTime() < deadline, "no evaluation within 40 s: " + (r.bodyAsString()));
-        Thread.sleep(100);
-      }
-      JsonObject indicator = web.get(port, "127.0.0.1", "/api/indicators/93356").send().await(10, TimeUnit.SECONDS)
-          .bodyAsJsonObject();
+      JsonObject target = bed.evaluatedTarget(port);
+      JsonObject indicator = bed.get(port, "/api/indicators/93356");
       // the poll ends after the failing indicator's retries: its status is read once the poll is over
       JsonObject feed;
       while (true) {
-        feed = web.get(port, "127.0.0.1", "/api/feeds/phof").send().await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+        feed = bed.get(port, "/api/feeds/phof");
         if (!"PENDING".equals(feed.getString("state"))) {
           break;
         }
@@ -117,31 +67,13 @@ class FingertipsApiServiceTest {
       }
       return new JsonObject[] {target, indicator, feed};
     } finally {
-      app.stop().await(30, TimeUnit.SECONDS);
+      service.app().stop().await(30, TimeUnit.SECONDS);
       api.close();
     }
   }
 
   static Object find(Object json, String key) {
-    if (json instanceof JsonObject o) {
-      if (o.containsKey(key) && o.getValue(key) != null) {
-        return o.getValue(key);
-      }
-      for (String k : o.fieldNames()) {
-        Object f = find(o.getValue(k), key);
-        if (f != null) {
-          return f;
-        }
-      }
-    } else if (json instanceof JsonArray a) {
-      for (Object v : a) {
-        Object f = find(v, key);
-        if (f != null) {
-          return f;
-        }
-      }
-    }
-    return null;
+    return ApiServiceBed.find(json, key);
   }
 
   @Test

@@ -4,15 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fingerpost.App;
 import io.fingerpost.TestDatabase;
-import io.fingerpost.config.ConfigFile;
-import io.fingerpost.config.ConfigLoader;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -36,22 +30,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FingertipsNextServiceTest {
 
-  static Vertx vertx;
-  static WebClient web;
   @TempDir
   static Path dir;
+  static ApiServiceBed bed;
 
   @BeforeAll
   static void start() {
-    System.setProperty("fingerpost.fingertips.backoffMs", "20");
-    vertx = Vertx.vertx();
-    web = WebClient.create(vertx);
+    bed = ApiServiceBed.start(dir);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    System.clearProperty("fingerpost.fingertips.backoffMs");
-    vertx.close().await(30, TimeUnit.SECONDS);
+    bed.close();
   }
 
   /** What a run leaves: the target as the API answers it, and the stored observations, one line each. */
@@ -59,16 +49,13 @@ class FingertipsNextServiceTest {
   // denominators: rows with a denominator or a 99.8% interval (the classic one is computed from the denominator)
 
   Result run(boolean next, String polarity) throws Exception {
-    FingertipsApiServer classic = next ? null : new FingertipsApiServer(vertx);
-    FingertipsNextServer successor = next ? new FingertipsNextServer(vertx) : null;
+    FingertipsApiServer classic = next ? null : new FingertipsApiServer(bed.vertx);
+    FingertipsNextServer successor = next ? new FingertipsNextServer(bed.vertx) : null;
     if (next) {
       successor.polarity.put("93356", polarity);
     } else {
       classic.polarity.put("93356", polarity);
     }
-    TestDatabase.Db db = TestDatabase.newDatabase();
-    Path targets = dir.resolve("targets-" + db.name() + ".yaml");
-    Files.writeString(targets, FingertipsApiServiceTest.TARGETS);
     String feed = next ? """
           - name: phof
             type: fingertips-next
@@ -85,29 +72,11 @@ class FingertipsNextServiceTest {
             parentAreaType: 6
             interval: 1h
         """.formatted(classic.baseUrl());
-    String yaml = """
-        http: {port: 0, host: 127.0.0.1}
-        database: {url: "%s"}
-        targets: {files: ["%s"]}
-        feeds:
-        %s""".formatted(db.url(), targets, feed);
-    App app = App.start(vertx, ConfigLoader.parse(yaml, ConfigFile.of(dir.resolve("test.yaml")), Map.of()))
-        .await(60, TimeUnit.SECONDS);
+    ApiServiceBed.Service service = bed.service(feed);
+    TestDatabase.Db db = service.db();
     try {
-      int port = app.httpPort();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-      JsonObject target;
-      while (true) {
-        var r = web.get(port, "127.0.0.1", "/api/targets/campy-cheshire-east").send().await(10, TimeUnit.SECONDS);
-        target = r.statusCode() == 200 ? r.bodyAsJsonObject() : null;
-        if (target != null && FingertipsApiServiceTest.find(target, "comparedToEnglandCode") != null) {
-          break;
-        }
-        assertTrue(System.nanoTime() < deadline, "no evaluation within 40 s: " + r.bodyAsString());
-        Thread.sleep(100);
-      }
-      JsonObject indicator = web.get(port, "127.0.0.1", "/api/indicators/93356").send()
-          .await(10, TimeUnit.SECONDS).bodyAsJsonObject();
+      JsonObject target = bed.evaluatedTarget(service.port());
+      JsonObject indicator = bed.get(service.port(), "/api/indicators/93356");
       List<String> rows = new ArrayList<>();
       long denominators;
       try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
@@ -133,7 +102,7 @@ class FingertipsNextServiceTest {
       }
       return new Result(target, indicator, rows, denominators);
     } finally {
-      app.stop().await(30, TimeUnit.SECONDS);
+      service.app().stop().await(30, TimeUnit.SECONDS);
       if (classic != null) {
         classic.close();
       }
@@ -185,7 +154,7 @@ class FingertipsNextServiceTest {
     // What the new API does not carry: HealthDataPoint has no denominator, so no 99.8% interval is computed.
     assertTrue(classic.denominators() > 800, "the classic export carries denominators");
     assertEquals(0, next.denominators(), "the new API's HealthDataPoint has no denominator");
-    assertEquals("WORSE", FingertipsApiServiceTest.find(classic.target(), "comparedToEnglandCode"));
+    assertEquals("WORSE", ApiServiceBed.find(classic.target(), "comparedToEnglandCode"));
     Map<String, Object> a = verdicts(classic.target(), "", new TreeMap<>());
     Map<String, Object> b = verdicts(next.target(), "", new TreeMap<>());
     assertTrue(a.size() > 5, "verdict fields: " + a);
@@ -212,10 +181,10 @@ class FingertipsNextServiceTest {
         .getString("unit"), "the config gives it");
 
     Result flipped = run(true, "HighIsGood");
-    assertEquals("BETTER", FingertipsApiServiceTest.find(flipped.target(), "comparedToEnglandCode"),
+    assertEquals("BETTER", ApiServiceBed.find(flipped.target(), "comparedToEnglandCode"),
         "the new API's polarity flipped flips the verdict");
     Result none = run(true, "NoJudgement");
-    assertEquals("HIGHER", FingertipsApiServiceTest.find(none.target(), "comparedToEnglandCode"),
+    assertEquals("HIGHER", ApiServiceBed.find(none.target(), "comparedToEnglandCode"),
         "NoJudgement: higher/lower, never better/worse");
   }
 }
