@@ -122,7 +122,8 @@ public final class FingerpostMetrics {
         .setJvmMetricsEnabled(false); // bound above, once
     return Vertx.builder()
         .with(new VertxOptions(options).setMetricsOptions(metricsOptions))
-        .withMetrics(new MicrometerMetricsFactory(registry));
+        // guarded: a database connection broken before it had a socket metric must not throw (SocketMetricsGuard)
+        .withMetrics(new SocketMetricsGuard(new MicrometerMetricsFactory(registry)));
   }
 
   public PrometheusMeterRegistry registry() {

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reliability issue, item 4: the service (a child JVM on its embedded PostgreSQL) is killed with SIGKILL at a
- * random point of a 300k-row first load of a Fingertips file, with targets on the file's series and every
+ * random point of a 120k-row first load of a Fingertips file, with targets on the file's series and every
  * alert routed to a webhook here; a second service starts on the same data directory. It starts on the first
  * attempt (the orphaned postmaster is stopped), finishes the load as an initial load (history: no
  * notification, nothing in the outbox), and the stored rows are exactly the file's: same count, same
@@ -42,7 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FirstLoadCrashTest {
 
-  static final int ROWS = 300_000;
+  // 120k rows (was 300k): the kill still lands in the middle of a COPY load of 24 batches, at a fraction of the
+  // cost on a loaded machine (the test came close to its 5-minute limit with 8 suites on 2 cores).
+  static final int ROWS = 120_000;
+  static final int YEARS = 3;
+  static final int INDICATORS = 20;
+  static final int BREAKDOWNS = 5;
+  /** Areas per indicator, breakdown and year: 400. */
+  static final int AREAS = ROWS / (YEARS * INDICATORS * BREAKDOWNS);
   static final int TARGETS = 20;
 
   @TempDir
@@ -51,7 +58,7 @@ class FirstLoadCrashTest {
   @Test
   void killNineDuringTheFirstLoadThenRestartNotifiesNobodyAndLosesNothing() throws Exception {
     long seed = System.nanoTime();
-    int killAt = 15_000 + new Random(seed).nextInt(230_000);
+    int killAt = 15_000 + new Random(seed).nextInt(ROWS * 3 / 4 - 15_000); // 15k to 90k: a quarter left at least
     System.out.println("FirstLoadCrashTest: kill after " + killAt + " stored rows (seed " + seed + ")");
     Path csv = dir.resolve("export.csv");
     long expected = generate(csv);
@@ -131,7 +138,7 @@ class FirstLoadCrashTest {
 
   /**
    * A national export as {@code cli.LoadBenchmark} writes it (rows ordered by year: a kill leaves series with
-   * part of their history), 20 indicators × 1,000 areas × 5 breakdowns × 3 years. Returns its checksum.
+   * part of their history), 20 indicators × 400 areas × 5 breakdowns × 3 years. Returns its checksum.
    */
   private static long generate(Path file) throws Exception {
     Random rnd = new Random(42);
@@ -143,9 +150,9 @@ class FirstLoadCrashTest {
       w.write("Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,"
           + "Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,Count,Denominator\n");
       for (int k = 0; k < ROWS; k++) {
-        int year = 2000 + k / 100_000;
-        int ind = (k % 100_000) / 5_000;
-        int area = (k / 5) % 1000;
+        int year = 2000 + k / (ROWS / YEARS);
+        int ind = (k % (ROWS / YEARS)) / (AREAS * BREAKDOWNS);
+        int area = (k / BREAKDOWNS) % AREAS;
         String[] b = breakdowns[k % 5];
         double den = 10_000 + rnd.nextInt(500_000);
         double count = Math.floor(den * (0.05 + 0.2 * rnd.nextDouble()));
