@@ -26,7 +26,7 @@ class AppTest {
     try {
       WebClient web = WebClient.create(vertx);
       int port = app.httpPort();
-      int ready = BundledDefault.awaitReady(web, port, java.time.Duration.ofSeconds(60));
+      int ready = BundledDefault.awaitReady(web, port, java.time.Duration.ofSeconds(120)); // as BundledStrategyCoverageTest
       assertEquals(200, ready, "every feed finished its first poll");
 
       HttpResponse<Buffer> r = web.get(port, "127.0.0.1", "/api/observations?indicator=90366&area=E08000027&sex=Male")

@@ -15,46 +15,54 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * What the API feed tests ({@code fingertips-api}, {@code fingertips-next}) share: one Vert.x, one real database
+ * A JUnit extension ({@code @RegisterExtension static final ApiFeedBed bed = new ApiFeedBed();}) with what the API
+ * feed tests ({@code fingertips-api}, {@code fingertips-next}) share: one Vert.x, one real database
  * (the project's embedded PostgreSQL), the stores a feed writes to, every feed status published, and bounded
- * waits on them. The client's retry backoff is shortened to 20 ms while it is open. Each test gives its feed its
- * own name, so its rows, state and statuses are its own.
+ * waits on them; the feeds a test deployed are undeployed after it. The client's retry backoff is shortened to
+ * 20 ms meanwhile. Each test gives its feed its own name, so its rows, state and statuses are its own.
  */
-final class ApiFeedBed implements AutoCloseable {
+final class ApiFeedBed implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
-  final Vertx vertx;
-  final Database database;
-  final ObservationStore store;
-  final FeedStatusStore status;
+  Vertx vertx;
+  Database database;
+  ObservationStore store;
+  FeedStatusStore status;
   /** Every feed status published since the bed started, of all feeds. */
   final List<FeedStatus> statuses = new CopyOnWriteArrayList<>();
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
 
-  private ApiFeedBed(Vertx vertx, Database database) {
-    this.vertx = vertx;
-    this.database = database;
-    this.store = new ObservationStore(vertx, database.pool());
-    this.status = new FeedStatusStore(database.pool());
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    System.setProperty("fingerpost.fingertips.backoffMs", "20");
+    vertx = Vertx.vertx();
+    database = TestDatabase.newDatabase().start(vertx).await(60, TimeUnit.SECONDS);
+    store = new ObservationStore(vertx, database.pool());
+    status = new FeedStatusStore(database.pool());
     Events.consumer(vertx, FeedStatus.ADDRESS, statuses::add);
   }
 
-  /** Starts on {@code db} ({@code TestDatabase.newDatabase()} in the test class: named after it). */
-  static ApiFeedBed start(TestDatabase.Db db) throws Exception {
-    System.setProperty("fingerpost.fingertips.backoffMs", "20");
-    Vertx vertx = Vertx.vertx();
-    return new ApiFeedBed(vertx, db.start(vertx).await(60, TimeUnit.SECONDS));
+  /** Deploys a feed verticle (undeployed after the test). */
+  void deploy(FingertipsApiFeed feed) throws Exception {
+    deployments.add(vertx.deployVerticle(feed).await(30, TimeUnit.SECONDS));
   }
 
-  /** Deploys a feed verticle; returns its deployment id. */
-  String deploy(FingertipsApiFeed feed) throws Exception {
-    return vertx.deployVerticle(feed).await(30, TimeUnit.SECONDS);
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    undeployAll();
   }
 
-  void undeploy(String deployment) throws Exception {
-    if (deployment != null) {
-      vertx.undeploy(deployment).await(30, TimeUnit.SECONDS);
+  /** Undeploys the feeds deployed so far (a test's servers close after its feeds stop). */
+  void undeployAll() throws Exception {
+    for (String id : deployments) {
+      vertx.undeploy(id).await(30, TimeUnit.SECONDS);
     }
+    deployments.clear();
   }
 
   /** The configured indicators of these bare ids. */
@@ -93,10 +101,12 @@ final class ApiFeedBed implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void afterAll(ExtensionContext context) throws Exception {
     System.clearProperty("fingerpost.fingertips.backoffMs");
     try {
-      database.close().await(30, TimeUnit.SECONDS);
+      if (database != null) {
+        database.close().await(30, TimeUnit.SECONDS);
+      }
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }

@@ -14,13 +14,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * What the whole-service tests of the API feeds share: one Vert.x and web client, the service started on its own
+ * A JUnit extension ({@code @RegisterExtension static final ApiServiceBed bed = new ApiServiceBed();}) with what
+ * the whole-service tests of the API feeds share: one Vert.x and web client, the service started on its own
  * database with one feed and the Cheshire East target ({@link #TARGETS}), the wait for the target's first
- * evaluation, and a search of the API's JSON. The client's retry backoff is shortened to 20 ms while it is open.
+ * evaluation, and a search of the API's JSON. The client's retry backoff is shortened to 20 ms meanwhile.
  */
-final class ApiServiceBed implements AutoCloseable {
+final class ApiServiceBed implements BeforeAllCallback, AfterAllCallback {
 
   /** Cheshire East's campylobacter rate: 173 per 100,000 in 2017, England 96.6 (both with 95% CIs). */
   static final String TARGETS = """
@@ -40,22 +44,19 @@ final class ApiServiceBed implements AutoCloseable {
           tolerance: {amber: 10, red: 20}
       """;
 
-  final Vertx vertx;
-  final WebClient web;
-  private final Path dir;
+  Vertx vertx;
+  WebClient web;
+  private Path dir;
 
   /** A running service: its database and HTTP port. */
   record Service(App app, TestDatabase.Db db, int port) {}
 
-  private ApiServiceBed(Path dir) {
-    this.dir = dir;
-    this.vertx = Vertx.vertx();
-    this.web = WebClient.create(vertx);
-  }
-
-  static ApiServiceBed start(Path dir) {
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
     System.setProperty("fingerpost.fingertips.backoffMs", "20");
-    return new ApiServiceBed(dir);
+    dir = Files.createTempDirectory("fingerpost-api-service");
+    vertx = Vertx.vertx();
+    web = WebClient.create(vertx);
   }
 
   /**
@@ -120,8 +121,16 @@ final class ApiServiceBed implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void afterAll(ExtensionContext context) throws Exception {
     System.clearProperty("fingerpost.fingertips.backoffMs");
-    vertx.close().await(30, TimeUnit.SECONDS);
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } finally {
+      try (var files = Files.walk(dir)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fingerpost.TestDatabase;
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.event.FeedStatus;
 import io.fingerpost.store.FeedIndicatorStateStore;
@@ -24,11 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code fingertips-api} feed against a local server answering as the classic API does
@@ -37,21 +35,9 @@ import org.junit.jupiter.api.Test;
  */
 class FingertipsApiFeedTest {
 
-  static ApiFeedBed bed;
+  @RegisterExtension
+  static final ApiFeedBed bed = new ApiFeedBed();
   FingertipsApiServer api;
-  String deployment;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bed = ApiFeedBed.start(TestDatabase.newDatabase());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (bed != null) {
-      bed.close();
-    }
-  }
 
   @BeforeEach
   void server() throws Exception {
@@ -60,7 +46,7 @@ class FingertipsApiFeedTest {
 
   @AfterEach
   void close() throws Exception {
-    bed.undeploy(deployment);
+    bed.undeployAll();
     api.close();
   }
 
@@ -71,7 +57,7 @@ class FingertipsApiFeedTest {
   }
 
   void deploy(FeedConfig config) throws Exception {
-    deployment = bed.deploy(new FingertipsApiFeed(config, bed.store, bed.status));
+    bed.deploy(new FingertipsApiFeed(config, bed.store, bed.status));
   }
 
   @Test
@@ -216,7 +202,7 @@ class FingertipsApiFeedTest {
       waitFor(lease::held, "member-a took the lease");
       Promise<Void> gate = Promise.promise();
       api.holdExports = gate.future();
-      deployment = bed.deploy(new FingertipsApiFeed(feed(name, List.of("90051", "90052"), 2, Duration.ofHours(1)),
+      bed.deploy(new FingertipsApiFeed(feed(name, List.of("90051", "90052"), 2, Duration.ofHours(1)),
           bed.store, bed.status, lease, leases.checkInterval()));
       waitFor(() -> api.held.get() >= 2, "both downloads in flight");
       // What another member's renewal round writes when it takes the lease over (store.Leases ACQUIRE).

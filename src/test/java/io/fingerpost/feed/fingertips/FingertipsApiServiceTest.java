@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole service with a {@code fingertips-api} feed against the local API ({@link FingertipsApiServer}): the
@@ -20,19 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FingertipsApiServiceTest {
 
-  @TempDir
-  static Path dir;
-  static ApiServiceBed bed;
-
-  @BeforeAll
-  static void start() {
-    bed = ApiServiceBed.start(dir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    bed.close();
-  }
+  @RegisterExtension
+  static final ApiServiceBed bed = new ApiServiceBed();
 
   /** Runs the service on its own database; returns [target, indicator, feed] as the API answers them. */
   JsonObject[] run(String polarity, String indicatorsYaml, String failing) throws Exception {

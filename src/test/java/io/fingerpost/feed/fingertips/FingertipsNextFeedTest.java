@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fingerpost.TestDatabase;
 import io.fingerpost.config.FeedConfig;
 import io.fingerpost.event.FeedStatus;
 import io.fingerpost.store.FeedIndicatorStateStore;
@@ -15,11 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The {@code fingertips-next} feed against a local server answering as the FingertipsNext OpenAPI definition
@@ -28,21 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class FingertipsNextFeedTest {
 
-  static ApiFeedBed bed;
+  @RegisterExtension
+  static final ApiFeedBed bed = new ApiFeedBed();
   FingertipsNextServer api;
-  String deployment;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bed = ApiFeedBed.start(TestDatabase.newDatabase());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (bed != null) {
-      bed.close();
-    }
-  }
 
   @BeforeEach
   void server() throws Exception {
@@ -51,7 +37,7 @@ class FingertipsNextFeedTest {
 
   @AfterEach
   void close() throws Exception {
-    bed.undeploy(deployment);
+    bed.undeployAll();
     api.close();
   }
 
@@ -62,7 +48,7 @@ class FingertipsNextFeedTest {
   }
 
   void deploy(FeedConfig config) throws Exception {
-    deployment = bed.deploy(new FingertipsApiFeed(config, bed.store, bed.status));
+    bed.deploy(new FingertipsApiFeed(config, bed.store, bed.status));
   }
 
   @Test

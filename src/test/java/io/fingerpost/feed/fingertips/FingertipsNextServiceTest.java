@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fingerpost.TestDatabase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,10 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole service with a {@code fingertips-next} feed next to the same service with a {@code fingertips-api}
@@ -30,19 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FingertipsNextServiceTest {
 
-  @TempDir
-  static Path dir;
-  static ApiServiceBed bed;
-
-  @BeforeAll
-  static void start() {
-    bed = ApiServiceBed.start(dir);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    bed.close();
-  }
+  @RegisterExtension
+  static final ApiServiceBed bed = new ApiServiceBed();
 
   /** What a run leaves: the target as the API answers it, and the stored observations, one line each. */
   record Result(JsonObject target, JsonObject indicator, List<String> observations, long denominators) {}
