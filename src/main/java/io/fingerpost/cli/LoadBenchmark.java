@@ -248,11 +248,13 @@ public final class LoadBenchmark {
       String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
       int start = text.indexOf('\n') + 1;
       int end = text.indexOf('\n', start);
-      var record = org.apache.commons.csv.CSVFormat.DEFAULT.parse(new java.io.StringReader(text.substring(start, end)))
-          .getRecords().get(0);
-      List<String> fields = new java.util.ArrayList<>(record.toList());
+      var record = de.siegmar.fastcsv.reader.CsvReader.builder().ofCsvRecord(text.substring(start, end)).iterator().next();
+      List<String> fields = new java.util.ArrayList<>(record.getFields());
       fields.set(12, String.valueOf(Double.parseDouble(fields.get(12)) + 1));
-      byte[] changed = org.apache.commons.csv.CSVFormat.DEFAULT.format(fields.toArray()).getBytes(StandardCharsets.UTF_8);
+      java.io.StringWriter w = new java.io.StringWriter();
+      de.siegmar.fastcsv.writer.CsvWriter.builder().lineDelimiter(de.siegmar.fastcsv.writer.LineDelimiter.LF).build(w)
+          .writeRecord(fields).flush();
+      byte[] changed = w.toString().strip().getBytes(StandardCharsets.UTF_8);
       long lineStart = size / 2 + text.substring(0, start).getBytes(StandardCharsets.UTF_8).length;
       long lineEnd = size / 2 + text.substring(0, end).getBytes(StandardCharsets.UTF_8).length;
       for (long at = 0; at < lineStart; ) {

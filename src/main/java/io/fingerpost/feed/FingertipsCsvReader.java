@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * Streaming reader of the Fingertips "all_data" CSV export (the file the Fingertips API serves at
@@ -196,8 +195,8 @@ public final class FingertipsCsvReader implements RowReader {
     return csv.unread();
   }
 
-  private FeedRow toRow(long line, CSVRecord r) {
-    if (r.size() != width && !(r.size() == width - 1 && lastColumnOptional)) {
+  private FeedRow toRow(long line, String[] r) {
+    if (r.length != width && !(r.length == width - 1 && lastColumnOptional)) {
       return wrongWidth(line, r, width);
     }
     try {
@@ -240,7 +239,7 @@ public final class FingertipsCsvReader implements RowReader {
   }
 
   /** Reuses the previous row's record when nothing changed (rows come grouped by indicator and area). */
-  private Indicator indicator(CSVRecord r, String id) {
+  private Indicator indicator(String[] r, String id) {
     String name = blankToNull(text(r, indicatorName).strip());
     Polarity pol = Polarity.parse(text(r, polarity));
     Indicator last = lastIndicator;
@@ -251,7 +250,7 @@ public final class FingertipsCsvReader implements RowReader {
     return lastIndicator = new Indicator(id, name, null, null, pol);
   }
 
-  private Area area(CSVRecord r, String code) {
+  private Area area(String[] r, String code) {
     String name = blankToNull(text(r, areaName));
     String type = blankToNull(text(r, areaType));
     String parent = blankToNull(text(r, parentCode));
@@ -263,15 +262,15 @@ public final class FingertipsCsvReader implements RowReader {
     return lastArea = new Area(code, name, type, parent);
   }
 
-  private static String text(CSVRecord r, int i) {
-    return i < 0 || i >= r.size() ? "" : r.get(i).trim();
+  private static String text(String[] r, int i) {
+    return i < 0 || i >= r.length ? "" : r[i].trim();
   }
 
   static String blankToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  private Double number(CSVRecord r, int i, String column) {
+  private Double number(String[] r, int i, String column) {
     return Values.number(text(r, i), column);
   }
 
