@@ -83,6 +83,11 @@ final class CsvRecords implements Closeable {
    * @throws FeedFormatException at line 1 with {@code noHeader} when the input is empty
    */
   CsvRecords(Reader in, LongUnaryOperator lines, String noHeader) throws IOException {
+    this(in, lines, noHeader, READ_AHEAD);
+  }
+
+  /** As above; {@code readAhead} false: tokenised on the reader's thread (a part read on a pool, {@link ParallelChunks}). */
+  CsvRecords(Reader in, LongUnaryOperator lines, String noHeader, boolean readAhead) throws IOException {
     this.lines = lines;
     this.tape = new CsvTape(in);
     restart(0, 1);
@@ -99,7 +104,7 @@ final class CsvRecords implements Closeable {
       h.set(0, h.get(0).substring(1));
     }
     this.header = List.copyOf(h);
-    this.readAhead = READ_AHEAD ? new ReadAhead(this::produce) : null;
+    this.readAhead = readAhead ? new ReadAhead(this::produce) : null;
   }
 
   static final boolean READ_AHEAD = Boolean.parseBoolean(System.getProperty("fingerpost.csv.readAhead", "true"));

@@ -81,13 +81,17 @@ public final class FingertipsCsvReader implements RowReader {
   private final String parentColumn;
   private final boolean lastColumnOptional;
 
-  private final DuplicateKeys seen = new DuplicateKeys();
+  private final DuplicateKeys seen; // null: a part of a file, whose reader checks duplicates across parts
+  private String lastLabel;         // the period label and record of the last ParsedRow (parts only)
+  private String[] lastRecord;
   private final Map<String, Period> periods = new HashMap<>();
   private Indicator lastIndicator;
   private Area lastArea;
 
-  private FingertipsCsvReader(Reader in, LongUnaryOperator lines) throws IOException {
-    this.csv = new CsvRecords(in, lines, "empty file: no Fingertips header");
+  private FingertipsCsvReader(Reader in, LongUnaryOperator lines, boolean part) throws IOException {
+    this.csv = part ? new CsvRecords(in, lines, "empty file: no Fingertips header", false)
+        : new CsvRecords(in, lines, "empty file: no Fingertips header");
+    this.seen = part ? null : new DuplicateKeys();
     List<String> h = csv.header();
     this.header = h;
     this.width = h.size();
@@ -153,8 +157,20 @@ public final class FingertipsCsvReader implements RowReader {
    * {@code lines} maps a line of {@code in} to the line of the file, for rejections and messages.
    */
   public static FingertipsCsvReader open(Reader in, LongUnaryOperator lines) throws IOException {
+    return open(in, lines, false);
+  }
+
+  /**
+   * Opens a reader over a part of a file ({@link ParallelChunks}): read on the caller's thread, and no
+   * duplicate check (the whole file's reader makes it, with {@link #lastLabel()} and {@link #lastRecord()}).
+   */
+  static FingertipsCsvReader openPart(Reader in, LongUnaryOperator lines) throws IOException {
+    return open(in, lines, true);
+  }
+
+  private static FingertipsCsvReader open(Reader in, LongUnaryOperator lines, boolean part) throws IOException {
     try {
-      return new FingertipsCsvReader(in, lines);
+      return new FingertipsCsvReader(in, lines, part);
     } catch (RuntimeException | IOException e) {
       in.close();
       throw e;
@@ -226,9 +242,14 @@ public final class FingertipsCsvReader implements RowReader {
       Indicator indicator = indicator(r, ind);
       Area a = area(r, area);
       List<String> warnings = RowRules.check(obs, indicator, a);
-      long first = seen.firstLineOf(key, periodLabel, line);
-      if (first >= 0) {
-        return reject(line, r, "duplicates the series and period of line " + first);
+      if (seen == null) {
+        lastLabel = periodLabel;
+        lastRecord = r;
+      } else {
+        long first = seen.firstLineOf(key, periodLabel, line);
+        if (first >= 0) {
+          return duplicate(line, r, first);
+        }
       }
       return new ParsedRow(line, obs, indicator, a, new PublishedVerdicts(
           blankToNull(text(r, recentTrend)), blankToNull(text(r, comparedToEngland)),
@@ -236,6 +257,20 @@ public final class FingertipsCsvReader implements RowReader {
     } catch (IllegalArgumentException e) {
       return reject(line, r, e.getMessage());
     }
+  }
+
+  static RejectedRow duplicate(long line, String[] r, long first) {
+    return reject(line, r, "duplicates the series and period of line " + first);
+  }
+
+  /** A part's last ParsedRow: its period label as written. */
+  String lastLabel() {
+    return lastLabel;
+  }
+
+  /** A part's last ParsedRow: its record. */
+  String[] lastRecord() {
+    return lastRecord;
   }
 
   /** Reuses the previous row's record when nothing changed (rows come grouped by indicator and area). */
