@@ -15,9 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.NamedCsvRecord;
 
 /**
  * Discovery from the terminal, against the live classic Fingertips API (or a mirror, {@code --base-url}):
@@ -127,15 +126,13 @@ public final class FingertipsCommand {
       String best = null;
       long bestKey = Long.MIN_VALUE;
       try (Reader r = Files.newBufferedReader(tmp, StandardCharsets.UTF_8);
-           CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
-        for (CSVRecord rec : p) {
-          if (!rec.isMapped("Time period Sortable") || !rec.isSet("Time period Sortable")) {
-            continue;
-          }
-          String k = rec.get("Time period Sortable").trim();
-          if (k.matches("-?[0-9]{1,18}") && Long.parseLong(k) > bestKey) {
+           CsvReader<NamedCsvRecord> p = CsvReader.builder().allowExtraFields(true).allowMissingFields(true)
+               .ofNamedCsvRecord(r)) {
+        for (NamedCsvRecord rec : p) {
+          String k = rec.findField("Time period Sortable").map(String::trim).orElse(null);
+          if (k != null && k.matches("-?[0-9]{1,18}") && Long.parseLong(k) > bestKey) {
             bestKey = Long.parseLong(k);
-            best = rec.get("Time period");
+            best = rec.findField("Time period").orElse(null);
           }
         }
       }

@@ -51,9 +51,25 @@ public final class ChunkPlan {
     return skipped.length - parse.size();
   }
 
-  /** Opens the header and the chunks to parse, with file line numbers. */
+  /**
+   * Opens the header and the chunks to parse, with file line numbers: read on more than one core
+   * ({@link ParallelChunks}) unless {@code -Dfingerpost.csv.parallel=false}.
+   */
   public RowReader open() throws Exception {
+    if (ParallelChunks.ENABLED) {
+      return new ParallelChunks(file, parse);
+    }
     return FingertipsCsvReader.open(CsvRecords.utf8(file.open(parse)), file.lineMap(parse));
+  }
+
+  /** Whether chunks are read on more than one core ({@code fingerpost.csv.parallel}, default true). */
+  public static boolean parallel() {
+    return ParallelChunks.ENABLED;
+  }
+
+  /** The threads that read chunks ({@code fingerpost.csv.threads}). */
+  public static int threads() {
+    return ParallelChunks.THREADS;
   }
 
   public long skippedRecords() {

@@ -1,6 +1,5 @@
 package io.fingerpost.feed;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,20 +14,28 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.LongUnaryOperator;
-import org.apache.commons.csv.CSVException;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import de.siegmar.fastcsv.reader.CsvCallbackHandler;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.RecordType;
+import io.fingerpost.feed.CsvTape.Fault;
 
 /**
  * The record stream both CSV readers ({@link FingertipsCsvReader}, {@link TidyCsvReader}) stand on: reads
  * the header (without a UTF-8 byte-order mark), then hands out each record, with the physical line of the
- * file it starts on (quoted fields may hold newlines), to the reader's mapping. A bad byte is a bad row: a
- * record holding a NUL or bytes that are not UTF-8 is rejected at its line, the rest load. Broken quoting
- * is rejected at the line where the parser found it: when the parser picks up again on the next line with
- * a record of the header's width, only the broken record is lost; otherwise the quoting is out of step and
- * nothing from the broken record on is read, the records before it stay ({@link #unread()} lists the lines lost). Also the
- * rejections the two readers build alike.
+ * file it starts on (quoted fields may hold newlines), to the reader's mapping. The tokeniser is FastCSV
+ * (issue 14: about 3x faster than commons-csv on the real export, {@code bench/parsers.sh}), in its strict
+ * mode. A bad byte is a bad row: a record holding a NUL or bytes that are not UTF-8 is rejected at its line,
+ * the rest load. Broken quoting is rejected at the line where the fault is ({@link CsvTape#fault}): when
+ * reading on after the fault finds, past the broken line, a record of the header's width, only the broken
+ * record is lost; otherwise the quoting is out of step and nothing from the broken record on is read, the
+ * records before it stay ({@link #unread()} lists the lines lost). Also the rejections the two readers build
+ * alike.
+ *
+ * <p>The rules are the ones the feed had with commons-csv, messages included; where FastCSV differs, the
+ * rule now is: a closing quote followed by spaces before the separator is broken quoting (commons-csv
+ * dropped the spaces), and an empty line is skipped with the record after it reported at its own line
+ * (commons-csv reported it at the empty line).
  */
 final class CsvRecords implements Closeable {
 
@@ -39,25 +46,35 @@ final class CsvRecords implements Closeable {
   static final char NOT_UTF8 = '\uFDD0';
 
   private static final int MAX_CONTENT = 400;
+  private static final int MAX_FAULTS = 100;
+  private static final String HINT = " (a quote inside a field is written twice, and a quoted field must be closed)";
 
   /** A reader's mapping of one well-formed record (at its file line) to a row. */
   @FunctionalInterface
   interface RecordMapper {
-    FeedRow map(long line, CSVRecord record);
+    FeedRow map(long line, String[] record);
   }
 
-  private record Pending(long streamLine, CSVRecord record) {}
+  private record Pending(long streamLine, String[] record) {}
 
-  private final CSVParser parser;
-  private final Iterator<CSVRecord> records;
+  /** A record FastCSV refused (or the last one, left in quotes): where it starts and its fault. */
+  private record Broken(long start, Fault fault) {}
+
+  private final CsvTape tape;
   private final LongUnaryOperator lines;
   private final List<String> header;
-  private long nextStartLine;
-  private Pending ahead;      // the next record, read by hasNext()
-  private RejectedRow queued; // a broken stretch, handed out before ahead
-  private boolean stopped;    // the quoting is out of step: nothing more is read
+  private Iterator<Pending> records; // the current FastCSV reader's
+  private long restartLine = 1;      // where the current FastCSV reader started (line, offset)
+  private long restartOffset;
+  private long lineBase;             // stream line = FastCSV's line + lineBase
+  private long beginLine;            // the record FastCSV is on
+  private long prevBegin = 1;
+  private Object look;               // the record after the one handed out (Pending, Broken), or null
+  private Pending ahead;             // the next record, read by hasNext()
+  private RejectedRow queued;        // a broken stretch, handed out before ahead
+  private boolean stopped;           // the quoting is out of step: nothing more is read
   private final List<RowReader.LineRange> unread = java.util.Collections.synchronizedList(new ArrayList<>());
-  private Object next;        // without read-ahead: the item hasNext() produced
+  private Object next;               // without read-ahead: the item hasNext() produced
   private final ReadAhead readAhead;
 
   /**
@@ -66,22 +83,28 @@ final class CsvRecords implements Closeable {
    * @throws FeedFormatException at line 1 with {@code noHeader} when the input is empty
    */
   CsvRecords(Reader in, LongUnaryOperator lines, String noHeader) throws IOException {
+    this(in, lines, noHeader, READ_AHEAD);
+  }
+
+  /** As above; {@code readAhead} false: tokenised on the reader's thread (a part read on a pool, {@link ParallelChunks}). */
+  CsvRecords(Reader in, LongUnaryOperator lines, String noHeader, boolean readAhead) throws IOException {
     this.lines = lines;
-    this.parser = CSVFormat.DEFAULT.parse(in);
-    this.records = parser.iterator();
-    if (!records.hasNext()) {
+    this.tape = new CsvTape(in);
+    restart(0, 1);
+    Object first = fetch();
+    if (first == null) {
       throw new FeedFormatException(1, noHeader);
     }
-    List<String> h = new ArrayList<>();
-    for (String name : records.next()) {
-      h.add(name);
+    if (first instanceof Broken b) {
+      throw new FeedFormatException(lines.applyAsLong(b.fault().line()), "the header cannot be read as CSV: "
+          + b.fault().why() + HINT);
     }
+    List<String> h = new ArrayList<>(List.of(((Pending) first).record()));
     if (!h.isEmpty() && h.get(0).startsWith("\uFEFF")) {
       h.set(0, h.get(0).substring(1));
     }
     this.header = List.copyOf(h);
-    this.nextStartLine = parser.getCurrentLineNumber() + 1;
-    this.readAhead = READ_AHEAD ? new ReadAhead(this::produce) : null;
+    this.readAhead = readAhead ? new ReadAhead(this::produce) : null;
   }
 
   static final boolean READ_AHEAD = Boolean.parseBoolean(System.getProperty("fingerpost.csv.readAhead", "true"));
@@ -95,7 +118,7 @@ final class CsvRecords implements Closeable {
         .onMalformedInput(CodingErrorAction.REPLACE)
         .onUnmappableCharacter(CodingErrorAction.REPLACE)
         .replaceWith(String.valueOf(NOT_UTF8));
-    return new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
+    return new InputStreamReader(in, decoder);
   }
 
   /** The header as it appears in the file (less a byte-order mark). */
@@ -139,19 +162,66 @@ final class CsvRecords implements Closeable {
     if (stopped) {
       return null;
     }
-    long start = nextStartLine;
-    try {
-      if (!records.hasNext()) {
-        return null;
+    Object item = fetch();
+    return item instanceof Broken b ? broken(b) : item;
+  }
+
+  /** Starts a FastCSV reader on the tape at {@code offset}, which is on stream line {@code line}. */
+  private void restart(long offset, long line) {
+    tape.replayFrom(offset);
+    restartOffset = offset;
+    restartLine = line;
+    lineBase = line - 1;
+    look = null;
+    records = CsvReader.builder()
+        .allowExtraFields(true).allowMissingFields(true) // the readers judge the width, with their messages
+        .skipEmptyLines(true)
+        .allowExtraCharsAfterClosingQuote(false)          // broken quoting is a fault, not text
+        .build(new Handler(), tape).iterator();
+  }
+
+  /**
+   * FastCSV's next record (a {@link Pending}), a {@link Broken} record, or null at the end. One record is
+   * read ahead, so that the last one is known as last and checked for a quote left open (FastCSV takes the
+   * rest of the source into the field; commons-csv, and the feed, call that broken).
+   */
+  private Object fetch() {
+    Object item = look != null ? look : read();
+    look = null;
+    if (item instanceof Pending p) {
+      look = read();
+      if (look == null) {
+        Fault f = tape.fault(offsetOf(p.streamLine()), p.streamLine());
+        if (f != null && f.why().equals(CsvTape.UNCLOSED)) {
+          return new Broken(p.streamLine(), f);
+        }
       }
-      CSVRecord r = records.next();
-      nextStartLine = parser.getCurrentLineNumber() + 1;
-      return new Pending(start, r);
-    } catch (UncheckedIOException | IllegalStateException e) {
-      return broken(start, e);
+    }
+    return item;
+  }
+
+  /** One record from the current FastCSV reader, a {@link Broken} one, or null at the end. */
+  private Object read() {
+    try {
+      return records.hasNext() ? records.next() : null;
+    } catch (UncheckedIOException e) {
+      // not the CSV's fault (the stream broke): the source cannot be read on
+      throw new FeedFormatException(lines.applyAsLong(beginLine), "the source cannot be read on: "
+          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
+    } catch (CsvParseException e) {
+      Fault f = tape.fault(offsetOf(beginLine), beginLine);
+      if (f == null) { // not a quoting fault FastCSV found (a field beyond its buffer): stop there
+        String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+        f = new Fault(-1, beginLine, why == null ? "unreadable" : why.strip());
+      }
+      return new Broken(beginLine, f);
     }
   }
 
+  /** Where the record on stream line {@code line} starts: a line start, or where reading began again. */
+  private long offsetOf(long line) {
+    return line == restartLine ? restartOffset : tape.lineStart(line);
+  }
   /** The next row: a broken stretch's rejection, a record with bad bytes rejected, or {@code mapper}'s row. */
   FeedRow next(RecordMapper mapper) {
     if (!hasNext()) {
@@ -169,9 +239,9 @@ final class CsvRecords implements Closeable {
   }
 
   /** Why a record's text cannot be stored ({@link RowRules#badText}: a NUL, bytes that are not UTF-8, …), or null. */
-  private String badText(CSVRecord r) {
-    for (int i = 0; i < r.size(); i++) {
-      String v = r.get(i);
+  private String badText(String[] r) {
+    for (int i = 0; i < r.length; i++) {
+      String v = r[i];
       String bad = RowRules.badText(v);
       if (bad != null) {
         return (i < header.size() ? "column '" + header.get(i) + "'" : "field " + (i + 1)) + " " + bad;
@@ -181,45 +251,41 @@ final class CsvRecords implements Closeable {
   }
 
   /**
-   * The parser failed in the record that starts at stream line {@code start}. Skips what is left of the
-   * broken line; the next record must then have the header's width (or one fewer), else the quoting is out
-   * of step and reading stops.
+   * The record that starts at stream line {@code b.start()} is broken. Reads on after the fault, as
+   * commons-csv did: what is left of the broken line is skipped (and any record that starts on it, to its
+   * end); the next record must then have the header's width (or one fewer), else the quoting is out of step
+   * and reading stops.
    */
-  private RejectedRow broken(long start, RuntimeException e) {
-    if (!(e.getCause() instanceof CSVException)) {
-      // not the CSV's fault (the stream broke): the source cannot be read on
-      throw new FeedFormatException(lines.applyAsLong(start), "the source cannot be read on: "
-          + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()), e);
-    }
-    long errorLine = Math.max(start, parser.getCurrentLineNumber());
-    String why = why(e.getCause());
+  private RejectedRow broken(Broken b) {
+    long start = b.start();
+    long errorLine = Math.max(start, b.fault().line());
+    String why = b.fault().why() + HINT;
     long end = errorLine;
-    nextStartLine = errorLine; // what follows the fault is on the broken line
     for (int faults = 1; ; ) {
-      long at = nextStartLine;
-      CSVRecord r;
-      try {
-        if (!records.hasNext()) {
-          return stop(start, errorLine, why); // the broken stretch runs to the end
-        }
-        r = records.next();
-        nextStartLine = parser.getCurrentLineNumber() + 1;
-      } catch (UncheckedIOException | IllegalStateException again) {
-        if (!(again.getCause() instanceof CSVException) || ++faults > 100) {
-          return stop(start, errorLine, why);
-        }
-        end = Math.max(end, parser.getCurrentLineNumber());
-        nextStartLine = end;
-        continue;
-      }
-      if (at <= end) {
-        end = Math.max(end, nextStartLine - 1); // the rest of the broken line
-        continue;
-      }
-      if (r.size() != header.size() && r.size() != header.size() - 1) {
+      if (b.fault().offset() < 0 || b.fault().why().equals(CsvTape.UNCLOSED)) {
         return stop(start, errorLine, why);
       }
-      ahead = new Pending(at, r);
+      restart(b.fault().offset() + 1, b.fault().line());
+      Object item;
+      while ((item = fetch()) instanceof Pending p && p.streamLine() <= end) {
+        end = Math.max(end, lastLine(p)); // a record that starts on the broken stretch goes with it
+      }
+      if (item == null) {
+        return stop(start, errorLine, why); // the broken stretch runs to the end
+      }
+      if (item instanceof Broken again) {
+        if (++faults > MAX_FAULTS) {
+          return stop(start, errorLine, why);
+        }
+        end = Math.max(end, again.fault().line());
+        b = again;
+        continue;
+      }
+      Pending r = (Pending) item;
+      if (r.record().length != header.size() && r.record().length != header.size() - 1) {
+        return stop(start, errorLine, why);
+      }
+      ahead = r;
       break;
     }
     unread.add(new RowReader.LineRange(lines.applyAsLong(start), lines.applyAsLong(end)));
@@ -229,45 +295,51 @@ final class CsvRecords implements Closeable {
         + (above == 1 ? "" : "s") + " above") + " is rejected", "");
   }
 
+  /** The line a record ends on: its first line and the line ends inside its (quoted) fields. */
+  private static long lastLine(Pending p) {
+    long line = p.streamLine();
+    for (String f : p.record()) {
+      for (int i = 0; i < f.length(); i++) {
+        char c = f.charAt(i);
+        if (c == '\n' || c == '\r' && (i + 1 == f.length() || f.charAt(i + 1) != '\n')) {
+          line++;
+        }
+      }
+    }
+    return line;
+  }
+
   /** The quoting is out of step from the record at stream line {@code start}: nothing from there is read. */
   private RejectedRow stop(long start, long errorLine, String why) {
     stopped = true;
     ahead = null;
+    look = null;
     long from = lines.applyAsLong(start);
     unread.add(new RowReader.LineRange(from, Long.MAX_VALUE));
     return new RejectedRow(lines.applyAsLong(errorLine), "cannot be read as CSV: " + why
         + "; the quoting is out of step after it, so nothing from line " + from + " on is read", "");
   }
 
-  /** The parser's complaint without its own position (stream-relative, not the file's lines). */
-  private static String why(Throwable e) {
-    String m = String.valueOf(e.getMessage())
-        .replaceAll("\\s*at line: \\d+, position: [\\d,]+", "")
-        .replaceAll("^\\((start)?line \\d+\\)\\s*", "");
-    return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1)
-        + " (a quote inside a field is written twice, and a quoted field must be closed)";
-  }
-
   /** The rejection of a record whose field count does not match the header's {@code width}. */
-  static RejectedRow wrongWidth(long line, CSVRecord r, int width) {
-    if (r.size() == 1 && r.get(0).isBlank()) {
+  static RejectedRow wrongWidth(long line, String[] r, int width) {
+    if (r.length == 1 && r[0].isBlank()) {
       return new RejectedRow(line, "empty line", "");
     }
-    return reject(line, r, "has " + r.size() + " fields, the header has " + width);
+    return reject(line, r, "has " + r.length + " fields, the header has " + width);
   }
 
-  static RejectedRow reject(long line, CSVRecord r, String reason) {
+  static RejectedRow reject(long line, String[] r, String reason) {
     return new RejectedRow(line, reason, content(r));
   }
 
   /** The record as one line of text, cut at about {@value #MAX_CONTENT} characters, for a rejection. */
-  static String content(CSVRecord r) {
+  static String content(String[] r) {
     StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < r.size() && sb.length() < MAX_CONTENT; i++) {
+    for (int i = 0; i < r.length && sb.length() < MAX_CONTENT; i++) {
       if (i > 0) {
         sb.append(',');
       }
-      sb.append(r.get(i).replace('\n', ' ').replace('\r', ' ').replace('\u0000', '\u2400')
+      sb.append(r[i].replace('\n', ' ').replace('\r', ' ').replace('\u0000', '\u2400')
           .replace(NOT_UTF8, '\uFFFD'));
     }
     return sb.length() > MAX_CONTENT ? sb.substring(0, MAX_CONTENT) + "…" : sb.toString();
@@ -278,6 +350,60 @@ final class CsvRecords implements Closeable {
     if (readAhead != null) {
       readAhead.stop();
     }
-    parser.close();
+    tape.close();
+  }
+
+  /**
+   * Builds each record as its fields and stream line (FastCSV's line less where it began); tells the tape
+   * which records are done with.
+   */
+  private final class Handler extends CsvCallbackHandler<Pending> {
+    private String[] fields = new String[32];
+    private int n;
+    private RecordType type = RecordType.DATA;
+    private long line;
+
+    @Override
+    protected RecordType getRecordType() {
+      return type;
+    }
+
+    @Override
+    protected int getFieldCount() {
+      return n;
+    }
+
+    @Override
+    protected void beginRecord(long startingLineNumber) {
+      line = startingLineNumber + lineBase;
+      tape.release(prevBegin); // the record before the last one is done with
+      prevBegin = beginLine;
+      beginLine = line;
+      n = 0;
+      type = RecordType.DATA;
+    }
+
+    @Override
+    protected void addField(char[] buf, int offset, int len, boolean quoted) {
+      if (n == fields.length) {
+        fields = java.util.Arrays.copyOf(fields, n * 2);
+      }
+      fields[n++] = new String(buf, offset, len);
+    }
+
+    @Override
+    protected void setComment(char[] buf, int offset, int len) {
+      type = RecordType.COMMENT; // comments are off: never called
+    }
+
+    @Override
+    protected void setEmpty() {
+      type = RecordType.EMPTY;
+    }
+
+    @Override
+    protected Pending buildRecord() {
+      return new Pending(line, java.util.Arrays.copyOf(fields, n));
+    }
   }
 }

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * Streaming reader of the Fingertips "all_data" CSV export (the file the Fingertips API serves at
@@ -82,13 +81,17 @@ public final class FingertipsCsvReader implements RowReader {
   private final String parentColumn;
   private final boolean lastColumnOptional;
 
-  private final DuplicateKeys seen = new DuplicateKeys();
+  private final DuplicateKeys seen; // null: a part of a file, whose reader checks duplicates across parts
+  private String lastLabel;         // the period label and record of the last ParsedRow (parts only)
+  private String[] lastRecord;
   private final Map<String, Period> periods = new HashMap<>();
   private Indicator lastIndicator;
   private Area lastArea;
 
-  private FingertipsCsvReader(Reader in, LongUnaryOperator lines) throws IOException {
-    this.csv = new CsvRecords(in, lines, "empty file: no Fingertips header");
+  private FingertipsCsvReader(Reader in, LongUnaryOperator lines, boolean part) throws IOException {
+    this.csv = part ? new CsvRecords(in, lines, "empty file: no Fingertips header", false)
+        : new CsvRecords(in, lines, "empty file: no Fingertips header");
+    this.seen = part ? null : new DuplicateKeys();
     List<String> h = csv.header();
     this.header = h;
     this.width = h.size();
@@ -154,8 +157,20 @@ public final class FingertipsCsvReader implements RowReader {
    * {@code lines} maps a line of {@code in} to the line of the file, for rejections and messages.
    */
   public static FingertipsCsvReader open(Reader in, LongUnaryOperator lines) throws IOException {
+    return open(in, lines, false);
+  }
+
+  /**
+   * Opens a reader over a part of a file ({@link ParallelChunks}): read on the caller's thread, and no
+   * duplicate check (the whole file's reader makes it, with {@link #lastLabel()} and {@link #lastRecord()}).
+   */
+  static FingertipsCsvReader openPart(Reader in, LongUnaryOperator lines) throws IOException {
+    return open(in, lines, true);
+  }
+
+  private static FingertipsCsvReader open(Reader in, LongUnaryOperator lines, boolean part) throws IOException {
     try {
-      return new FingertipsCsvReader(in, lines);
+      return new FingertipsCsvReader(in, lines, part);
     } catch (RuntimeException | IOException e) {
       in.close();
       throw e;
@@ -196,8 +211,8 @@ public final class FingertipsCsvReader implements RowReader {
     return csv.unread();
   }
 
-  private FeedRow toRow(long line, CSVRecord r) {
-    if (r.size() != width && !(r.size() == width - 1 && lastColumnOptional)) {
+  private FeedRow toRow(long line, String[] r) {
+    if (r.length != width && !(r.length == width - 1 && lastColumnOptional)) {
       return wrongWidth(line, r, width);
     }
     try {
@@ -227,9 +242,14 @@ public final class FingertipsCsvReader implements RowReader {
       Indicator indicator = indicator(r, ind);
       Area a = area(r, area);
       List<String> warnings = RowRules.check(obs, indicator, a);
-      long first = seen.firstLineOf(key, periodLabel, line);
-      if (first >= 0) {
-        return reject(line, r, "duplicates the series and period of line " + first);
+      if (seen == null) {
+        lastLabel = periodLabel;
+        lastRecord = r;
+      } else {
+        long first = seen.firstLineOf(key, periodLabel, line);
+        if (first >= 0) {
+          return duplicate(line, r, first);
+        }
       }
       return new ParsedRow(line, obs, indicator, a, new PublishedVerdicts(
           blankToNull(text(r, recentTrend)), blankToNull(text(r, comparedToEngland)),
@@ -239,8 +259,22 @@ public final class FingertipsCsvReader implements RowReader {
     }
   }
 
+  static RejectedRow duplicate(long line, String[] r, long first) {
+    return reject(line, r, "duplicates the series and period of line " + first);
+  }
+
+  /** A part's last ParsedRow: its period label as written. */
+  String lastLabel() {
+    return lastLabel;
+  }
+
+  /** A part's last ParsedRow: its record. */
+  String[] lastRecord() {
+    return lastRecord;
+  }
+
   /** Reuses the previous row's record when nothing changed (rows come grouped by indicator and area). */
-  private Indicator indicator(CSVRecord r, String id) {
+  private Indicator indicator(String[] r, String id) {
     String name = blankToNull(text(r, indicatorName).strip());
     Polarity pol = Polarity.parse(text(r, polarity));
     Indicator last = lastIndicator;
@@ -251,7 +285,7 @@ public final class FingertipsCsvReader implements RowReader {
     return lastIndicator = new Indicator(id, name, null, null, pol);
   }
 
-  private Area area(CSVRecord r, String code) {
+  private Area area(String[] r, String code) {
     String name = blankToNull(text(r, areaName));
     String type = blankToNull(text(r, areaType));
     String parent = blankToNull(text(r, parentCode));
@@ -263,15 +297,15 @@ public final class FingertipsCsvReader implements RowReader {
     return lastArea = new Area(code, name, type, parent);
   }
 
-  private static String text(CSVRecord r, int i) {
-    return i < 0 || i >= r.size() ? "" : r.get(i).trim();
+  private static String text(String[] r, int i) {
+    return i < 0 || i >= r.length ? "" : r[i].trim();
   }
 
   static String blankToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  private Double number(CSVRecord r, int i, String column) {
+  private Double number(String[] r, int i, String column) {
     return Values.number(text(r, i), column);
   }
 

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongUnaryOperator;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * Streaming reader of a tidy CSV (one observation per row) through the feed's column mapping
@@ -43,11 +42,11 @@ public final class TidyCsvReader implements RowReader {
 
   /** One mapped field: a column index (or -1 for a constant) and its mapping. */
   private record Field(String key, int index, ColumnMapping mapping) {
-    String get(CSVRecord r) {
+    String get(String[] r) {
       if (mapping == null) {
         return "";
       }
-      String raw = index < 0 ? null : r.get(index).trim();
+      String raw = index < 0 ? null : r[index].trim();
       String v = mapping.map(raw);
       return v == null ? "" : v.trim();
     }
@@ -130,8 +129,8 @@ public final class TidyCsvReader implements RowReader {
     return csv.unread();
   }
 
-  private FeedRow toRow(long line, CSVRecord r) {
-    if (r.size() != width) {
+  private FeedRow toRow(long line, String[] r) {
+    if (r.length != width) {
       return wrongWidth(line, r, width);
     }
     try {
@@ -179,7 +178,7 @@ public final class TidyCsvReader implements RowReader {
     }
   }
 
-  private Double number(CSVRecord r, Field f) {
+  private Double number(String[] r, Field f) {
     String t = f.get(r);
     if (missing.contains(t)) {
       return null;

@@ -19,9 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
 
 /**
  * The classic Fingertips API (PholioVisualisationWS, {@code /api/…}), as its controllers and its clients
@@ -88,22 +87,30 @@ public final class FingertipsApi {
   /** Reads the metadata CSV; a body that is not that CSV fails (IOException). */
   static Map<String, IndicatorMetadata> metadataCsv(String body, String source) {
     Map<String, IndicatorMetadata> m = new LinkedHashMap<>();
-    try (CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
-        .parse(new StringReader(body.startsWith("\uFEFF") ? body.substring(1) : body))) {
-      if (!p.getHeaderMap().containsKey("Indicator ID") || !p.getHeaderMap().containsKey("Polarity")) {
+    try (CsvReader<CsvRecord> p = CsvReader.builder().allowExtraFields(true).allowMissingFields(true)
+        .ofCsvRecord(new StringReader(body.startsWith("\uFEFF") ? body.substring(1) : body))) {
+      java.util.Iterator<CsvRecord> it = p.iterator();
+      Map<String, Integer> columns = new java.util.HashMap<>();
+      List<String> header = it.hasNext() ? it.next().getFields() : List.of();
+      for (int i = header.size() - 1; i >= 0; i--) {
+        columns.put(header.get(i), i); // the first of a repeated name, as commons-csv's header map had it
+      }
+      if (!columns.containsKey("Indicator ID") || !columns.containsKey("Polarity")) {
         throw new IllegalStateException("not a Fingertips metadata CSV (no \"Indicator ID\" and \"Polarity\" columns)");
       }
-      for (CSVRecord r : p) {
-        String id = get(r, "Indicator ID");
+      while (it.hasNext()) {
+        CsvRecord r = it.next();
+        String id = get(r, columns, "Indicator ID");
         if (id == null) {
           continue;
         }
-        String polarity = get(r, "Polarity");
-        String confidence = get(r, "Benchmarking significance level");
-        m.put(id, new IndicatorMetadata(id, source, get(r, "Indicator"), get(r, "Definition"), get(r, "Unit"),
-            get(r, "Value type"), get(r, "Year type"), polarity, IndicatorMetadata.polarityOf(polarity),
-            get(r, "Benchmarking method"), confidence == null ? null : parseDouble(confidence),
-            get(r, "Confidence interval methodology"), Map.of()));
+        String polarity = get(r, columns, "Polarity");
+        String confidence = get(r, columns, "Benchmarking significance level");
+        m.put(id, new IndicatorMetadata(id, source, get(r, columns, "Indicator"), get(r, columns, "Definition"),
+            get(r, columns, "Unit"), get(r, columns, "Value type"), get(r, columns, "Year type"), polarity,
+            IndicatorMetadata.polarityOf(polarity), get(r, columns, "Benchmarking method"),
+            confidence == null ? null : parseDouble(confidence), get(r, columns, "Confidence interval methodology"),
+            Map.of()));
       }
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("indicator metadata: " + e.getMessage(), e);
@@ -119,11 +126,12 @@ public final class FingertipsApi {
     }
   }
 
-  private static String get(CSVRecord r, String column) {
-    if (!r.isMapped(column) || !r.isSet(column)) {
+  private static String get(CsvRecord r, Map<String, Integer> columns, String column) {
+    Integer i = columns.get(column);
+    if (i == null || i >= r.getFieldCount()) {
       return null;
     }
-    String v = r.get(column).trim();
+    String v = r.getField(i).trim();
     return v.isEmpty() ? null : v;
   }
 

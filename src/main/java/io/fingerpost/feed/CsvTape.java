@@ -1,0 +1,165 @@
+package io.fingerpost.feed;
+
+import java.io.IOException;
+import java.io.Reader;
+
+/**
+ * The characters FastCSV read from a source, kept from the start of the record before the current one, so
+ * that {@link CsvRecords} can find where a broken record went wrong and read on after the fault (FastCSV
+ * itself stops at the first fault and cannot resume). The usual read only copies each character once more
+ * and counts line ends when it lets go of old text; the scan ({@link #fault}) runs only for a record FastCSV
+ * refused and for the last record of the source.
+ *
+ * <p>Lines are physical lines, as FastCSV and the feed count them: {@code \n}, {@code \r\n} or a lone
+ * {@code \r}, inside quotes too. Offsets are counted in characters from the start of the source.
+ */
+final class CsvTape extends Reader {
+
+  /** Where the parser went wrong: the offending character (or the end), its line, and why. */
+  record Fault(long offset, long line, String why) {}
+
+  static final String INVALID = "invalid character between encapsulated token and delimiter";
+  static final String UNCLOSED = "EOF reached before encapsulated token finished";
+
+  /** Text is let go of once the tape holds this many characters (about 1 MB). */
+  private static final int KEEP = 1 << 19;
+
+  private final Reader in;
+  private char[] win = new char[1 << 15];
+  private int len;           // characters held in win
+  private long base;         // source offset of win[0]
+  private int replay = -1;   // index in win of the next character to hand out again, or -1: read the source
+  private long anchorOffset; // a line start held in win (source offset) ...
+  private long anchorLine = 1; // ... and its line
+  private boolean ended;
+
+  CsvTape(Reader in) {
+    this.in = in;
+  }
+
+  @Override
+  public int read(char[] cbuf, int off, int n) throws IOException {
+    if (replay >= 0) {
+      int k = Math.min(n, len - replay);
+      System.arraycopy(win, replay, cbuf, off, k);
+      replay += k;
+      if (replay == len) {
+        replay = -1;
+      }
+      return k;
+    }
+    int k = in.read(cbuf, off, n);
+    if (k > 0) {
+      if (len + k > win.length) {
+        win = java.util.Arrays.copyOf(win, Math.max(win.length * 2, len + k));
+      }
+      System.arraycopy(cbuf, off, win, len, k);
+      len += k;
+    } else if (k < 0) {
+      ended = true;
+    }
+    return k;
+  }
+
+  /** Hands out the text from {@code offset} again (a new parser reads on after a fault). */
+  void replayFrom(long offset) {
+    int i = (int) (offset - base);
+    replay = i < len ? i : -1;
+  }
+
+  /** Lets go of the text before line {@code line} (which FastCSV has begun) once enough is held. */
+  void release(long line) {
+    if (len < KEEP || replay >= 0 || line <= anchorLine) {
+      return;
+    }
+    long start = lineStart(line);
+    int drop = (int) (start - base);
+    System.arraycopy(win, drop, win, 0, len - drop);
+    len -= drop;
+    base = start;
+    anchorOffset = start;
+    anchorLine = line;
+  }
+
+  /** The source offset where {@code line} starts (the line must be held). */
+  long lineStart(long line) {
+    int i = (int) (anchorOffset - base);
+    long l = anchorLine;
+    char[] w = win;
+    int n = len;
+    while (l < line && i < n) {
+      char c = w[i++];
+      if (c == '\n') {
+        l++;
+      } else if (c == '\r') {
+        if (i < n && w[i] == '\n') {
+          i++;
+        }
+        l++;
+      }
+    }
+    return base + i;
+  }
+
+  /**
+   * The first fault of the record that starts at source offset {@code from} on line {@code line}, by
+   * FastCSV's strict rules: a quoted field's closing quote must be followed by the separator or a line end,
+   * and a quoted field must be closed before the end of the source. Null when the record is well-formed
+   * (as far as the text goes).
+   */
+  Fault fault(long from, long line) {
+    char[] w = win;
+    int n = len;
+    int i = (int) (from - base);
+    if (i > 0 && i < n && w[i] == '\n' && w[i - 1] == '\r') {
+      i++; // the \n of the \r\n that ended the record before
+    }
+    boolean fieldStart = true;
+    while (i < n) {
+      char c = w[i];
+      if (fieldStart && c == '"') {
+        i++;
+        while (true) {
+          if (i >= n) {
+            return ended ? new Fault(base + i, line, UNCLOSED) : null;
+          }
+          c = w[i++];
+          if (c == '"') {
+            if (i < n && w[i] == '"') {
+              i++; // a quote written twice
+              continue;
+            }
+            break;
+          } else if (c == '\n') {
+            line++;
+          } else if (c == '\r') {
+            line++;
+            if (i < n && w[i] == '\n') {
+              i++;
+            }
+          }
+        }
+        if (i >= n) {
+          return null;
+        }
+        c = w[i];
+        if (c == ',') {
+          i++;
+          continue;
+        }
+        return c == '\r' || c == '\n' ? null : new Fault(base + i, line, INVALID);
+      }
+      if (c == '\r' || c == '\n') {
+        return null;
+      }
+      fieldStart = c == ',';
+      i++;
+    }
+    return null;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

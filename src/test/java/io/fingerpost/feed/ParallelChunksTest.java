@@ -1,0 +1,92 @@
+package io.fingerpost.feed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The chunks of a file read in parts on a pool ({@link ParallelChunks}) give what one reader over the same
+ * chunks gives: every row in order, with its line, every rejection with its reason and content (a
+ * duplicate whose first line is in another part too), and the same lines lost to broken quoting.
+ */
+class ParallelChunksTest {
+
+  @TempDir
+  Path dir;
+
+  /** Rows as text: kind, line, and the observation and warnings or the rejection's reason and content. */
+  private static List<String> describe(RowReader r) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (r) {
+      while (r.hasNext()) {
+        FeedRow row = r.next();
+        out.add(row instanceof ParsedRow p ? "parsed " + p.line() + " " + p.observation() + " " + p.indicator()
+            + " " + p.area() + " " + p.published() + " " + p.warnings()
+            : "rejected " + row.line() + " " + ((RejectedRow) row).reason() + " | " + ((RejectedRow) row).content());
+      }
+    }
+    return out;
+  }
+
+  private record Read(List<String> rows, List<RowReader.LineRange> unread) {}
+
+  private Read inParts(Path file) throws Exception {
+    FileChunks fc = FileChunks.of(file, "seed", 4096);
+    assertTrue(fc.chunks().size() > 8, "a small file cut into many chunks: " + fc.chunks().size());
+    ParallelChunks r = new ParallelChunks(fc, fc.chunks(), 8192);
+    List<String> rows = describe(r);
+    return new Read(rows, r.unread());
+  }
+
+  private static Read oneStream(Path file) throws Exception {
+    FileChunks fc = FileChunks.of(file, "seed", 4096);
+    FingertipsCsvReader r = FingertipsCsvReader.open(CsvRecords.utf8(fc.open(fc.chunks())), fc.lineMap(fc.chunks()));
+    List<String> rows = describe(r);
+    return new Read(rows, r.unread());
+  }
+
+  private Path write(byte[] bytes) throws Exception {
+    Path p = Files.createTempFile(dir, "export", ".csv");
+    Files.write(p, bytes);
+    return p;
+  }
+
+  @Test
+  void theRealExportWithADuplicateInALaterPartReadsAsOneStream() throws Exception {
+    String text = Files.readString(FingertipsCsvReaderTest.realExport(), StandardCharsets.UTF_8);
+    // the record on lines 854-855 again at the end: a duplicate of line 854, many parts later
+    String[] lines = text.split("\n", -1);
+    String again = lines[853] + "\n" + lines[854] + "\n";
+    Path file = write((text + (text.endsWith("\n") ? "" : "\n") + again).getBytes(StandardCharsets.UTF_8));
+
+    Read parts = inParts(file);
+    Read one = oneStream(file);
+    assertEquals(one.rows(), parts.rows());
+    assertEquals(List.of(), parts.unread());
+    assertTrue(parts.rows().get(parts.rows().size() - 1).contains("duplicates the series and period of line 854"),
+        parts.rows().get(parts.rows().size() - 1));
+    assertTrue(parts.rows().stream().filter(s -> s.startsWith("parsed")).count() > 800);
+  }
+
+  @Test
+  void brokenQuotingLosesTheSameLinesWithTheSameMessages() throws Exception {
+    Path broken = write(FingertipsCsvReaderTest.realExportWith(855, l -> l.replace(",Rochdale,", ",\"Roch\"dale,")));
+    Read parts = inParts(broken);
+    Read one = oneStream(broken);
+    assertEquals(one.rows(), parts.rows());
+    assertEquals(List.of(new RowReader.LineRange(854, 855)), parts.unread());
+
+    Path unclosed = write(FingertipsCsvReaderTest.realExportWith(855, l -> l.replace(",Rochdale,", ",\"Rochdale,")));
+    Read partsU = inParts(unclosed);
+    assertEquals(oneStream(unclosed).rows(), partsU.rows());
+    assertEquals(List.of(new RowReader.LineRange(854, Long.MAX_VALUE)), partsU.unread());
+    assertTrue(partsU.rows().stream().anyMatch(s -> s.contains("nothing from line 854 on is read")), partsU.rows().toString());
+  }
+}
