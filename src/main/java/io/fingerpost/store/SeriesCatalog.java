@@ -165,6 +165,9 @@ final class SeriesCatalog {
     List<Indicator> send = new ArrayList<>();
     for (Indicator i : batch.indicators().values()) {
       Indicator known = indicators.get(i.id());
+      if (!pushed && known != null && addsNothing(i, known)) {
+        continue; // the usual case of a long read: nothing new (no record equals, no merge allocated)
+      }
       Indicator merged = known == null ? i : pushed ? Batch.fillIndicator(known, i) : Batch.mergeIndicator(known, i);
       if (!merged.equals(known)) {
         send.add(merged);
@@ -194,11 +197,30 @@ final class SeriesCatalog {
         }).mapEmpty();
   }
 
+  /** Whether a feed's {@code given} leaves {@code known} as it is ({@link Batch#mergeIndicator} would not change it). */
+  private static boolean addsNothing(Indicator given, Indicator known) {
+    return same(given.name(), known.name()) && same(given.unit(), known.unit())
+        && same(given.valueType(), known.valueType()) && (given.polarity() == null || given.polarity() == known.polarity());
+  }
+
+  private static boolean addsNothing(Area given, Area known) {
+    return same(given.name(), known.name()) && same(given.type(), known.type())
+        && same(given.parentCode(), known.parentCode());
+  }
+
+  /** A blank never erases (null given), else equal. */
+  private static boolean same(String given, String known) {
+    return given == null || given.equals(known);
+  }
+
   private Future<Void> upsertAreas(SqlClient client, Batch batch, List<Runnable> afterCommit) {
     boolean pushed = batch.pushed();
     List<Area> send = new ArrayList<>();
     for (Area a : batch.areas().values()) {
       Area known = areas.get(a.code());
+      if (!pushed && known != null && addsNothing(a, known)) {
+        continue;
+      }
       Area merged = known == null ? a : pushed ? Batch.fillArea(known, a) : Batch.mergeArea(known, a);
       if (!merged.equals(known)) {
         send.add(merged);
