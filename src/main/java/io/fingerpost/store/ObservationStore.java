@@ -124,7 +124,9 @@ public final class ObservationStore {
       return Future.succeededFuture(BatchResult.EMPTY);
     }
     long started = System.nanoTime();
-    return catalog.prepare(pool, batch, initialLoad, null)
+    return vertx.executeBlocking(() -> catalog.knownIds(batch), false)
+        .compose(known -> known != null ? Future.succeededFuture(known)
+            : catalog.prepare(pool, batch, initialLoad, null))
         .compose(ids -> {
           LoadProfile.add(LoadProfile.Step.CATALOG, started);
           long t = System.nanoTime();
