@@ -11,6 +11,7 @@ import io.fingerpost.feed.FingertipsCsvReader;
 import io.fingerpost.store.Database;
 import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.InitialLoad;
+import io.fingerpost.store.LoadProfile;
 import io.fingerpost.store.ObservationStore;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -85,8 +86,14 @@ public final class LoadBenchmark {
           Duration.ofDays(1), null, null, List.of(), null, null);
 
       // 1. First load, through a feed verticle (its first poll).
+      LoadProfile.reset();
+      resetHeapPeak();
       FeedStatus first = poll(vertx, feed, store, status);
       double firstSeconds = first.read().durationMs() / 1000.0;
+      long firstHeap = heapPeak();
+      String firstProfile = LoadProfile.format("first load, where the time goes (sums over parallel batches; % of"
+          + " the first load's time):", firstSeconds);
+      double firstLoader = LoadProfile.seconds().get(LoadProfile.Step.LOAD_WALL);
       check(first.rows().inserted() == rows, "first load inserted " + first.rows().inserted());
 
       // 2. \copy of the same rows into an equivalent table.
@@ -98,11 +105,16 @@ public final class LoadBenchmark {
       double copySeconds = (System.nanoTime() - t0) / 1e9;
 
       // 3. Unchanged data read again in full (a fresh store: no caches), compared, nothing written.
+      LoadProfile.reset();
+      resetHeapPeak();
       long t1 = System.nanoTime();
       FeedLoader.Result reread = new FeedLoader(vertx, new ObservationStore(vertx, db))
           .load("bench", csv.toString(), () -> FingertipsCsvReader.open(csv), Map.of(), InitialLoad.none())
           .await(30, TimeUnit.MINUTES);
       double rereadSeconds = (System.nanoTime() - t1) / 1e9;
+      long rereadHeap = heapPeak();
+      String rereadProfile = LoadProfile.format("unchanged re-read, where the time goes (% of the re-read's time):",
+          rereadSeconds);
       check(reread.written().written() == 0, "re-read wrote " + reread.written().written() + " rows");
 
       // 3b. Parsing alone (nothing stored): the floor of a full re-read. As the feed reads a file: cut into
@@ -161,12 +173,40 @@ public final class LoadBenchmark {
       System.out.printf(Locale.ROOT, "touched file (same bytes) time / first load time: %.1f%% (target <= 5%%)%n",
           100 * touchedSeconds / firstSeconds);
       System.out.printf(Locale.ROOT, "one row changed time / first load time: %.1f%%%n", 100 * oneRowSeconds / firstSeconds);
+      System.out.println();
+      System.out.print(firstProfile);
+      System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n",
+          "outside the loader (content hash, chunks, feed status)", firstSeconds - firstLoader,
+          100 * (firstSeconds - firstLoader) / firstSeconds);
+      System.out.print(rereadProfile);
+      System.out.printf(Locale.ROOT, "peak heap: first load %d MB, unchanged re-read %d MB (max heap %d MB)%n",
+          firstHeap >> 20, rereadHeap >> 20, Runtime.getRuntime().maxMemory() >> 20);
       return 0;
     } finally {
       db.close().await(2, TimeUnit.MINUTES);
       vertx.close().await(1, TimeUnit.MINUTES);
       deleteTree(dir);
     }
+  }
+
+  private static void resetHeapPeak() {
+    System.gc(); // the peak then counts what the step holds, not an earlier step's garbage
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  /** The sum of the heap pools' peaks since {@link #resetHeapPeak} (an upper bound of the heap in use). */
+  private static long heapPeak() {
+    long sum = 0;
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
   }
 
   private static void line(String what, double seconds, int rows, double copySeconds) {

@@ -72,6 +72,15 @@ public final class ChunkPlan {
     return ParallelChunks.THREADS;
   }
 
+  /** The records of the chunks to parse (how large the read is: the store decides how to compare by it). */
+  public long recordsToRead() {
+    long n = 0;
+    for (int i = 0; i < skipped.length; i++) {
+      n += skipped[i] ? 0 : file.chunks().get(i).records();
+    }
+    return n;
+  }
+
   public long skippedRecords() {
     long n = 0;
     for (int i = 0; i < skipped.length; i++) {

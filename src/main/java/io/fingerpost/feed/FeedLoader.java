@@ -4,8 +4,10 @@ import io.fingerpost.model.Indicator;
 import io.fingerpost.store.Batch;
 import io.fingerpost.store.BatchResult;
 import io.fingerpost.store.InitialLoad;
+import io.fingerpost.store.LoadProfile;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.Rejection;
+import io.fingerpost.store.StoredRows;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -58,15 +60,32 @@ public final class FeedLoader {
    */
   public Future<Result> load(String feed, String sourceName, Callable<RowReader> open,
                              Map<String, Indicator> configured, InitialLoad initialLoad) {
+    return load(feed, sourceName, open, configured, initialLoad, -1);
+  }
+
+  /**
+   * {@link #load(String, String, Callable, Map, InitialLoad)} of about {@code expectedRows} rows (negative: not
+   * known, as many as the feed's last read). A read that is not a first poll compares with the feed's stored rows
+   * in memory when the store finds that cheaper ({@link ObservationStore#storedRows}); they are read from the
+   * database while the first batch is parsed.
+   */
+  public Future<Result> load(String feed, String sourceName, Callable<RowReader> open,
+                             Map<String, Indicator> configured, InitialLoad initialLoad, long expectedRows) {
     Context ctx = vertx.getOrCreateContext();
+    long started = System.nanoTime();
+    Future<StoredRows> stored = store.storedRows(feed, initialLoad, expectedRows);
     return ctx.executeBlocking(open).compose(reader -> {
-      Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad);
+      Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad, stored);
       run.readNext();
       return run.promise.future().eventually(() -> ctx.executeBlocking(() -> {
         reader.close();
         return null;
       }));
-    });
+    }).eventually(() -> stored.onSuccess(s -> {
+      if (s != null) {
+        s.close();
+      }
+    })).onComplete(ar -> LoadProfile.add(LoadProfile.Step.LOAD_WALL, started));
   }
 
   /** One load in progress. All state changes happen under the object's lock. */
@@ -78,6 +97,9 @@ public final class FeedLoader {
     final RowReader reader;
     final Map<String, Indicator> configured;
     final InitialLoad initialLoad;
+    final Future<StoredRows> stored;
+    /** Since when no batch is being written (the store waits for the parser), for {@link LoadProfile}. */
+    long idleSince = System.nanoTime();
     // read on the worker, one read at a time
     long read;
     long rejected;
@@ -92,8 +114,9 @@ public final class FeedLoader {
     boolean finished;
 
     Run(Context ctx, String feed, String sourceName, RowReader reader, Map<String, Indicator> configured,
-        InitialLoad initialLoad) {
+        InitialLoad initialLoad, Future<StoredRows> stored) {
       this.ctx = ctx;
+      this.stored = stored;
       this.feed = feed;
       this.sourceName = sourceName;
       this.reader = reader;
@@ -117,9 +140,11 @@ public final class FeedLoader {
     }
 
     private void write(Batch batch) {
-      store.write(feed, batch, initialLoad).onComplete(w -> {
+      stored.compose(s -> store.write(feed, batch, initialLoad, s)).onComplete(w -> {
         synchronized (this) {
-          inFlight--;
+          if (--inFlight == 0) {
+            idleSince = System.nanoTime();
+          }
           if (w.succeeded()) {
             written = written.plus(w.result());
           } else if (failure == null) {
@@ -132,6 +157,15 @@ public final class FeedLoader {
 
     /** Reads up to one batch of parsed rows (rejections are collected on the way). Worker thread. */
     private Batch readBatch() {
+      long t = System.nanoTime();
+      try {
+        return parseBatch();
+      } finally {
+        LoadProfile.add(LoadProfile.Step.PARSE, t);
+      }
+    }
+
+    private Batch parseBatch() {
       Batch batch = new Batch(batchSize);
       while (batch.size() < batchSize && reader.hasNext()) {
         FeedRow row = reader.next();
@@ -188,7 +222,9 @@ public final class FeedLoader {
           if (pending != null && inFlight < parallelism) {
             send = pending;
             pending = null;
-            inFlight++;
+            if (inFlight++ == 0) {
+              LoadProfile.add(LoadProfile.Step.PARSE_WAIT, idleSince);
+            }
           }
           if (!reading && pending == null && !eof) {
             readMore = true;

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -28,14 +27,15 @@ import org.postgresql.copy.CopyManager;
 /**
  * A feed batch through PostgreSQL's COPY protocol (issue 14): vertx-pg-client has no COPY, the JDBC driver's
  * {@link CopyManager} has, so this runs on its own worker threads with its own JDBC connections (one per
- * thread at most). The rows arrive as the statement parameters {@link ObservationStore} builds (the same arrays
- * the unnest path sends), are streamed as COPY text, and are written in ONE transaction:
+ * thread at most). The rows arrive as the batch's observations with their series ids ({@link CopyRows}), are
+ * streamed in COPY's binary format (no number formatted or parsed on either side), and are written in ONE
+ * transaction:
  *
  * <ul>
  *   <li>{@link #insertOnly}: a first poll's batch is copied straight into {@code observation} (no compare, as
  *       {@code INSERT_OBSERVATIONS}); a stored row fails it on the primary key and nothing is written;
  *   <li>{@link #upsert}: the rows are copied into a session's temporary staging table and merged set-wise by
- *       the very statement of the unnest path ({@link ObservationStore#UPSERT_OBSERVATIONS} reading the staging
+ *       the very statement of the unnest path ({@link ObservationSql#UPSERT_OBSERVATIONS} reading the staging
  *       table instead of the arrays), so every guarantee holds alike: only real changes written, the replaced
  *       value kept under its row lock, rows a concurrent writer inserted meanwhile written by a second pass
  *       over just those rows (the others are deleted from the staging table first).
@@ -47,20 +47,17 @@ import org.postgresql.copy.CopyManager;
 final class CopyWriter {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CopyWriter.class);
 
-  /** The columns of a row as the statement's arrays hold them ($1…$12, then $16), and the ordinal n. */
-  private static final int[] ROW_PARAMS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15};
-
   private static final String STAGE = """
       CREATE TEMPORARY TABLE IF NOT EXISTS observation_stage (series_id bigint, period text, period_start float8,
         period_end float8, value float8, lower_ci95 float8, upper_ci95 float8, lower_ci998 float8,
         upper_ci998 float8, count float8, denominator float8, value_note text, ci_computed bool, n bigint)
       ON COMMIT DELETE ROWS""";
 
-  private static final String COPY_STAGE = "COPY observation_stage FROM STDIN";
+  private static final String COPY_STAGE = "COPY observation_stage FROM STDIN (FORMAT binary)";
 
   private static final String COPY_OBSERVATION = """
       COPY observation (series_id, period, period_start, period_end, value, lower_ci95, upper_ci95, lower_ci998,
-        upper_ci998, count, denominator, value_note, ci_computed, source) FROM STDIN""";
+        upper_ci998, count, denominator, value_note, ci_computed, source) FROM STDIN (FORMAT binary)""";
 
   /** The series of $14 with observations from before $15 (null: any), as INSERT_OBSERVATIONS's probe. */
   private static final Positional PROBE = Positional.of("""
@@ -69,7 +66,7 @@ final class CopyWriter {
                     AND ($15::timestamptz IS NULL OR o.first_seen < $15::timestamptz))""");
 
   /** The unnest path's statement with its input read from the staging table. */
-  private static final Positional STAGED_UPSERT = Positional.of(staged(ObservationStore.UPSERT_OBSERVATIONS));
+  private static final Positional STAGED_UPSERT = Positional.of(staged(ObservationSql.UPSERT_OBSERVATIONS));
 
   private static final String KEEP_ONLY = "DELETE FROM observation_stage WHERE NOT (n = ANY (?))";
 
@@ -108,20 +105,27 @@ final class CopyWriter {
    * Copies the rows straight into {@code observation}; returns the series of $14 that had observations before
    * ($15). Fails with the driver's unique_violation (23505) when a row is stored already (nothing written).
    */
-  Future<Set<Long>> insertOnly(Tuple params) {
+  Future<Set<Long>> insertOnly(java.util.function.Supplier<Tuple> header, CopyRows rows, int[] order) {
     return run(c -> {
-      Set<Long> hadBefore = probe(c, params);
-      String feed = params.getString(12);
-      copy(c, COPY_OBSERVATION, params, feed);
+      Tuple params = header.get();
+      long t = System.nanoTime();
+      Set<Long> hadBefore = params.getValue(13) instanceof Long[] ids && ids.length == 0 ? new HashSet<>()
+          : probe(c, params);
+      LoadProfile.add(LoadProfile.Step.PROBE, t);
+      copy(c, COPY_OBSERVATION, rows, order, params.getString(12));
       return hadBefore;
     });
   }
 
-  /** Stages the rows and merges them in one transaction (see the class comment). */
-  Future<RacedUpsert.Upserted> upsert(String feed, Tuple params) {
+  /** Stages rows {@code order} of {@code rows} (null: all) and merges them in one transaction (see the class comment). */
+  Future<RacedUpsert.Upserted> upsert(String feed, java.util.function.Supplier<Tuple> header, CopyRows rows,
+                                      int[] order) {
     return run(c -> {
-      copy(c, COPY_STAGE, params, null);
+      Tuple params = header.get();
+      copy(c, COPY_STAGE, rows, order, null);
+      long t = System.nanoTime();
       RacedUpsert.Upserted first = merge(c, params);
+      LoadProfile.add(LoadProfile.Step.MERGE, t);
       if (first.raced().isEmpty()) {
         return first;
       }
@@ -139,6 +143,33 @@ final class CopyWriter {
     });
   }
 
+  /**
+   * The rows a feed wrote (its name as their source), at most {@code cap}, by one binary COPY OUT: a sequential
+   * read, where comparing row by row in the database costs an index probe a row.
+   */
+  Future<StoredRows> storedRows(String feed, int cap, int expected) {
+    return run(c -> {
+      long t = System.nanoTime();
+      StoredRows rows = new StoredRows(Math.min(cap, Math.max(expected, 16)));
+      String sql = "COPY (SELECT " + StoredRows.COLUMNS + " FROM observation WHERE source = "
+          + literal(feed) + " LIMIT " + cap + ") TO STDOUT (FORMAT binary)";
+      try (org.postgresql.copy.PGCopyInputStream in = new org.postgresql.copy.PGCopyInputStream(
+          c.unwrap(PGConnection.class), sql)) {
+        rows.read(in);
+      }
+      LoadProfile.add(LoadProfile.Step.PREFETCH, t);
+      return rows;
+    });
+  }
+
+  /** A SQL string literal (standard_conforming_strings is on, PostgreSQL's default since 9.1). */
+  static String literal(String s) {
+    if (s.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("NUL in a feed name");
+    }
+    return "'" + s.replace("'", "''") + "'";
+  }
+
   private interface Work<T> {
     T apply(Connection c) throws Exception;
   }
@@ -150,7 +181,9 @@ final class CopyWriter {
       boolean healthy = true;
       try {
         T result = work.apply(c);
+        long t = System.nanoTime();
         c.commit();
+        LoadProfile.add(LoadProfile.Step.COMMIT, t);
         return result;
       } catch (Exception e) {
         healthy = !DatabaseOutage.isConnectionFailure(e);
@@ -222,41 +255,14 @@ final class CopyWriter {
     return new RacedUpsert.Upserted(inserted, updated, changed, raced);
   }
 
-  /**
-   * Streams the rows of {@code params} as COPY text: the 13 row columns, then the ordinal (staging) or the
-   * feed as source ({@code source} not null).
-   */
-  private static void copy(Connection c, String sql, Tuple params, String source)
-      throws SQLException, java.io.IOException {
-    Object[][] columns = new Object[ROW_PARAMS.length][];
-    for (int k = 0; k < ROW_PARAMS.length; k++) {
-      columns[k] = (Object[]) params.getValue(ROW_PARAMS[k]);
-    }
-    int n = columns[0].length;
+  /** Streams rows {@code order} of {@code rows} (null: all) in binary COPY format; see {@link CopyRows}. */
+  private static void copy(Connection c, String sql, CopyRows rows, int[] order, String source)
+      throws SQLException {
+    long t = System.nanoTime();
     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
     org.postgresql.copy.CopyIn in = copy.copyIn(sql);
     try {
-      StringBuilder sb = new StringBuilder(1 << 17);
-      for (int row = 0; row < n; row++) {
-        for (Object[] column : columns) {
-          append(sb, column[row]);
-          sb.append('\t');
-        }
-        if (source != null) {
-          escape(sb, source);
-        } else {
-          sb.append(row + 1);
-        }
-        sb.append('\n');
-        if (sb.length() > 1 << 16) {
-          byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-          in.writeToCopy(bytes, 0, bytes.length);
-          sb.setLength(0);
-        }
-      }
-      byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-      in.writeToCopy(bytes, 0, bytes.length);
-      in.endCopy();
+      rows.write(in, order, source);
     } finally {
       if (in.isActive()) {
         try {
@@ -266,35 +272,7 @@ final class CopyWriter {
           LOG.debug("cancelling a failed COPY: {}", cancel.getMessage());
         }
       }
-    }
-  }
-
-  /**
-   * One value in COPY's text format: {@code \N} for null; doubles in Java's shortest round-trip form (PostgreSQL
-   * reads it back to the same float8, so an unchanged re-read compares equal).
-   */
-  private static void append(StringBuilder sb, Object v) {
-    if (v == null) {
-      sb.append("\\N");
-    } else if (v instanceof Boolean b) {
-      sb.append(b ? 't' : 'f');
-    } else if (v instanceof String s) {
-      escape(sb, s);
-    } else {
-      sb.append(v);
-    }
-  }
-
-  private static void escape(StringBuilder sb, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '\\' -> sb.append("\\\\");
-        case '\t' -> sb.append("\\t");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        default -> sb.append(ch);
-      }
+      LoadProfile.add(LoadProfile.Step.COPY, t);
     }
   }
 

@@ -34,113 +34,6 @@ public final class ObservationStore {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObservationStore.class);
 
-  /**
-   * One statement per batch: find the rows that are new or differ, keep the replaced values as
-   * revisions, write the rows, and report per series what happened.
-   *
-   * <p>Concurrent writers of the same rows (a push and a feed, or pushes) must not lose history, so the
-   * row a value replaces is read under its row lock ({@code FOR UPDATE} waits for a concurrent writer and
-   * then returns the row as that writer committed it), not from the statement's snapshot; a value written
-   * meanwhile is therefore the one kept. Only rows that differ from the snapshot are locked, so an
-   * unchanged re-read still writes nothing. A row that did not exist for the snapshot but was inserted by
-   * a concurrent writer before this one could insert it is not overwritten (the revision guard): it comes
-   * back in {@code raced} (ordinals of the input) and {@link #upsert} writes it with a second statement in
-   * the same transaction, which sees it and keeps it. The probe for {@code had_before} reads the snapshot:
-   * whether the series had observations before the statement.
-   */
-  static final String UPSERT_OBSERVATIONS = """
-      WITH input AS (
-        SELECT * FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
-                             $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[],
-                             $16::bool[])
-          WITH ORDINALITY AS i(series_id, period, period_start, period_end, value, lower_ci95, upper_ci95,
-               lower_ci998, upper_ci998, count, denominator, value_note, ci_computed, n)
-      ), candidates AS MATERIALIZED (
-        -- new or different as the snapshot sees them (the rows of a re-read mostly are neither).
-        -- LATERAL … LIMIT 1: one primary-key probe per input row; a hash join would scan the
-        -- whole table for every batch
-        SELECT i.* FROM input i LEFT JOIN LATERAL (
-          SELECT * FROM observation x WHERE x.series_id = i.series_id AND x.period = i.period LIMIT 1) o ON true
-        WHERE o.series_id IS NULL
-           OR (o.value, o.lower_ci95, o.upper_ci95, o.lower_ci998, o.upper_ci998, o.count, o.denominator,
-               o.value_note, o.period_start, o.period_end, o.ci_computed)
-              IS DISTINCT FROM
-              (i.value, i.lower_ci95, i.upper_ci95, i.lower_ci998, i.upper_ci998, i.count, i.denominator,
-               i.value_note, i.period_start, i.period_end, i.ci_computed)
-      ), changed AS MATERIALIZED (
-        -- the candidates against the stored row as it is now, locked until commit (in key order, so
-        -- concurrent batches take their locks in the same order), with the row they replace (NULLs when new)
-        SELECT c.*, o.revision AS old_revision, o.period_start AS old_period_start, o.period_end AS old_period_end,
-               o.value AS old_value, o.lower_ci95 AS old_lower_ci95, o.upper_ci95 AS old_upper_ci95,
-               o.lower_ci998 AS old_lower_ci998, o.upper_ci998 AS old_upper_ci998, o.count AS old_count,
-               o.denominator AS old_denominator, o.value_note AS old_value_note, o.source AS old_source,
-               o.first_seen AS old_first_seen, o.last_seen AS old_last_seen, o.ci_computed AS old_ci_computed
-        FROM (SELECT * FROM candidates ORDER BY series_id, period) c LEFT JOIN LATERAL (
-          SELECT * FROM observation x WHERE x.series_id = c.series_id AND x.period = c.period FOR UPDATE) o ON true
-        WHERE o.series_id IS NULL
-           OR (o.value, o.lower_ci95, o.upper_ci95, o.lower_ci998, o.upper_ci998, o.count, o.denominator,
-               o.value_note, o.period_start, o.period_end, o.ci_computed)
-              IS DISTINCT FROM
-              (c.value, c.lower_ci95, c.upper_ci95, c.lower_ci998, c.upper_ci998, c.count, c.denominator,
-               c.value_note, c.period_start, c.period_end, c.ci_computed)
-      ), kept AS (
-        -- no ON CONFLICT: under the lock a revision is kept once; a clash is a bug and must not pass silently
-        INSERT INTO observation_revision (series_id, period, revision, period_start, period_end, value,
-          lower_ci95, upper_ci95, lower_ci998, upper_ci998, count, denominator, value_note, source,
-          first_seen, last_seen, ci_computed)
-        SELECT series_id, period, old_revision, old_period_start, old_period_end, old_value, old_lower_ci95,
-          old_upper_ci95, old_lower_ci998, old_upper_ci998, old_count, old_denominator, old_value_note,
-          old_source, old_first_seen, old_last_seen, old_ci_computed
-        FROM changed WHERE old_revision IS NOT NULL
-      ), written AS (
-        INSERT INTO observation (series_id, period, period_start, period_end, value, lower_ci95, upper_ci95,
-          lower_ci998, upper_ci998, count, denominator, value_note, source, revision, ci_computed)
-        SELECT series_id, period, period_start, period_end, value, lower_ci95, upper_ci95, lower_ci998,
-          upper_ci998, count, denominator, value_note, $13, COALESCE(old_revision, 0) + 1, ci_computed FROM changed
-        ON CONFLICT (series_id, period) DO UPDATE SET
-          period_start = excluded.period_start, period_end = excluded.period_end, value = excluded.value,
-          lower_ci95 = excluded.lower_ci95, upper_ci95 = excluded.upper_ci95,
-          lower_ci998 = excluded.lower_ci998, upper_ci998 = excluded.upper_ci998, count = excluded.count,
-          denominator = excluded.denominator, value_note = excluded.value_note, source = excluded.source,
-          revision = excluded.revision, last_seen = now(), ci_computed = excluded.ci_computed
-        -- only the row read under lock above; a row that appeared after the snapshot is left as it is
-        WHERE observation.revision = excluded.revision - 1
-        RETURNING series_id, period
-      ), probe AS (
-        -- only the series whose history the poll does not know yet ($14; empty after a first load), with
-        -- observations from before the feed's first load began ($15; null: any)
-        SELECT p.id FROM unnest($14::bigint[]) AS p(id)
-        WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id
-                      AND ($15::timestamptz IS NULL OR o.first_seen < $15::timestamptz))
-      )
-      SELECT c.series_id,
-             count(*) FILTER (WHERE c.old_revision IS NULL AND w.series_id IS NOT NULL) AS inserted,
-             count(*) FILTER (WHERE c.old_revision IS NOT NULL) AS updated,
-             c.series_id IN (SELECT id FROM probe) AS had_before,
-             array_agg(c.n) FILTER (WHERE w.series_id IS NULL) AS raced
-      FROM changed c LEFT JOIN written w ON w.series_id = c.series_id AND w.period = c.period
-      GROUP BY c.series_id
-      """;
-
-  /**
-   * A first poll's batch as plain inserts, no compare: a row that is already stored fails the whole
-   * statement on the primary key (nothing is written) and the batch goes through
-   * {@link #UPSERT_OBSERVATIONS} instead. Returns the series of $14 that had observations before ($15).
-   */
-  private static final String INSERT_OBSERVATIONS = """
-      WITH written AS (
-        INSERT INTO observation (series_id, period, period_start, period_end, value, lower_ci95, upper_ci95,
-          lower_ci998, upper_ci998, count, denominator, value_note, ci_computed, source)
-        SELECT i.*, $13::text
-        FROM unnest($1::bigint[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[],
-                    $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::text[],
-                    $16::bool[]) AS i
-      )
-      SELECT p.id FROM unnest($14::bigint[]) AS p(id)
-      WHERE EXISTS (SELECT 1 FROM observation o WHERE o.series_id = p.id
-                    AND ($15::timestamptz IS NULL OR o.first_seen < $15::timestamptz))
-      """;
-
   /** Rows per statement of {@link #writeAtomically}. */
   private static final int SLICE = 10_000;
 
@@ -173,6 +66,13 @@ public final class ObservationStore {
     this.pool = pool;
     this.catalog = new SeriesCatalog(pool);
     this.copy = copy;
+  }
+
+  /** Reads of fewer rows compare in the database (tests lower it). */
+  private volatile long compareMinRows = StoredRows.COMPARE_MIN_ROWS;
+
+  void compareInMemoryFrom(long rows) {
+    compareMinRows = rows;
   }
 
   /** True when feed batches go through COPY. */
@@ -211,14 +111,53 @@ public final class ObservationStore {
    * @param feed the feed's name, stored as the observations' source and sent with the event
    */
   public Future<BatchResult> write(String feed, Batch batch, InitialLoad initialLoad) {
+    return write(feed, batch, initialLoad, null);
+  }
+
+  /**
+   * {@link #write(String, Batch, InitialLoad)} comparing first with the feed's rows held in memory
+   * ({@code stored}, from {@link #storedRows}; null: none): the unchanged rows cost no statement, the others go
+   * through the merge as always.
+   */
+  public Future<BatchResult> write(String feed, Batch batch, InitialLoad initialLoad, StoredRows stored) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(BatchResult.EMPTY);
     }
     long started = System.nanoTime();
-    return catalog.prepare(pool, batch, initialLoad, null)
-        .compose(ids -> ComputedIntervals.complete(pool, batch.observations())
-            .compose(completed -> writeObservations(feed, completed, ids, initialLoad)))
+    return vertx.executeBlocking(() -> catalog.knownIds(batch), false)
+        .compose(known -> known != null ? Future.succeededFuture(known)
+            : catalog.prepare(pool, batch, initialLoad, null))
+        .compose(ids -> {
+          LoadProfile.add(LoadProfile.Step.CATALOG, started);
+          long t = System.nanoTime();
+          return ComputedIntervals.complete(pool, batch.observations()).compose(completed -> {
+            LoadProfile.add(LoadProfile.Step.INTERVALS, t);
+            if (stored == null) {
+              return writeObservations(feed, completed, ids, initialLoad, null);
+            }
+            return vertx.executeBlocking(() -> {
+              long c = System.nanoTime();
+              int[] differing = stored.differing(completed.observations(), completed.computed(), ids);
+              LoadProfile.add(LoadProfile.Step.COMPARE, c);
+              return differing;
+            }, false).compose(differing -> differing.length == 0
+                ? Future.succeededFuture(new BatchResult(0, 0, ids.length, 0))
+                : writeObservations(feed, completed, ids, initialLoad, differing));
+          });
+        })
         .onSuccess(r -> recordBatch(feed, started, r));
+  }
+
+  /**
+   * The feed's stored rows in memory for a full read of about {@code expectedRows} rows (negative: as many as
+   * its last read), or null when comparing in the database is cheaper: COPY off, a small read, a feed that is a
+   * small part of the table (the read scans all of it), or more rows than {@code fingerpost.load.compareRows}
+   * (default 2,000,000; about 110 bytes a row). Changes other writers make to the feed's series meanwhile are
+   * followed through the {@code SeriesChanged} events until {@link StoredRows#close}.
+   */
+  public Future<StoredRows> storedRows(String feed, InitialLoad initialLoad, long expectedRows) {
+    // a first poll inserts without comparing (until it meets a stored row)
+    return copy == null || initialLoad.tryInsertOnly() ? Future.succeededFuture(null) : StoredRows.open(vertx, pool, copy, feed, expectedRows, compareMinRows);
   }
 
   /**
@@ -322,26 +261,38 @@ public final class ObservationStore {
         .addValue(feed).addValue(probe.toArray(new Long[0])).addValue(initialLoad.historyBefore()).addValue(flag);
   }
 
+  /** Writes rows {@code subset} of the batch (null: all); the others were compared unchanged in memory. */
   private Future<BatchResult> writeObservations(String feed, ComputedIntervals.Completed completed, Long[] ids,
-                                               InitialLoad initialLoad) {
+                                               InitialLoad initialLoad, int[] subset) {
     List<Observation> obs = completed.observations();
     int n = obs.size();
-    int[] all = new int[n];
-    for (int k = 0; k < n; k++) {
-      all[k] = k;
+    int[] rows = subset;
+    if (rows == null) {
+      rows = new int[n];
+      for (int k = 0; k < n; k++) {
+        rows[k] = k;
+      }
     }
+    int sent = rows.length;
     Map<Long, SeriesKey> keyById = new HashMap<>();
-    Tuple params = params(feed, obs, completed.computed(), ids, all, initialLoad, keyById);
+    // COPY unless the feed is fenced (a cluster member's poll): the fence is checked in the write's transaction
+    boolean copying = copy != null && !fences.containsKey(feed);
+    int[] chosen = rows;
+    // the COPY path's per-row work runs on its worker, not on this event loop
+    Tuple eager = copying ? null : params(feed, obs, completed.computed(), ids, rows, initialLoad, keyById);
+    java.util.function.Supplier<Tuple> params = copying
+        ? () -> header(feed, obs, ids, chosen, initialLoad, keyById) : () -> eager;
+    CopyRows copyRows = copying ? new CopyRows(obs, completed.computed(), ids) : null;
+    int[] order = subset;
     Future<BatchResult> written;
     if (initialLoad.tryInsertOnly()) {
-      // COPY unless the feed is fenced (a cluster member's poll): the fence is checked in the insert's transaction
-      Future<Set<Long>> inserted = copy != null && !fences.containsKey(feed) ? copy.insertOnly(params)
+      Future<Set<Long>> inserted = copying ? copy.insertOnly(params, copyRows, order)
           : (fences.containsKey(feed)
-              ? pool.withTransaction(conn -> fenced(feed, conn).compose(v -> conn.preparedQuery(INSERT_OBSERVATIONS)
-                  .execute(params)))
-              : pool.preparedQuery(INSERT_OBSERVATIONS).execute(params)).map(rows -> {
+              ? pool.withTransaction(conn -> fenced(feed, conn)
+                  .compose(v -> conn.preparedQuery(ObservationSql.INSERT_OBSERVATIONS).execute(params.get())))
+              : pool.preparedQuery(ObservationSql.INSERT_OBSERVATIONS).execute(params.get())).map(result -> {
             Set<Long> hadBefore = new HashSet<>();
-            for (Row r : rows) {
+            for (Row r : result) {
               hadBefore.add(r.getLong(0));
             }
             return hadBefore;
@@ -350,7 +301,7 @@ public final class ObservationStore {
           .map(hadBefore -> {
             Map<Long, Boolean> perSeries = new HashMap<>();
             keyById.keySet().forEach(id -> perSeries.put(id, hadBefore.contains(id)));
-            return publish(feed, initialLoad, keyById, perSeries, n, 0, n);
+            return publish(feed, initialLoad, keyById, perSeries, sent, 0, n);
           })
           .recover(e -> {
             if (e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
@@ -360,25 +311,47 @@ public final class ObservationStore {
                 LOG.info("Feed {}: a batch of its first poll met stored rows; comparing from now on", feed);
               }
               initialLoad.insertOnlyFailed();
-              return upsert(feed, initialLoad, keyById, params, n);
+              return upsert(feed, initialLoad, keyById, params, copyRows, order, n);
             }
             return Future.failedFuture(e);
           });
     } else {
-      written = upsert(feed, initialLoad, keyById, params, n);
+      written = upsert(feed, initialLoad, keyById, params, copyRows, order, n);
     }
     return written;
   }
 
   /**
+   * What the COPY path binds besides the rows ($13 feed, $14 probe, $15 history; the row arrays stay empty: the
+   * rows travel by COPY), and the series of rows {@code rows} into {@code keyById}.
+   */
+  private static Tuple header(String feed, List<Observation> obs, Long[] ids, int[] rows, InitialLoad initialLoad,
+                              Map<Long, SeriesKey> keyById) {
+    List<Long> probe = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
+    for (int k : rows) {
+      keyById.putIfAbsent(ids[k], obs.get(k).key());
+      if (seen.add(ids[k]) && initialLoad.needsHistoryCheck(ids[k])) {
+        probe.add(ids[k]);
+      }
+    }
+    Tuple t = Tuple.tuple();
+    for (int k = 0; k < 12; k++) {
+      t.addValue(null);
+    }
+    return t.addValue(feed).addValue(probe.toArray(new Long[0])).addValue(initialLoad.historyBefore()).addValue(null);
+  }
+
+  /**
    * Compares and writes in one transaction; rows a concurrent writer inserted after the first statement
-   * began (see {@link #UPSERT_OBSERVATIONS}) are written by a second statement that sees them. That one
-   * cannot meet such rows again (observations are never deleted), so a third is an error, not a retry.
+   * began (see {@link ObservationSql#UPSERT_OBSERVATIONS}) are written by a second statement that sees them. That
+   * one cannot meet such rows again (observations are never deleted), so a third is an error, not a retry.
    */
   private Future<BatchResult> upsert(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
-                                     Tuple params, int n) {
-    return (copy != null && !fences.containsKey(feed) ? copy.upsert(feed, params)
-        : pool.withTransaction(conn -> fenced(feed, conn).compose(v -> RacedUpsert.run(conn, feed, params))))
+                                     java.util.function.Supplier<Tuple> params, CopyRows copyRows, int[] order,
+                                     int n) {
+    return (copyRows != null ? copy.upsert(feed, params, copyRows, order)
+        : pool.withTransaction(conn -> fenced(feed, conn).compose(v -> RacedUpsert.run(conn, feed, params.get()))))
         .map(u -> publish(feed, initialLoad, keyById, u.changed(), u.inserted(), u.updated(), n));
   }
 

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One upsert of observations inside a transaction, with the rows a concurrent writer inserted after the
- * statement's snapshot written by a second statement that sees them ({@link ObservationStore#UPSERT_OBSERVATIONS}
+ * statement's snapshot written by a second statement that sees them ({@link ObservationSql#UPSERT_OBSERVATIONS}
  * explains why that is at most one more): every accepted value reaches the revision history.
  */
 final class RacedUpsert {
@@ -46,7 +46,7 @@ final class RacedUpsert {
   }
 
   private static Future<Upserted> upsertOnce(SqlConnection conn, Tuple params) {
-    return conn.preparedQuery(ObservationStore.UPSERT_OBSERVATIONS).execute(params).map(rows -> {
+    return conn.preparedQuery(ObservationSql.UPSERT_OBSERVATIONS).execute(params).map(rows -> {
       long inserted = 0;
       long updated = 0;
       Map<Long, Boolean> changed = new HashMap<>();
