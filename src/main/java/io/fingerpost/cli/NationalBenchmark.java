@@ -194,9 +194,11 @@ public final class NationalBenchmark {
         scrapes(svc, f);
         heap(svc, f, "metrics");
 
-        // the API under load
-        apiLoad(svc, data, o, f);
-        heap(svc, f, "API load");
+        // the API under load (--seconds 0: not measured)
+        if (o.seconds() > 0) {
+          apiLoad(svc, data, o, f);
+          heap(svc, f, "API load");
+        }
       }
     } finally {
       db.close().await(5, TimeUnit.MINUTES);

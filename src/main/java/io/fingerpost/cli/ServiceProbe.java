@@ -49,7 +49,9 @@ final class ServiceProbe implements AutoCloseable {
     Path gcLog = dir.resolve("gc.log");
     Path log = dir.resolve("service.log");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-Xlog:gc:file=" + gcLog, "-cp", System.getProperty("java.class.path"),
+        "-Xmx" + heap, "-Xlog:gc:file=" + gcLog, "-cp",
+        // under surefire the JVM's class path is its booter; the test class path is this property
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
         "io.fingerpost.Main", "run", "--config", config.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     return new ServiceProbe(p, "http://127.0.0.1:" + port, gcLog, log);

@@ -139,6 +139,20 @@ public final class FeedVerticle extends VerticleBase {
       return;
     }
     polling = true;
+    // at most LoadPermits' number of polls at once in this process: hundreds of feeds polling together would
+    // wait on the database pool until their statements time out, and fail and retry over and over
+    LoadPermits permits = LoadPermits.of(vertx);
+    permits.acquire().onComplete(ar -> {
+      if (stopped) {
+        permits.release();
+        polling = false;
+      } else {
+        pollWithPermit(permits);
+      }
+    });
+  }
+
+  private void pollWithPermit(LoadPermits permits) {
     long started = System.nanoTime();
     status.pollStarted(config.name(), config.type(), source.describe())
         .compose(previous -> fetch().compose(fetched -> {
@@ -183,6 +197,7 @@ public final class FeedVerticle extends VerticleBase {
           return done.eventually(() -> deleteTemp(fetched.tempFile()));
         }))
         .onComplete(ar -> {
+          permits.release();
           polling = false;
           double seconds = (System.nanoTime() - started) / 1e9;
           FeedStatusStore.PollCounts polled = ar.succeeded() ? ar.result() : null;
