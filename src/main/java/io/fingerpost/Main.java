@@ -41,6 +41,7 @@ public final class Main {
     SUBCOMMANDS.put("run", Main::runService);
     SUBCOMMANDS.put("evaluate", io.fingerpost.cli.EvaluateCommand::run);
     SUBCOMMANDS.put("bench-load", io.fingerpost.cli.LoadBenchmark::run);
+    SUBCOMMANDS.put("bench-national", io.fingerpost.cli.NationalBenchmark::run);
     SUBCOMMANDS.put("fingertips", io.fingerpost.cli.FingertipsCommand::run);
   }
 

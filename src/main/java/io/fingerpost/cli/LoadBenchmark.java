@@ -240,7 +240,8 @@ public final class LoadBenchmark {
     check(p.waitFor(30, TimeUnit.MINUTES) && p.exitValue() == 0, "psql failed: " + command);
   }
 
-  private static final String HEADER = "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,"
+  /** The Fingertips all_data header (also {@link NationalData}'s). */
+  static final String HEADER = "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,"
       + "Area Type,Sex,Age,Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"
       + "Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,"
       + "Compared to England value or percentiles,Compared to Region value or percentiles,Time period Sortable,"
@@ -314,13 +315,13 @@ public final class LoadBenchmark {
     Files.setLastModifiedTime(csv, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 4000));
   }
 
-  private static void check(boolean ok, String message) {
+  static void check(boolean ok, String message) {
     if (!ok) {
       throw new IllegalStateException(message);
     }
   }
 
-  private static void deleteTree(Path dir) throws Exception {
+  static void deleteTree(Path dir) throws Exception {
     try (var paths = Files.walk(dir)) {
       paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

@@ -75,6 +75,11 @@ public final class FeedRetry {
     timer = vertx.setTimer(1, t -> poll.run());
   }
 
+  /** Whether the feed was stopped (undeployed): a poll waiting for its turn gives up. */
+  public boolean stopped() {
+    return stopped;
+  }
+
   public void stop() {
     stopped = true;
     if (vertx != null) {

@@ -110,6 +110,19 @@ public final class FeedVerticle extends VerticleBase {
     if (!retry.begin()) {
       return;
     }
+    // at most LoadPermits' number of polls at once in this process: hundreds of feeds polling together would
+    // wait on the database pool until their statements time out, and fail and retry over and over
+    LoadPermits permits = LoadPermits.of(vertx);
+    permits.acquire().onComplete(ar -> {
+      if (retry.stopped()) {
+        permits.release();
+      } else {
+        pollWithPermit(permits);
+      }
+    });
+  }
+
+  private void pollWithPermit(LoadPermits permits) {
     long started = System.nanoTime();
     status.pollStarted(config.name(), config.type(), source.describe())
         .compose(previous -> fetch().compose(fetched -> {
@@ -155,6 +168,7 @@ public final class FeedVerticle extends VerticleBase {
           return done.eventually(() -> deleteTemp(fetched.tempFile()));
         }))
         .onComplete(ar -> {
+          permits.release();
           double seconds = (System.nanoTime() - started) / 1e9;
           FeedStatusStore.PollCounts polled = ar.succeeded() ? ar.result() : null;
           io.fingerpost.meters.FingerpostMetrics.of(vertx).feedPolled(config.name(),

@@ -18,10 +18,13 @@ import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,16 +179,32 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   private void onSeriesChanged(SeriesChanged event) {
     received++;
     boolean initialLoad = event.initialLoad();
+    // Whether a series is a target's own or its benchmark (other areas) depends only on its indicator and
+    // breakdown, so each breakdown is matched once per event: matching every series against every target of
+    // its indicator cost series × places (a national first load blocked the event loop for tens of seconds).
+    Set<SeriesKey> breakdownsDone = new HashSet<>();
+    Map<String, Map<String, List<TargetDefinition>>> byArea = new HashMap<>();
     for (SeriesChanged.Item item : event.series()) {
       SeriesKey changed = item.key();
       targets.seen(changed.areaCode());
-      for (TargetDefinition t : targets.forIndicator(changed.indicatorId())) {
-        // the series itself, its benchmarks (other areas), or its deprivation breakdown
-        if (t.series().inArea(changed.areaCode()).equals(changed)
-            || (changed.areaCode().equals(t.series().areaCode()) && changed.hasCategory()
-                && !t.series().hasCategory() && changed.sex().equals(t.series().sex())
-                && changed.age().equals(t.series().age()))) {
-          pending.merge(t.id(), initialLoad, Boolean::logicalAnd);
+      List<TargetDefinition> ofIndicator = targets.forIndicator(changed.indicatorId());
+      if (ofIndicator.isEmpty()) {
+        continue;
+      }
+      if (breakdownsDone.add(changed.inArea(""))) {
+        for (TargetDefinition t : ofIndicator) {
+          if (t.series().inArea(changed.areaCode()).equals(changed)) { // the series itself or a benchmark
+            pending.merge(t.id(), initialLoad, Boolean::logicalAnd);
+          }
+        }
+      }
+      if (changed.hasCategory()) { // a deprivation (or other) breakdown of a target's whole-population series
+        for (TargetDefinition t : byArea.computeIfAbsent(changed.indicatorId(), k -> ofIndicator.stream()
+            .collect(Collectors.groupingBy(d -> d.series().areaCode()))).getOrDefault(changed.areaCode(), List.of())) {
+          if (!t.series().hasCategory() && changed.sex().equals(t.series().sex())
+              && changed.age().equals(t.series().age())) {
+            pending.merge(t.id(), initialLoad, Boolean::logicalAnd);
+          }
         }
       }
     }
