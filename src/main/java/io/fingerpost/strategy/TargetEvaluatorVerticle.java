@@ -316,6 +316,12 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   }
 
   private Future<Long> evaluate(TargetDefinition t, boolean initialLoad) {
+    if (t.placesUnresolved()) {
+      String w = "its places, the " + t.places().describe() + ", are not stored yet: evaluated for each once a feed"
+          + " stores them";
+      warnings.put(t.id(), w);
+      return store.setWarning(t.id(), w).map((Long) null);
+    }
     return store.load(t).compose(loaded -> {
       if (loaded.seriesId() == null) {
         warnings.put(t.id(), loaded.warning());

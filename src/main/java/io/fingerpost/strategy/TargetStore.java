@@ -85,6 +85,7 @@ public final class TargetStore {
       row.put("file", t.file());
       row.put("form", g.form().name());
       row.put("no_data", t.noData());
+      row.put("places_pending", t.placesUnresolved() ? t.places().describe() : null);
       rows.add(row);
     }
     return rows;
@@ -93,10 +94,11 @@ public final class TargetStore {
   private static final String UPSERT = """
           INSERT INTO target (id, name, indicator_id, area_code, sex, age, category_type, category,
             strategy_group, horizon_years, team, direction, baseline_period, baseline_value, target_period,
-            target_value, definition, source, file, form, no_data, active, loaded_at)
+            target_value, definition, source, file, form, no_data, places_pending, active, loaded_at)
           VALUES (#{id}, #{name}, #{indicator_id}, #{area_code}, #{sex}, #{age}, #{category_type}, #{category},
             #{strategy_group}, #{horizon_years}, #{team}, #{direction}, #{baseline_period}, #{baseline_value},
-            #{target_period}, #{target_value}, #{definition}, #{source}, #{file}, #{form}, #{no_data}, true, now())
+            #{target_period}, #{target_value}, #{definition}, #{source}, #{file}, #{form}, #{no_data}, #{places_pending},
+            true, now())
           ON CONFLICT (id) DO UPDATE SET name = excluded.name, indicator_id = excluded.indicator_id,
             area_code = excluded.area_code, sex = excluded.sex, age = excluded.age,
             category_type = excluded.category_type, category = excluded.category,
@@ -104,7 +106,8 @@ public final class TargetStore {
             team = excluded.team, direction = excluded.direction, baseline_period = excluded.baseline_period,
             baseline_value = excluded.baseline_value, target_period = excluded.target_period,
             target_value = excluded.target_value, definition = excluded.definition, source = excluded.source,
-            file = excluded.file, form = excluded.form, no_data = excluded.no_data, active = true,
+            file = excluded.file, form = excluded.form, no_data = excluded.no_data,
+            places_pending = excluded.places_pending, active = true,
             loaded_at = now()
           """;
 
