@@ -39,7 +39,7 @@ class AppTest {
       assertTrue(obs.getJsonObject(8).getDouble("value") > 70);
 
       JsonArray feeds = web.get(port, "127.0.0.1", "/api/feeds").send().await(10, TimeUnit.SECONDS).bodyAsJsonArray();
-      assertEquals(24, feeds.size()); // 11 before issue 13's regional data
+      assertEquals(25, feeds.size()); // 11 before issue 13's regional data, 24 before the Health Index inputs
       for (Object o : feeds) {
         JsonObject f = (JsonObject) o;
         assertEquals("OK", f.getString("state"), f.encode());

@@ -93,7 +93,13 @@ class BundledStrategyCoverageTest {
         }
       }
       assertTrue(rated.size() >= 20, "rated on real series: " + rated);
-      assertEquals(30, printedOnly.size(), printedOnly.toString());
+      // issue 13's goal: at least 20 of the strategy's 53 metrics rated on a real series (the two proxy targets
+      // added beside them, docs/strategy-metrics.md, do not count)
+      Set<String> ratedOf53 = new TreeSet<>(rated);
+      ratedOf53.removeAll(Set.of("excess-u75-smi", "development-end-of-reception"));
+      assertTrue(ratedOf53.size() >= 20, "of the 53 rated on real series: " + ratedOf53);
+      assertTrue(rated.containsAll(Set.of("suicide-rate", "infant-mortality", "diabetes-prevalence")), rated.toString());
+      assertEquals(27, printedOnly.size(), printedOnly.toString()); // 30 before the ONS Health Index series
       assertEquals(Set.of("antenatal-screening-uptake", "continuity-maternity-care", "carers-health-check",
           "inactivity-long-term-conditions", "food-banks"), noData, byStatus.toString());
 

@@ -147,9 +147,11 @@ public final class AlertsVerticle extends VerticleBase {
 
   Future<Void> onEvaluations(EvaluationsCreated created) {
     boolean initial = created.initialLoad();
-    return reader.read(created.evaluationIds()).compose(evaluations -> {
+    // the rows' JSON and the rules are CPU work for every evaluation of the round (202 at start-up on the
+    // bundled default): off the event loop, so /health and the API stay responsive meanwhile
+    return reader.rows(created.evaluationIds()).compose(rows -> vertx.executeBlocking(() -> {
       List<AlertStore.Change> changes = new ArrayList<>();
-      for (EvaluationRecord e : evaluations) {
+      for (EvaluationRecord e : EvaluationReader.records(rows)) {
         EvaluationRecord ev = initial && !e.initialLoad() ? e.asInitialLoad() : e;
         try {
           for (Signal s : rules.signals(ev)) {
@@ -160,8 +162,8 @@ public final class AlertsVerticle extends VerticleBase {
           LOG.error("Evaluation {} (target {}) skipped by the alert rules: {}", e.id(), e.targetId(), ex.toString(), ex);
         }
       }
-      return apply(changes);
-    });
+      return changes;
+    }, false)).compose(this::apply);
   }
 
   Future<Void> onFeedStatus(FeedStatus status) {

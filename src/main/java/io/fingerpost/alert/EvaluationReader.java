@@ -6,6 +6,7 @@ import io.fingerpost.strategy.TargetContext;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +31,27 @@ public final class EvaluationReader {
 
   /** The evaluations with these ids, oldest first (ids that do not exist are skipped). */
   public Future<List<EvaluationRecord>> read(List<Long> ids) {
+    return rows(ids).map(EvaluationReader::records);
+  }
+
+  /**
+   * The rows of {@link #read} before mapping: a start-up round reads hundreds, whose JSON a caller maps with
+   * {@link #records} off the event loop.
+   */
+  public Future<RowSet<Row>> rows(List<Long> ids) {
     if (ids.isEmpty()) {
-      return Future.succeededFuture(List.of());
+      return Future.succeededFuture(null);
     }
-    return pool.preparedQuery(SQL).execute(Tuple.of(ids.toArray(new Long[0]))).map(rows -> {
-      List<EvaluationRecord> out = new ArrayList<>();
+    return pool.preparedQuery(SQL).execute(Tuple.of(ids.toArray(new Long[0])));
+  }
+
+  /** The records of {@link #rows} (null: none). */
+  public static List<EvaluationRecord> records(RowSet<Row> rows) {
+    List<EvaluationRecord> out = new ArrayList<>();
+    if (rows != null) {
       rows.forEach(r -> out.add(record(r)));
-      return out;
-    });
+    }
+    return out;
   }
 
   static EvaluationRecord record(Row r) {

@@ -65,13 +65,13 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // The 60 KB contract is read and parsed on a worker: parsing it on the event loop (cold code on a loaded
-    // machine) can pass the blocked-thread limit, a candidate for StartupFailureTest's blocked-thread trace.
-    Buffer[] text = new Buffer[1];
-    return cache.listen(vertx).compose(v -> vertx.executeBlocking(() -> ApiSpec.parse(text[0] = ApiSpec.text())))
-        .compose(spec -> {
-      Buffer openapi = text[0];
-      RequestGate gate = new RequestGate(spec, push::token);
+    // reading and parsing openapi.yaml (YAML, every schema) is start-up CPU work: off the event loop
+    return cache.listen(vertx).compose(v -> vertx.executeBlocking(() -> {
+      Buffer text = ApiSpec.text();
+      return new Spec(text, ApiSpec.parse(text));
+    })).compose(spec -> {
+      Buffer openapi = spec.text();
+      RequestGate gate = new RequestGate(spec.parsed(), push::token);
       Router router = router(gate, openapi);
       List<String> undescribed = gate.undescribed(router);
       if (!undescribed.isEmpty()) {
@@ -91,6 +91,8 @@ public final class ApiVerticle extends VerticleBase {
       LOG.info("HTTP API listening on http://{}:{}/", host, s.actualPort());
     });
   }
+
+  private record Spec(Buffer text, ApiSpec parsed) {}
 
   /** Why the server cannot listen, naming the setting to change (a port in use, a host this machine lacks). */
   private StartupException listenFailure(Throwable e) {

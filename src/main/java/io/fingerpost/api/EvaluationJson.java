@@ -32,6 +32,9 @@ final class EvaluationJson {
         .put("form", t.form()).put("baselinePeriod", t.baselinePeriod()).put("baselineValue", t.baselineValue())
         .put("targetPeriod", t.targetPeriod()).put("targetValue", t.targetValue()).put("source", t.source())
         .put("file", t.file()).put("noData", t.noData()).put("warning", t.warning());
+    if (t.placesPending() != null) {
+      j.put("placesPending", t.placesPending()); // a childrenOf target listed before its places are stored
+    }
     StoredEvaluation c = s.current();
     if (c == null) {
       return j.put("status", s.seriesExists() ? PENDING : NO_DATA);

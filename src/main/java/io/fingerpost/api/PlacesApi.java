@@ -20,8 +20,11 @@ import java.util.List;
  */
 public final class PlacesApi {
 
-  /** The answer of {@code GET /api/places}. */
-  public record PlaceList(List<PlaceQueries.PlaceSummary> places) {}
+  /**
+   * The answer of {@code GET /api/places}: the places, and the targets whose places (the children of an area)
+   * are not stored yet.
+   */
+  public record PlaceList(List<PlaceQueries.PlaceSummary> places, List<PlaceQueries.PendingPlaces> pending) {}
 
   /** The answer of {@code GET /api/compare}: what was asked (one of the two is null) and the table. */
   public record CompareTable(String indicator, String target, List<PlaceQueries.CompareRow> rows) {}
@@ -34,7 +37,7 @@ public final class PlacesApi {
 
   public void mount(Router router) {
     router.get("/api/places").handler(ApiJson.handler(ctx ->
-        queries.places().map(PlaceList::new)));
+        queries.places().compose(places -> queries.pending().map(pending -> new PlaceList(places, pending)))));
     router.get("/api/compare").handler(ApiJson.handler(this::compare));
   }
 

@@ -43,6 +43,12 @@ public final class PlaceQueries {
       Double englandLowerCi95, Double englandUpperCi95, String comparedToEngland, String comparedToEnglandCode,
       String recentTrend, String recentTrendCode, String status) {}
 
+  /**
+   * A target on the children of an area none of which is stored yet (V85 {@code places_pending}): listed at
+   * the parent area, not a place of its own; evaluated per child once a feed stores them.
+   */
+  public record PendingPlaces(String targetId, String name, String parentCode, String places, String warning) {}
+
   /** Statuses in the order a place's counts list them. */
   public static final List<String> STATUSES =
       List.of("OFF_TRACK", "AT_RISK", "ON_TRACK", "NOT_ENOUGH_DATA", "PENDING", "NO_DATA");
@@ -64,13 +70,26 @@ public final class PlaceQueries {
         SELECT t.id, t.name, t.area_code, a.name AS area_name, %s AS status, e.period, e.value,
                e.probability_of_meeting, e.compared_to_england
         FROM target t LEFT JOIN current_evaluation e ON e.target_id = t.id LEFT JOIN area a ON a.code = t.area_code
-        WHERE t.active
+        WHERE t.active AND t.places_pending IS NULL
         ORDER BY a.name NULLS LAST, t.area_code, t.id
         """.formatted(STATUS)).execute().map(rs -> {
           Map<String, List<Row>> byPlace = new LinkedHashMap<>();
           rs.forEach(r -> byPlace.computeIfAbsent(r.getString("area_code"), k -> new ArrayList<>()).add(r));
           List<PlaceSummary> out = new ArrayList<>();
           byPlace.forEach((code, rows) -> out.add(summary(code, rows)));
+          return out;
+        });
+  }
+
+  /** The targets whose places are not stored yet, by id. */
+  public Future<List<PendingPlaces>> pending() {
+    return pool.query("""
+        SELECT id, name, area_code, places_pending, warning FROM target
+        WHERE active AND places_pending IS NOT NULL ORDER BY id
+        """).execute().map(rs -> {
+          List<PendingPlaces> out = new ArrayList<>();
+          rs.forEach(r -> out.add(new PendingPlaces(r.getString("id"), r.getString("name"),
+              r.getString("area_code"), r.getString("places_pending"), r.getString("warning"))));
           return out;
         });
   }
@@ -116,7 +135,7 @@ public final class PlaceQueries {
           SELECT o.value, o.lower_ci95, o.upper_ci95 FROM series s JOIN observation o ON o.series_id = s.id
           WHERE s.indicator_id = t.indicator_id AND s.area_code = '%s' AND s.sex = t.sex AND s.age = t.age
             AND s.category_type = t.category_type AND s.category = t.category AND o.period = e.period) eng ON true
-        WHERE t.active
+        WHERE t.active AND t.places_pending IS NULL
           AND (#{indicator}::text IS NULL OR t.indicator_id = #{indicator})
           AND (#{target}::text IS NULL OR split_part(t.id, '@', 1) = #{target})
         ORDER BY t.sex, t.age, t.category_type, t.category, a.name NULLS LAST, t.area_code, t.id

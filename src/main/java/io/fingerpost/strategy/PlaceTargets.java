@@ -1,5 +1,6 @@
 package io.fingerpost.strategy;
 
+import io.fingerpost.model.SeriesKey;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,8 +14,9 @@ import java.util.Set;
 /**
  * The evaluator's targets: the written ones at each of their places ({@link Places#expand}). Places given as
  * the children of an area are looked up in the stored areas, again whenever a change names an area not seen
- * at the last look-up or a feed has completed a poll (its areas' parents and types may be new). Used on the
- * evaluator's event loop only.
+ * at the last look-up or a feed has completed a poll (its areas' parents and types may be new). Until one
+ * child is stored such a target is kept at its parent area, pending (listed, with {@code places_pending}, not
+ * evaluated). Used on the evaluator's event loop only.
  */
 final class PlaceTargets {
 
@@ -33,7 +35,7 @@ final class PlaceTargets {
       }
     }
     stale = !fromAreas.isEmpty();
-    use(Places.expand(this.written, Map.of()));
+    use(expand(this.written, Map.of()));
   }
 
   /** Every target at every place found so far, in file order. */
@@ -83,10 +85,11 @@ final class PlaceTargets {
       Set<String> codes = new HashSet<>();
       areas.forEach(a -> codes.add(a.code()));
       knownAreas = codes;
-      List<TargetDefinition> next = Places.expand(written, children);
-      Set<String> before = new HashSet<>();
-      all.forEach(t -> before.add(t.id()));
-      List<TargetDefinition> added = next.stream().filter(t -> !before.contains(t.id())).toList();
+      List<TargetDefinition> next = expand(written, children);
+      Map<String, SeriesKey> before = new HashMap<>();
+      all.forEach(t -> before.put(t.id(), t.series()));
+      // new ids, and the pending target whose id the first child found takes over (its series moves there)
+      List<TargetDefinition> added = next.stream().filter(t -> !t.series().equals(before.get(t.id()))).toList();
       boolean changed = !added.isEmpty() || next.size() != all.size();
       use(next);
       return changed ? added : null;
@@ -102,10 +105,26 @@ final class PlaceTargets {
     return s == null ? null : s.toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * {@link Places#expand}, except that a target on the children of an area none of which is stored yet stays
+   * as written (at the parent area, {@link TargetDefinition#placesUnresolved}): listed as pending, not evaluated.
+   */
+  static List<TargetDefinition> expand(List<TargetDefinition> written, Map<Places, List<String>> children) {
+    List<TargetDefinition> out = new ArrayList<>();
+    for (TargetDefinition t : written) {
+      List<TargetDefinition> at = Places.expand(List.of(t), children);
+      out.addAll(at.isEmpty() && t.placesUnresolved() ? List.of(t) : at);
+    }
+    return List.copyOf(out);
+  }
+
   private void use(List<TargetDefinition> targets) {
     all = targets;
     Map<String, List<TargetDefinition>> index = new HashMap<>();
     for (TargetDefinition t : targets) {
+      if (t.placesUnresolved()) {
+        continue; // nothing of the parent area's series is its to evaluate
+      }
       index.computeIfAbsent(t.series().indicatorId(), k -> new ArrayList<>()).add(t);
     }
     byIndicator = index;

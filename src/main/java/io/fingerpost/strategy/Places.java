@@ -34,6 +34,12 @@ public record Places(List<String> codes, String childrenOf, String type) {
     return childrenOf != null;
   }
 
+  /** The places in words, as a pending target shows them: "children of E12000005 of type UA". */
+  public String describe() {
+    return fromAreas() ? "children of " + childrenOf + (type == null ? "" : " of type " + type)
+        : String.join(", ", codes);
+  }
+
   /** The id of a target at its place: the plain id for the first place, else {@code id@code}. */
   public static String id(String id, String areaCode, boolean first) {
     return first ? id : id + SEPARATOR + areaCode;

@@ -59,6 +59,14 @@ public record TargetDefinition(
         ciCountsAsOnTrack, source, noData, definitionJson, places);
   }
 
+  /**
+   * True for a target on the children of an area while none is stored: it stands at the parent area (the
+   * series a written target with {@code childrenOf} has) so that it is listed, and is not evaluated.
+   */
+  public boolean placesUnresolved() {
+    return places != null && places.fromAreas() && series.areaCode().equals(places.childrenOf());
+  }
+
   /** Which way is improvement. */
   public enum Direction {
     INCREASE, DECREASE, WITHIN;

@@ -122,7 +122,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     feedConsumer = Events.localConsumer(vertx, FeedStatus.ADDRESS, this::onFeedStatus);
     return consumer.completion().compose(v -> feedConsumer.completion())
         .compose(v -> targets.stale() ? targets.refresh(store).mapEmpty() : Future.succeededFuture())
-        .compose(v -> store.syncTargets(targets.all()))
+        .compose(v -> store.syncTargets(vertx, targets.all()))
         .compose(v -> store.pool().query(EVALUATED_TARGETS).execute())
         .onSuccess(rs -> {
           java.util.Map<String, Boolean> evaluated = new java.util.HashMap<>();
@@ -299,7 +299,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
         return Future.<Void>succeededFuture();
       }
       LOG.info("Places resolved: {} targets ({} new)", targets.all().size(), added.size());
-      return store.syncTargets(targets.all()).onSuccess(v ->
+      return store.syncTargets(vertx, targets.all()).onSuccess(v ->
           added.forEach(t -> pending.merge(t.id(), true, Boolean::logicalAnd)));
     }).recover(e -> {
       if (DatabaseOutage.isConnectionFailure(e)) {
@@ -335,6 +335,12 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   }
 
   private Future<Long> evaluate(TargetDefinition t, boolean initialLoad) {
+    if (t.placesUnresolved()) {
+      String w = "its places, the " + t.places().describe() + ", are not stored yet: evaluated for each once a feed"
+          + " stores them";
+      warnings.put(t.id(), w);
+      return store.setWarning(t.id(), w).map((Long) null);
+    }
     return store.load(t).compose(loaded -> {
       if (loaded.seriesId() == null) {
         warnings.put(t.id(), loaded.warning());

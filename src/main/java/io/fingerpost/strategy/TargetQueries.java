@@ -22,7 +22,7 @@ public final class TargetQueries {
   public record StoredTarget(String id, String name, String indicatorId, String areaCode, String sex, String age,
       String categoryType, String category, String group, Integer horizonYears, String team, String direction,
       String form, String baselinePeriod, Double baselineValue, String targetPeriod, Double targetValue,
-      String source, String file, String noData, String warning, String definitionJson) {
+      String source, String file, String noData, String warning, String definitionJson, String placesPending) {
 
     /** The target columns, prefixed {@code t_} so they never meet the evaluation's of the same name. */
     static final String COLUMNS = """
@@ -32,7 +32,7 @@ public final class TargetQueries {
         t.direction AS t_direction, t.form AS t_form, t.baseline_period AS t_baseline_period,
         t.baseline_value AS t_baseline_value, t.target_period AS t_target_period,
         t.target_value AS t_target_value, t.source AS t_source, t.file AS t_file, t.no_data AS t_no_data,
-        t.warning AS t_warning, t.definition::text AS t_definition""";
+        t.warning AS t_warning, t.definition::text AS t_definition, t.places_pending AS t_places_pending""";
 
     static StoredTarget of(Row r) {
       return new StoredTarget(r.getString("t_id"), r.getString("t_name"), r.getString("t_indicator_id"),
@@ -41,7 +41,7 @@ public final class TargetQueries {
           r.getString("t_team"), r.getString("t_direction"), r.getString("t_form"),
           r.getString("t_baseline_period"), r.getDouble("t_baseline_value"), r.getString("t_target_period"),
           r.getDouble("t_target_value"), r.getString("t_source"), r.getString("t_file"), r.getString("t_no_data"),
-          r.getString("t_warning"), r.getString("t_definition"));
+          r.getString("t_warning"), r.getString("t_definition"), r.getString("t_places_pending"));
     }
   }
 

@@ -4,6 +4,7 @@ import io.fingerpost.model.Period;
 import io.fingerpost.model.Observation;
 import io.fingerpost.model.SeriesKey;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -34,49 +35,70 @@ public final class TargetStore {
     return pool;
   }
 
-  /** Writes every target of the files (insert or update) and marks targets no longer in any file inactive. */
-  public Future<Void> syncTargets(List<TargetDefinition> targets) {
+  /**
+   * Writes every target of the files (insert or update) and marks targets no longer in any file inactive.
+   * The rows are made on a worker thread: each holds the target's parsed definition JSON, and a start-up
+   * writes hundreds (202 on the bundled default).
+   */
+  public Future<Void> syncTargets(Vertx vertx, List<TargetDefinition> targets) {
+    return vertx.executeBlocking(() -> targetRows(targets), false).compose(rows -> syncTargets(targets, rows));
+  }
+
+  private Future<Void> syncTargets(List<TargetDefinition> targets, List<Map<String, Object>> rows) {
     return pool.withTransaction(c -> {
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (TargetDefinition t : targets) {
-        SeriesKey k = t.series();
-        TargetDefinition.Goal g = t.goal();
-        Double written = switch (g.form()) {
-          case ABSOLUTE -> g.value();
-          case BENCHMARK -> g.benchmarkValue();
-          default -> null;
-        };
-        Map<String, Object> row = new HashMap<>();
-        row.put("id", t.id());
-        row.put("name", t.name());
-        row.put("indicator_id", k.indicatorId());
-        row.put("area_code", k.areaCode());
-        row.put("sex", k.sex());
-        row.put("age", k.age());
-        row.put("category_type", k.categoryType());
-        row.put("category", k.category());
-        row.put("strategy_group", t.group());
-        row.put("horizon_years", t.horizonYears());
-        row.put("team", t.team());
-        row.put("direction", t.direction().yaml());
-        row.put("baseline_period", t.baseline().period().label());
-        row.put("baseline_value", t.baseline().value());
-        row.put("target_period", g.period().label());
-        row.put("target_value", written);
-        row.put("definition", new JsonObject(t.definitionJson()));
-        row.put("source", source(t));
-        row.put("file", t.file());
-        row.put("form", g.form().name());
-        row.put("no_data", t.noData());
-        rows.add(row);
-      }
-      Future<?> upsert = rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(c, """
+      Future<?> upsert = rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(c, UPSERT).executeBatch(rows);
+      String[] ids = targets.stream().map(TargetDefinition::id).toArray(String[]::new);
+      return upsert.compose(r -> c.preparedQuery("UPDATE target SET active = false WHERE NOT (id = ANY($1))")
+          .execute(Tuple.of(ids))).mapEmpty();
+    });
+  }
+
+  private static List<Map<String, Object>> targetRows(List<TargetDefinition> targets) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (TargetDefinition t : targets) {
+      SeriesKey k = t.series();
+      TargetDefinition.Goal g = t.goal();
+      Double written = switch (g.form()) {
+        case ABSOLUTE -> g.value();
+        case BENCHMARK -> g.benchmarkValue();
+        default -> null;
+      };
+      Map<String, Object> row = new HashMap<>();
+      row.put("id", t.id());
+      row.put("name", t.name());
+      row.put("indicator_id", k.indicatorId());
+      row.put("area_code", k.areaCode());
+      row.put("sex", k.sex());
+      row.put("age", k.age());
+      row.put("category_type", k.categoryType());
+      row.put("category", k.category());
+      row.put("strategy_group", t.group());
+      row.put("horizon_years", t.horizonYears());
+      row.put("team", t.team());
+      row.put("direction", t.direction().yaml());
+      row.put("baseline_period", t.baseline().period().label());
+      row.put("baseline_value", t.baseline().value());
+      row.put("target_period", g.period().label());
+      row.put("target_value", written);
+      row.put("definition", new JsonObject(t.definitionJson()));
+      row.put("source", source(t));
+      row.put("file", t.file());
+      row.put("form", g.form().name());
+      row.put("no_data", t.noData());
+      row.put("places_pending", t.placesUnresolved() ? t.places().describe() : null);
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private static final String UPSERT = """
           INSERT INTO target (id, name, indicator_id, area_code, sex, age, category_type, category,
             strategy_group, horizon_years, team, direction, baseline_period, baseline_value, target_period,
-            target_value, definition, source, file, form, no_data, active, loaded_at)
+            target_value, definition, source, file, form, no_data, places_pending, active, loaded_at)
           VALUES (#{id}, #{name}, #{indicator_id}, #{area_code}, #{sex}, #{age}, #{category_type}, #{category},
             #{strategy_group}, #{horizon_years}, #{team}, #{direction}, #{baseline_period}, #{baseline_value},
-            #{target_period}, #{target_value}, #{definition}, #{source}, #{file}, #{form}, #{no_data}, true, now())
+            #{target_period}, #{target_value}, #{definition}, #{source}, #{file}, #{form}, #{no_data}, #{places_pending},
+            true, now())
           ON CONFLICT (id) DO UPDATE SET name = excluded.name, indicator_id = excluded.indicator_id,
             area_code = excluded.area_code, sex = excluded.sex, age = excluded.age,
             category_type = excluded.category_type, category = excluded.category,
@@ -84,14 +106,10 @@ public final class TargetStore {
             team = excluded.team, direction = excluded.direction, baseline_period = excluded.baseline_period,
             baseline_value = excluded.baseline_value, target_period = excluded.target_period,
             target_value = excluded.target_value, definition = excluded.definition, source = excluded.source,
-            file = excluded.file, form = excluded.form, no_data = excluded.no_data, active = true,
+            file = excluded.file, form = excluded.form, no_data = excluded.no_data,
+            places_pending = excluded.places_pending, active = true,
             loaded_at = now()
-          """).executeBatch(rows);
-      String[] ids = targets.stream().map(TargetDefinition::id).toArray(String[]::new);
-      return upsert.compose(r -> c.preparedQuery("UPDATE target SET active = false WHERE NOT (id = ANY($1))")
-          .execute(Tuple.of(ids))).mapEmpty();
-    });
-  }
+          """;
 
   private static String source(TargetDefinition t) {
     if (t.source() == null) {

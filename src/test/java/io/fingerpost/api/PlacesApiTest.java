@@ -245,7 +245,20 @@ class PlacesApiTest {
   @Test
   @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
   void anAreaPushedLaterJoinsTheChildrenOfItsParentWhenItsTypeMatches() throws Exception {
-    assertEquals(404, get("/api/targets/new-district").statusCode(), "no stored child has the type yet");
+    // no stored child has the type yet: listed at its parent area with its unresolved places, not evaluated
+    // (before issue 13's follow-up it had no row at all: /api/targets/new-district was 404)
+    JsonObject waiting = target("new-district");
+    assertEquals("E12000005", waiting.getString("areaCode"), waiting.encode());
+    assertEquals("children of E12000005 of type test district", waiting.getString("placesPending"));
+    assertEquals("PENDING", waiting.getString("status"), "the region's series is stored, the places are not");
+    assertNull(waiting.getString("period"), "not evaluated on the region's series");
+    assertTrue(waiting.getString("warning").contains("children of E12000005 of type test district"), waiting.encode());
+    JsonArray pending = json("/api/places").getJsonArray("pending");
+    assertEquals(1, pending.size(), pending.encode());
+    assertEquals("new-district", pending.getJsonObject(0).getString("targetId"));
+    assertEquals("E12000005", pending.getJsonObject(0).getString("parentCode"));
+    assertTrue(json("/api/places").getJsonArray("places").stream()
+        .noneMatch(p -> ((JsonObject) p).getString("code").equals("E12000005")), "the region is not a place");
     JsonArray rows = new JsonArray();
     for (String[] a : new String[][] {{"E99000001", "Test district"}, {"E99000002", "Other"}}) {
       rows.add(new JsonObject().put("indicatorId", "93356").put("areaCode", a[0]).put("areaName", "Test " + a[0])
@@ -266,6 +279,9 @@ class PlacesApiTest {
     assertEquals("E99000001", t.getString("areaCode"));
     assertEquals(50.0, t.getDouble("baselineValue"), 1e-9); // its own 2015 value
     assertEquals(40.0, t.getDouble("value"), 1e-9);
+    assertNull(t.getString("placesPending"), t.encode());
+    assertNull(t.getString("warning"), t.encode());
+    assertEquals(0, json("/api/places").getJsonArray("pending").size(), "resolved: nothing pending");
     assertEquals(List.of("new-district"), json("/api/targets").getJsonArray("targets").stream()
         .map(o -> ((JsonObject) o).getString("id")).filter(id -> id.startsWith("new-district")).toList(),
         "the area of another type is not a place of it");

@@ -37,8 +37,8 @@ class ConfigLoaderTest {
     ConfigLoader.Loaded loaded = ConfigLoader.loadDefault(Map.of());
     FingerpostConfig c = loaded.config();
     // 11 feeds before issue 13, then ONS local statistics (5), older Fingertips extracts (7), the strategy's
-    // printed baselines (1).
-    assertEquals(24, c.feeds().size());
+    // printed baselines (1), the ONS Health Index inputs (1).
+    assertEquals(25, c.feeds().size());
     for (FeedConfig f : c.feeds()) {
       assertTrue(loaded.resolve(f.source()) instanceof Resource.Classpath, f.name());
     }

@@ -69,9 +69,9 @@ class TargetsAppTest {
         list.forEach(o -> byId.put(((JsonObject) o).getString("id"), (JsonObject) o));
       } while (!WITH_DATA.stream().allMatch(id -> isEvaluated(byId.get(id)))
           && System.currentTimeMillis() < deadline);
-      // the Dudley strategy's 55, and the seven boroughs' file (wm-<measure>[@<area>]): 21 measures x 7 places
+      // the Dudley strategy's 55, and the seven boroughs' file (wm-<measure>[@<area>]): 24 measures x 7 places
       assertEquals(55, byId.keySet().stream().filter(id -> !id.startsWith("wm-")).count());
-      assertEquals(147, byId.keySet().stream().filter(id -> id.startsWith("wm-")).count());
+      assertEquals(168, byId.keySet().stream().filter(id -> id.startsWith("wm-")).count());
       byId.keySet().removeIf(id -> id.startsWith("wm-"));
       for (JsonObject t : byId.values()) {
         if (WITH_DATA.contains(t.getString("id"))) {
