@@ -88,7 +88,7 @@ def api_row(t, endpoint):
     return None
 
 def jmh(t, name):
-    m = re.search(r"^EngineBenchmark\.%s\s+\S+\s+\d+\s+([\d.,]+)" % name, t, re.M)
+    m = re.search(r"^EngineBenchmark\.%s\s.*?\s(?:ss|avgt|thrpt|sample)\s+(?:\d+\s+)?([\d.,]+)" % name, t, re.M)
     return float(m.group(1).replace(",", "")) if m else None
 
 def ratio(a, b):
