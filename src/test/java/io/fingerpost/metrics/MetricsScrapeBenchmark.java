@@ -79,7 +79,8 @@ public final class MetricsScrapeBenchmark {
       // incremental refreshes: one indicator's targets (ids sharing a prefix, as per-place targets do), and 1%
       // of the targets spread over every segment (the worst case: every segment is rendered again)
       double oneIndicator = increment(segments, states, s -> s.target().targetId().startsWith("t-90007-"));
-      double spread = increment(segments, states, s -> s.evaluation().seriesId() % 100 == 7);
+      // (by a hash of the id: every hundredth state in id order would fall in a few indicators, i.e. few segments)
+      double spread = increment(segments, states, s -> Math.floorMod(s.target().targetId().hashCode() * 0x9E3779B9, 100) == 7);
       RenderedState rendered = IndicatorStateExposition.assemble(segments.segments());
       metrics.indicatorState(rendered, 0);
 
