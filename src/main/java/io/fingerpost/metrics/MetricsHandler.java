@@ -125,6 +125,7 @@ final class MetricsHandler implements Handler<RoutingContext> {
         return;
       }
       inflated.get(next).onComplete(ar -> {
+        if (response.closed()) return; // gone while this batch was inflating
         if (ar.failed()) {
           ctx.request().connection().close(); // headers are sent: a cut body is what the scraper can see
           return;
