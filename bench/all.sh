@@ -32,7 +32,7 @@ while [ $# -gt 0 ]; do
     --api-seconds) API_SECONDS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --table-only) TABLE_ONLY=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see bench/all.sh --help)" >&2; exit 2 ;;
   esac
 done
