@@ -23,12 +23,13 @@ SERIES=100000
 API_SECONDS=5
 OUT=""
 TABLE_ONLY=""
+GIVEN=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --runs) RUNS="$2"; shift 2 ;;
-    --only) ONLY="$2"; shift 2 ;;
-    --rows) ROWS="$2"; shift 2 ;;
-    --series) SERIES="$2"; shift 2 ;;
+    --runs) RUNS="$2"; GIVEN="$GIVEN RUNS"; shift 2 ;;
+    --only) ONLY="$2"; GIVEN="$GIVEN ONLY"; shift 2 ;;
+    --rows) ROWS="$2"; GIVEN="$GIVEN ROWS"; shift 2 ;;
+    --series) SERIES="$2"; GIVEN="$GIVEN SERIES"; shift 2 ;;
     --api-seconds) API_SECONDS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --table-only) TABLE_ONLY=1; shift ;;
@@ -42,8 +43,12 @@ for row in ${ONLY//,/ }; do
 done
 if [ -n "$TABLE_ONLY" ]; then
   [ -n "$OUT" ] && [ -d "$OUT" ] || { echo "--table-only needs --out DIR of an earlier run" >&2; exit 2; }
-  # shellcheck disable=SC1091
-  [ -f "$OUT/params" ] && . "$OUT/params" # the run's settings (rows, series, runs, rows chosen)
+  # the run's settings (runs, rows chosen, --rows, --series), unless given here
+  if [ -f "$OUT/params" ]; then
+    for kv in $(grep -E '^(RUNS|ONLY|ROWS|SERIES)=' "$OUT/params"); do
+      [[ " $GIVEN " == *" ${kv%%=*} "* ]] || declare "$kv"
+    done
+  fi
 else
 OUT="${OUT:-target/bench-all/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$OUT"
@@ -75,7 +80,9 @@ for run in $(seq 1 "$RUNS"); do
 done
 fi
 
-python3 - "$OUT" "$RUNS" "$ONLY" "$ROWS" "$SERIES" <<'EOF' | tee "$OUT/table.md"
+TABLE="$OUT/table.md"
+[ -z "$TABLE_ONLY" ] || TABLE=/dev/null
+python3 - "$OUT" "$RUNS" "$ONLY" "$ROWS" "$SERIES" <<'EOF' | tee "$TABLE"
 import re, statistics, sys
 from pathlib import Path
 
@@ -83,7 +90,7 @@ out, runs, only, rows, series = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 
 def text(row, run):
     p = out / f"{row}-{run}.log"
-    return p.read_text(errors="replace") if p.exists() else ""
+    return p.read_text(errors="replace") if p.exists() else None
 
 def find(pattern, t, group=1, scale=1.0):
     m = re.search(pattern, t, re.M)
@@ -163,9 +170,12 @@ print("| " + " | ".join(head) + " |")
 print("|" + "---|" * len(head))
 for row in only:
     for name, wanted, f, get in FIGURES[row]:
-        values = [get(text(row, r)) for r in range(1, runs + 1)]
+        logs = [text(row, r) for r in range(1, runs + 1)]
+        values = [None if t is None else get(t) for t in logs]
         got = [v for v in values if v is not None]
         median = statistics.median(got) if got else None
-        print("| " + " | ".join([name] + [fmt(f, v) for v in values] + [fmt(f, median), wanted]) + " |")
+        cells = ["not run" if t is None else "running" if re.search(r"^exit \d+ after", t, re.M) is None
+                 else fmt(f, v) for t, v in zip(logs, values)]
+        print("| " + " | ".join([name] + cells + [fmt(f, median) if got else "—", wanted]) + " |")
 EOF
 echo "logs and table.md in $OUT" >&2
