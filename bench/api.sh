@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH="${1:-10}"
 CONNECTIONS="${2:-32 64}"
 command -v wrk >/dev/null || { echo "wrk is missing (apt-get install wrk)" >&2; exit 1; }
-# Builds what it runs (no -o: a fresh machine downloads the dependencies on first use).
-mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+# Builds what it runs (no -o: a fresh machine downloads the dependencies on first use; bench/all.sh builds once
+# and sets FINGERPOST_BENCH_SKIP_BUILD).
+[ -n "${FINGERPOST_BENCH_SKIP_BUILD:-}" ] || mvn -q -B compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 DATA=$(mktemp -d)
 LOG="$DATA/service.log"

@@ -27,8 +27,38 @@ public record RenderedState(List<byte[]> parts, long textBytes, int states, int 
     return out.toByteArray();
   }
 
-  /** The uncompressed text of one part. */
+  private static final ThreadLocal<java.util.zip.Inflater> INFLATER =
+      ThreadLocal.withInitial(() -> new java.util.zip.Inflater(true));
+
+  /** The uncompressed size of one part: its gzip trailer's ISIZE (RFC 1952; a part is far below 4 GiB). */
+  public static long textSize(byte[] part) {
+    int n = part.length;
+    return (part[n - 4] & 0xffL) | (part[n - 3] & 0xffL) << 8 | (part[n - 2] & 0xffL) << 16 | (part[n - 1] & 0xffL) << 24;
+  }
+
+  /**
+   * The uncompressed text of one part. A member with the plain 10-byte header (no optional fields: every part
+   * rendered here) is inflated straight into an array of its trailer's size with a reused inflater, so a plain
+   * scrape allocates the text once; any other member goes through GZIPInputStream.
+   */
   public static byte[] inflate(byte[] part) {
+    if (part.length >= 18 && part[0] == 0x1f && part[1] == (byte) 0x8b && part[2] == 8 && part[3] == 0) {
+      java.util.zip.Inflater inf = INFLATER.get();
+      inf.reset();
+      inf.setInput(part, 10, part.length - 18);
+      byte[] out = new byte[(int) textSize(part)];
+      try {
+        int n = 0;
+        while (n < out.length) {
+          int k = inf.inflate(out, n, out.length - n);
+          if (k == 0 && (inf.finished() || inf.needsInput() || inf.needsDictionary())) break;
+          n += k;
+        }
+        if (n == out.length && inf.finished()) return out;
+      } catch (java.util.zip.DataFormatException e) {
+        throw new UncheckedIOException(new IOException("corrupt gzip member", e));
+      }
+    }
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(part), 1 << 16)) {
       return in.readAllBytes();
     } catch (IOException e) {
