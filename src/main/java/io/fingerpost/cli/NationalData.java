@@ -90,11 +90,12 @@ final class NationalData {
       String resource = "/fingerpost/default/data/tidy-series/" + name + ".csv";
       try (InputStream in = NationalData.class.getResourceAsStream(resource)) {
         LoadBenchmark.check(in != null, "missing resource " + resource);
-        var records = org.apache.commons.csv.CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
-            .parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
-        for (var r : records) {
-          if (Set.of("District", "UA").contains(r.get("area_type"))) {
-            byCode.putIfAbsent(r.get("area_code"), r.get("area_name"));
+        try (var records = de.siegmar.fastcsv.reader.CsvReader.builder()
+            .ofNamedCsvRecord(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)))) {
+          for (var r : records) {
+            if (Set.of("District", "UA").contains(r.getField("area_type"))) {
+              byCode.putIfAbsent(r.getField("area_code"), r.getField("area_name"));
+            }
           }
         }
       }
