@@ -131,11 +131,11 @@ public final class FeedVerticle extends VerticleBase {
             retry.warning(previous.warning()); // the source as it was: so is its warning (also after a restart)
             done = status.pollSucceeded(config.name(), null, fetched.fingerprint(), retry.nextPoll()).map(v -> null);
           } else {
-            // A first poll reads the whole file and cuts it into chunks at the same time (for the next read),
-            // unless its chunks are read on more than one core (ParallelChunks): then it cuts first.
+            // A first poll reads the whole file and cuts it into chunks at the same time (for the next read):
+            // cutting first to read its chunks in parallel made the first load slower (bench-load, issue 14).
             boolean skipKnown = previous.succeededBefore();
             Future<ChunkPlan> chunked = plan(fetched, skipKnown);
-            done = (skipKnown || ParallelChunks.ENABLED ? chunked : Future.<ChunkPlan>succeededFuture(null)).compose(plan -> new FeedLoader(vertx, store)
+            done = (skipKnown ? chunked : Future.<ChunkPlan>succeededFuture(null)).compose(plan -> new FeedLoader(vertx, store)
                 .load(config.name(), source.describe(), plan == null ? fetched.open() : plan::open, configured,
                     previous.initialLoad(), plan == null ? -1 : plan.recordsToRead())
                 .compose(result -> chunked.otherwiseEmpty().compose(chunks -> {
