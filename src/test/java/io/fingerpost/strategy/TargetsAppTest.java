@@ -41,7 +41,9 @@ class TargetsAppTest {
       "hle-birth-male", "hle-birth-female", "inactive-adults", "smoking-adults",
       // issue 13: ONS local statistics and older Fingertips extracts
       "y6-excess-weight", "reception-excess-weight", "alcohol-admissions", "neet-16-17", "u75-cancer-preventable",
-      "self-harm-admissions", "cancer-early-stage", "excess-u75-smi", "development-end-of-reception");
+      "self-harm-admissions", "cancer-early-stage", "excess-u75-smi", "development-end-of-reception",
+      // the ONS Health Index inputs (issue 13, the last metrics on real series)
+      "suicide-rate", "infant-mortality", "diabetes-prevalence");
 
   /** The themes without a printed measure: the only targets without data since issue 13. */
   static final Set<String> NO_DATA = Set.of("antenatal-screening-uptake", "continuity-maternity-care",
@@ -108,7 +110,8 @@ class TargetsAppTest {
         if (!created.isEmpty() && firstAt == 0) {
           firstAt = System.nanoTime(); // the push's first evaluation, as before the boroughs' file
         }
-      } while (created.size() < 2 && System.nanoTime() - sent < 2_000_000_000L);
+        // the first within a second is asserted below; the second (the boroughs' target) may follow later under load
+      } while (created.size() < 2 && System.nanoTime() - sent < 10_000_000_000L);
       long ms = ((firstAt == 0 ? System.nanoTime() : firstAt) - sent) / 1_000_000;
       // the series is Dudley's male life expectancy: the strategy's target and the seven boroughs' file's, once each
       Map<String, JsonObject> byTarget = new HashMap<>();
