@@ -41,7 +41,9 @@ class TargetsAppTest {
       "hle-birth-male", "hle-birth-female", "inactive-adults", "smoking-adults",
       // issue 13: ONS local statistics and older Fingertips extracts
       "y6-excess-weight", "reception-excess-weight", "alcohol-admissions", "neet-16-17", "u75-cancer-preventable",
-      "self-harm-admissions", "cancer-early-stage", "excess-u75-smi", "development-end-of-reception");
+      "self-harm-admissions", "cancer-early-stage", "excess-u75-smi", "development-end-of-reception",
+      // the ONS Health Index inputs (issue 13, the last metrics on real series)
+      "suicide-rate", "infant-mortality", "diabetes-prevalence");
 
   /** The themes without a printed measure: the only targets without data since issue 13. */
   static final Set<String> NO_DATA = Set.of("antenatal-screening-uptake", "continuity-maternity-care",
