@@ -141,6 +141,7 @@ FIGURES = {
         ("bytes a series, gzip", "", "%.0f", lambda t: find(r"^bytes per series: plain [\d.]+, gzip ([\d.]+)", t)),
         ("scrape plain, ms", "≤ 1,000", "%.0f", lambda t: find(r"^\d+ series, plain\s+([\d.,]+)", t)),
         ("scrape gzip, ms", "≤ 300", "%.0f", lambda t: find(r"^\d+ series, gzip\s+([\d.,]+)", t)),
+        ("scrape plain ÷ a scrape without state", "", "%.1f×", lambda t: find(r"^\d+ series, plain\s+[\d.,]+\s+[\d,]+\s+([\d.]+)", t)),
         ("render every state (start-up only), ms", "", "%.0f", lambda t: find(r"^render, every state \(start-up\): ([\d.,]+) ms", t)),
         ("render refresh, 1% spread, ms", "≤ 1,000", "%.0f", lambda t: find(r"1% of the targets spread ([\d.,]+) ms", t)),
         ("render refresh, one indicator, ms", "", "%.0f", lambda t: find(r"targets changed ([\d.,]+) ms;", t)),
