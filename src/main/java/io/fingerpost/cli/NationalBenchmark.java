@@ -101,8 +101,8 @@ public final class NationalBenchmark {
     for (double scale : scales) {
       Map<String, Double> figures = runScale(o, new NationalData(scale, areas));
       report.add(scale, figures);
+      report.print(System.out); // after every scale: a run stopped at a larger scale keeps the smaller ones' table
     }
-    report.print(System.out);
     if (!o.keep()) {
       LoadBenchmark.deleteTree(o.dir());
     }
