@@ -178,6 +178,11 @@ class DigestDeliveryTest {
       assertTrue(worse.html.contains("Dudley (E08000027)") && worse.html.contains("Deteriorated since")
           && worse.html.contains("Life expectancy at birth, male"),
           worse.html);
+      // every link of the emailed report is absolute, against alerts.externalUrl (issue: links were relative)
+      assertTrue(worse.html.contains(" href=\"http://127.0.0.1:8080/report/targets/le-birth-male\""), worse.html);
+      for (Mail m : byFire.values()) {
+        assertTrue(!m.html.contains(" href=\"/"), "no relative link in the emailed report: " + m.html);
+      }
       assertTrue(worse.pdfText.contains("Deteriorated since") && worse.pdfText.contains("Life expectancy at birth, male"),
           worse.pdfText);
       assertTrue(worse.text.contains("deteriorated") && worse.text.contains("/report?area=E08000027&since="),
