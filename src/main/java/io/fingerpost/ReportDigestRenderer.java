@@ -11,7 +11,9 @@ import java.util.List;
 /**
  * A digest is the report (issue 11): its body is the report page of the area since the previous digest up to
  * the run's fire time ({@link ReportQuery#until()}), its attachment that page as PDF, its counts the report's
- * improved and deteriorated targets. Lives here because the digest part may not use the report part (the
+ * improved and deteriorated targets. Every link in the body and the PDF is absolute against
+ * {@code alerts.externalUrl} (its default, {@code http://127.0.0.1:8080}, when not configured: then the links
+ * work only on the service's own machine). Lives here because the digest part may not use the report part (the
  * package table): App hands it to the digest verticle as a {@link DigestRenderer}.
  */
 public final class ReportDigestRenderer implements DigestRenderer {
@@ -32,7 +34,7 @@ public final class ReportDigestRenderer implements DigestRenderer {
       List<String> teams) {
     String link = DigestTexts.link(externalUrl, area, since, groups, teams);
     return reports.build(new ReportQuery(area, since, groups, teams, null, until)).compose(report ->
-        reports.blocking(() -> reports.html(report)).compose(html -> reports.pdf(html).map(pdf -> {
+        reports.blocking(() -> reports.html(report, externalUrl)).compose(html -> reports.pdf(html).map(pdf -> {
           int improved = report.improvedCount();
           int deteriorated = report.deterioratedCount();
           return new DigestContent(DigestTexts.subject(report.place(), groups, teams, improved, deteriorated),

@@ -69,7 +69,8 @@ public record Report(ReportQuery query, String area, String areaName, Instant si
    * evaluation at {@code since} (null when it had none then), its indicator and its observations.
    */
   public record TargetRow(TargetQueries.TargetState state, String status, StoredEvaluation before,
-      String statusBefore, String indicatorName, String unit, Polarity polarity, List<Point> observations) {
+      String statusBefore, String indicatorName, String unit, Polarity polarity, List<Point> observations,
+      String valueType) {
     public String id() {
       return state.target().id();
     }

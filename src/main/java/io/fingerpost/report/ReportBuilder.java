@@ -27,7 +27,8 @@ final class ReportBuilder {
         : s.current() == null ? status : null;
     return new Report.TargetRow(s, status, before, statusBefore,
         meta == null ? null : meta.indicatorName(), meta == null ? null : meta.unit(),
-        meta == null ? null : polarity(meta.polarity()), observations == null ? List.of() : observations);
+        meta == null ? null : polarity(meta.polarity()), observations == null ? List.of() : observations,
+        meta == null ? null : meta.valueType());
   }
 
   /** The API's status: the current evaluation's, else PENDING (series stored) or NO_DATA. */

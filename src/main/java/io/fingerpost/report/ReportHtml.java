@@ -156,21 +156,29 @@ final class ReportHtml {
         continue;
       }
       Evaluation e = c.evaluation();
-      Evaluation.Projection p = e.projection();
+      ShownProjection.Shown p = ShownProjection.of(t);
       b.append("<td class=\"num\">").append(Xhtml.num(e.observed().value())).append(" (").append(Xhtml.esc(e.period()))
           .append(")</td><td class=\"num\">").append(Xhtml.num(e.trajectory().expected())).append("</td><td class=\"num\">")
           .append(Xhtml.num(e.trajectory().deviation())).append("</td><td class=\"num\">");
-      if (p.value() != null) {
-        b.append(Xhtml.num(p.value())).append(" [").append(Xhtml.num(p.lower())).append(", ").append(Xhtml.num(p.upper()))
-            .append("] ").append(Xhtml.esc(d.targetPeriod()));
-      } else {
-        b.append("–");
-      }
-      b.append("</td><td class=\"num\">").append(Xhtml.pct(p.probabilityOfMeeting())).append("</td><td>")
+      b.append(projection(p, d.targetPeriod()));
+      b.append("</td><td class=\"num\">").append(Xhtml.pct(p.probability())).append("</td><td>")
           .append(Xhtml.esc(label(Verdict.label(e.verdicts().comparedToEngland())))).append("</td><td>")
           .append(Xhtml.esc(label(Verdict.label(e.verdicts().recentTrend())))).append("</td></tr>");
     }
     b.append("</table></div>");
+  }
+
+  /** A projection cell: "value [lower, upper] period", marked when held to the value type's range. */
+  static String projection(ShownProjection.Shown p, String targetPeriod) {
+    if (p.tooFar()) {
+      return "<span class=\"muted\">" + Xhtml.esc(p.note()) + "</span>";
+    }
+    if (p.value() == null) {
+      return "–";
+    }
+    return Xhtml.num(p.value()) + " [" + Xhtml.num(p.lower()) + ", " + Xhtml.num(p.upper()) + "] "
+        + Xhtml.esc(targetPeriod) + (p.clamped() ? " <span class=\"muted\" title=\"held to the value type's range"
+        + " (the fitted line goes beyond it)\">(in range)</span>" : "");
   }
 
   private static String label(String s) {

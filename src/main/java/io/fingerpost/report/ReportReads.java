@@ -24,7 +24,8 @@ import java.util.Optional;
 final class ReportReads {
 
   /** A target's indicator and area as the report shows them. */
-  record Meta(String indicatorName, String unit, String polarity, String areaName, String areaType) {}
+  record Meta(String indicatorName, String unit, String polarity, String areaName, String areaType,
+      String valueType) {}
 
   /** One area's value of a target's indicator at the target's latest evaluated period. */
   record PeerValue(String areaCode, String areaType, double value) {}
@@ -61,17 +62,19 @@ final class ReportReads {
         });
   }
 
-  /** Indicator name, unit, polarity and area name and type of each target. */
+  /** Indicator name, unit, polarity, value type and area name and type of each target. */
   Future<Map<String, Meta>> meta(List<String> targetIds) {
     return pool.preparedQuery("""
-        SELECT t.id, i.name AS indicator_name, i.unit, i.polarity, a.name AS area_name, a.type AS area_type
+        SELECT t.id, i.name AS indicator_name, i.unit, i.polarity, a.name AS area_name, a.type AS area_type,
+          i.value_type
         FROM target t LEFT JOIN indicator i ON i.id = t.indicator_id LEFT JOIN area a ON a.code = t.area_code
         WHERE t.id = ANY($1)
         """).execute(Tuple.of((Object) targetIds.toArray(String[]::new))).map(rs -> {
           Map<String, Meta> out = new HashMap<>();
           for (Row r : rs) {
             out.put(r.getString("id"), new Meta(r.getString("indicator_name"), r.getString("unit"),
-                r.getString("polarity"), r.getString("area_name"), r.getString("area_type")));
+                r.getString("polarity"), r.getString("area_name"), r.getString("area_type"),
+                r.getString("value_type")));
           }
           return out;
         });
@@ -97,20 +100,27 @@ final class ReportReads {
 
   /**
    * For each target with a current evaluation: the value at its evaluated period of every area whose type is
-   * the target area's, and England's (area type of England: whatever it is stored as).
+   * the target area's, and England's (area type of England: whatever it is stored as). With {@code until} (a
+   * digest window's end) the period is that of each target's newest evaluation at or before it, as the rest of
+   * that report; null: the current evaluation's.
    */
-  Future<Map<String, List<PeerValue>>> peers(List<String> targetIds) {
+  Future<Map<String, List<PeerValue>>> peers(List<String> targetIds, Instant until) {
+    String evaluated = until == null ? "current_evaluation" : """
+        (SELECT DISTINCT ON (target_id) target_id, period FROM evaluation
+         WHERE target_id = ANY($1) AND evaluated_at <= $2 ORDER BY target_id, id DESC)""";
+    Tuple args = until == null ? Tuple.of((Object) targetIds.toArray(String[]::new))
+        : Tuple.of(targetIds.toArray(String[]::new), until.atOffset(ZoneOffset.UTC));
     return pool.preparedQuery("""
         SELECT t.id, s.area_code, a2.type, o.value
         FROM target t
-        JOIN current_evaluation e ON e.target_id = t.id
+        JOIN %s e ON e.target_id = t.id
         JOIN area a ON a.code = t.area_code
         JOIN series s ON s.indicator_id = t.indicator_id AND s.sex = t.sex AND s.age = t.age
              AND s.category_type = t.category_type AND s.category = t.category
         JOIN area a2 ON a2.code = s.area_code AND (a2.type = a.type OR a2.code = 'E92000001')
         JOIN observation o ON o.series_id = s.id AND o.period = e.period
         WHERE t.id = ANY($1) AND o.value IS NOT NULL
-        """).execute(Tuple.of((Object) targetIds.toArray(String[]::new))).map(rs -> {
+        """.formatted(evaluated)).execute(args).map(rs -> {
           Map<String, List<PeerValue>> out = new HashMap<>();
           for (Row r : rs) {
             out.computeIfAbsent(r.getString("id"), k -> new ArrayList<>())

@@ -105,7 +105,7 @@ public final class ReportService {
       var before = reads.asOf(ids, since);
       var meta = reads.meta(ids);
       var observations = reads.observations(ids);
-      var peers = reads.peers(ids);
+      var peers = reads.peers(ids, q.until());
       var firing = alerts.list("firing", null, null, null, 1000);
       var feeds = reader.feeds();
       var names = reads.areaNames(areas);
@@ -202,6 +202,14 @@ public final class ReportService {
   /** The report as one self-contained XHTML document (CPU work: call off the event loop). */
   public String html(Report r) {
     return ReportHtml.render(r);
+  }
+
+  /**
+   * The report with absolute links against {@code baseUrl} (the service's external URL), for a copy sent away
+   * from the service, such as a digest's email (CPU work: call off the event loop).
+   */
+  public String html(Report r, String baseUrl) {
+    return Xhtml.absolute(ReportHtml.render(r), baseUrl);
   }
 
   /** A target's page as XHTML (CPU work: call off the event loop). */

@@ -54,9 +54,8 @@ final class TargetHtml {
           .map(k -> new Report.Point(k.period(), k.t(), k.value(), null, null)).toList();
       lines.add(new Charts.Line("trajectory: baseline → milestones → target", knots, Charts.GREEN, Charts.diamond(),
           new float[] {6f, 4f}, true));
-      StoredEvaluation c = row.state().current();
-      Evaluation.Projection p = c == null ? null : c.evaluation().projection();
-      if (p != null && p.value() != null) {
+      ShownProjection.Shown p = ShownProjection.of(row);
+      if (p.value() != null) {
         TargetReport.Knot goal = r.trajectory().get(r.trajectory().size() - 1);
         lines.add(new Charts.Line("projection (95% prediction interval)", List.of(new Report.Point(goal.period(),
             goal.t(), p.value(), p.lower(), p.upper())), Charts.VERMILLION, Charts.triangle(), null, false));
@@ -89,9 +88,9 @@ final class TargetHtml {
         + Xhtml.num(e.trajectory().amberTolerance()) + " / " + Xhtml.num(e.trajectory().redTolerance()) + ")");
     row(b, "Baseline → target", t.baselinePeriod() + " " + Xhtml.num(t.baselineValue()) + " → " + t.targetPeriod()
         + " " + Xhtml.num(t.targetValue()));
-    row(b, "Projection at " + t.targetPeriod() + " [95% PI]", Xhtml.num(e.projection().value()) + " ["
-        + Xhtml.num(e.projection().lower()) + ", " + Xhtml.num(e.projection().upper()) + "]");
-    row(b, "Probability of meeting the target", Xhtml.pct(e.projection().probabilityOfMeeting()));
+    ShownProjection.Shown p = ShownProjection.of(r.row());
+    rawRow(b, "Projection at " + t.targetPeriod() + " [95% PI]", ReportHtml.projection(p, ""));
+    row(b, "Probability of meeting the target", Xhtml.pct(p.probability()));
     row(b, "Compared with England", Verdict.label(v.comparedToEngland()));
     row(b, "Compared with the region", Verdict.label(v.comparedToRegion()));
     row(b, "Recent trend", Verdict.label(v.recentTrend()));
@@ -105,6 +104,11 @@ final class TargetHtml {
   private static void row(StringBuilder b, String name, String value) {
     b.append("<tr><th>").append(Xhtml.esc(name)).append("</th><td>").append(Xhtml.esc(value == null ? "–" : value))
         .append("</td></tr>");
+  }
+
+  /** A row whose value is already XHTML. */
+  private static void rawRow(StringBuilder b, String name, String xhtml) {
+    b.append("<tr><th>").append(Xhtml.esc(name)).append("</th><td>").append(xhtml).append("</td></tr>");
   }
 
   private static void history(StringBuilder b, List<StoredEvaluation> history) {

@@ -85,6 +85,19 @@ final class Xhtml {
     return "</body></html>\n";
   }
 
+  /**
+   * The page with every link made absolute against {@code base} (e.g. {@code alerts.externalUrl}), for a copy read
+   * away from the service (an emailed digest). Every link the pages write starts {@code href="/"}; text is
+   * escaped, so that sequence appears nowhere else. Absolute links (Grafana) and {@code data:} stay as they are.
+   */
+  static String absolute(String xhtml, String base) {
+    if (base == null || base.isBlank()) {
+      return xhtml;
+    }
+    String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    return xhtml.replace(" href=\"/", " href=\"" + esc(b) + "/");
+  }
+
   static String badge(String status) {
     return "<span class=\"nowrap\"><span class=\"s " + Statuses.shape(status) + "\"></span>"
         + esc(Statuses.label(status)) + "</span>";

@@ -123,19 +123,23 @@ class DigestDeliveryTest {
 
       // every run once: messages per fire time, by the Message-ID (the outbox's idempotency key)
       Map<String, Row> runByKey = new HashMap<>();
-      for (Row r : pool.query("SELECT o.idempotency_key, r.* FROM outbox o JOIN digest_run r ON r.id = o.digest_run_id")
+      for (Row r : pool.query("SELECT o.idempotency_key, o.payload, r.* FROM outbox o JOIN digest_run r ON r.id = o.digest_run_id")
           .execute().await(10, TimeUnit.SECONDS)) {
         runByKey.put("<" + r.getUUID("idempotency_key") + "@fingerpost>", r);
       }
       MimeMessage[] messages = smtp.getReceivedMessages();
       Map<Instant, Integer> perFire = new TreeMap<>();
       Map<Instant, Mail> byFire = new TreeMap<>();
+      Map<Instant, byte[]> queuedPdf = new TreeMap<>();
       for (MimeMessage m : messages) {
         Row run = runByKey.get(m.getMessageID());
         assertNotNull(run, "every mail is a digest run's: " + m.getMessageID() + " " + m.getSubject());
         Instant fire = run.getOffsetDateTime("fire_time").toInstant();
         perFire.merge(fire, 1, Integer::sum);
         byFire.put(fire, Mail.of(m));
+        // the PDF rendered once, when the run was queued, and stored with it: what any retry delivers
+        queuedPdf.put(fire, run.getJsonObject("payload").getJsonObject("digest").getJsonObject("attachment")
+            .getBinary("data"));
       }
       long runs = count(pool, "SELECT count(*) FROM digest_run");
       // at least: the run queued while SMTP was down, the one reporting the deterioration, the catch-up and the
@@ -163,6 +167,8 @@ class DigestDeliveryTest {
         assertEquals(1, mail.pdfs.size(), "one PDF attached to the run of " + e.getKey());
         assertTrue(mail.pdfNames.get(0).endsWith(".pdf"), mail.pdfNames.toString());
         byte[] pdf = mail.pdfs.get(0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(queuedPdf.get(e.getKey()), pdf,
+            "the bytes queued with the run of " + e.getKey() + " are the bytes delivered (also after kill -9)");
         assertEquals("%PDF-", new String(pdf, 0, 5, StandardCharsets.US_ASCII));
         try (PDDocument doc = Loader.loadPDF(pdf)) {
           assertTrue(doc.getNumberOfPages() >= 1);
@@ -179,6 +185,11 @@ class DigestDeliveryTest {
       assertTrue(worse.html.contains("Dudley (E08000027)") && worse.html.contains("Deteriorated since")
           && worse.html.contains("Life expectancy at birth, male"),
           worse.html);
+      // every link of the emailed report is absolute, against alerts.externalUrl (issue: links were relative)
+      assertTrue(worse.html.contains(" href=\"http://127.0.0.1:8080/report/targets/le-birth-male\""), worse.html);
+      for (Mail m : byFire.values()) {
+        assertTrue(!m.html.contains(" href=\"/"), "no relative link in the emailed report: " + m.html);
+      }
       assertTrue(worse.pdfText.contains("Deteriorated since") && worse.pdfText.contains("Life expectancy at birth, male"),
           worse.pdfText);
       assertTrue(worse.text.contains("deteriorated") && worse.text.contains("/report?area=E08000027&since="),

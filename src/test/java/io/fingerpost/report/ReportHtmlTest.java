@@ -39,6 +39,27 @@ class ReportHtmlTest {
   }
 
   @Test
+  void aDeliveredReportHasOnlyAbsoluteLinks() throws Exception {
+    Report r = empty("https://grafana.example");
+    String relative = ReportHtml.render(r);
+    assertTrue(relative.contains(" href=\"/report?area=E1"), "served pages link relative to the service");
+    String sent = Xhtml.absolute(relative, "https://fp.example:8443/base/");
+    ReportPagesTest.wellFormed(sent);
+    java.util.regex.Matcher links = java.util.regex.Pattern.compile(" href=\"([^\"]*)\"").matcher(sent);
+    int n = 0;
+    while (links.find()) {
+      String href = links.group(1);
+      n++;
+      assertTrue(href.startsWith("https://fp.example:8443/base/") || href.startsWith("https://grafana.example/")
+          || href.equals("data:,"), "absolute: " + href);
+    }
+    assertTrue(n >= 10, "links checked: " + n);
+    assertTrue(sent.contains(" href=\"https://fp.example:8443/base/report.pdf?area=E1&amp;since="), sent);
+    assertTrue(sent.contains(" href=\"https://fp.example:8443/base/\">All places"), sent);
+    assertEquals(relative, Xhtml.absolute(relative, null), "no base: unchanged");
+  }
+
+  @Test
   void quartilesInterpolateBetweenOrderStatistics() {
     // R: quantile(c(1, 2, 4, 8), c(.25, .75)) = 1.75, 5 (type 7)
     assertEquals(1.75, ReportBuilder.quantile(List.of(1.0, 2.0, 4.0, 8.0), 0.25), 1e-12);

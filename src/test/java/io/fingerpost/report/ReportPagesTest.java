@@ -131,7 +131,7 @@ class ReportPagesTest {
     // `until` (a digest's fire time): "now" is the newest evaluation at or before it, so the window that holds
     // the deterioration reports it, the next window the recovery, and the present (until = null) neither
     untilIsHonoured(Instant.parse(before.getString("evaluatedAt")), Instant.parse(worse.getString("evaluatedAt")),
-        Instant.parse(service.target(TARGET).getString("evaluatedAt")));
+        Instant.parse(service.target(TARGET).getString("evaluatedAt")), before.getString("period"));
 
     // the target's page: its history shows both changes
     String page = service.ok("/report/targets/" + TARGET).bodyAsString();
@@ -238,7 +238,8 @@ class ReportPagesTest {
         java.text.Normalizer.Form.NFKC);
   }
 
-  private static void untilIsHonoured(Instant firstAt, Instant worseAt, Instant recoveredAt) throws Exception {
+  private static void untilIsHonoured(Instant firstAt, Instant worseAt, Instant recoveredAt, String firstPeriod)
+      throws Exception {
     var ctx = service.app.context();
     ReportService reports = new ReportService(ctx.vertx(), ctx.pool(), ctx.targets(), ctx.config(),
         java.time.Clock.systemUTC());
@@ -249,6 +250,20 @@ class ReportPagesTest {
     Report present = BundledService.await(reports.build(new ReportQuery(AREA, firstAt, null, null, null)));
     assertEquals("ON_TRACK", row(present).status());
     assertTrue(present.deteriorated().stream().noneMatch(c -> c.target().id().equals(TARGET)), "recovered by now");
+
+    // the spine chart at until: the period evaluated then, against the other areas' values of that period (not
+    // of the period evaluated now: the pushed "2024 - 26" exists for Dudley only)
+    Report earlier = BundledService.await(reports.build(new ReportQuery(AREA, firstAt.minusSeconds(86_400), null,
+        null, null, firstAt)));
+    Report.SpineRow spineThen = earlier.spine().stream().filter(s -> s.target().id().equals(TARGET)).findFirst()
+        .orElseThrow(() -> new AssertionError("no spine row at until"));
+    assertEquals(firstPeriod, spineThen.period());
+    assertTrue(spineThen.areas() > 1 && spineThen.england() != null, "peers of " + firstPeriod + ": " + spineThen);
+    assertTrue(spineThen.min() <= spineThen.value() && spineThen.value() <= spineThen.max(), spineThen.toString());
+    present.spine().stream().filter(s -> s.target().id().equals(TARGET)).findFirst().ifPresent(now -> {
+      assertEquals("2024 - 26", now.period());
+      assertTrue(now.areas() < spineThen.areas(), "today's period has fewer areas: " + now);
+    });
 
     // the digest sends that report: the page as body, its PDF, its counts and its lead line
     ReportDigestRenderer digests = new ReportDigestRenderer(reports, "http://127.0.0.1:1/");
