@@ -44,6 +44,13 @@ public final class ApiCache {
 
   private final boolean enabled;
   private final Map<String, Entry> entries = new HashMap<>();
+  /**
+   * Requests waiting for the answer a read under way will give, by key (reads begun in this generation only):
+   * clients that miss together share one read instead of each building the same answer. Without this, 32 clients
+   * after an event each read and serialised the whole target list at once (bench-national, 1,690 targets: 21
+   * req/s), each read slow enough that the next event came before any could be stored.
+   */
+  private final Map<String, List<RoutingContext>> inFlight = new HashMap<>();
   private long generation;
 
   /** One stored answer. */
@@ -67,6 +74,7 @@ public final class ApiCache {
   void invalidate() {
     generation++;
     entries.clear();
+    inFlight.clear(); // later requests read anew; those already waiting keep the read they joined
   }
 
   int size() {
@@ -95,15 +103,36 @@ public final class ApiCache {
       send(ctx, 200, hit.body(), hit.etag());
       return;
     }
+    List<RoutingContext> joined = inFlight.get(key);
+    if (joined != null) {
+      ctx.response().putHeader("X-Cache", "shared");
+      joined.add(ctx);
+      return;
+    }
+    List<RoutingContext> waiting = new ArrayList<>();
+    inFlight.put(key, waiting);
     long started = generation;
     // ApiJson.reply hands the answer back here before writing it
     ctx.put(HOOK, (Store) (status, body, etag) -> {
-      if (status == 200 && started == generation) {
+      inFlight.remove(key, waiting);
+      if (status != 200) {
+        return; // the waiting requests read for themselves (below)
+      }
+      if (started == generation) {
         if (entries.size() >= MAX_ENTRIES) {
           entries.clear();
         }
         entries.put(key, new Entry(body, etag));
       }
+      waiting.forEach(w -> send(w, 200, body, etag));
+      waiting.clear();
+    });
+    // the read failed, or answered something not shared: every waiting request goes on to read for itself
+    ctx.addEndHandler(ar -> {
+      inFlight.remove(key, waiting);
+      List<RoutingContext> rest = List.copyOf(waiting);
+      waiting.clear();
+      rest.forEach(RoutingContext::next);
     });
     ctx.response().putHeader("X-Cache", "miss");
     ctx.next();

@@ -1,0 +1,91 @@
+package io.fingerpost.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clients that miss the cache together share one read (a real HTTP server and client on 127.0.0.1): the
+ * handler behind the cache runs once for many concurrent requests, all get its answer; a read that does not
+ * answer 200 lets every waiting request read for itself; an invalidation starts a new read for later requests.
+ */
+class ApiCacheSharedReadTest {
+  private static final int CLIENTS = 12;
+  private Vertx vertx;
+  private HttpServer server;
+  private WebClient web;
+  private ApiCache cache;
+  private final AtomicInteger reads = new AtomicInteger();
+  private final AtomicInteger status = new AtomicInteger(200);
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    cache = new ApiCache(true);
+    Router router = Router.router(vertx);
+    cache.mount(router);
+    // the read behind the cache: slow (a big list from the database), so concurrent requests overlap it
+    router.get("/api/targets").handler(ctx -> {
+      int n = reads.incrementAndGet();
+      vertx.setTimer(300, t -> ApiJson.reply(ctx, status.get(), new JsonObject().put("read", n)));
+    });
+    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    web = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(CLIENTS));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private List<HttpResponse<Buffer>> burst() throws Exception {
+    List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+    for (int i = 0; i < CLIENTS; i++) {
+      all.add(web.get(server.actualPort(), "127.0.0.1", "/api/targets").send());
+    }
+    Future.all(all).await(30, TimeUnit.SECONDS);
+    return all.stream().map(Future::result).toList();
+  }
+
+  @Test
+  void concurrentMissesShareOneRead() throws Exception {
+    List<HttpResponse<Buffer>> answers = burst();
+    assertEquals(1, reads.get(), "one read for " + CLIENTS + " concurrent requests");
+    for (HttpResponse<Buffer> r : answers) {
+      assertEquals(200, r.statusCode());
+      assertEquals(1, r.bodyAsJsonObject().getInteger("read"));
+      assertTrue(List.of("miss", "shared", "hit").contains(r.getHeader("X-Cache")), r.getHeader("X-Cache"));
+    }
+    assertEquals(1, answers.stream().filter(r -> "miss".equals(r.getHeader("X-Cache"))).count());
+
+    // an event: the next requests read again (once), the stored answer is the new one
+    vertx.runOnContext(v -> cache.invalidate());
+    List<HttpResponse<Buffer>> after = burst();
+    assertEquals(2, reads.get());
+    after.forEach(r -> assertEquals(2, r.bodyAsJsonObject().getInteger("read")));
+  }
+
+  @Test
+  void aReadThatFailsLetsEveryWaitingRequestReadForItself() throws Exception {
+    status.set(503);
+    List<HttpResponse<Buffer>> answers = burst();
+    answers.forEach(r -> assertEquals(503, r.statusCode()));
+    assertEquals(CLIENTS, reads.get(), "nothing shared or stored from an answer that is not 200");
+  }
+}
