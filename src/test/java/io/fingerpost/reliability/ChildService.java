@@ -107,7 +107,22 @@ final class ChildService implements AutoCloseable {
     }
   }
 
+  /**
+   * A free port below Linux's ephemeral range (32768–60999), for a child to bind later. A port the OS handed
+   * out for bind(0) is in that range, and so is the local port of every outgoing connection: between choosing
+   * and binding, a cluster member's connection to another once took the chosen HTTP port ("already in use").
+   * Chosen at random and checked by binding, so parallel test JVMs rarely meet.
+   */
   static int freePort() throws Exception {
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (java.io.IOException taken) {
+        // in use: another
+      }
+    }
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
