@@ -271,20 +271,26 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     }
     currentRound = chain;
     chain.onComplete(ar -> {
-      FingerpostMetrics.of(vertx).evaluationBatch(Duration.ofNanos(System.nanoTime() - roundStarted),
-          initialIds.size() + ids.size(), failed.size());
-      publish(true, initialIds, initialTargets);
-      publish(false, ids, changedTargets);
-      // also a round that wrote no evaluation may have changed a target's warning or values (API cache)
-      Events.publish(vertx, new TargetsEvaluated(List.copyOf(round.keySet())));
+      // the round is over whatever publishing does: a throw here must not leave the evaluator "running" for ever
       running = false;
-      if (waitingForDatabase) {
-        retryWhenDatabaseIsBack();
-      } else {
-        evaluatedUpTo = Math.max(evaluatedUpTo, roundUpTo);
-        settle();
+      try {
+        FingerpostMetrics.of(vertx).evaluationBatch(Duration.ofNanos(System.nanoTime() - roundStarted),
+            initialIds.size() + ids.size(), failed.size());
+        publish(true, initialIds, initialTargets);
+        publish(false, ids, changedTargets);
+        // also a round that wrote no evaluation may have changed a target's warning or values (API cache)
+        Events.publish(vertx, new TargetsEvaluated(List.copyOf(round.keySet())));
+      } catch (RuntimeException e) {
+        LOG.error("Announcing a round of {} targets failed", round.size(), e);
+      } finally {
+        if (waitingForDatabase) {
+          retryWhenDatabaseIsBack();
+        } else {
+          evaluatedUpTo = Math.max(evaluatedUpTo, roundUpTo);
+          settle();
+        }
+        schedule();
       }
-      schedule();
     });
   }
 
