@@ -100,6 +100,8 @@ public final class FeedLoader {
     final Future<StoredRows> stored;
     /** Since when no batch is being written (the store waits for the parser), for {@link LoadProfile}. */
     long idleSince = System.nanoTime();
+    /** Since when a parsed batch waits for a free place among the batches in flight (0: none waits). */
+    long fullSince;
     // read on the worker, one read at a time
     long read;
     long rejected;
@@ -225,6 +227,12 @@ public final class FeedLoader {
             if (inFlight++ == 0) {
               LoadProfile.add(LoadProfile.Step.PARSE_WAIT, idleSince);
             }
+            if (fullSince != 0) {
+              LoadProfile.add(LoadProfile.Step.STORE_WAIT, fullSince);
+              fullSince = 0;
+            }
+          } else if (pending != null && fullSince == 0) {
+            fullSince = System.nanoTime();
           }
           if (!reading && pending == null && !eof) {
             readMore = true;
