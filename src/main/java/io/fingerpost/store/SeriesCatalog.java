@@ -183,6 +183,36 @@ final class SeriesCatalog {
     return ids;
   }
 
+  /**
+   * A feed batch's indicators and areas only (each statement commits by itself, as {@link #prepare} outside a
+   * transaction); its series are then resolved on the COPY worker ({@link SeriesCopy}). No statement when the
+   * batch adds nothing.
+   */
+  Future<Void> upsertMetadata(SqlClient client, Batch batch) {
+    return upsertIndicators(client, batch, null).compose(v -> upsertAreas(client, batch, null));
+  }
+
+  /** The cached id of a series a feed wrote or read (null: not cached). */
+  Long cachedId(SeriesKey key) {
+    return seriesIds.get(key);
+  }
+
+  /** Whether every stored series of this indicator is cached. */
+  boolean indicatorLoaded(String indicatorId) {
+    return loadedIndicators.contains(indicatorId);
+  }
+
+  /** Committed series read from the database, and the indicators now wholly cached. */
+  void cacheLoaded(Map<SeriesKey, Long> ids, Collection<String> indicatorIds) {
+    seriesIds.putAll(ids);
+    loadedIndicators.addAll(indicatorIds);
+  }
+
+  /** Series a transaction created, once it committed. */
+  void cacheCreated(Map<SeriesKey, Long> ids) {
+    seriesIds.putAll(ids);
+  }
+
   private static void remember(List<Runnable> afterCommit, Runnable r) {
     if (afterCommit == null) {
       r.run();
