@@ -65,14 +65,18 @@ final class SeriesCopy {
     int n = rows.size();
     Long[] ids = new Long[n];
     Set<SeriesKey> missing = null;
+    SeriesKey previous = null;
     for (int k = 0; k < n; k++) {
       SeriesKey key = rows.get(k).key();
-      if ((ids[k] = catalog.cachedId(key)) == null) {
+      if (k > 0 && ids[k - 1] != null && key.equals(previous)) {
+        ids[k] = ids[k - 1]; // a file's rows of one series usually follow each other: no lookup then
+      } else if ((ids[k] = catalog.cachedId(key)) == null) {
         if (missing == null) {
           missing = new HashSet<>();
         }
         missing.add(key);
       }
+      previous = key;
     }
     if (missing == null) {
       return ids;
