@@ -75,6 +75,33 @@ final class ComputedIntervals {
         });
   }
 
+  /** {@link #complete(SqlClient, List)} on a JDBC connection (the COPY worker's, {@link CopyWriter}). */
+  static Completed complete(java.sql.Connection c, List<Observation> rows) throws java.sql.SQLException {
+    Set<String> ids = new TreeSet<>();
+    for (Observation o : rows) {
+      if (wanted(o)) {
+        ids.add(o.key().indicatorId());
+      }
+    }
+    if (ids.isEmpty()) {
+      return new Completed(rows, none(rows.size()));
+    }
+    Map<String, Kind> kinds = new HashMap<>();
+    try (java.sql.PreparedStatement s = c.prepareStatement(
+        "SELECT id, value_type, unit FROM indicator WHERE id = ANY (?)")) {
+      s.setArray(1, c.createArrayOf("text", ids.toArray()));
+      try (java.sql.ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          Kind k = kind(r.getString(2), r.getString(3));
+          if (k != null) {
+            kinds.put(r.getString(1), k);
+          }
+        }
+      }
+    }
+    return complete(rows, kinds);
+  }
+
   /** Pure part of {@link #complete(SqlClient, List)}: kinds by indicator id. */
   static Completed complete(List<Observation> rows, Map<String, Kind> kinds) {
     List<Observation> out = new ArrayList<>(rows.size());

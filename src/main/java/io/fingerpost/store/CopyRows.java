@@ -77,6 +77,27 @@ final class CopyRows {
     in.endCopy();
   }
 
+  /** Streams series keys (the 6 text columns of {@code series} after its id) to {@code in} and ends the COPY. */
+  static void writeKeys(CopyIn in, List<io.fingerpost.model.SeriesKey> keys) throws SQLException {
+    Buffer b = new Buffer(in);
+    b.bytes(SIGNATURE);
+    b.int32(0);
+    b.int32(0);
+    for (io.fingerpost.model.SeriesKey k : keys) {
+      b.int16(6);
+      b.text(k.indicatorId().getBytes(StandardCharsets.UTF_8));
+      b.text(k.areaCode().getBytes(StandardCharsets.UTF_8));
+      b.text(k.sex().getBytes(StandardCharsets.UTF_8));
+      b.text(k.age().getBytes(StandardCharsets.UTF_8));
+      b.text(k.categoryType().getBytes(StandardCharsets.UTF_8));
+      b.text(k.category().getBytes(StandardCharsets.UTF_8));
+      b.flushIfFull();
+    }
+    b.int16(-1);
+    b.flush();
+    in.endCopy();
+  }
+
   /** A big-endian write buffer handed to the COPY stream in blocks of about 64 KiB. */
   private static final class Buffer {
     private final CopyIn in;

@@ -106,41 +106,46 @@ final class CopyWriter {
    * ($15). Fails with the driver's unique_violation (23505) when a row is stored already (nothing written).
    */
   Future<Set<Long>> insertOnly(java.util.function.Supplier<Tuple> header, CopyRows rows, int[] order) {
-    return run(c -> {
-      Tuple params = header.get();
-      long t = System.nanoTime();
-      Set<Long> hadBefore = params.getValue(13) instanceof Long[] ids && ids.length == 0 ? new HashSet<>()
-          : probe(c, params);
-      LoadProfile.add(LoadProfile.Step.PROBE, t);
-      copy(c, COPY_OBSERVATION, rows, order, params.getString(12));
-      return hadBefore;
-    });
+    return run(c -> insertRows(c, header.get(), rows, order));
+  }
+
+  /** {@link #insertOnly}'s work on a connection in a transaction the caller ends. */
+  static Set<Long> insertRows(Connection c, Tuple params, CopyRows rows, int[] order) throws SQLException {
+    long t = System.nanoTime();
+    Set<Long> hadBefore = params.getValue(13) instanceof Long[] ids && ids.length == 0 ? new HashSet<>()
+        : probe(c, params);
+    LoadProfile.add(LoadProfile.Step.PROBE, t);
+    copy(c, COPY_OBSERVATION, rows, order, params.getString(12));
+    return hadBefore;
   }
 
   /** Stages rows {@code order} of {@code rows} (null: all) and merges them in one transaction (see the class comment). */
   Future<RacedUpsert.Upserted> upsert(String feed, java.util.function.Supplier<Tuple> header, CopyRows rows,
                                       int[] order) {
-    return run(c -> {
-      Tuple params = header.get();
-      copy(c, COPY_STAGE, rows, order, null);
-      long t = System.nanoTime();
-      RacedUpsert.Upserted first = merge(c, params);
-      LoadProfile.add(LoadProfile.Step.MERGE, t);
-      if (first.raced().isEmpty()) {
-        return first;
-      }
-      LOG.debug("Feed {}: {} rows were inserted by a concurrent writer meanwhile; writing them again", feed,
-          first.raced().size());
-      try (PreparedStatement keep = c.prepareStatement(KEEP_ONLY)) {
-        keep.setArray(1, c.createArrayOf("bigint", first.raced().stream().map(k -> (long) k + 1).toArray()));
-        keep.executeUpdate();
-      }
-      RacedUpsert.Upserted second = merge(c, params);
-      if (!second.raced().isEmpty()) {
-        throw new IllegalStateException("rows changed under lock: " + second.raced());
-      }
-      return first.then(second);
-    });
+    return run(c -> upsertRows(c, feed, header.get(), rows, order));
+  }
+
+  /** {@link #upsert}'s work on a connection in a transaction the caller ends. */
+  static RacedUpsert.Upserted upsertRows(Connection c, String feed, Tuple params, CopyRows rows, int[] order)
+      throws SQLException {
+    copy(c, COPY_STAGE, rows, order, null);
+    long t = System.nanoTime();
+    RacedUpsert.Upserted first = merge(c, params);
+    LoadProfile.add(LoadProfile.Step.MERGE, t);
+    if (first.raced().isEmpty()) {
+      return first;
+    }
+    LOG.debug("Feed {}: {} rows were inserted by a concurrent writer meanwhile; writing them again", feed,
+        first.raced().size());
+    try (PreparedStatement keep = c.prepareStatement(KEEP_ONLY)) {
+      keep.setArray(1, c.createArrayOf("bigint", first.raced().stream().map(k -> (long) k + 1).toArray()));
+      keep.executeUpdate();
+    }
+    RacedUpsert.Upserted second = merge(c, params);
+    if (!second.raced().isEmpty()) {
+      throw new IllegalStateException("rows changed under lock: " + second.raced());
+    }
+    return first.then(second);
   }
 
   /**
@@ -170,13 +175,23 @@ final class CopyWriter {
     return "'" + s.replace("'", "''") + "'";
   }
 
-  private interface Work<T> {
+  interface Work<T> {
     T apply(Connection c) throws Exception;
   }
 
   /** Runs {@code work} in one transaction on a worker with a connection of this writer's. */
   private <T> Future<T> run(Work<T> work) {
+    return run(work, r -> r);
+  }
+
+  /**
+   * Runs {@code work} in one transaction on a worker with a connection of this writer's, then, on the same
+   * worker once the commit succeeded, {@code committed} on its result.
+   */
+  <T, R> Future<R> run(Work<T> work, java.util.function.Function<T, R> committed) {
+    long queued = System.nanoTime();
     return workers.executeBlocking(() -> {
+      LoadProfile.add(LoadProfile.Step.COPY_QUEUE, queued);
       Connection c = take();
       boolean healthy = true;
       try {
@@ -184,7 +199,7 @@ final class CopyWriter {
         long t = System.nanoTime();
         c.commit();
         LoadProfile.add(LoadProfile.Step.COMMIT, t);
-        return result;
+        return committed.apply(result);
       } catch (Exception e) {
         healthy = !DatabaseOutage.isConnectionFailure(e);
         if (healthy) {
@@ -214,6 +229,7 @@ final class CopyWriter {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       s.execute(STAGE);
+      s.execute(SeriesCopy.STAGE);
       c.commit();
     } catch (SQLException e) {
       closeQuietly(c);

@@ -41,6 +41,11 @@ public final class InitialLoad {
     return new InitialLoad(true, started);
   }
 
+  /** Whether this poll belongs to the feed's first load (its batches may be larger, see {@code FeedLoader}). */
+  public boolean firstPoll() {
+    return firstPoll;
+  }
+
   /** Observations that arrived before this time are history from elsewhere (null: any stored one). */
   OffsetDateTime historyBefore() {
     return historyBefore;
@@ -69,7 +74,9 @@ public final class InitialLoad {
       return false;
     }
     if (!hadObservationsBeforeBatch) {
-      newInThisPoll.add(seriesId);
+      if (!newInThisPoll.contains(seriesId)) { // a read first: adding locks a bin, a first load asks per batch
+        newInThisPoll.add(seriesId);
+      }
       return true;
     }
     return newInThisPoll.contains(seriesId);

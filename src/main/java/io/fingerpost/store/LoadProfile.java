@@ -19,10 +19,13 @@ public final class LoadProfile {
   public enum Step {
     PARSE("parse (reader thread + batch assembly, overlapped)"),
     PARSE_WAIT("loader waiting for a parsed batch"),
+    STORE_WAIT("parser waiting for the store (batches in flight at the limit)"),
     CATALOG("catalog: indicators, areas, series ids"),
+    CATALOG_SQL("  of which statements (indicators, areas, new series)"),
     INTERVALS("intervals from counts"),
     PREFETCH("stored rows read for the in-memory compare (COPY OUT)"),
     COMPARE("in-memory compare with the stored rows"),
+    COPY_QUEUE("batch waiting for a COPY worker"),
     COPY("binary COPY: rows encoded and streamed, server work included"),
     PROBE("had-history probe"),
     MERGE("set-wise merge of the staged rows"),

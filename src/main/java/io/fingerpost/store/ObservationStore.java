@@ -124,9 +124,18 @@ public final class ObservationStore {
       return Future.succeededFuture(BatchResult.EMPTY);
     }
     long started = System.nanoTime();
+    if (stored == null && copy != null && !batch.pushed() && !fences.containsKey(feed)) {
+      return copyBatch(feed, batch, initialLoad).onSuccess(r -> recordBatch(feed, started, r));
+    }
     return vertx.executeBlocking(() -> catalog.knownIds(batch), false)
-        .compose(known -> known != null ? Future.succeededFuture(known)
-            : catalog.prepare(pool, batch, initialLoad, null))
+        .compose(known -> {
+          if (known != null) {
+            return Future.succeededFuture(known);
+          }
+          long t = System.nanoTime();
+          return catalog.prepare(pool, batch, initialLoad, null)
+              .onComplete(ar -> LoadProfile.add(LoadProfile.Step.CATALOG_SQL, t));
+        })
         .compose(ids -> {
           LoadProfile.add(LoadProfile.Step.CATALOG, started);
           long t = System.nanoTime();
@@ -146,6 +155,37 @@ public final class ObservationStore {
           });
         })
         .onSuccess(r -> recordBatch(feed, started, r));
+  }
+
+  /**
+   * A feed batch that is not compared in memory, whole on a COPY worker ({@link CopyBatch}): only its new
+   * indicators and areas are sent from here first. A first poll's batch that meets a stored row (unique_violation,
+   * nothing written) is written again through the merge, as is the rest of the poll.
+   */
+  private Future<BatchResult> copyBatch(String feed, Batch batch, InitialLoad initialLoad) {
+    long t = System.nanoTime();
+    return catalog.upsertMetadata(pool, batch).compose(v -> {
+      LoadProfile.add(LoadProfile.Step.CATALOG, t);
+      boolean insertOnly = initialLoad.tryInsertOnly();
+      return CopyBatch.write(copy, catalog, feed, batch.observations(), initialLoad, insertOnly).recover(e -> {
+        if (!insertOnly || !uniqueViolation(e)) {
+          return Future.failedFuture(e);
+        }
+        if (initialLoad.tryInsertOnly()) {
+          LOG.info("Feed {}: a batch of its first poll met stored rows; comparing from now on", feed);
+        }
+        initialLoad.insertOnlyFailed();
+        return CopyBatch.write(copy, catalog, feed, batch.observations(), initialLoad, false);
+      });
+    }).map(changes -> {
+      emit(changes);
+      return changes.result();
+    });
+  }
+
+  private static boolean uniqueViolation(Throwable e) {
+    return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+        || e instanceof java.sql.SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState());
   }
 
   /**
@@ -304,8 +344,7 @@ public final class ObservationStore {
             return publish(feed, initialLoad, keyById, perSeries, sent, 0, n);
           })
           .recover(e -> {
-            if (e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-                || e instanceof java.sql.SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+            if (uniqueViolation(e)) {
               // Some rows are stored already: compare them, for this batch and the rest of the poll.
               if (initialLoad.tryInsertOnly()) {
                 LOG.info("Feed {}: a batch of its first poll met stored rows; comparing from now on", feed);
@@ -325,7 +364,7 @@ public final class ObservationStore {
    * What the COPY path binds besides the rows ($13 feed, $14 probe, $15 history; the row arrays stay empty: the
    * rows travel by COPY), and the series of rows {@code rows} into {@code keyById}.
    */
-  private static Tuple header(String feed, List<Observation> obs, Long[] ids, int[] rows, InitialLoad initialLoad,
+  static Tuple header(String feed, List<Observation> obs, Long[] ids, int[] rows, InitialLoad initialLoad,
                               Map<Long, SeriesKey> keyById) {
     List<Long> probe = new ArrayList<>();
     Set<Long> seen = new HashSet<>();
@@ -358,19 +397,17 @@ public final class ObservationStore {
   /** Publishes the changed series (with whether each had observations before the batch). */
   private BatchResult publish(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
                               Map<Long, Boolean> changed, long inserted, long updated, int n) {
-    List<SeriesChanged.Item> initial = new ArrayList<>();
-    List<SeriesChanged.Item> later = new ArrayList<>();
-    for (Map.Entry<Long, Boolean> e : changed.entrySet()) {
-      long id = e.getKey();
-      SeriesChanged.Item item = new SeriesChanged.Item(id, keyById.get(id));
-      (initialLoad.isInitial(id, e.getValue()) ? initial : later).add(item);
+    CopyBatch.Changes changes = CopyBatch.changes(feed, initialLoad, keyById, changed, inserted, updated, n);
+    emit(changes);
+    return changes.result();
+  }
+
+  private void emit(CopyBatch.Changes changes) {
+    if (changes.initial() != null) {
+      Events.publish(vertx, changes.initial());
     }
-    if (!initial.isEmpty()) {
-      Events.publish(vertx, new SeriesChanged(feed, true, initial));
+    if (changes.later() != null) {
+      Events.publish(vertx, changes.later());
     }
-    if (!later.isEmpty()) {
-      Events.publish(vertx, new SeriesChanged(feed, false, later));
-    }
-    return new BatchResult(inserted, updated, n - inserted - updated, initial.size() + later.size());
   }
 }

@@ -1,0 +1,76 @@
+package io.fingerpost.store;
+
+import io.fingerpost.event.SeriesChanged;
+import io.fingerpost.model.Observation;
+import io.fingerpost.model.SeriesKey;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A feed batch written whole on one COPY worker, in one transaction (issue 14, the first load): its intervals
+ * from counts, its series ids ({@link SeriesCopy}: cached, or created set-wise in the same transaction), its rows
+ * by binary COPY (straight into {@code observation} for a first poll, else staged and merged), the commit, and
+ * then, still on the worker, what changed per series. The event loop only sends the batch's new indicators and
+ * areas before ({@link SeriesCatalog#upsertMetadata}) and publishes the events after: no per-row work on it.
+ */
+final class CopyBatch {
+  private CopyBatch() {}
+
+  /** What a committed batch did, and the events to publish for it (null: none of that kind). */
+  record Changes(BatchResult result, SeriesChanged initial, SeriesChanged later) {}
+
+  /**
+   * Writes {@code rows} once: as new rows only ({@code insertOnly}; fails with unique_violation, nothing written,
+   * when one is stored already) or through the merge.
+   */
+  static Future<Changes> write(CopyWriter copy, SeriesCatalog catalog, String feed, List<Observation> rows,
+                               InitialLoad initialLoad, boolean insertOnly) {
+    Map<SeriesKey, Long> created = new HashMap<>();
+    Map<Long, SeriesKey> keyById = new HashMap<>();
+    return copy.run(c -> {
+      long t = System.nanoTime();
+      ComputedIntervals.Completed completed = ComputedIntervals.complete(c, rows);
+      LoadProfile.add(LoadProfile.Step.INTERVALS, t);
+      long ids0 = System.nanoTime();
+      Long[] ids = SeriesCopy.resolve(c, catalog, completed.observations(), initialLoad, created);
+      LoadProfile.add(LoadProfile.Step.CATALOG, ids0);
+      int n = rows.size();
+      int[] all = new int[n];
+      for (int k = 0; k < n; k++) {
+        all[k] = k;
+      }
+      Tuple params = ObservationStore.header(feed, completed.observations(), ids, all, initialLoad, keyById);
+      CopyRows copyRows = new CopyRows(completed.observations(), completed.computed(), ids);
+      if (!insertOnly) {
+        return CopyWriter.upsertRows(c, feed, params, copyRows, null);
+      }
+      Set<Long> hadBefore = CopyWriter.insertRows(c, params, copyRows, null);
+      Map<Long, Boolean> perSeries = new HashMap<>();
+      keyById.keySet().forEach(id -> perSeries.put(id, hadBefore.contains(id)));
+      return new RacedUpsert.Upserted(n, 0, perSeries, List.of());
+    }, u -> {
+      catalog.cacheCreated(created); // committed: now they may be handed out
+      return changes(feed, initialLoad, keyById, u.changed(), u.inserted(), u.updated(), rows.size());
+    });
+  }
+
+  /** The changed series (with whether each had observations before the batch) as events, and the counts. */
+  static Changes changes(String feed, InitialLoad initialLoad, Map<Long, SeriesKey> keyById,
+                         Map<Long, Boolean> changed, long inserted, long updated, int n) {
+    List<SeriesChanged.Item> initial = new ArrayList<>();
+    List<SeriesChanged.Item> later = new ArrayList<>();
+    for (Map.Entry<Long, Boolean> e : changed.entrySet()) {
+      long id = e.getKey();
+      SeriesChanged.Item item = new SeriesChanged.Item(id, keyById.get(id));
+      (initialLoad.isInitial(id, e.getValue()) ? initial : later).add(item);
+    }
+    return new Changes(new BatchResult(inserted, updated, n - inserted - updated, initial.size() + later.size()),
+        initial.isEmpty() ? null : new SeriesChanged(feed, true, initial),
+        later.isEmpty() ? null : new SeriesChanged(feed, false, later));
+  }
+}

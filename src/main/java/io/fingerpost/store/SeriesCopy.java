@@ -1,0 +1,155 @@
+package io.fingerpost.store;
+
+import io.fingerpost.model.Observation;
+import io.fingerpost.model.SeriesKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.postgresql.PGConnection;
+
+/**
+ * A feed batch's series ids on the COPY worker, inside the batch's own transaction (issue 14): known ids come
+ * from {@link SeriesCatalog}'s cache, an indicator not cached yet is read with one scan, and the missing series
+ * are created set-wise: their keys are COPYed (binary) into a temporary staging table and inserted by one
+ * {@code INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING}. Keys another writer holds (created and committed
+ * meanwhile, or being created: the insert waits for that transaction) are then read back with one join.
+ *
+ * <p>The series created here commit with the batch's observations or not at all; the caller caches them only
+ * after the commit ({@link SeriesCatalog#cacheCreated}), so a rolled-back series is never handed out.
+ * Nothing here runs on an event loop and no per-row statement is sent.
+ */
+final class SeriesCopy {
+  private SeriesCopy() {}
+
+  /** Made once per COPY connection ({@link CopyWriter}); emptied at each commit. */
+  static final String STAGE = """
+      CREATE TEMPORARY TABLE IF NOT EXISTS series_stage (indicator_id text, area_code text, sex text, age text,
+        category_type text, category text) ON COMMIT DELETE ROWS""";
+
+  private static final String COPY_STAGE = "COPY series_stage FROM STDIN (FORMAT binary)";
+
+  private static final String COLUMNS = "id, indicator_id, area_code, sex, age, category_type, category";
+
+  /**
+   * In the staging table's order, which is the keys' sorted order: concurrent creators of the same series take
+   * the unique-index locks in the same order, as {@code SeriesCatalog}'s unnest statement does.
+   */
+  private static final String INSERT = "INSERT INTO series (indicator_id, area_code, sex, age, category_type,"
+      + " category) SELECT * FROM series_stage ON CONFLICT DO NOTHING RETURNING " + COLUMNS;
+
+  private static final String EXISTING = "SELECT s.id, s.indicator_id, s.area_code, s.sex, s.age, s.category_type,"
+      + " s.category FROM series_stage k JOIN series s ON s.indicator_id = k.indicator_id"
+      + " AND s.area_code = k.area_code AND s.sex = k.sex AND s.age = k.age"
+      + " AND s.category_type = k.category_type AND s.category = k.category";
+
+  private static final String OF_INDICATORS = "SELECT " + COLUMNS + " FROM series WHERE indicator_id = ANY (?)";
+
+  static final Comparator<SeriesKey> ORDER = Comparator.comparing(SeriesKey::indicatorId)
+      .thenComparing(SeriesKey::areaCode).thenComparing(SeriesKey::sex).thenComparing(SeriesKey::age)
+      .thenComparing(SeriesKey::categoryType).thenComparing(SeriesKey::category);
+
+  /**
+   * The series id of each row, in order. Series created by this transaction go to {@code created} (not the
+   * cache) and to {@code initialLoad} (they had no history).
+   */
+  static Long[] resolve(Connection c, SeriesCatalog catalog, List<Observation> rows, InitialLoad initialLoad,
+                        Map<SeriesKey, Long> created) throws SQLException {
+    int n = rows.size();
+    Long[] ids = new Long[n];
+    Set<SeriesKey> missing = null;
+    SeriesKey previous = null;
+    for (int k = 0; k < n; k++) {
+      SeriesKey key = rows.get(k).key();
+      if (k > 0 && ids[k - 1] != null && key.equals(previous)) {
+        ids[k] = ids[k - 1]; // a file's rows of one series usually follow each other: no lookup then
+      } else if ((ids[k] = catalog.cachedId(key)) == null) {
+        if (missing == null) {
+          missing = new HashSet<>();
+        }
+        missing.add(key);
+      }
+      previous = key;
+    }
+    if (missing == null) {
+      return ids;
+    }
+    long t = System.nanoTime();
+    Map<SeriesKey, Long> found = new HashMap<>();
+    loadIndicators(c, catalog, missing);
+    List<SeriesKey> create = new ArrayList<>();
+    for (SeriesKey key : missing) {
+      Long id = catalog.cachedId(key);
+      if (id == null) {
+        create.add(key);
+      } else {
+        found.put(key, id);
+      }
+    }
+    if (!create.isEmpty()) {
+      create(c, create, initialLoad, created, found);
+    }
+    for (int k = 0; k < n; k++) {
+      if (ids[k] == null) {
+        SeriesKey key = rows.get(k).key();
+        Long id = created.get(key);
+        if ((ids[k] = id != null ? id : found.get(key)) == null) {
+          throw new IllegalStateException("series was not created: " + key);
+        }
+      }
+    }
+    LoadProfile.add(LoadProfile.Step.CATALOG_SQL, t);
+    return ids;
+  }
+
+  /** One scan per indicator not cached yet (a restarted service re-reading a feed); committed rows, cached now. */
+  private static void loadIndicators(Connection c, SeriesCatalog catalog, Set<SeriesKey> missing)
+      throws SQLException {
+    Set<String> unloaded = new HashSet<>();
+    for (SeriesKey key : missing) {
+      if (!catalog.indicatorLoaded(key.indicatorId())) {
+        unloaded.add(key.indicatorId());
+      }
+    }
+    if (unloaded.isEmpty()) {
+      return;
+    }
+    Map<SeriesKey, Long> stored = new HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(OF_INDICATORS)) {
+      s.setArray(1, c.createArrayOf("text", unloaded.toArray()));
+      read(s, stored);
+    }
+    catalog.cacheLoaded(stored, unloaded);
+  }
+
+  private static void create(Connection c, List<SeriesKey> keys, InitialLoad initialLoad,
+                             Map<SeriesKey, Long> created, Map<SeriesKey, Long> found) throws SQLException {
+    keys.sort(ORDER);
+    CopyRows.writeKeys(c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_STAGE), keys);
+    try (PreparedStatement s = c.prepareStatement(INSERT)) {
+      read(s, created);
+    }
+    created.values().forEach(initialLoad::seriesCreated);
+    if (created.size() < keys.size()) {
+      try (PreparedStatement s = c.prepareStatement(EXISTING)) {
+        read(s, found);
+      }
+    }
+  }
+
+  private static void read(PreparedStatement s, Map<SeriesKey, Long> into) throws SQLException {
+    try (ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        into.put(new SeriesKey(r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
+            r.getString(7)), r.getLong(1));
+      }
+    }
+  }
+}
