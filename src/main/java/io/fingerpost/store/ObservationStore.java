@@ -111,7 +111,7 @@ public final class ObservationStore {
    * @param feed the feed's name, stored as the observations' source and sent with the event
    */
   public Future<BatchResult> write(String feed, Batch batch, InitialLoad initialLoad) {
-    return write(feed, batch, initialLoad, null);
+    return write(feed, batch, initialLoad, (StoredRows) null);
   }
 
   /**
@@ -120,6 +120,14 @@ public final class ObservationStore {
    * through the merge as always.
    */
   public Future<BatchResult> write(String feed, Batch batch, InitialLoad initialLoad, StoredRows stored) {
+    return write(feed, batch, initialLoad, Future.succeededFuture(stored));
+  }
+
+  /**
+   * {@link #write(String, Batch, InitialLoad, StoredRows)} with the stored rows still being read: the batch's
+   * catalog and intervals go ahead, only its compare waits for them (a failed read: compared in the database).
+   */
+  public Future<BatchResult> write(String feed, Batch batch, InitialLoad initialLoad, Future<StoredRows> storedRows) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(BatchResult.EMPTY);
     }
@@ -141,6 +149,11 @@ public final class ObservationStore {
           long t = System.nanoTime();
           return ComputedIntervals.complete(pool, batch.observations()).compose(completed -> {
             LoadProfile.add(LoadProfile.Step.INTERVALS, t);
+            return storedRows.otherwise((StoredRows) null).map(stored -> Map.entry(completed, java.util.Optional
+                .ofNullable(stored)));
+          }).compose(e -> {
+            ComputedIntervals.Completed completed = e.getKey();
+            StoredRows stored = e.getValue().orElse(null);
             if (stored == null) {
               return writeObservations(feed, completed, ids, initialLoad, null);
             }

@@ -1,8 +1,6 @@
 package io.fingerpost.store;
 
 import io.fingerpost.model.Observation;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -133,59 +131,157 @@ public final class StoredRows {
     return size;
   }
 
-  /** Reads a binary COPY OUT of {@link #COLUMNS} to its end. */
+  /**
+   * Reads a binary COPY OUT of {@link #COLUMNS} to its end. Decoded from a large buffer by hand (big-endian
+   * reads, a period label matched by its bytes against the labels met so far): no stream call, no String a row.
+   */
   void read(java.io.InputStream copyOut) throws IOException {
-    DataInputStream in = new DataInputStream(new BufferedInputStream(copyOut, 1 << 16));
-    in.skipNBytes(11); // signature
-    in.readInt(); // flags
-    in.skipNBytes(in.readInt()); // header extension
+    CopyIn in = new CopyIn(copyOut);
+    in.need(19);
+    in.pos += 15; // signature and flags
+    int extension = in.int32();
+    in.need(extension);
+    in.pos += extension;
     double[] row = new double[DOUBLES];
     while (true) {
-      short fields = in.readShort();
+      in.need(2);
+      short fields = (short) SHORT.get(in.buf, in.pos);
+      in.pos += 2;
       if (fields == -1) {
         return;
       }
       if (fields != 13) {
         throw new IOException("COPY OUT row with " + fields + " fields");
       }
-      in.readInt();
-      long series = in.readLong();
-      String period = new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
+      in.need(4 + 8 + 4);
+      in.pos += 4;
+      long series = in.int64();
+      int periodLength = in.int32();
+      in.need(periodLength);
+      int period = periodIndex(in.buf, in.pos, periodLength);
+      in.pos += periodLength;
       int mask = 0;
       for (int c = 0; c < DOUBLES; c++) {
-        int len = in.readInt();
+        in.need(12);
+        int len = in.int32();
         if (len < 0) {
           mask |= 1 << c;
           row[c] = 0;
         } else {
-          row[c] = in.readDouble();
+          row[c] = Double.longBitsToDouble(in.int64());
         }
       }
-      int noteLength = in.readInt();
-      String note = noteLength < 0 ? null : new String(in.readNBytes(noteLength), StandardCharsets.UTF_8);
-      in.readInt();
-      boolean computed = in.readByte() != 0;
+      in.need(4);
+      int noteLength = in.int32();
+      String note = null;
+      if (noteLength >= 0) {
+        in.need(noteLength);
+        note = new String(in.buf, in.pos, noteLength, StandardCharsets.UTF_8);
+        in.pos += noteLength;
+      }
+      in.need(5);
+      in.pos += 4;
+      boolean computed = in.buf[in.pos++] != 0;
       add(series, period, row, mask | (computed ? COMPUTED_BIT : 0), note);
     }
   }
 
-  private long key(long series, String period, boolean create) {
-    Integer p = periods.get(period);
+  private static final java.lang.invoke.VarHandle SHORT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, java.nio.ByteOrder.BIG_ENDIAN);
+  private static final java.lang.invoke.VarHandle INT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
+  private static final java.lang.invoke.VarHandle LONG =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
+  /** A refillable window on the COPY stream: {@link #need} makes {@code n} bytes readable at {@code pos}. */
+  private static final class CopyIn {
+    final java.io.InputStream in;
+    byte[] buf = new byte[1 << 20];
+    int pos;
+    int limit;
+
+    CopyIn(java.io.InputStream in) {
+      this.in = in;
+    }
+
+    void need(int n) throws IOException {
+      if (limit - pos >= n) {
+        return;
+      }
+      if (n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(n, buf.length * 2));
+      }
+      System.arraycopy(buf, pos, buf, 0, limit - pos);
+      limit -= pos;
+      pos = 0;
+      while (limit < n) {
+        int read = in.read(buf, limit, buf.length - limit);
+        if (read < 0) {
+          throw new java.io.EOFException("COPY OUT ended inside a row");
+        }
+        limit += read;
+      }
+    }
+
+    int int32() {
+      int v = (int) INT.get(buf, pos);
+      pos += 4;
+      return v;
+    }
+
+    long int64() {
+      long v = (long) LONG.get(buf, pos);
+      pos += 8;
+      return v;
+    }
+  }
+
+  /** The labels by index, as bytes, for {@link #periodIndex}. */
+  private final List<byte[]> periodBytes = new ArrayList<>();
+  private int lastPeriod = -1;
+
+  /** The index of the period label in {@code b[from, from + n)}, added when new (-1: too many labels). */
+  private int periodIndex(byte[] b, int from, int n) {
+    if (lastPeriod >= 0 && Arrays.equals(periodBytes.get(lastPeriod), 0, periodBytes.get(lastPeriod).length, b, from,
+        from + n)) {
+      return lastPeriod;
+    }
+    if (periodBytes.size() <= 64) { // the usual feed: a few dozen labels, found by their bytes
+      for (int i = 0; i < periodBytes.size(); i++) {
+        byte[] p = periodBytes.get(i);
+        if (Arrays.equals(p, 0, p.length, b, from, from + n)) {
+          return lastPeriod = i;
+        }
+      }
+    }
+    String label = new String(b, from, n, StandardCharsets.UTF_8);
+    Integer p = periods.get(label);
     if (p == null) {
-      if (!create || periods.size() >= (1 << PERIOD_BITS) - 1) {
+      if (periods.size() >= (1 << PERIOD_BITS) - 1) {
         return -1;
       }
       p = periods.size();
-      periods.put(period, p);
+      periods.put(label, p);
+      periodBytes.add(Arrays.copyOfRange(b, from, from + n));
     }
-    if (series < 0 || series >= 1L << (62 - PERIOD_BITS)) {
-      return -1;
-    }
-    return (series << PERIOD_BITS | p) + 1;
+    return lastPeriod = p;
   }
 
-  private void add(long series, String period, double[] row, int mask, String note) {
-    long key = key(series, period, true);
+  /** The key of a read row (-1: its period was never stored, so no row of it is held). */
+  private long key(long series, String period) {
+    Integer p = periods.get(period);
+    return p == null ? -1 : key(series, p);
+  }
+
+  private static long key(long series, int period) {
+    if (period < 0 || series < 0 || series >= 1L << (62 - PERIOD_BITS)) {
+      return -1;
+    }
+    return (series << PERIOD_BITS | period) + 1;
+  }
+
+  private void add(long series, int period, double[] row, int mask, String note) {
+    long key = key(series, period);
     if (key < 0) {
       return; // not representable: that row is merged, as one not read
     }
@@ -259,7 +355,7 @@ public final class StoredRows {
     boolean anyChanged = !changedSeries.isEmpty();
     for (int k = 0; k < rows.size(); k++) {
       Observation o = rows.get(k);
-      long key = key(ids[k], o.period().label(), false);
+      long key = key(ids[k], o.period().label());
       int row = -1;
       if (key >= 0 && !(anyChanged && changedSeries.contains(ids[k]))) {
         int i = slot(key);
