@@ -42,6 +42,7 @@ public final class Main {
     SUBCOMMANDS.put("evaluate", io.fingerpost.cli.EvaluateCommand::run);
     SUBCOMMANDS.put("bench-load", io.fingerpost.cli.LoadBenchmark::run);
     SUBCOMMANDS.put("bench-national", io.fingerpost.cli.NationalBenchmark::run);
+    SUBCOMMANDS.put("bench-parse", io.fingerpost.cli.ParseBenchmark::run);
     SUBCOMMANDS.put("fingertips", io.fingerpost.cli.FingertipsCommand::run);
   }
 

@@ -52,10 +52,10 @@ final class CsvRecords implements Closeable {
   /** A reader's mapping of one well-formed record (at its file line) to a row. */
   @FunctionalInterface
   interface RecordMapper {
-    FeedRow map(long line, String[] record);
+    FeedRow map(long line, CsvFields record);
   }
 
-  private record Pending(long streamLine, String[] record) {}
+  private record Pending(long streamLine, CsvFields record) {}
 
   /** A record FastCSV refused (or the last one, left in quotes): where it starts and its fault. */
   private record Broken(long start, Fault fault) {}
@@ -99,7 +99,7 @@ final class CsvRecords implements Closeable {
       throw new FeedFormatException(lines.applyAsLong(b.fault().line()), "the header cannot be read as CSV: "
           + b.fault().why() + HINT);
     }
-    List<String> h = new ArrayList<>(List.of(((Pending) first).record()));
+    List<String> h = new ArrayList<>(List.of(((Pending) first).record().toArray()));
     if (!h.isEmpty() && h.get(0).startsWith("\uFEFF")) {
       h.set(0, h.get(0).substring(1));
     }
@@ -234,8 +234,8 @@ final class CsvRecords implements Closeable {
     }
     Pending p = (Pending) item;
     long line = lines.applyAsLong(p.streamLine());
-    String bad = badText(p.record());
-    return bad != null ? reject(line, p.record(), bad) : mapper.map(line, p.record());
+    String bad = p.record().plain() ? null : badText(p.record().toArray());
+    return bad != null ? reject(line, p.record().toArray(), bad) : mapper.map(line, p.record());
   }
 
   /** Why a record's text cannot be stored ({@link RowRules#badText}: a NUL, bytes that are not UTF-8, …), or null. */
@@ -282,7 +282,7 @@ final class CsvRecords implements Closeable {
         continue;
       }
       Pending r = (Pending) item;
-      if (r.record().length != header.size() && r.record().length != header.size() - 1) {
+      if (r.record().size() != header.size() && r.record().size() != header.size() - 1) {
         return stop(start, errorLine, why);
       }
       ahead = r;
@@ -297,16 +297,7 @@ final class CsvRecords implements Closeable {
 
   /** The line a record ends on: its first line and the line ends inside its (quoted) fields. */
   private static long lastLine(Pending p) {
-    long line = p.streamLine();
-    for (String f : p.record()) {
-      for (int i = 0; i < f.length(); i++) {
-        char c = f.charAt(i);
-        if (c == '\n' || c == '\r' && (i + 1 == f.length() || f.charAt(i + 1) != '\n')) {
-          line++;
-        }
-      }
-    }
-    return line;
+    return p.streamLine() + p.record().lineBreaks();
   }
 
   /** The quoting is out of step from the record at stream line {@code start}: nothing from there is read. */
@@ -326,6 +317,14 @@ final class CsvRecords implements Closeable {
       return new RejectedRow(line, "empty line", "");
     }
     return reject(line, r, "has " + r.length + " fields, the header has " + width);
+  }
+
+  static RejectedRow wrongWidth(long line, CsvFields r, int width) {
+    return wrongWidth(line, r.toArray(), width);
+  }
+
+  static RejectedRow reject(long line, CsvFields r, String reason) {
+    return reject(line, r.toArray(), reason);
   }
 
   static RejectedRow reject(long line, String[] r, String reason) {
@@ -358,7 +357,10 @@ final class CsvRecords implements Closeable {
    * which records are done with.
    */
   private final class Handler extends CsvCallbackHandler<Pending> {
-    private String[] fields = new String[32];
+    private char[] text = new char[1024];
+    private int used;
+    private int[] ends = new int[32];
+    private boolean plain;
     private int n;
     private RecordType type = RecordType.DATA;
     private long line;
@@ -380,15 +382,32 @@ final class CsvRecords implements Closeable {
       prevBegin = beginLine;
       beginLine = line;
       n = 0;
+      used = 0;
+      plain = true;
       type = RecordType.DATA;
     }
 
     @Override
     protected void addField(char[] buf, int offset, int len, boolean quoted) {
-      if (n == fields.length) {
-        fields = java.util.Arrays.copyOf(fields, n * 2);
+      if (n == ends.length) {
+        ends = java.util.Arrays.copyOf(ends, n * 2);
       }
-      fields[n++] = new String(buf, offset, len);
+      if (used + len > text.length) {
+        text = java.util.Arrays.copyOf(text, Math.max(text.length * 2, used + len));
+      }
+      // the characters are at hand here, on the tokenising thread: whether any may be refused as text
+      System.arraycopy(buf, offset, text, used, len);
+      if (plain) {
+        for (int i = offset, end = offset + len; i < end; i++) {
+          char c = buf[i];
+          if ((char) (c - 0x20) >= 0x5F && !CsvFields.plain(c)) { // outside printable ASCII: look closer
+            plain = false;
+            break;
+          }
+        }
+      }
+      used += len;
+      ends[n++] = used;
     }
 
     @Override
@@ -403,7 +422,8 @@ final class CsvRecords implements Closeable {
 
     @Override
     protected Pending buildRecord() {
-      return new Pending(line, java.util.Arrays.copyOf(fields, n));
+      return new Pending(line, new CsvFields(java.util.Arrays.copyOf(text, used), java.util.Arrays.copyOf(ends, n), n,
+          plain));
     }
   }
 }

@@ -88,6 +88,12 @@ final class CsvTape extends Reader {
     char[] w = win;
     int n = len;
     while (l < line && i < n) {
+      while (i < n && w[i] > '\r') {
+        i++; // most characters: one comparison (this scan passes over all the text, issue 14)
+      }
+      if (i == n) {
+        break;
+      }
       char c = w[i++];
       if (c == '\n') {
         l++;

@@ -5,13 +5,16 @@ import io.fingerpost.model.SeriesKey;
 /**
  * Remembers which (series, period) keys a read has seen, and on which line, so that a key that appears
  * twice in one source is rejected instead of silently overwriting the first value. Keys are held as
- * 64-bit hashes in an open-addressing table (about 12 bytes per row, so millions of rows fit); two
+ * 64-bit hashes in an open-addressing table (16–32 bytes per row, so millions of rows fit); two
  * different keys share a hash with probability about n²/2⁶⁵ (1e-8 for a million rows).
  */
 final class DuplicateKeys {
-  private long[] hashes = new long[1 << 12];
-  private long[] lines = new long[1 << 12];
+  // slot s: its key's hash at [2s] (0: empty) and the line at [2s + 1], side by side: one cache miss a lookup
+  private long[] slots = new long[2 << 12];
   private int size;
+  // the parts of the key before and the hash so far after each (keys of one file share leading parts)
+  private final String[] lastParts = new String[7];
+  private final long[] lastHashes = new long[7];
 
   /** Records the key; returns the line it was first seen on, or -1 when it is new. */
   long firstLineOf(SeriesKey key, String period, long line) {
@@ -19,42 +22,69 @@ final class DuplicateKeys {
     if (h == 0) {
       h = 1; // 0 marks an empty slot
     }
-    if (size * 2 >= hashes.length) {
+    if (size * 4 >= slots.length) {
       grow();
     }
-    int mask = hashes.length - 1;
+    long[] t = slots;
+    int mask = (t.length >> 1) - 1;
     int i = (int) (h ^ (h >>> 32)) & mask;
-    while (hashes[i] != 0) {
-      if (hashes[i] == h) {
-        return lines[i];
+    for (long s; (s = t[2 * i]) != 0; i = (i + 1) & mask) {
+      if (s == h) {
+        return t[2 * i + 1];
       }
-      i = (i + 1) & mask;
     }
-    hashes[i] = h;
-    lines[i] = line;
+    t[2 * i] = h;
+    t[2 * i + 1] = line;
     size++;
     return -1;
   }
 
   private void grow() {
-    long[] oldH = hashes;
-    long[] oldL = lines;
-    hashes = new long[oldH.length * 2];
-    lines = new long[oldH.length * 2];
-    int mask = hashes.length - 1;
-    for (int j = 0; j < oldH.length; j++) {
-      if (oldH[j] != 0) {
-        int i = (int) (oldH[j] ^ (oldH[j] >>> 32)) & mask;
-        while (hashes[i] != 0) {
+    long[] old = slots;
+    long[] t = new long[old.length * 2];
+    int mask = (t.length >> 1) - 1;
+    for (int j = 0; j < old.length; j += 2) {
+      long h = old[j];
+      if (h != 0) {
+        int i = (int) (h ^ (h >>> 32)) & mask;
+        while (t[2 * i] != 0) {
           i = (i + 1) & mask;
         }
-        hashes[i] = oldH[j];
-        lines[i] = oldL[j];
+        t[2 * i] = h;
+        t[2 * i + 1] = old[j + 1];
       }
     }
+    slots = t;
   }
 
-  static long hash(SeriesKey k, String period) {
+  /** {@link #hashOf}, taking the hash of the leading parts the key before shared (the same Strings) from it. */
+  private long hash(SeriesKey k, String period) {
+    same = true;
+    long h = 0xcbf29ce484222325L;
+    h = step(0, h, k.indicatorId());
+    h = step(1, h, k.areaCode());
+    h = step(2, h, k.sex());
+    h = step(3, h, k.age());
+    h = step(4, h, k.categoryType());
+    h = step(5, h, k.category());
+    h = step(6, h, period);
+    return finish(h);
+  }
+
+  private boolean same; // parts 0..i-1 are the key before's
+
+  private long step(int i, long h, String part) {
+    if (same && lastParts[i] == part) {
+      return lastHashes[i];
+    }
+    same = false;
+    h = mix(h, part);
+    lastParts[i] = part;
+    lastHashes[i] = h;
+    return h;
+  }
+
+  static long hashOf(SeriesKey k, String period) {
     long h = 0xcbf29ce484222325L;
     h = mix(h, k.indicatorId());
     h = mix(h, k.areaCode());
@@ -63,6 +93,10 @@ final class DuplicateKeys {
     h = mix(h, k.categoryType());
     h = mix(h, k.category());
     h = mix(h, period);
+    return finish(h);
+  }
+
+  private static long finish(long h) {
     // murmur3 finaliser: spreads FNV's weak low bits
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;

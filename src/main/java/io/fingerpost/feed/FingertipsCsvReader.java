@@ -83,10 +83,34 @@ public final class FingertipsCsvReader implements RowReader {
 
   private final DuplicateKeys seen; // null: a part of a file, whose reader checks duplicates across parts
   private String lastLabel;         // the period label and record of the last ParsedRow (parts only)
-  private String[] lastRecord;
+  private CsvFields lastRecord;
   private final Map<String, Period> periods = new HashMap<>();
+  // Strings of the kept columns, by their characters (issue 14: no new String for a text seen before)
+  private final TextCache indicatorIds = new TextCache();
+  private final TextCache indicatorNames = new TextCache();
+  private final TextCache parentCodes = new TextCache();
+  private final TextCache areaCodes = new TextCache();
+  private final TextCache areaNames = new TextCache();
+  private final TextCache areaTypes = new TextCache();
+  private final TextCache sexes = new TextCache();
+  private final TextCache ages = new TextCache();
+  private final TextCache categoryTypes = new TextCache();
+  private final TextCache categories = new TextCache();
+  private final TextCache periodLabels = new TextCache();
+  private final TextCache notes = new TextCache();
+  private final TextCache polarities = new TextCache();
+  private final TextCache trends = new TextCache();
+  private final TextCache englandVerdicts = new TextCache();
+  private final TextCache parentVerdicts = new TextCache();
+  private final TextCache goalVerdicts = new TextCache();
+  // the row before's objects, reused while nothing in them changes
   private Indicator lastIndicator;
   private Area lastArea;
+  private SeriesKey lastKey;
+  private PublishedVerdicts lastVerdicts;
+  private String lastPolarityText;
+  private Polarity lastPolarity;
+  private final RowRules.Passed passed = new RowRules.Passed();
 
   private FingertipsCsvReader(Reader in, LongUnaryOperator lines, boolean part) throws IOException {
     this.csv = part ? new CsvRecords(in, lines, "empty file: no Fingertips header", false)
@@ -211,20 +235,21 @@ public final class FingertipsCsvReader implements RowReader {
     return csv.unread();
   }
 
-  private FeedRow toRow(long line, String[] r) {
-    if (r.length != width && !(r.length == width - 1 && lastColumnOptional)) {
+  private FeedRow toRow(long line, CsvFields r) {
+    int n = r.size();
+    if (n != width && !(n == width - 1 && lastColumnOptional)) {
       return wrongWidth(line, r, width);
     }
     try {
-      String ind = text(r, indicatorId);
+      String ind = text(r, indicatorId, indicatorIds);
       if (ind.isEmpty()) {
         return reject(line, r, "no Indicator ID");
       }
-      String area = text(r, areaCode);
+      String area = text(r, areaCode, areaCodes);
       if (area.isEmpty()) {
         return reject(line, r, "no Area Code");
       }
-      String periodLabel = text(r, timePeriod);
+      String periodLabel = text(r, timePeriod, periodLabels);
       Period period = periods.get(periodLabel);
       if (period == null) {
         if (periodLabel.isEmpty()) {
@@ -233,15 +258,16 @@ public final class FingertipsCsvReader implements RowReader {
         period = Period.parse(periodLabel);
         periods.put(periodLabel, period);
       }
-      SeriesKey key = new SeriesKey(ind, area, text(r, sex), text(r, age), text(r, categoryType), text(r, category));
+      SeriesKey key = key(ind, area, text(r, sex, sexes), text(r, age, ages), text(r, categoryType, categoryTypes),
+          text(r, category, categories));
       Observation obs = new Observation(key, period,
           number(r, value, VALUE), number(r, lower95, "Lower CI 95.0 limit"),
           number(r, upper95, "Upper CI 95.0 limit"), number(r, lower998, "Lower CI 99.8 limit"),
           number(r, upper998, "Upper CI 99.8 limit"), number(r, count, "Count"),
-          number(r, denominator, "Denominator"), blankToNull(text(r, valueNote)));
+          number(r, denominator, "Denominator"), blankToNull(text(r, valueNote, notes)));
       Indicator indicator = indicator(r, ind);
       Area a = area(r, area);
-      List<String> warnings = RowRules.check(obs, indicator, a);
+      List<String> warnings = RowRules.check(obs, indicator, a, passed);
       if (seen == null) {
         lastLabel = periodLabel;
         lastRecord = r;
@@ -251,15 +277,13 @@ public final class FingertipsCsvReader implements RowReader {
           return duplicate(line, r, first);
         }
       }
-      return new ParsedRow(line, obs, indicator, a, new PublishedVerdicts(
-          blankToNull(text(r, recentTrend)), blankToNull(text(r, comparedToEngland)),
-          blankToNull(text(r, comparedToParent)), parentColumn, blankToNull(text(r, comparedToGoal))), warnings);
+      return new ParsedRow(line, obs, indicator, a, verdicts(r), warnings);
     } catch (IllegalArgumentException e) {
       return reject(line, r, e.getMessage());
     }
   }
 
-  static RejectedRow duplicate(long line, String[] r, long first) {
+  static RejectedRow duplicate(long line, CsvFields r, long first) {
     return reject(line, r, "duplicates the series and period of line " + first);
   }
 
@@ -269,14 +293,32 @@ public final class FingertipsCsvReader implements RowReader {
   }
 
   /** A part's last ParsedRow: its record. */
-  String[] lastRecord() {
+  CsvFields lastRecord() {
     return lastRecord;
   }
 
+  /** The row before's key when the parts are the same Strings (the caches make equal texts one String). */
+  private SeriesKey key(String ind, String area, String sexText, String ageText, String type, String cat) {
+    SeriesKey k = lastKey;
+    if (k != null && k.indicatorId() == ind && k.areaCode() == area && k.sex() == sexText && k.age() == ageText
+        && k.categoryType() == type && k.category() == cat) {
+      return k;
+    }
+    return lastKey = new SeriesKey(ind, area, sexText, ageText, type, cat);
+  }
+
   /** Reuses the previous row's record when nothing changed (rows come grouped by indicator and area). */
-  private Indicator indicator(String[] r, String id) {
-    String name = blankToNull(text(r, indicatorName).strip());
-    Polarity pol = Polarity.parse(text(r, polarity));
+  private Indicator indicator(CsvFields r, String id) {
+    String name = blankToNull(text(r, indicatorName, indicatorNames).strip());
+    String polarityText = text(r, polarity, polarities);
+    Polarity pol;
+    if (polarityText == lastPolarityText) {
+      pol = lastPolarity;
+    } else {
+      pol = Polarity.parse(polarityText);
+      lastPolarityText = polarityText;
+      lastPolarity = pol;
+    }
     Indicator last = lastIndicator;
     if (last != null && last.id().equals(id) && java.util.Objects.equals(last.name(), name)
         && last.polarity() == pol) {
@@ -285,10 +327,10 @@ public final class FingertipsCsvReader implements RowReader {
     return lastIndicator = new Indicator(id, name, null, null, pol);
   }
 
-  private Area area(String[] r, String code) {
-    String name = blankToNull(text(r, areaName));
-    String type = blankToNull(text(r, areaType));
-    String parent = blankToNull(text(r, parentCode));
+  private Area area(CsvFields r, String code) {
+    String name = blankToNull(text(r, areaName, areaNames));
+    String type = blankToNull(text(r, areaType, areaTypes));
+    String parent = blankToNull(text(r, parentCode, parentCodes));
     Area last = lastArea;
     if (last != null && last.code().equals(code) && java.util.Objects.equals(last.name(), name)
         && java.util.Objects.equals(last.type(), type) && java.util.Objects.equals(last.parentCode(), parent)) {
@@ -297,16 +339,55 @@ public final class FingertipsCsvReader implements RowReader {
     return lastArea = new Area(code, name, type, parent);
   }
 
-  private static String text(String[] r, int i) {
-    return i < 0 || i >= r.length ? "" : r[i].trim();
+  private PublishedVerdicts verdicts(CsvFields r) {
+    String trend = blankToNull(text(r, recentTrend, trends));
+    String england = blankToNull(text(r, comparedToEngland, englandVerdicts));
+    String parent = blankToNull(text(r, comparedToParent, parentVerdicts));
+    String goal = blankToNull(text(r, comparedToGoal, goalVerdicts));
+    PublishedVerdicts last = lastVerdicts;
+    if (last != null && last.recentTrend() == trend && last.comparedToEngland() == england
+        && last.comparedToParent() == parent && last.comparedToGoal() == goal) {
+      return last;
+    }
+    return lastVerdicts = new PublishedVerdicts(trend, england, parent, parentColumn, goal);
+  }
+
+  /** Column {@code i}, trimmed as {@link String#trim()} does, from the column's cache ("" when absent). */
+  private static String text(CsvFields r, int i, TextCache cache) {
+    if (i < 0 || i >= r.size()) {
+      return "";
+    }
+    char[] t = r.text;
+    int s = r.start(i);
+    int e = r.end(i);
+    while (s < e && t[s] <= ' ') {
+      s++;
+    }
+    while (e > s && t[e - 1] <= ' ') {
+      e--;
+    }
+    return cache.get(t, s, e);
   }
 
   static String blankToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  private Double number(String[] r, int i, String column) {
-    return Values.number(text(r, i), column);
+  /** Column {@code i} as a number ({@link Values#number}), parsed from the record's characters. */
+  private static Double number(CsvFields r, int i, String column) {
+    if (i < 0 || i >= r.size()) {
+      return null;
+    }
+    char[] t = r.text;
+    int s = r.start(i);
+    int e = r.end(i);
+    while (s < e && t[s] <= ' ') {
+      s++;
+    }
+    while (e > s && t[e - 1] <= ' ') {
+      e--;
+    }
+    return Values.number(t, s, e, column);
   }
 
   @Override

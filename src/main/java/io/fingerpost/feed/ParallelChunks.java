@@ -50,7 +50,7 @@ final class ParallelChunks implements RowReader {
   });
 
   /** A row of a part, with the period label and record of a ParsedRow (for the duplicate check). */
-  private record Item(FeedRow row, String label, String[] record) {}
+  private record Item(FeedRow row, String label, CsvFields record) {}
 
   /** A part read: its rows, the lines it could not read, and the failure that ended it (or null). */
   private record Part(List<Item> items, List<LineRange> unread, RuntimeException failure) {}
@@ -171,7 +171,7 @@ final class ParallelChunks implements RowReader {
   }
 
   /** The row, or its rejection when an earlier line had the same (series, period): the whole file's check. */
-  private FeedRow checked(FeedRow row, String label, String[] record) {
+  private FeedRow checked(FeedRow row, String label, CsvFields record) {
     if (row instanceof ParsedRow p) {
       long first = seen.firstLineOf(p.observation().key(), label, p.line());
       if (first >= 0) {

@@ -66,29 +66,44 @@ final class RowRules {
    * @throws IllegalArgumentException with the reason when the row must not be stored
    */
   static List<String> check(Observation o, Indicator indicator, Area area) {
+    return check(o, indicator, area, null);
+  }
+
+  /**
+   * The texts of a reader's rows that passed, by field (issue 14): a row whose text in a field is the same
+   * String as the last one that passed there is not checked again (the CSV reader's caches make the texts
+   * repeated row after row one String). The rules are pure functions of the text, so the outcome is the same.
+   */
+  static final class Passed {
+    private final String[] texts = new String[13];
+  }
+
+  /** As {@link #check(Observation, Indicator, Area)}, skipping the texts {@code passed} holds (null: none). */
+  static List<String> check(Observation o, Indicator indicator, Area area, Passed passed) {
+    String[] ok = passed == null ? new String[13] : passed.texts;
     SeriesKey k = o.key();
-    key("indicatorId", k.indicatorId(), MAX_ID);
-    key("areaCode", k.areaCode(), MAX_ID);
-    key("sex", k.sex(), MAX_ID);
-    key("age", k.age(), MAX_ID);
-    key("categoryType", k.categoryType(), MAX_CATEGORY);
-    key("category", k.category(), MAX_CATEGORY);
-    key("period", o.period().label(), MAX_ID);
+    key(ok, 0, "indicatorId", k.indicatorId(), MAX_ID);
+    key(ok, 1, "areaCode", k.areaCode(), MAX_ID);
+    key(ok, 2, "sex", k.sex(), MAX_ID);
+    key(ok, 3, "age", k.age(), MAX_ID);
+    key(ok, 4, "categoryType", k.categoryType(), MAX_CATEGORY);
+    key(ok, 5, "category", k.category(), MAX_CATEGORY);
+    key(ok, 6, "period", o.period().label(), MAX_ID);
     int from = (int) Math.floor(o.period().start());
     int to = (int) Math.ceil(o.period().end()) - 1;
     if (from < FIRST_YEAR || to > LAST_YEAR) {
       throw new IllegalArgumentException("period '" + o.period().label() + "' is outside the years "
           + FIRST_YEAR + "–" + LAST_YEAR);
     }
-    text("valueNote", o.valueNote(), MAX_NOTE);
+    text(ok, 7, "valueNote", o.valueNote(), MAX_NOTE);
     if (indicator != null) {
-      text("indicatorName", indicator.name(), MAX_NAME);
+      text(ok, 8, "indicatorName", indicator.name(), MAX_NAME);
       text("unit", indicator.unit(), MAX_NAME);
     }
     if (area != null) {
-      text("areaName", area.name(), MAX_NAME);
-      text("areaType", area.type(), MAX_NAME);
-      key("parentCode", area.parentCode() == null ? "" : area.parentCode(), MAX_ID);
+      text(ok, 9, "areaName", area.name(), MAX_NAME);
+      text(ok, 10, "areaType", area.type(), MAX_NAME);
+      key(ok, 11, "parentCode", area.parentCode() == null ? "" : area.parentCode(), MAX_ID);
     }
     plausible("value", o.value());
     plausible("lowerCi95", o.lowerCi95());
@@ -101,13 +116,28 @@ final class RowRules {
     notNegative("denominator", o.denominator());
     ordered("95", o.lowerCi95(), o.upperCi95());
     ordered("99.8", o.lowerCi998(), o.upperCi998());
-    List<String> warnings = new ArrayList<>(1);
     Double v = o.value();
     if (v != null && ((o.lowerCi95() != null && v < o.lowerCi95()) || (o.upperCi95() != null && v > o.upperCi95()))) {
+      List<String> warnings = new ArrayList<>(1);
       warnings.add("value " + num(v) + " is outside its own 95% confidence interval " + num(o.lowerCi95()) + " – "
           + num(o.upperCi95()) + " (stored as given)");
+      return warnings;
     }
-    return warnings;
+    return List.of();
+  }
+
+  private static void key(String[] ok, int i, String field, String s, int max) {
+    if (ok[i] != s || s == null) {
+      key(field, s, max);
+      ok[i] = s;
+    }
+  }
+
+  private static void text(String[] ok, int i, String field, String s, int max) {
+    if (ok[i] != s || s == null) {
+      text(field, s, max);
+      ok[i] = s;
+    }
   }
 
   /** A part of a key: storable text on one line, at most {@code max} characters. */

@@ -121,7 +121,7 @@ public final class TidyCsvReader implements RowReader {
 
   @Override
   public FeedRow next() {
-    return csv.next(this::toRow);
+    return csv.next((line, fields) -> toRow(line, fields.toArray()));
   }
 
   @Override

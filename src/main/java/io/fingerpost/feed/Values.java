@@ -1,16 +1,10 @@
 package io.fingerpost.feed;
 
-import java.util.regex.Pattern;
+import ch.randelshofer.fastdoubleparser.JavaDoubleParser;
 
 /** Parsing of the numbers feeds carry. */
 final class Values {
   private Values() {}
-
-  /**
-   * A plain decimal number: Java's own parser also takes "5d", "0x1p3", "Infinity" and "NaN", which no
-   * indicator file means as numbers.
-   */
-  private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
   /**
    * Blank is null (the source has no value); anything else must be a finite decimal number.
@@ -21,14 +15,78 @@ final class Values {
     if (text == null || text.isEmpty()) {
       return null;
     }
-    if (!DECIMAL.matcher(text).matches()) {
+    char[] a = text.toCharArray();
+    return number(a, 0, a.length, column);
+  }
+
+  /**
+   * {@link #number(String, String)} of the text {@code a[from, to)}, without making a String of it (issue 14:
+   * the CSV reader's seven numbers a row). A plain decimal number only, {@code [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?}
+   * ({@link #decimal}): Java's own parser also takes "5d", "0x1p3", "Infinity" and "NaN", which no indicator
+   * file means as numbers. The value is FastDoubleParser's, which gives {@link Double#parseDouble}'s double
+   * bit for bit (correctly rounded, Clinger's fast path and Eisel-Lemire, with a fallback).
+   */
+  static Double number(char[] a, int from, int to, String column) {
+    if (from == to) {
+      return null;
+    }
+    if (!decimal(a, from, to)) {
+      String text = new String(a, from, to - from);
       String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
       throw new IllegalArgumentException(column + " '" + shown + "' is not a number");
     }
-    double d = Double.parseDouble(text);
+    double d;
+    try {
+      d = JavaDoubleParser.parseDouble(a, from, to - from);
+    } catch (NumberFormatException e) { // not expected for text of the grammar; Java's parser then decides
+      d = Double.parseDouble(new String(a, from, to - from));
+    }
     if (!Double.isFinite(d)) {
-      throw new IllegalArgumentException(column + " '" + text + "' is not a finite number");
+      throw new IllegalArgumentException(column + " '" + new String(a, from, to - from) + "' is not a finite number");
     }
     return d;
+  }
+
+  /** Whether {@code a[from, to)} is {@code [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?} (ASCII digits only, as the regex). */
+  static boolean decimal(char[] a, int from, int to) {
+    int i = from;
+    if (i < to && (a[i] == '+' || a[i] == '-')) {
+      i++;
+    }
+    int digits = i;
+    while (i < to && digit(a[i])) {
+      i++;
+    }
+    boolean whole = i > digits;
+    if (i < to && a[i] == '.') {
+      i++;
+      int fraction = i;
+      while (i < to && digit(a[i])) {
+        i++;
+      }
+      if (!whole && i == fraction) {
+        return false; // "." or "-.": no digit at all
+      }
+    } else if (!whole) {
+      return false;
+    }
+    if (i < to && (a[i] == 'e' || a[i] == 'E')) {
+      i++;
+      if (i < to && (a[i] == '+' || a[i] == '-')) {
+        i++;
+      }
+      int exponent = i;
+      while (i < to && digit(a[i])) {
+        i++;
+      }
+      if (i == exponent) {
+        return false;
+      }
+    }
+    return i == to;
+  }
+
+  private static boolean digit(char c) {
+    return c >= '0' && c <= '9';
   }
 }

@@ -1,0 +1,94 @@
+package io.fingerpost.feed;
+
+/**
+ * One CSV record as FastCSV tokenised it: the fields' characters end to end in one array, and where each
+ * field ends (issue 14: a String for each of the ~27 fields of a Fingertips row was a fifth of a read; the
+ * reader now makes Strings only of the fields it keeps, and those mostly come from {@link TextCache}).
+ * {@link #plain()}: no character of the record can be refused by {@link RowRules#badText}, so the per-field
+ * check is skipped (decided by {@link CsvRecords}' tokenising side, while the characters are at hand).
+ */
+final class CsvFields {
+  final char[] text;
+  private final int[] ends;
+  private final int size;
+  private final boolean plain;
+
+  CsvFields(char[] text, int[] ends, int size, boolean plain) {
+    this.text = text;
+    this.ends = ends;
+    this.size = size;
+    this.plain = plain;
+  }
+
+  /** A record of the given fields (tests, and records built from Strings). */
+  static CsvFields of(String... fields) {
+    StringBuilder sb = new StringBuilder();
+    int[] ends = new int[fields.length];
+    boolean plain = true;
+    for (int i = 0; i < fields.length; i++) {
+      sb.append(fields[i]);
+      ends[i] = sb.length();
+      plain &= fields[i].chars().allMatch(c -> plain((char) c));
+    }
+    char[] text = new char[sb.length()];
+    sb.getChars(0, sb.length(), text, 0);
+    return new CsvFields(text, ends, fields.length, plain);
+  }
+
+  /**
+   * A character that {@link RowRules#badText} never refuses on its own: printable ASCII, tab, line ends, and
+   * the BMP outside the C1 controls, surrogates and noncharacters. Anything else sends the record through the
+   * per-field check, which names the field and the character.
+   */
+  static boolean plain(char c) {
+    if (c < 0x7F) {
+      return c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
+    }
+    return (c >= 0xA0 && c < 0xD800) || (c >= 0xE000 && c < 0xFDD0) || (c >= 0xFDF0 && c <= 0xFFFD);
+  }
+
+  int size() {
+    return size;
+  }
+
+  boolean plain() {
+    return plain;
+  }
+
+  int start(int i) {
+    return i == 0 ? 0 : ends[i - 1];
+  }
+
+  int end(int i) {
+    return ends[i];
+  }
+
+  String get(int i) {
+    int s = start(i);
+    return new String(text, s, ends[i] - s);
+  }
+
+  /** The fields as Strings (a rejection's content, the tidy reader, the header). */
+  String[] toArray() {
+    String[] out = new String[size];
+    for (int i = 0; i < size; i++) {
+      out[i] = get(i);
+    }
+    return out;
+  }
+
+  /** The physical line breaks inside the record's (quoted) fields: {@code \n}, {@code \r\n} or a lone {@code \r}. */
+  int lineBreaks() {
+    int lines = 0;
+    for (int f = 0; f < size; f++) {
+      int end = ends[f];
+      for (int i = start(f); i < end; i++) {
+        char c = text[i];
+        if (c == '\n' || c == '\r' && (i + 1 == end || text[i + 1] != '\n')) {
+          lines++;
+        }
+      }
+    }
+    return lines;
+  }
+}

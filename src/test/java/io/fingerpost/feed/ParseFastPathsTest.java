@@ -1,0 +1,195 @@
+package io.fingerpost.feed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read's fast paths (issue 14) against what they replaced: numbers parsed from characters give
+ * {@link Double#parseDouble}'s double and refuse what the old regex refused, with the same message; the
+ * text cache gives equal Strings (one instance for a column's repeats); a record judged plain holds nothing
+ * {@link RowRules#badText} refuses.
+ */
+class ParseFastPathsTest {
+
+  /** The rule {@link Values} had: this regex, then Double.parseDouble. */
+  private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+  private static Double old(String text, String column) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    if (!DECIMAL.matcher(text).matches()) {
+      String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
+      throw new IllegalArgumentException(column + " '" + shown + "' is not a number");
+    }
+    double d = Double.parseDouble(text);
+    if (!Double.isFinite(d)) {
+      throw new IllegalArgumentException(column + " '" + text + "' is not a finite number");
+    }
+    return d;
+  }
+
+  private static void same(String text) {
+    Double expected;
+    try {
+      expected = old(text, "Value");
+    } catch (IllegalArgumentException e) {
+      IllegalArgumentException got = assertThrows(IllegalArgumentException.class, () -> Values.number(text, "Value"),
+          text);
+      assertEquals(e.getMessage(), got.getMessage(), text);
+      char[] padded = ("x" + text + "y").toCharArray();
+      assertEquals(e.getMessage(), assertThrows(IllegalArgumentException.class,
+          () -> Values.number(padded, 1, padded.length - 1, "Value")).getMessage(), text);
+      return;
+    }
+    Double got = Values.number(text, "Value");
+    if (expected == null) {
+      assertNull(got, text);
+      return;
+    }
+    assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(got), text);
+    char[] padded = ("9" + text + "9").toCharArray(); // digits around: only the range counts
+    assertEquals(Double.doubleToRawLongBits(expected),
+        Double.doubleToRawLongBits(Values.number(padded, 1, padded.length - 1, "Value")), text);
+  }
+
+  @Test
+  void numbersAreJavasDoublesAndRefusalsReadAsBefore() {
+    for (String t : List.of("", "0", "-0", "+0", "5", "5.", ".5", "-.5", "+.5e3", "1e3", "1E-3", "1e+3", "00012.50",
+        "0.1", "0.3", "1.7976931348623157e308", "1.8e308", "4.9e-324", "2e-324", "1e-400", "1e400",
+        "123456789012345678901234567890", "0.000000000000000000000000000000001234567890123456789",
+        "9007199254740993", "2.2250738585072011e-308", "2.2250738585072012e-308", "8.47129", "12.3456789012345678",
+        ".", "-", "+", "e5", "1e", "1e+", "1.2.3", "0x1p3", "5d", "5f", "Infinity", "-Infinity", "NaN", " 5", "5 ",
+        "1,5", "١٢", "12%", "*", "..5", "5..", "--5", "+-5", "1e5.5", "x".repeat(60), "1".repeat(400),
+        "1e99999999999", "-1e-99999999999")) {
+      same(t);
+    }
+    Random rnd = new Random(14);
+    for (int i = 0; i < 200_000; i++) {
+      String t = switch (i % 4) {
+        case 0 -> String.format(java.util.Locale.ROOT, "%.6f", rnd.nextDouble() * Math.pow(10, rnd.nextInt(12)));
+        case 1 -> Double.toString(Double.longBitsToDouble(rnd.nextLong()));
+        case 2 -> Long.toString(rnd.nextLong()) + "." + Math.abs(rnd.nextInt()) + "e" + (rnd.nextInt(700) - 350);
+        default -> Double.toString(rnd.nextDouble() * 1e6).replace("E", rnd.nextBoolean() ? "e" : "E");
+      };
+      same(t);
+    }
+  }
+
+  @Test
+  void theTextCacheGivesEqualTextsOneString() {
+    TextCache cache = new TextCache();
+    char[] a = "E06000001,E06000002,E06000001,,E06000002".toCharArray();
+    String first = cache.get(a, 0, 9);
+    String second = cache.get(a, 10, 19);
+    assertEquals("E06000001", first);
+    assertEquals("E06000002", second);
+    assertSame(first, cache.get(a, 20, 29));
+    assertEquals("", cache.get(a, 30, 30));
+    assertSame(second, cache.get(a, 31, 40));
+    // more distinct texts than it keeps: still the right Strings
+    String kept = null;
+    for (int i = 0; i < TextCache.MAX + 100; i++) {
+      char[] t = ("code" + i).toCharArray();
+      String s = cache.get(t, 0, t.length);
+      assertEquals("code" + i, s);
+      if (i == 5) {
+        kept = s;
+      }
+    }
+    char[] t5 = "code5".toCharArray();
+    assertSame(kept, cache.get(t5, 0, t5.length));
+    char[] late = ("code" + (TextCache.MAX + 50)).toCharArray();
+    String l1 = cache.get(late, 0, late.length);
+    cache.get(t5, 0, t5.length);
+    assertNotSame(l1, cache.get(late, 0, late.length)); // beyond MAX: not kept, but equal
+    assertEquals(l1, cache.get(late, 0, late.length));
+  }
+
+  /**
+   * Rows that each change one column against the row before (the reader reuses the row before's key,
+   * indicator, area and verdicts while nothing in them changed): every field read is the field written.
+   */
+  @Test
+  void rowsThatChangeOneColumnAtATimeReadAsWritten() throws Exception {
+    String header = FingertipsCsvReaderTest.HEADER;
+    int width = header.split(",", -1).length;
+    String[] base = ("90001,Name A,E12000005,Parent,E06000001,Area A,UA,Persons,All ages,,,2015,1.5,1.0,2.0,0.5,2.5,"
+        + "10,100,,Trend,Similar,Better,20150000,,,").split(",", -1);
+    assertEquals(width, base.length);
+    int[] varied = {0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12, 19, 20, 21, 22, 25};
+    String[] months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    Random rnd = new Random(7);
+    StringBuilder csv = new StringBuilder(header).append('\n');
+    List<String[]> written = new java.util.ArrayList<>();
+    String[] row = base.clone();
+    for (int i = 0; i < 3000; i++) {
+      row = row.clone();
+      int c = varied[rnd.nextInt(varied.length)];
+      row[c] = switch (c) {
+        case 0 -> String.valueOf(90001 + rnd.nextInt(3));
+        case 12 -> rnd.nextInt(5) == 0 ? "" : " " + rnd.nextInt(1000) / 8.0 + " ";
+        case 9, 10 -> rnd.nextBoolean() ? "" : "Decile " + rnd.nextInt(3);
+        case 19, 20, 21, 22, 25 -> rnd.nextBoolean() ? "" : (rnd.nextBoolean() ? "Similar" : " Worse");
+        default -> "v" + rnd.nextInt(3);
+      };
+      if (c == 12 && !row[12].isBlank()) { // keep the value inside its CIs: no warning
+        row[13] = "0";
+        row[14] = "1000";
+      }
+      row[11] = (1801 + i / 12) + " " + months[i % 12]; // a new period every row: no duplicates
+      written.add(row);
+      csv.append(String.join(",", row)).append('\n');
+    }
+    List<FeedRow> rows = FingertipsCsvReaderTest.readAll(FingertipsCsvReader.open(new java.io.StringReader(
+        csv.toString())));
+    assertEquals(written.size(), rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      String[] w = written.get(i);
+      FeedRow read = rows.get(i);
+      ParsedRow p = assertInstanceOf(ParsedRow.class, read, read::toString);
+      var k = p.observation().key();
+      assertEquals(List.of(w[0], w[4], w[7], w[8], w[9], w[10]),
+          List.of(k.indicatorId(), k.areaCode(), k.sex(), k.age(), k.categoryType(), k.category()), "line " + p.line());
+      assertEquals(w[11], p.observation().period().label());
+      assertEquals(w[12].isBlank() ? null : Double.valueOf(w[12].trim()), p.observation().value());
+      assertEquals(Double.valueOf(w[13]), p.observation().lowerCi95());
+      assertEquals(w[1], p.indicator().name());
+      assertEquals(w[0], p.indicator().id());
+      assertEquals(List.of(w[4], w[5], w[6], w[2]), List.of(p.area().code(), p.area().name(), p.area().type(),
+          p.area().parentCode()));
+      assertEquals(java.util.Arrays.asList(FingertipsCsvReader.blankToNull(w[20].trim()),
+              FingertipsCsvReader.blankToNull(w[21].trim()), FingertipsCsvReader.blankToNull(w[22].trim()),
+              FingertipsCsvReader.blankToNull(w[25].trim())),
+          java.util.Arrays.asList(p.published().recentTrend(), p.published().comparedToEngland(),
+              p.published().comparedToParent(), p.published().comparedToGoal()), "line " + p.line());
+      assertEquals(FingertipsCsvReader.blankToNull(w[19].trim()), p.observation().valueNote());
+    }
+  }
+
+  @Test
+  void aPlainRecordHoldsNothingTheTextRulesRefuse() {
+    for (int c = 0; c <= 0xFFFF; c++) {
+      String s = "a" + (char) c + "b";
+      if (CsvFields.plain((char) c)) {
+        assertNull(RowRules.badText(s), "U+" + Integer.toHexString(c));
+      }
+    }
+    assertTrue(CsvFields.of("a", "b\nc", "é–").plain());
+    for (String bad : List.of("\u0000", "\u0001", "\u007f", "\u0085", String.valueOf(CsvRecords.NOT_UTF8), "\ud800",
+        "\ufffe")) {
+      CsvFields f = CsvFields.of("ok", "x" + bad);
+      assertTrue(!f.plain(), bad);
+    }
+  }
+}
