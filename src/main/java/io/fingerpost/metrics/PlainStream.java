@@ -3,8 +3,7 @@ package io.fingerpost.metrics;
 import io.fingerpost.meters.RenderedState;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -12,6 +11,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,19 +21,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * MB at national scale: holding it made garbage-collection pauses that stalled the event loops), the first bytes
  * leave at once, and inflating overlaps sending. Content-Length comes from the members' trailers.
  *
- * <p>Each batch is inflated straight into pooled direct buffers (Netty's pooled allocator, at most
- * {@link #BUFFER} bytes each): the socket writes them as they are, so the event loop copies nothing (a heap
- * buffer is copied into direct memory on the event loop before the write) and a scrape allocates no text on
- * the heap (at 100k series the heap copies were 417 MB of garbage a scrape, and their collections showed as
- * event-loop lag). A batch's buffers go back to the pool when its write completes or fails, and every batch
- * inflated ahead is released when the response ends early ({@link RoutingContext#addEndHandler}).
+ * <p>Each batch is inflated straight into a direct buffer kept for reuse ({@link #FREE}): the socket writes
+ * it as it is, so the event loop copies nothing (a heap buffer is copied into direct memory on the event loop
+ * before the write) and a scrape allocates no text on the heap (at 100k series the heap copies were 417 MB of
+ * garbage a scrape, and their collections showed as event-loop lag). A batch's buffer goes back when its write
+ * completes or fails, and every batch inflated ahead is given back when the response ends early
+ * ({@link RoutingContext#addEndHandler}).
  */
 final class PlainStream {
   /** Text inflated per worker task, and how many such batches may be ahead of the socket. */
-  static final long BATCH = 4 << 20;
+  static final int BATCH = 2 << 20;
   static final int AHEAD = Math.max(2, Runtime.getRuntime().availableProcessors());
-  /** Largest pooled buffer a batch is cut into (well below the pool's chunk, so every buffer is pooled). */
-  static final int BUFFER = 1 << 20;
+  /**
+   * Direct buffers of {@link #BATCH} bytes kept for the next batches, at most two scrapes' worth (8 MiB on 2
+   * cores). Kept, not given back: a fresh direct buffer is zeroed and page-faulted in, and with Netty's pooled
+   * allocator, whose chunks are freed when empty, that was 70% of the workers' CPU in a scrape (perf).
+   */
+  private static final ArrayBlockingQueue<ByteBuf> FREE = new ArrayBlockingQueue<>(2 * AHEAD);
   /** Batches inflated and not yet released (a test checks that every path gives them back). */
   static final AtomicInteger LIVE = new AtomicInteger();
 
@@ -131,31 +135,21 @@ final class PlainStream {
   }
 
   private static void release(ByteBuf text) {
-    text.release();
     LIVE.decrementAndGet();
+    if (text.capacity() != BATCH || !FREE.offer(text.clear())) text.release();
   }
 
-  /** One batch's text in pooled direct buffers of at most {@link #BUFFER} bytes (a larger member gets its own). */
+  /**
+   * One batch's text in one direct buffer: a buffer of {@link #BATCH} bytes from the free list, or a new one (a
+   * batch is larger only when one member is, and such a buffer is not kept).
+   */
   static ByteBuf inflate(List<byte[]> batch) {
-    CompositeByteBuf out = PooledByteBufAllocator.DEFAULT.compositeDirectBuffer(Integer.MAX_VALUE);
+    long size = 0;
+    for (byte[] part : batch) size += RenderedState.textSize(part);
+    ByteBuf out = size <= BATCH ? FREE.poll() : null;
+    if (out == null) out = Unpooled.directBuffer((int) Math.max(size, BATCH));
     try {
-      int from = 0;
-      while (from < batch.size()) {
-        int to = from;
-        long size = 0;
-        while (to < batch.size() && (to == from || size + RenderedState.textSize(batch.get(to)) <= BUFFER)) {
-          size += RenderedState.textSize(batch.get(to++));
-        }
-        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer((int) size);
-        try {
-          for (int i = from; i < to; i++) GzipMember.inflateInto(batch.get(i), buf);
-        } catch (RuntimeException | Error e) {
-          buf.release();
-          throw e;
-        }
-        out.addComponent(true, buf); // owned by the composite from here: released with it
-        from = to;
-      }
+      for (byte[] part : batch) GzipMember.inflateInto(part, out);
     } catch (RuntimeException | Error e) {
       out.release();
       throw e;
