@@ -147,6 +147,9 @@ FIGURES = {
         ("render refresh, one indicator, ms", "", "%.0f", lambda t: find(r"targets changed ([\d.,]+) ms;", t)),
         ("blocked-thread warnings", "0", "%.0f", lambda t: find(r"blocked-thread warnings \(whole run\): (\d+)", t)),
         ("longest event-loop lag in scrapes, ms", "", "%.0f", lambda t: find(r"longest lag during the scrapes ([\d.,]+) ms", t)),
+        ("… in the measured plain scrapes (warm-ups left out), ms", "", "%.0f", lambda t: find(r"warm-ups left out\): plain ([\d.,]+) ms", t)),
+        ("server CPU a plain scrape, ms", "", "%.0f", lambda t: find(r"^CPU a plain scrape \(raw client\): server ([\d.,]+) ms", t)),
+        ("scrape plain, JDK HttpClient as the client, ms", "", "%.0f", lambda t: find(r"^\d+ series, plain, JDK client\s+([\d.,]+)", t)),
     ],
     "api": [
         ("/health req/s at 32 clients (reference)", "", "%.0f", lambda t: (api_row(t, "/health") or (None,))[0]),

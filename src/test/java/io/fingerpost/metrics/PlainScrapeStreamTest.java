@@ -21,9 +21,10 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * A plain scrape of a block larger than several of {@link MetricsHandler}'s inflate batches (about 4 MiB of
+ * A plain scrape of a block larger than several of {@link PlainStream}'s inflate batches (about 4 MiB of
  * text each) is streamed batch by batch: its body, after the live meters, is exactly the block's text, the
- * declared length matches, and the gzip scrape of the same block inflates to the same text.
+ * declared length matches, and the gzip scrape of the same block inflates to the same text. Every batch's
+ * pooled direct buffers go back to the pool, after a whole scrape and after one the scraper cut short.
  */
 class PlainScrapeStreamTest {
 
@@ -55,6 +56,16 @@ class PlainScrapeStreamTest {
       assertTrue(Arrays.equals(text, Arrays.copyOfRange(body, body.length - text.length, body.length)),
           "the plain body ends with the block's text, in order");
 
+      assertEquals(0, waitForReleased(), "every inflated batch is back in the pool after a whole scrape");
+
+      // a scraper that reads the first bytes and goes away: the batches inflated ahead are released too
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.actualPort())) {
+        socket.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getInputStream().readNBytes(64 << 10);
+        socket.setSoLinger(true, 0); // reset: the server sees the connection fail mid-body
+      }
+      assertEquals(0, waitForReleased(), "every inflated batch is back in the pool after a scrape cut short");
+
       HttpResponse<byte[]> gz = client.send(HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip")
           .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
       byte[] unzipped = new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes();
@@ -63,6 +74,13 @@ class PlainScrapeStreamTest {
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** {@link PlainStream#LIVE} once it is 0, or as it stands after 10 s. */
+  private static int waitForReleased() throws InterruptedException {
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (PlainStream.LIVE.get() != 0 && System.nanoTime() < until) Thread.sleep(20);
+    return PlainStream.LIVE.get();
   }
 
   @Test
@@ -78,5 +96,22 @@ class PlainScrapeStreamTest {
     named.writeBytes(Arrays.copyOfRange(member, 10, member.length));
     assertTrue(Arrays.equals(data, RenderedState.inflate(named.toByteArray())));
     assertEquals(0, RenderedState.inflate(GzipMember.of(new byte[0])).length);
+    // the same into a direct buffer, after text already there (a batch holds several members)
+    io.netty.buffer.ByteBuf buf = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(16);
+    try {
+      buf.writeByte('#');
+      GzipMember.inflateInto(member, buf);
+      GzipMember.inflateInto(named.toByteArray(), buf);
+      GzipMember.inflateInto(GzipMember.of(new byte[0]), buf);
+      byte[] got = new byte[buf.readableBytes()];
+      buf.getBytes(0, got);
+      byte[] want = new byte[1 + 2 * data.length];
+      want[0] = '#';
+      System.arraycopy(data, 0, want, 1, data.length);
+      System.arraycopy(data, 0, want, 1 + data.length, data.length);
+      assertTrue(Arrays.equals(want, got));
+    } finally {
+      buf.release();
+    }
   }
 }
