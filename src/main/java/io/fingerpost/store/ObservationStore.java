@@ -132,7 +132,9 @@ public final class ObservationStore {
       return Future.succeededFuture(BatchResult.EMPTY);
     }
     long started = System.nanoTime();
-    if (stored == null && copy != null && !batch.pushed() && !fences.containsKey(feed)) {
+    // rows still being read, or read, are compared in memory; none (or a failed read): the whole batch to COPY
+    boolean inMemory = !storedRows.isComplete() || (storedRows.succeeded() && storedRows.result() != null);
+    if (!inMemory && copy != null && !batch.pushed() && !fences.containsKey(feed)) {
       return copyBatch(feed, batch, initialLoad).onSuccess(r -> recordBatch(feed, started, r));
     }
     return vertx.executeBlocking(() -> catalog.knownIds(batch), false)
