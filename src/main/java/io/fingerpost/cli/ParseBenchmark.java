@@ -60,6 +60,10 @@ public final class ParseBenchmark {
       paths.put("one stream (FingertipsCsvReader.open, a re-read)", () -> count(FingertipsCsvReader.open(csv)));
       paths.put("cut into chunks, then chunks in parallel (ChunkPlan)", () -> count(new ChunkPlan(
           FileChunks.of(csv, "parse", FileChunks.defaultAverageBytes()), Map.of()).open()));
+      paths.put("cut into chunks only (FileChunks.of: record ends, SHA-256)", () -> (long) expected
+          + 0 * FileChunks.of(csv, "parse", FileChunks.defaultAverageBytes()).chunks().size());
+      paths.put("content hash only (SHA-256 of the file, a poll's fingerprint)", () -> (long) expected
+          + 0 * FileChunks.contentHash(csv).length());
       Map<String, double[]> seconds = new LinkedHashMap<>();
       for (var e : paths.entrySet()) {
         if (only != null && !e.getKey().contains(only) && !e.getKey().startsWith("reference")) {

@@ -91,4 +91,48 @@ final class CsvFields {
     }
     return lines;
   }
+
+  /** Collects one record's fields from FastCSV's buffer (which it reuses: the characters are copied). */
+  static final class Builder {
+    private char[] text = new char[1024];
+    private int used;
+    private int[] ends = new int[32];
+    private int n;
+    private boolean plain = true;
+
+    void clear() {
+      n = 0;
+      used = 0;
+      plain = true;
+    }
+
+    int size() {
+      return n;
+    }
+
+    void add(char[] buf, int offset, int len) {
+      if (n == ends.length) {
+        ends = java.util.Arrays.copyOf(ends, n * 2);
+      }
+      if (used + len > text.length) {
+        text = java.util.Arrays.copyOf(text, Math.max(text.length * 2, used + len));
+      }
+      System.arraycopy(buf, offset, text, used, len);
+      if (plain) {
+        for (int i = offset, end = offset + len; i < end; i++) {
+          char c = buf[i];
+          if ((char) (c - 0x20) >= 0x5F && !plain(c)) { // outside printable ASCII: look closer
+            plain = false;
+            break;
+          }
+        }
+      }
+      used += len;
+      ends[n++] = used;
+    }
+
+    CsvFields build() {
+      return new CsvFields(java.util.Arrays.copyOf(text, used), java.util.Arrays.copyOf(ends, n), n, plain);
+    }
+  }
 }

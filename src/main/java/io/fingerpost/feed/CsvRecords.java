@@ -357,11 +357,7 @@ final class CsvRecords implements Closeable {
    * which records are done with.
    */
   private final class Handler extends CsvCallbackHandler<Pending> {
-    private char[] text = new char[1024];
-    private int used;
-    private int[] ends = new int[32];
-    private boolean plain;
-    private int n;
+    private final CsvFields.Builder fields = new CsvFields.Builder();
     private RecordType type = RecordType.DATA;
     private long line;
 
@@ -372,7 +368,7 @@ final class CsvRecords implements Closeable {
 
     @Override
     protected int getFieldCount() {
-      return n;
+      return fields.size();
     }
 
     @Override
@@ -381,33 +377,13 @@ final class CsvRecords implements Closeable {
       tape.release(prevBegin); // the record before the last one is done with
       prevBegin = beginLine;
       beginLine = line;
-      n = 0;
-      used = 0;
-      plain = true;
+      fields.clear();
       type = RecordType.DATA;
     }
 
     @Override
     protected void addField(char[] buf, int offset, int len, boolean quoted) {
-      if (n == ends.length) {
-        ends = java.util.Arrays.copyOf(ends, n * 2);
-      }
-      if (used + len > text.length) {
-        text = java.util.Arrays.copyOf(text, Math.max(text.length * 2, used + len));
-      }
-      // the characters are at hand here, on the tokenising thread: whether any may be refused as text
-      System.arraycopy(buf, offset, text, used, len);
-      if (plain) {
-        for (int i = offset, end = offset + len; i < end; i++) {
-          char c = buf[i];
-          if ((char) (c - 0x20) >= 0x5F && !CsvFields.plain(c)) { // outside printable ASCII: look closer
-            plain = false;
-            break;
-          }
-        }
-      }
-      used += len;
-      ends[n++] = used;
+      fields.add(buf, offset, len);
     }
 
     @Override
@@ -422,8 +398,7 @@ final class CsvRecords implements Closeable {
 
     @Override
     protected Pending buildRecord() {
-      return new Pending(line, new CsvFields(java.util.Arrays.copyOf(text, used), java.util.Arrays.copyOf(ends, n), n,
-          plain));
+      return new Pending(line, fields.build());
     }
   }
 }

@@ -35,7 +35,10 @@ final class Values {
       String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
       throw new IllegalArgumentException(column + " '" + shown + "' is not a number");
     }
-    double d;
+    double d = simple(a, from, to);
+    if (d == d) {
+      return d;
+    }
     try {
       d = JavaDoubleParser.parseDouble(a, from, to - from);
     } catch (NumberFormatException e) { // not expected for text of the grammar; Java's parser then decides
@@ -45,6 +48,48 @@ final class Values {
       throw new IllegalArgumentException(column + " '" + new String(a, from, to - from) + "' is not a finite number");
     }
     return d;
+  }
+
+  private static final double[] POWERS = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+      1e14, 1e15};
+
+  /**
+   * The usual case, {@code [+-]?\d+(\.\d+)?} with at most 15 digits, by Clinger's fast path: the digits as a
+   * whole number m below 2^53 and 10^k are both exact doubles, so m / 10^k is the correctly rounded value, as
+   * {@link Double#parseDouble} gives (W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990).
+   * NaN for anything else (then FastDoubleParser decides). The text has passed {@link #decimal}.
+   */
+  private static double simple(char[] a, int from, int to) {
+    int i = from;
+    boolean negative = a[i] == '-';
+    if (negative || a[i] == '+') {
+      i++;
+    }
+    if (to - i > 16) {
+      return Double.NaN;
+    }
+    long m = 0;
+    int digits = 0;
+    int fraction = -1;
+    for (; i < to; i++) {
+      char c = a[i];
+      if (c == '.') {
+        fraction = 0;
+      } else if (c >= '0' && c <= '9') {
+        m = m * 10 + (c - '0');
+        digits++;
+        if (fraction >= 0) {
+          fraction++;
+        }
+      } else {
+        return Double.NaN; // an exponent
+      }
+    }
+    if (digits > 15 || digits == 0) {
+      return Double.NaN;
+    }
+    double d = fraction > 0 ? m / POWERS[fraction] : m;
+    return negative ? -d : d;
   }
 
   /** Whether {@code a[from, to)} is {@code [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?} (ASCII digits only, as the regex). */

@@ -177,6 +177,108 @@ class ParseFastPathsTest {
     }
   }
 
+  /**
+   * The cut's hash taken four bytes a step cuts where the byte-at-a-time loop it replaced cut (a change would
+   * make every stored chunk fingerprint stale): random files of quotes, line ends of all kinds, UTF-8 and
+   * plain text, against that loop (kept here as the reference).
+   */
+  @Test
+  void chunksAreCutWhereTheByteAtATimeHashCut() throws Exception {
+    Random rnd = new Random(1414);
+    byte[] alphabet = "abc,,\"\"\n\n\r0123456789 é–".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("fingerpost-cut", ".csv");
+    try {
+      for (int round = 0; round < 30; round++) {
+        byte[] bytes = new byte[round < 2 ? 2_500_000 + rnd.nextInt(100) : 1 + rnd.nextInt(200_000)]; // 2 over buffers
+        for (int i = 0; i < bytes.length; i++) {
+          // mostly long plain runs, as real files
+          bytes[i] = rnd.nextInt(10) < 8 ? (byte) ('d' + rnd.nextInt(20)) : alphabet[rnd.nextInt(alphabet.length)];
+        }
+        java.nio.file.Files.write(file, bytes);
+        long average = 64L << rnd.nextInt(8);
+        List<long[]> expected = referenceCuts(bytes, average);
+        List<long[]> got = new java.util.ArrayList<>();
+        for (FileChunks.Chunk c : FileChunks.of(file, "seed", average).chunks()) {
+          got.add(new long[] {c.offset(), c.length(), c.firstLine(), c.lines(), c.records()});
+        }
+        assertEquals(expected.size(), got.size(), "round " + round);
+        for (int i = 0; i < got.size(); i++) {
+          assertEquals(java.util.Arrays.toString(expected.get(i)), java.util.Arrays.toString(got.get(i)),
+              "round " + round + " chunk " + i);
+        }
+      }
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
+
+  /** FileChunks.of's loop before issue 14's change, boundaries only: (offset, length, firstLine, lines, records). */
+  private static List<long[]> referenceCuts(byte[] buf, long averageBytes) {
+    long min = Math.max(1, averageBytes / 4);
+    long max = Math.max(min, averageBytes * 8);
+    long mask = Long.highestOneBit(Math.max(1, (averageBytes - min) / 200)) - 1;
+    List<long[]> chunks = new java.util.ArrayList<>();
+    boolean inHeader = true;
+    boolean quoted = false;
+    boolean pendingCr = false;
+    long chunkStart = 0;
+    long chunkFirstLine = 0;
+    long line = 1;
+    long records = 0;
+    long recordStart = 0;
+    long sum = 0;
+    int n = buf.length;
+    for (int i = 0; i < n; i++) {
+      byte b = buf[i];
+      if (pendingCr) {
+        pendingCr = false;
+        if (b != '\n') {
+          line++;
+        }
+      }
+      sum = sum * 31 + b;
+      if (b > '"') {
+        continue;
+      }
+      if (b == '"') {
+        quoted = !quoted;
+      } else if (b == '\r') {
+        pendingCr = true;
+      } else if (b == '\n') {
+        line++;
+        if (!quoted) {
+          long end = i + 1;
+          if (inHeader) {
+            inHeader = false;
+            chunkStart = end;
+            chunkFirstLine = line;
+          } else {
+            records++;
+            long size = end - chunkStart;
+            if (size >= min && ((FileChunks.recordHash(sum, end - recordStart) & mask) == 0 || size >= max)) {
+              chunks.add(new long[] {chunkStart, size, chunkFirstLine, line - chunkFirstLine, records});
+              chunkStart = end;
+              chunkFirstLine = line;
+              records = 0;
+            }
+          }
+          recordStart = end;
+          sum = 0;
+        }
+      }
+    }
+    if (pendingCr) {
+      line++;
+    }
+    if (!inHeader && n > chunkStart) {
+      if (n > recordStart) {
+        records++;
+      }
+      chunks.add(new long[] {chunkStart, n - chunkStart, chunkFirstLine, line - chunkFirstLine, records});
+    }
+    return chunks;
+  }
+
   @Test
   void aPlainRecordHoldsNothingTheTextRulesRefuse() {
     for (int c = 0; c <= 0xFFFF; c++) {
