@@ -269,6 +269,10 @@ public final class IndicatorStateExposition {
 
   static void escapeLabelValue(StringBuilder b, String value) {
     if (value == null) return;
+    if (value.indexOf('\\') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0) {
+      b.append(value); // the common case, copied whole (a render escapes every descriptive label of every target)
+      return;
+    }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       switch (c) {
