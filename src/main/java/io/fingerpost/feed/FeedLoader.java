@@ -30,13 +30,6 @@ public final class FeedLoader {
   public static final int DEFAULT_BATCH_SIZE = Integer.getInteger("fingerpost.load.batchSize", 10_000);
   public static final int DEFAULT_PARALLELISM = Integer.getInteger("fingerpost.load.parallelism", 3);
   /**
-   * A first poll's batches after its first (which stays {@code batchSize}, so the store starts early) and batches
-   * in flight: fewer, larger transactions cost the database less (bench-load, issue 14: 50,000 × 2 against
-   * 10,000 × 3 took a quarter less PostgreSQL CPU for 1M rows), and a first load has nothing to compare.
-   */
-  public static final int FIRST_LOAD_BATCH_SIZE = Integer.getInteger("fingerpost.load.firstLoadBatchSize", 50_000);
-  public static final int FIRST_LOAD_PARALLELISM = Integer.getInteger("fingerpost.load.firstLoadParallelism", 2);
-  /**
    * Parsed batches that may wait for the store while the feed's stored rows are still being read for the
    * in-memory compare ({@link StoredRows}): the parser keeps going meanwhile instead of idling (issue 14; about
    * 4 MB a batch of 10,000 rows). Otherwise one parsed batch waits at most.
@@ -48,24 +41,16 @@ public final class FeedLoader {
   private final ObservationStore store;
   private final int batchSize;
   private final int parallelism;
-  private final boolean firstLoadSizes;
 
-  /** Default sizes; a first poll's with {@link #FIRST_LOAD_BATCH_SIZE} and {@link #FIRST_LOAD_PARALLELISM}. */
   public FeedLoader(Vertx vertx, ObservationStore store) {
-    this(vertx, store, DEFAULT_BATCH_SIZE, DEFAULT_PARALLELISM, true);
+    this(vertx, store, DEFAULT_BATCH_SIZE, DEFAULT_PARALLELISM);
   }
 
-  /** These sizes for every poll. */
   public FeedLoader(Vertx vertx, ObservationStore store, int batchSize, int parallelism) {
-    this(vertx, store, batchSize, parallelism, false);
-  }
-
-  private FeedLoader(Vertx vertx, ObservationStore store, int batchSize, int parallelism, boolean firstLoadSizes) {
     this.vertx = vertx;
     this.store = store;
     this.batchSize = batchSize;
     this.parallelism = parallelism;
-    this.firstLoadSizes = firstLoadSizes;
   }
 
   /**
@@ -189,12 +174,8 @@ public final class FeedLoader {
     }
 
     private Batch parseBatch() {
-      int size = batchSize;
-      if (firstLoadSizes && initialLoad.firstPoll() && read > 0) {
-        size = FIRST_LOAD_BATCH_SIZE;
-      }
-      Batch batch = new Batch(size);
-      while (batch.size() < size && reader.hasNext()) {
+      Batch batch = new Batch(batchSize);
+      while (batch.size() < batchSize && reader.hasNext()) {
         FeedRow row = reader.next();
         read++;
         if (row instanceof ParsedRow p) {
@@ -211,7 +192,7 @@ public final class FeedLoader {
           }
         }
       }
-      if (batch.size() < size) {
+      if (batch.size() < batchSize) {
         synchronized (this) {
           eof = true;
         }
@@ -247,8 +228,7 @@ public final class FeedLoader {
           finished = true;
           fail = failure;
         } else {
-          int limit = firstLoadSizes && initialLoad.firstPoll() ? FIRST_LOAD_PARALLELISM : parallelism;
-          if (!pending.isEmpty() && inFlight < limit) {
+          if (!pending.isEmpty() && inFlight < parallelism) {
             send = pending.poll();
             if (inFlight++ == 0) {
               LoadProfile.add(LoadProfile.Step.PARSE_WAIT, idleSince);

@@ -24,6 +24,27 @@ final class CopyBatch {
   /** What a committed batch did, and the events to publish for it (null: none of that kind). */
   record Changes(BatchResult result, SeriesChanged initial, SeriesChanged later) {}
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObservationStore.class);
+
+  /**
+   * Writes {@code rows}: a first poll's batch as new rows only, and if one is stored already (unique_violation,
+   * nothing written) again through the merge, as the rest of the poll then is.
+   */
+  static Future<Changes> write(CopyWriter copy, SeriesCatalog catalog, String feed, List<Observation> rows,
+                               InitialLoad initialLoad) {
+    boolean insertOnly = initialLoad.tryInsertOnly();
+    return write(copy, catalog, feed, rows, initialLoad, insertOnly).recover(e -> {
+      if (!insertOnly || !ObservationStore.uniqueViolation(e)) {
+        return Future.failedFuture(e);
+      }
+      if (initialLoad.tryInsertOnly()) {
+        LOG.info("Feed {}: a batch of its first poll met stored rows; comparing from now on", feed);
+      }
+      initialLoad.insertOnlyFailed();
+      return write(copy, catalog, feed, rows, initialLoad, false);
+    });
+  }
+
   /**
    * Writes {@code rows} once: as new rows only ({@code insertOnly}; fails with unique_violation, nothing written,
    * when one is stored already) or through the merge.

@@ -41,11 +41,6 @@ public final class InitialLoad {
     return new InitialLoad(true, started);
   }
 
-  /** Whether this poll belongs to the feed's first load (its batches may be larger, see {@code FeedLoader}). */
-  public boolean firstPoll() {
-    return firstPoll;
-  }
-
   /** Observations that arrived before this time are history from elsewhere (null: any stored one). */
   OffsetDateTime historyBefore() {
     return historyBefore;

@@ -181,24 +181,14 @@ public final class ObservationStore {
     long t = System.nanoTime();
     return catalog.upsertMetadata(pool, batch).compose(v -> {
       LoadProfile.add(LoadProfile.Step.CATALOG, t);
-      boolean insertOnly = initialLoad.tryInsertOnly();
-      return CopyBatch.write(copy, catalog, feed, batch.observations(), initialLoad, insertOnly).recover(e -> {
-        if (!insertOnly || !uniqueViolation(e)) {
-          return Future.failedFuture(e);
-        }
-        if (initialLoad.tryInsertOnly()) {
-          LOG.info("Feed {}: a batch of its first poll met stored rows; comparing from now on", feed);
-        }
-        initialLoad.insertOnlyFailed();
-        return CopyBatch.write(copy, catalog, feed, batch.observations(), initialLoad, false);
-      });
+      return CopyBatch.write(copy, catalog, feed, batch.observations(), initialLoad);
     }).map(changes -> {
       emit(changes);
       return changes.result();
     });
   }
 
-  private static boolean uniqueViolation(Throwable e) {
+  static boolean uniqueViolation(Throwable e) {
     return e instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
         || e instanceof java.sql.SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState());
   }
