@@ -357,16 +357,29 @@ public final class FingertipsCsvReader implements RowReader {
     if (i < 0 || i >= r.size()) {
       return "";
     }
+    int s = trimmedStart(r, i);
+    return cache.get(r.text, s, trimmedEnd(r, i, s));
+  }
+
+  /** Where column {@code i} starts once leading characters up to ' ' are skipped, as {@link String#trim()}. */
+  private static int trimmedStart(CsvFields r, int i) {
     char[] t = r.text;
     int s = r.start(i);
     int e = r.end(i);
     while (s < e && t[s] <= ' ') {
       s++;
     }
+    return s;
+  }
+
+  /** Where column {@code i} ends once trailing characters up to ' ' are dropped (not before {@code s}). */
+  private static int trimmedEnd(CsvFields r, int i, int s) {
+    char[] t = r.text;
+    int e = r.end(i);
     while (e > s && t[e - 1] <= ' ') {
       e--;
     }
-    return cache.get(t, s, e);
+    return e;
   }
 
   static String blankToNull(String s) {
@@ -378,16 +391,8 @@ public final class FingertipsCsvReader implements RowReader {
     if (i < 0 || i >= r.size()) {
       return null;
     }
-    char[] t = r.text;
-    int s = r.start(i);
-    int e = r.end(i);
-    while (s < e && t[s] <= ' ') {
-      s++;
-    }
-    while (e > s && t[e - 1] <= ' ') {
-      e--;
-    }
-    return Values.number(t, s, e, column);
+    int s = trimmedStart(r, i);
+    return Values.number(r.text, s, trimmedEnd(r, i, s), column);
   }
 
   @Override

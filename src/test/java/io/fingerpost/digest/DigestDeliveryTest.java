@@ -94,6 +94,12 @@ class DigestDeliveryTest {
       awaitReady(http, port2, second, "second");
       waitUntil("the queued runs delivered after the restart", Duration.ofSeconds(30), () -> count(pool,
           "SELECT count(*) FROM outbox WHERE digest_run_id IS NOT NULL AND status <> 'delivered'") == 0);
+      // a digest compares with each target's evaluation at its last fire time: push only once a fire time falls
+      // after the target's first evaluation (else the window that holds the first evaluation holds the push too,
+      // and a target new since the last digest has no change to report)
+      waitUntil("a digest fired after the target's first evaluation", Duration.ofSeconds(30), () -> count(pool,
+          "SELECT count(*) FROM digest_run WHERE fire_time > (SELECT min(evaluated_at) FROM evaluation"
+              + " WHERE target_id = 'le-birth-male')") > 0);
       Instant pushedAt = Instant.now();
       push(http, port2, "2024 - 26", 78.0);
       waitUntil("a digest reporting the deterioration, delivered", Duration.ofSeconds(90), () -> count(pool,
