@@ -18,6 +18,9 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  */
 public final class InequalityGap {
 
+  /** The standard normal quantile at 0.975 (two-sided 95%), computed once: each call is a root search. */
+  private static final double Z975 = NormalDistribution.of(0, 1).inverseCumulativeProbability(0.975);
+
   private InequalityGap() {}
 
   /** Absolute and relative gap; relative is null when the least deprived value is 0. */
@@ -39,7 +42,7 @@ public final class InequalityGap {
         || latest.upper95() == null) {
       return false;
     }
-    double z = NormalDistribution.of(0, 1).inverseCumulativeProbability(0.975);
+    double z = Z975;
     double se1 = (previous.upper95() - previous.lower95()) / (2 * z);
     double se2 = (latest.upper95() - latest.lower95()) / (2 * z);
     double se = Math.sqrt(se1 * se1 + se2 * se2);

@@ -1,6 +1,8 @@
 package io.fingerpost.engine;
 
 import java.util.Objects;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.statistics.distribution.TDistribution;
 
 /**
@@ -24,6 +26,17 @@ import org.apache.commons.statistics.distribution.TDistribution;
  * the slope's variance is 1/S<sub>tt</sub> without the residual scale: {@link Fit#slopeVarianceKnownWeights()}.
  */
 public final class LeastSquares {
+
+  /** Student t distributions by degrees of freedom, made once each (immutable; making one costs log-gamma terms). */
+  private static final Map<Integer, TDistribution> STUDENT_T = new ConcurrentHashMap<>();
+  /** Two-sided t quantiles by degrees of freedom and level: each is a root search, and the same every time. */
+  private static final Map<TQuantile, Double> T_QUANTILES = new ConcurrentHashMap<>();
+
+  private record TQuantile(int degreesOfFreedom, double level) {}
+
+  static TDistribution studentT(int degreesOfFreedom) {
+    return STUDENT_T.computeIfAbsent(degreesOfFreedom, TDistribution::of);
+  }
 
   private LeastSquares() {}
 
@@ -173,8 +186,8 @@ public final class LeastSquares {
       }
       double yHat = predict(t);
       double se = Math.sqrt(residualVariance * meanInverseWeight + fittedVariance(t));
-      TDistribution dist = TDistribution.of(n - 2);
-      double q = dist.inverseCumulativeProbability(0.5 + level / 2.0);
+      double q = T_QUANTILES.computeIfAbsent(new TQuantile(n - 2, level),
+          k -> studentT(k.degreesOfFreedom()).inverseCumulativeProbability(0.5 + k.level() / 2.0));
       return new Prediction(t, yHat, se, n - 2, yHat - q * se, yHat + q * se);
     }
   }
@@ -191,7 +204,7 @@ public final class LeastSquares {
       if (standardError == 0) {
         return value >= g ? 1.0 : 0.0;
       }
-      return TDistribution.of(degreesOfFreedom).survivalProbability((g - value) / standardError);
+      return studentT(degreesOfFreedom).survivalProbability((g - value) / standardError);
     }
 
     /** P(Y ≤ g). */
@@ -199,7 +212,7 @@ public final class LeastSquares {
       if (standardError == 0) {
         return value <= g ? 1.0 : 0.0;
       }
-      return TDistribution.of(degreesOfFreedom).cumulativeProbability((g - value) / standardError);
+      return studentT(degreesOfFreedom).cumulativeProbability((g - value) / standardError);
     }
   }
 }

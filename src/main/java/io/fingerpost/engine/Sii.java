@@ -39,6 +39,9 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  */
 public final class Sii {
 
+  /** The standard normal quantile at 0.975 (two-sided 95%), computed once: each call is a root search. */
+  private static final double Z975 = NormalDistribution.of(0, 1).inverseCumulativeProbability(0.975);
+
   /** phe_sii's value_type. */
   public enum Kind {
     /** value_type 0: a value on its own scale (e.g. life expectancy). */
@@ -100,7 +103,7 @@ public final class Sii {
     if (k < 5 || k > 100) {
       throw new IllegalArgumentException("number of quantiles must be between 5 and 100, got " + k);
     }
-    double z95 = NormalDistribution.of(0, 1).inverseCumulativeProbability(0.975);
+    double z95 = Z975;
     double[] pop = new double[k];
     double[] t = new double[k]; // value on the modelling scale (log/logit for rates/proportions)
     double[] raw = new double[k];
