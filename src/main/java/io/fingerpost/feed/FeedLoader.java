@@ -71,17 +71,43 @@ public final class FeedLoader {
 
   /**
    * {@link #load(String, String, Callable, Map, InitialLoad)} of about {@code expectedRows} rows (negative: not
-   * known, as many as the feed's last read). A read that is not a first poll compares with the feed's stored rows
-   * in memory when the store finds that cheaper ({@link ObservationStore#storedRows}); they are read from the
-   * database while the first batch is parsed.
+   * known, as many as the feed's last read), a whole read of the source.
    */
   public Future<Result> load(String feed, String sourceName, Callable<RowReader> open,
                              Map<String, Indicator> configured, InitialLoad initialLoad, long expectedRows) {
-    Context ctx = vertx.getOrCreateContext();
+    return load(feed, sourceName, open, configured, initialLoad, expectedRows, true);
+  }
+
+  /**
+   * Loads what {@code open} yields. A {@code whole} read (the whole source; not a read of some chunks) goes by the
+   * feed's per-series digests ({@link DigestedLoad}: an unchanged series is recognised by its digest and sends
+   * nothing to the store); a partial read leaves the digests alone (the store's triggers drop those of every series
+   * it changes). A read that is not a first poll compares with the feed's stored rows in memory when the store
+   * finds that cheaper ({@link ObservationStore#storedRows}); they are read from the database while the first
+   * batches are parsed.
+   */
+  public Future<Result> load(String feed, String sourceName, Callable<RowReader> open,
+                             Map<String, Indicator> configured, InitialLoad initialLoad, long expectedRows,
+                             boolean whole) {
     long started = System.nanoTime();
+    Future<Result> done = whole
+        ? new DigestedLoad(this, store, vertx, feed, sourceName, open, configured, initialLoad, expectedRows).run()
+        : pipeline(feed, sourceName, open, configured, initialLoad, expectedRows, null, null);
+    return done.onComplete(ar -> LoadProfile.add(LoadProfile.Step.LOAD_WALL, started));
+  }
+
+  /**
+   * Today's pipeline: parses {@code open} and writes its rows, except those of the series in {@code skip} (counted
+   * unchanged; null: none), comparing with the stored rows of about {@code expectedRows} rows; {@code digester} (may
+   * be null) sees every parsed row.
+   */
+  Future<Result> pipeline(String feed, String sourceName, Callable<RowReader> open,
+                          Map<String, Indicator> configured, InitialLoad initialLoad, long expectedRows,
+                          java.util.Set<io.fingerpost.model.SeriesKey> skip, SeriesDigester digester) {
+    Context ctx = vertx.getOrCreateContext();
     Future<StoredRows> stored = store.storedRows(feed, initialLoad, expectedRows);
     return ctx.executeBlocking(open).compose(reader -> {
-      Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad, stored);
+      Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad, stored, skip, digester);
       run.readNext();
       return run.promise.future().eventually(() -> ctx.executeBlocking(() -> {
         reader.close();
@@ -91,7 +117,7 @@ public final class FeedLoader {
       if (s != null) {
         s.close();
       }
-    })).onComplete(ar -> LoadProfile.add(LoadProfile.Step.LOAD_WALL, started));
+    }));
   }
 
   /** One load in progress. All state changes happen under the object's lock. */
@@ -104,6 +130,9 @@ public final class FeedLoader {
     final Map<String, Indicator> configured;
     final InitialLoad initialLoad;
     final Future<StoredRows> stored;
+    final java.util.Set<io.fingerpost.model.SeriesKey> skip;
+    final SeriesDigester digester;
+    long skipped;
     /** Since when no batch is being written (the store waits for the parser), for {@link LoadProfile}. */
     long idleSince = System.nanoTime();
     /** Since when a parsed batch waits for a free place among the batches in flight (0: none waits). */
@@ -122,8 +151,11 @@ public final class FeedLoader {
     boolean finished;
 
     Run(Context ctx, String feed, String sourceName, RowReader reader, Map<String, Indicator> configured,
-        InitialLoad initialLoad, Future<StoredRows> stored) {
+        InitialLoad initialLoad, Future<StoredRows> stored, java.util.Set<io.fingerpost.model.SeriesKey> skip,
+        SeriesDigester digester) {
       this.ctx = ctx;
+      this.skip = skip;
+      this.digester = digester;
       this.stored = stored;
       this.feed = feed;
       this.sourceName = sourceName;
@@ -179,7 +211,14 @@ public final class FeedLoader {
         FeedRow row = reader.next();
         read++;
         if (row instanceof ParsedRow p) {
-          batch.add(p.observation(), p.indicator(), p.area());
+          if (digester != null) {
+            digester.add(p.observation());
+          }
+          if (skip != null && skip.contains(p.observation().key())) {
+            skipped++;
+          } else {
+            batch.add(p.observation(), p.indicator(), p.area());
+          }
           for (String w : p.warnings()) {
             if (rejections.size() < MAX_KEPT_REJECTIONS) {
               rejections.add(Rejection.warning(sourceName, p.line(), w, ""));
@@ -246,7 +285,8 @@ public final class FeedLoader {
             readMore = true;
           } else if (eof && !reading && pending.isEmpty() && inFlight == 0) {
             finished = true;
-            result = new Result(read, rejected, written, List.copyOf(rejections), reader.unread());
+            result = new Result(read, rejected, written.plus(new BatchResult(0, 0, skipped, 0)),
+                List.copyOf(rejections), reader.unread());
           }
         }
       }

@@ -137,7 +137,8 @@ public final class FeedVerticle extends VerticleBase {
             Future<ChunkPlan> chunked = plan(fetched, skipKnown);
             done = (skipKnown ? chunked : Future.<ChunkPlan>succeededFuture(null)).compose(plan -> new FeedLoader(vertx, store)
                 .load(config.name(), source.describe(), plan == null ? fetched.open() : plan::open, configured,
-                    previous.initialLoad(), plan == null ? -1 : plan.recordsToRead())
+                    previous.initialLoad(), plan == null ? -1 : plan.recordsToRead(),
+                    plan == null || plan.skippedChunks() == 0)
                 .compose(result -> chunked.otherwiseEmpty().compose(chunks -> {
                   long skippedRows = plan == null ? 0 : plan.skippedRecords();
                   long skippedRejected = plan == null ? 0 : plan.skippedRejected();

@@ -52,6 +52,11 @@ public final class Batch {
     indicators.merge(indicator.id(), indicator, Batch::mergeIndicator);
   }
 
+  /** Area metadata without an observation (a whole read's metadata); merges as {@link #add} does. */
+  public void addArea(Area area) {
+    areas.merge(area.code(), area, Batch::mergeArea);
+  }
+
   static Indicator mergeIndicator(Indicator a, Indicator b) {
     return new Indicator(a.id(), b.name() != null ? b.name() : a.name(), b.unit() != null ? b.unit() : a.unit(),
         b.valueType() != null ? b.valueType() : a.valueType(), b.polarity() != null ? b.polarity() : a.polarity());

@@ -30,7 +30,10 @@ public final class LoadProfile {
     PROBE("had-history probe"),
     MERGE("set-wise merge of the staged rows"),
     COMMIT("commit (WAL flush)"),
-    LOAD_WALL("loader wall time, first read to last commit");
+    LOAD_WALL("loader wall time, first read to last commit"),
+    DIGEST_PASS("pass 1: parse + per-series digests, nothing stored"),
+    DIGEST_FETCH("stored series digests fetched"),
+    DIGEST_SAVE("series digests saved");
 
     final String label;
 

@@ -66,6 +66,19 @@ public final class ObservationStore {
     this.pool = pool;
     this.catalog = new SeriesCatalog(pool);
     this.copy = copy;
+    this.digests = new SeriesDigestStore(pool, catalog, this::fenced);
+  }
+
+  private final SeriesDigestStore digests;
+
+  /** The feeds' per-series digests (an unchanged full re-read skips what they vouch for). */
+  public SeriesDigestStore digests() {
+    return digests;
+  }
+
+  /** Writes what a read's rows say about their indicators and areas (no statement when that adds nothing). */
+  public Future<Void> upsertMetadata(Batch batch) {
+    return catalog.upsertMetadata(pool, batch);
   }
 
   /** Reads of fewer rows compare in the database (tests lower it). */

@@ -1,0 +1,180 @@
+package io.fingerpost.feed;
+
+import io.fingerpost.model.Observation;
+import io.fingerpost.model.SeriesKey;
+import io.fingerpost.store.SeriesDigestStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.codec.digest.MurmurHash3;
+
+/**
+ * Per-series digests of a read's parsed rows (issue 14): each row's fields as the store writes or compares them
+ * (period label, start and end, value, the four limits, count, denominator, note; null told apart from every
+ * number) hashed to 128 bits by MurmurHash3 x64-128 (commons-codec), summed per series modulo 2^128, so the digest
+ * does not depend on the rows' order (a file has each (series, period) once: the reader rejects repeats). The
+ * series' digest adds a hash of {@link #VERSION}, the feed, the key and what the store's intervals from counts read
+ * of the indicator (value type, unit), so it names exactly one series of one feed under one computation.
+ * MurmurHash3 is not cryptographic: it detects changes, it does not resist a forger who edits the file to collide
+ * (who can edit the file can write the store anyway). One reader thread at a time.
+ */
+final class SeriesDigester {
+
+  /** Raised when what the store writes for a row changes meaning: every saved digest then stops matching. */
+  static final int VERSION = 1;
+
+  /** One series' running sum. */
+  static final class Sum {
+    final SeriesKey key;
+    long a;
+    long b;
+    int rows;
+
+    Sum(SeriesKey key) {
+      this.key = key;
+    }
+  }
+
+  private final Map<SeriesKey, Sum> sums = new HashMap<>(1 << 12);
+  private Sum last;
+  private byte[] buf = new byte[256];
+  private int pos;
+  private long rows;
+
+  /** Adds one parsed row. */
+  void add(Observation o) {
+    Sum s = last;
+    if (s == null || s.key != o.key() && !s.key.equals(o.key())) {
+      s = sums.get(o.key());
+      if (s == null) {
+        s = new Sum(o.key());
+        sums.put(o.key(), s);
+      }
+      last = s;
+    }
+    pos = 0;
+    text(o.period().label());
+    number(o.period().start());
+    number(o.period().end());
+    number(o.value());
+    number(o.lowerCi95());
+    number(o.upperCi95());
+    number(o.lowerCi998());
+    number(o.upperCi998());
+    number(o.count());
+    number(o.denominator());
+    text(o.valueNote());
+    long[] h = MurmurHash3.hash128x64(buf, 0, pos, 0);
+    long a = s.a + h[0];
+    s.b += h[1] + (Long.compareUnsigned(a, s.a) < 0 ? 1 : 0); // 128-bit sum: carry from the low half
+    s.a = a;
+    s.rows++;
+    rows++;
+  }
+
+  long rows() {
+    return rows;
+  }
+
+  int series() {
+    return sums.size();
+  }
+
+  /** The running sum of {@code key} (null: no row of it seen). */
+  Sum sum(SeriesKey key) {
+    return sums.get(key);
+  }
+
+  Iterable<Sum> sums() {
+    return sums.values();
+  }
+
+  /** The 64-bit hash of a key that finds its digest ({@code feed_series_digest.key_hash}). */
+  static long keyHash(SeriesKey key) {
+    byte[] b = keyBytes(key, null, null);
+    return MurmurHash3.hash128x64(b, 0, b.length, 0)[0];
+  }
+
+  /** A series' digest: its rows' sum plus the hash of version, feed, key and indicator kind ({@code kinds}). */
+  static SeriesDigestStore.Digest digest(String feed, Sum s, Map<String, String> kinds) {
+    byte[] seed = keyBytes(s.key, feed, kinds.getOrDefault(s.key.indicatorId(), ""));
+    long[] h = MurmurHash3.hash128x64(seed, 0, seed.length, VERSION);
+    long a = s.a + h[0];
+    long b = s.b + h[1] + (Long.compareUnsigned(a, s.a) < 0 ? 1 : 0);
+    return new SeriesDigestStore.Digest(keyHash(s.key), a, b);
+  }
+
+  /** The digests of every series seen, in the order of {@code keys} (filled). */
+  List<SeriesDigestStore.Digest> digests(String feed, Map<String, String> kinds, List<SeriesKey> keys) {
+    List<SeriesDigestStore.Digest> out = new ArrayList<>(sums.size());
+    for (Sum s : sums.values()) {
+      keys.add(s.key);
+      out.add(digest(feed, s, kinds));
+    }
+    return out;
+  }
+
+  private static byte[] keyBytes(SeriesKey k, String feed, String kind) {
+    StringBuilder sb = new StringBuilder();
+    for (String part : new String[] {k.indicatorId(), k.areaCode(), k.sex(), k.age(), k.categoryType(),
+        k.category(), feed, kind}) {
+      if (part != null) {
+        sb.append(part.length()).append(':').append(part);
+      }
+      sb.append('|');
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void ensure(int n) {
+    if (pos + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+    }
+  }
+
+  /** A tag (null or not), then the UTF-16 units with the length first: no two texts encode alike. */
+  private void text(String s) {
+    if (s == null) {
+      ensure(1);
+      buf[pos++] = 0;
+      return;
+    }
+    int n = s.length();
+    ensure(5 + 2 * n);
+    buf[pos++] = 1;
+    putInt(n);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      buf[pos++] = (byte) c;
+      buf[pos++] = (byte) (c >>> 8);
+    }
+  }
+
+  private void number(Double d) {
+    if (d == null) {
+      ensure(1);
+      buf[pos++] = 0;
+    } else {
+      number(d.doubleValue());
+    }
+  }
+
+  private void number(double d) {
+    ensure(9);
+    buf[pos++] = 1;
+    long v = Double.doubleToLongBits(d);
+    for (int i = 0; i < 8; i++) {
+      buf[pos++] = (byte) (v >>> (8 * i));
+    }
+  }
+
+  private void putInt(int v) {
+    buf[pos++] = (byte) v;
+    buf[pos++] = (byte) (v >>> 8);
+    buf[pos++] = (byte) (v >>> 16);
+    buf[pos++] = (byte) (v >>> 24);
+  }
+}

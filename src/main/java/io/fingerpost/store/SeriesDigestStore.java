@@ -1,0 +1,131 @@
+package io.fingerpost.store;
+
+import io.fingerpost.model.SeriesKey;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The {@code feed_series_digest} table (V90, issue 14): per feed and series, a 128-bit digest of the rows the
+ * feed's latest full read delivered for the series, kept only while the store holds exactly those rows. Any update
+ * or delete of one of the series' observations, by anybody, deletes its digests in the same transaction (the V90
+ * triggers), so a digest found here is one no writer has contradicted since it was saved; a feed saves a
+ * series' digest only after a successful load wrote (or found) all its rows, and deletes the digests of the series
+ * it is about to write first, so a failed or crashed load leaves none for what it touched.
+ */
+public final class SeriesDigestStore {
+
+  /** A saved digest: the series key's 64-bit hash (the lookup key) and the two halves of the digest. */
+  public record Digest(long keyHash, long a, long b) {}
+
+  private final Pool pool;
+  private final SeriesCatalog catalog;
+  private final BiFunction<String, SqlClient, Future<Void>> fence;
+
+  SeriesDigestStore(Pool pool, SeriesCatalog catalog, BiFunction<String, SqlClient, Future<Void>> fence) {
+    this.pool = pool;
+    this.catalog = catalog;
+    this.fence = fence;
+  }
+
+  /** Whether the feed has any digest (a full read then parses first and compares by digest). */
+  public Future<Boolean> any(String feed) {
+    return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM feed_series_digest WHERE feed = $1)")
+        .execute(Tuple.of(feed)).map(rows -> rows.iterator().next().getBoolean(0));
+  }
+
+  /** The feed's digests by key hash (two series sharing a key hash: one is kept, the other then never matches). */
+  public Future<Map<Long, Digest>> load(String feed) {
+    long t = System.nanoTime();
+    return pool.preparedQuery("SELECT key_hash, digest_a, digest_b FROM feed_series_digest WHERE feed = $1")
+        .execute(Tuple.of(feed)).map(rows -> {
+          Map<Long, Digest> out = new HashMap<>(Math.max(16, rows.size() * 2));
+          for (Row r : rows) {
+            long k = r.getLong(0);
+            out.put(k, new Digest(k, r.getLong(1), r.getLong(2)));
+          }
+          LoadProfile.add(LoadProfile.Step.DIGEST_FETCH, t);
+          return out;
+        });
+  }
+
+  /** Deletes the feed's digests of these series (by key hash; null: all of the feed's), committed before writes. */
+  public Future<Void> forget(String feed, long[] keyHashes) {
+    if (keyHashes == null) {
+      return pool.preparedQuery("DELETE FROM feed_series_digest WHERE feed = $1").execute(Tuple.of(feed)).mapEmpty();
+    }
+    if (keyHashes.length == 0) {
+      return Future.succeededFuture();
+    }
+    Long[] boxed = new Long[keyHashes.length];
+    for (int i = 0; i < boxed.length; i++) {
+      boxed[i] = keyHashes[i];
+    }
+    return pool.preparedQuery("DELETE FROM feed_series_digest WHERE feed = $1 AND key_hash = ANY($2::bigint[])")
+        .execute(Tuple.of(feed, boxed)).mapEmpty();
+  }
+
+  /**
+   * Saves digests of series this store's catalog knows (those the load just wrote or resolved; a series it does not
+   * know gets none, so the next read compares it in full). In one transaction, behind the feed's lease when it is
+   * fenced (cluster): a poller that lost its lease saves nothing.
+   */
+  public Future<Integer> save(String feed, List<SeriesKey> keys, List<Digest> digests) {
+    long t = System.nanoTime();
+    List<Long> ids = new ArrayList<>(keys.size());
+    List<Digest> kept = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      Long id = catalog.cachedId(keys.get(i));
+      if (id != null) {
+        ids.add(id);
+        kept.add(digests.get(i));
+      }
+    }
+    if (kept.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    int n = kept.size();
+    Long[] id = ids.toArray(new Long[0]);
+    Long[] key = new Long[n], a = new Long[n], b = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Digest d = kept.get(i);
+      key[i] = d.keyHash();
+      a[i] = d.a();
+      b[i] = d.b();
+    }
+    return pool.withTransaction(conn -> fence.apply(feed, conn).compose(v -> conn.preparedQuery("""
+        INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
+        SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
+        ON CONFLICT (feed, series_id) DO UPDATE
+          SET key_hash = excluded.key_hash, digest_a = excluded.digest_a, digest_b = excluded.digest_b""")
+        .execute(Tuple.of(feed, id, key, a, b))))
+        .map(r -> n)
+        .onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
+  }
+
+  /**
+   * What the store's intervals from counts read of these indicators ({@link ComputedIntervals}: value type and unit),
+   * as one text each (absent: no such indicator). A digest covers it, so a changed unit or type compares again.
+   */
+  public Future<Map<String, String>> kinds(Collection<String> indicatorIds) {
+    if (indicatorIds.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return pool.preparedQuery("SELECT id, value_type, unit FROM indicator WHERE id = ANY($1::text[])")
+        .execute(Tuple.of(indicatorIds.toArray(new String[0]))).map(rows -> {
+          Map<String, String> out = new HashMap<>();
+          for (Row r : rows) {
+            out.put(r.getString(0), r.getString(1) + "\u0000" + r.getString(2));
+          }
+          return out;
+        });
+  }
+}
