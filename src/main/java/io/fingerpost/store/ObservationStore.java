@@ -66,7 +66,7 @@ public final class ObservationStore {
     this.pool = pool;
     this.catalog = new SeriesCatalog(pool);
     this.copy = copy;
-    this.digests = new SeriesDigestStore(pool, catalog, this::fenced);
+    this.digests = new SeriesDigestStore(vertx, pool, catalog, this::fenced, copy, fences::containsKey);
   }
 
   private final SeriesDigestStore digests;

@@ -26,14 +26,54 @@ public final class SeriesDigestStore {
   /** A saved digest: the series key's 64-bit hash (the lookup key) and the two halves of the digest. */
   public record Digest(long keyHash, long a, long b) {}
 
+  private final io.vertx.core.Vertx vertx;
   private final Pool pool;
   private final SeriesCatalog catalog;
   private final BiFunction<String, SqlClient, Future<Void>> fence;
+  /** The COPY connections (null: none); a fenced feed saves through the pool, whose transaction checks the lease. */
+  private final CopyWriter copy;
+  private final java.util.function.Predicate<String> fenced;
 
-  SeriesDigestStore(Pool pool, SeriesCatalog catalog, BiFunction<String, SqlClient, Future<Void>> fence) {
+  SeriesDigestStore(io.vertx.core.Vertx vertx, Pool pool, SeriesCatalog catalog, BiFunction<String, SqlClient, Future<Void>> fence,
+                    CopyWriter copy, java.util.function.Predicate<String> fenced) {
+    this.vertx = vertx;
     this.pool = pool;
     this.catalog = catalog;
     this.fence = fence;
+    this.copy = copy;
+    this.fenced = fenced;
+  }
+
+  private static final String STAGE = """
+      CREATE TEMPORARY TABLE IF NOT EXISTS feed_series_digest_stage (series_id bigint, key_hash bigint,
+        digest_a bigint, digest_b bigint) ON COMMIT DELETE ROWS""";
+
+  private static final String UPSERT = """
+      INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
+      SELECT ?, * FROM feed_series_digest_stage
+      ON CONFLICT (feed, series_id) DO UPDATE
+        SET key_hash = excluded.key_hash, digest_a = excluded.digest_a, digest_b = excluded.digest_b""";
+
+  /** Binary COPY of the rows into the staging table, then one upsert. */
+  private static void copySave(java.sql.Connection c, String feed, Long[] id, Long[] key, Long[] a, Long[] b)
+      throws Exception {
+    try (java.sql.Statement st = c.createStatement()) {
+      st.execute(STAGE);
+    }
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(19 + id.length * (2 + 4 * 12) + 2);
+    buf.put("PGCOPY\n\377\r\n\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).putInt(0).putInt(0);
+    for (int i = 0; i < id.length; i++) {
+      buf.putShort((short) 4);
+      buf.putInt(8).putLong(id[i]).putInt(8).putLong(key[i]).putInt(8).putLong(a[i]).putInt(8).putLong(b[i]);
+    }
+    buf.putShort((short) -1);
+    org.postgresql.copy.CopyManager cm = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+    cm.copyIn("COPY feed_series_digest_stage FROM STDIN (FORMAT binary)",
+        new java.io.ByteArrayInputStream(buf.array(), 0, buf.position()));
+    try (java.sql.PreparedStatement ps = c.prepareStatement(UPSERT)) {
+      ps.setString(1, feed);
+      ps.executeUpdate();
+    }
   }
 
   /** Whether the feed has any digest (a full read then parses first and compares by digest). */
@@ -70,7 +110,7 @@ public final class SeriesDigestStore {
       boxed[i] = keyHashes[i];
     }
     return pool.preparedQuery("DELETE FROM feed_series_digest WHERE feed = $1 AND key_hash = ANY($2::bigint[])")
-        .execute(Tuple.of(feed, boxed)).mapEmpty();
+        .execute(Tuple.tuple().addValue(feed).addValue(boxed)).mapEmpty();
   }
 
   /**
@@ -80,6 +120,21 @@ public final class SeriesDigestStore {
    */
   public Future<Integer> save(String feed, List<SeriesKey> keys, List<Digest> digests) {
     long t = System.nanoTime();
+    if (copy != null && !fenced.test(feed)) {
+      return copy.run(c -> {
+        Long[][] rows = rows(keys, digests);
+        if (rows[0].length > 0) {
+          copySave(c, feed, rows[0], rows[1], rows[2], rows[3]);
+        }
+        return rows[0].length;
+      }, r -> r).onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
+    }
+    return vertx.executeBlocking(() -> rows(keys, digests), false).compose(rows -> rows[0].length == 0
+        ? Future.succeededFuture(0) : unnestSave(feed, rows)).onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
+  }
+
+  /** Series id, key hash, digest halves of the series the catalog knows (worker thread: a lookup a series). */
+  private Long[][] rows(List<SeriesKey> keys, List<Digest> digests) {
     List<Long> ids = new ArrayList<>(keys.size());
     List<Digest> kept = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
@@ -89,11 +144,7 @@ public final class SeriesDigestStore {
         kept.add(digests.get(i));
       }
     }
-    if (kept.isEmpty()) {
-      return Future.succeededFuture(0);
-    }
     int n = kept.size();
-    Long[] id = ids.toArray(new Long[0]);
     Long[] key = new Long[n], a = new Long[n], b = new Long[n];
     for (int i = 0; i < n; i++) {
       Digest d = kept.get(i);
@@ -101,14 +152,19 @@ public final class SeriesDigestStore {
       a[i] = d.a();
       b[i] = d.b();
     }
+    return new Long[][] {ids.toArray(new Long[0]), key, a, b};
+  }
+
+  private Future<Integer> unnestSave(String feed, Long[][] rows) {
+    Long[] id = rows[0], key = rows[1], a = rows[2], b = rows[3];
+    int n = id.length;
     return pool.withTransaction(conn -> fence.apply(feed, conn).compose(v -> conn.preparedQuery("""
         INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
         SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
         ON CONFLICT (feed, series_id) DO UPDATE
           SET key_hash = excluded.key_hash, digest_a = excluded.digest_a, digest_b = excluded.digest_b""")
         .execute(Tuple.of(feed, id, key, a, b))))
-        .map(r -> n)
-        .onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
+        .map(r -> n);
   }
 
   /**
