@@ -4,7 +4,7 @@
 -- unchanged full re-read skips the series without reading its stored rows. key_hash: 64 bits of a hash of the
 -- series key, to find a parsed series' digest without the series table (the digest itself binds the key).
 CREATE TABLE feed_series_digest (
-  feed text NOT NULL,
+  feed text COLLATE "C" NOT NULL, -- byte order: the primary key compares bytes, not the locale's rules
   series_id bigint NOT NULL,
   key_hash bigint NOT NULL,
   digest_a bigint NOT NULL,

