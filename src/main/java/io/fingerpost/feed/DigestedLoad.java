@@ -186,21 +186,19 @@ final class DigestedLoad {
 
   /** Pass 1: every row digested, rejections and metadata collected, nothing stored. Worker tasks. */
   private Future<Parsed> parse(SeriesDigester digester, Batch metadata) {
-    io.vertx.core.WorkerExecutor digestThread = vertx.createSharedWorkerExecutor("fingerpost-digest-" + feed, 1);
     return vertx.executeBlocking(open, false).compose(reader -> {
-      Pass pass = new Pass(reader, digester, metadata, digestThread);
+      Pass pass = new Pass(reader, digester, metadata);
       return step(pass).eventually(() -> vertx.executeBlocking(() -> {
         reader.close();
         return null;
       }, false));
-    }).eventually(digestThread::close);
+    });
   }
 
   private Future<Parsed> step(Pass pass) {
     return vertx.executeBlocking(pass::some, false).compose(more -> more ? step(pass)
-        : pass.digested.map(v -> pass.done()));
+        : Future.succeededFuture(pass.done()));
   }
-
 
   /** Pass 1's reading state; one task at a time. */
   private final class Pass {
@@ -208,21 +206,12 @@ final class DigestedLoad {
     final SeriesDigester digester;
     final Batch metadata;
     final List<Rejection> rejections = new ArrayList<>();
-    /**
-     * This task's rows, digested on their own thread while the next task parses: the thread that maps records to rows
-     * is pass 1's bottleneck (JFR), the digests were a quarter of its time.
-     */
-    List<io.fingerpost.model.Observation> observations;
-    Future<Void> digested = Future.succeededFuture();
     Indicator indicator;
     Area area;
     long read;
     long rejected;
 
-    final io.vertx.core.WorkerExecutor digestThread;
-
-    Pass(RowReader reader, SeriesDigester digester, Batch metadata, io.vertx.core.WorkerExecutor digestThread) {
-      this.digestThread = digestThread;
+    Pass(RowReader reader, SeriesDigester digester, Batch metadata) {
       this.reader = reader;
       this.digester = digester;
       this.metadata = metadata;
@@ -230,23 +219,6 @@ final class DigestedLoad {
 
     /** Parses up to {@link #PASS_ROWS} rows; whether any are left. */
     boolean some() {
-      observations = new ArrayList<>(PASS_ROWS);
-      try {
-        return parseSome();
-      } finally {
-        List<io.fingerpost.model.Observation> rows = observations;
-        Future<Void> before = digested;
-        // one digester, one task at a time on its executor, in order
-        digested = before.compose(v -> digestThread.executeBlocking(() -> {
-          for (io.fingerpost.model.Observation o : rows) {
-            digester.add(o);
-          }
-          return null;
-        }, true));
-      }
-    }
-
-    private boolean parseSome() {
       for (int n = 0; n < PASS_ROWS; n++) {
         if (!reader.hasNext()) {
           return false;
@@ -254,7 +226,7 @@ final class DigestedLoad {
         FeedRow row = reader.next();
         read++;
         if (row instanceof ParsedRow p) {
-          observations.add(p.observation());
+          digester.add(p.observation());
           // readers hand out the same metadata object for consecutive rows: merged once
           if (p.indicator() != null && p.indicator() != indicator) {
             metadata.addIndicator(indicator = p.indicator());
