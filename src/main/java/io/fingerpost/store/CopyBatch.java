@@ -56,7 +56,7 @@ final class CopyBatch {
       return copy.run(c -> {
         Prepared p = prepare(c, catalog, rows, initialLoad, created);
         BatchSeries series = BatchSeries.of(p.ids);
-        Tuple params = ObservationStore.header(feed, series.needingHistoryCheck(initialLoad), initialLoad);
+        Tuple params = header(feed, series.needingHistoryCheck(initialLoad), initialLoad);
         Set<Long> hadBefore = CopyWriter.insertRows(c, params, p.copyRows, null);
         return Map.entry(series, hadBefore);
       }, e -> {
@@ -93,6 +93,15 @@ final class CopyBatch {
     LoadProfile.add(LoadProfile.Step.CATALOG, ids0);
     return new Prepared(completed.observations(), ids,
         new CopyRows(completed.observations(), completed.computed(), ids));
+  }
+
+  /** {@link ObservationStore#header} for an insert-only batch whose series to probe are known. */
+  private static Tuple header(String feed, Long[] probe, InitialLoad initialLoad) {
+    Tuple t = Tuple.tuple();
+    for (int k = 0; k < 12; k++) {
+      t.addValue(null);
+    }
+    return t.addValue(feed).addValue(probe).addValue(initialLoad.historyBefore()).addValue(null);
   }
 
   /** An insert-only batch's events: every series of the batch changed; {@code hadBefore} those with history. */

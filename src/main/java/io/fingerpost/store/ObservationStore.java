@@ -386,15 +386,6 @@ public final class ObservationStore {
     return t.addValue(feed).addValue(probe.toArray(new Long[0])).addValue(initialLoad.historyBefore()).addValue(null);
   }
 
-  /** {@link #header} for an insert-only COPY batch whose series to probe are known ({@link BatchSeries}). */
-  static Tuple header(String feed, Long[] probe, InitialLoad initialLoad) {
-    Tuple t = Tuple.tuple();
-    for (int k = 0; k < 12; k++) {
-      t.addValue(null);
-    }
-    return t.addValue(feed).addValue(probe).addValue(initialLoad.historyBefore()).addValue(null);
-  }
-
   /**
    * Compares and writes in one transaction; rows a concurrent writer inserted after the first statement
    * began (see {@link ObservationSql#UPSERT_OBSERVATIONS}) are written by a second statement that sees them. That
