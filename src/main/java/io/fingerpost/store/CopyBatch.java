@@ -52,32 +52,73 @@ final class CopyBatch {
   static Future<Changes> write(CopyWriter copy, SeriesCatalog catalog, String feed, List<Observation> rows,
                                InitialLoad initialLoad, boolean insertOnly) {
     Map<SeriesKey, Long> created = new HashMap<>();
+    if (insertOnly) {
+      return copy.run(c -> {
+        Prepared p = prepare(c, catalog, rows, initialLoad, created);
+        BatchSeries series = BatchSeries.of(p.ids);
+        Tuple params = header(feed, series.needingHistoryCheck(initialLoad), initialLoad);
+        Set<Long> hadBefore = CopyWriter.insertRows(c, params, p.copyRows, null);
+        return Map.entry(series, hadBefore);
+      }, e -> {
+        catalog.cacheCreated(created); // committed: now they may be handed out
+        return inserted(feed, initialLoad, rows, e.getKey(), e.getValue());
+      });
+    }
     Map<Long, SeriesKey> keyById = new HashMap<>();
     return copy.run(c -> {
-      long t = System.nanoTime();
-      ComputedIntervals.Completed completed = ComputedIntervals.complete(c, rows);
-      LoadProfile.add(LoadProfile.Step.INTERVALS, t);
-      long ids0 = System.nanoTime();
-      Long[] ids = SeriesCopy.resolve(c, catalog, completed.observations(), initialLoad, created);
-      LoadProfile.add(LoadProfile.Step.CATALOG, ids0);
+      Prepared p = prepare(c, catalog, rows, initialLoad, created);
       int n = rows.size();
       int[] all = new int[n];
       for (int k = 0; k < n; k++) {
         all[k] = k;
       }
-      Tuple params = ObservationStore.header(feed, completed.observations(), ids, all, initialLoad, keyById);
-      CopyRows copyRows = new CopyRows(completed.observations(), completed.computed(), ids);
-      if (!insertOnly) {
-        return CopyWriter.upsertRows(c, feed, params, copyRows, null);
-      }
-      Set<Long> hadBefore = CopyWriter.insertRows(c, params, copyRows, null);
-      Map<Long, Boolean> perSeries = new HashMap<>();
-      keyById.keySet().forEach(id -> perSeries.put(id, hadBefore.contains(id)));
-      return new RacedUpsert.Upserted(n, 0, perSeries, List.of());
+      Tuple params = ObservationStore.header(feed, p.observations, p.ids, all, initialLoad, keyById);
+      return CopyWriter.upsertRows(c, feed, params, p.copyRows, null);
     }, u -> {
       catalog.cacheCreated(created); // committed: now they may be handed out
       return changes(feed, initialLoad, keyById, u.changed(), u.inserted(), u.updated(), rows.size());
     });
+  }
+
+  /** A batch's rows with their intervals completed and their series ids, ready to COPY. */
+  private record Prepared(List<Observation> observations, Long[] ids, CopyRows copyRows) {}
+
+  private static Prepared prepare(java.sql.Connection c, SeriesCatalog catalog, List<Observation> rows,
+                                  InitialLoad initialLoad, Map<SeriesKey, Long> created) throws java.sql.SQLException {
+    long t = System.nanoTime();
+    ComputedIntervals.Completed completed = ComputedIntervals.complete(c, rows);
+    LoadProfile.add(LoadProfile.Step.INTERVALS, t);
+    long ids0 = System.nanoTime();
+    Long[] ids = SeriesCopy.resolve(c, catalog, completed.observations(), initialLoad, created);
+    LoadProfile.add(LoadProfile.Step.CATALOG, ids0);
+    return new Prepared(completed.observations(), ids,
+        new CopyRows(completed.observations(), completed.computed(), ids));
+  }
+
+  /** {@link ObservationStore#header} for an insert-only batch whose series to probe are known. */
+  private static Tuple header(String feed, Long[] probe, InitialLoad initialLoad) {
+    Tuple t = Tuple.tuple();
+    for (int k = 0; k < 12; k++) {
+      t.addValue(null);
+    }
+    return t.addValue(feed).addValue(probe).addValue(initialLoad.historyBefore()).addValue(null);
+  }
+
+  /** An insert-only batch's events: every series of the batch changed; {@code hadBefore} those with history. */
+  static Changes inserted(String feed, InitialLoad initialLoad, List<Observation> rows, BatchSeries series,
+                          Set<Long> hadBefore) {
+    List<SeriesChanged.Item> initial = new ArrayList<>();
+    List<SeriesChanged.Item> later = new ArrayList<>();
+    boolean anyBefore = !hadBefore.isEmpty();
+    for (int i = 0; i < series.size(); i++) {
+      long id = series.id(i);
+      SeriesChanged.Item item = new SeriesChanged.Item(id, series.key(i, rows));
+      (initialLoad.isInitial(id, anyBefore && hadBefore.contains(id)) ? initial : later).add(item);
+    }
+    int n = rows.size();
+    return new Changes(new BatchResult(n, 0, 0, initial.size() + later.size()),
+        initial.isEmpty() ? null : new SeriesChanged(feed, true, initial),
+        later.isEmpty() ? null : new SeriesChanged(feed, false, later));
   }
 
   /** The changed series (with whether each had observations before the batch) as events, and the counts. */

@@ -85,17 +85,39 @@ final class CopyRows {
     b.int32(0);
     for (io.fingerpost.model.SeriesKey k : keys) {
       b.int16(6);
-      b.text(k.indicatorId().getBytes(StandardCharsets.UTF_8));
-      b.text(k.areaCode().getBytes(StandardCharsets.UTF_8));
-      b.text(k.sex().getBytes(StandardCharsets.UTF_8));
-      b.text(k.age().getBytes(StandardCharsets.UTF_8));
-      b.text(k.categoryType().getBytes(StandardCharsets.UTF_8));
-      b.text(k.category().getBytes(StandardCharsets.UTF_8));
+      key(b, k);
       b.flushIfFull();
     }
     b.int16(-1);
     b.flush();
     in.endCopy();
+  }
+
+  /** Streams new series rows (their ids, then the 6 text columns of the key) to {@code in} and ends the COPY. */
+  static void writeSeries(CopyIn in, List<io.fingerpost.model.SeriesKey> keys, long[] ids) throws SQLException {
+    Buffer b = new Buffer(in);
+    b.bytes(SIGNATURE);
+    b.int32(0);
+    b.int32(0);
+    for (int k = 0; k < ids.length; k++) {
+      b.int16(7);
+      b.int32(8);
+      b.int64(ids[k]);
+      key(b, keys.get(k));
+      b.flushIfFull();
+    }
+    b.int16(-1);
+    b.flush();
+    in.endCopy();
+  }
+
+  private static void key(Buffer b, io.fingerpost.model.SeriesKey k) throws SQLException {
+    b.text(k.indicatorId().getBytes(StandardCharsets.UTF_8));
+    b.text(k.areaCode().getBytes(StandardCharsets.UTF_8));
+    b.text(k.sex().getBytes(StandardCharsets.UTF_8));
+    b.text(k.age().getBytes(StandardCharsets.UTF_8));
+    b.text(k.categoryType().getBytes(StandardCharsets.UTF_8));
+    b.text(k.category().getBytes(StandardCharsets.UTF_8));
   }
 
   /** A big-endian write buffer handed to the COPY stream in blocks of about 64 KiB. */
