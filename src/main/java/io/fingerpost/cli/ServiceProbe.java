@@ -137,6 +137,24 @@ final class ServiceProbe implements AutoCloseable {
     return new Scrape((System.nanoTime() - t0) / 1e9, bytes, state);
   }
 
+  /** The values of the given unlabelled samples in one plain scrape (NaN for one not exported). */
+  double[] samples(String... names) throws Exception {
+    double[] v = new double[names.length];
+    java.util.Arrays.fill(v, Double.NaN);
+    HttpResponse<InputStream> resp = http.send(request("/metrics").build(), HttpResponse.BodyHandlers.ofInputStream());
+    LoadBenchmark.check(resp.statusCode() == 200, "/metrics: " + resp.statusCode());
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8), 1 << 16)) {
+      for (String line; (line = lines.readLine()) != null; ) {
+        for (int i = 0; i < names.length; i++) {
+          if (line.startsWith(names[i]) && line.length() > names[i].length() && line.charAt(names[i].length()) == ' ') {
+            v[i] = Double.parseDouble(line.substring(names[i].length() + 1).trim());
+          }
+        }
+      }
+    }
+    return v;
+  }
+
   /** The state sets /metrics exports now (-1 before the first render). */
   long stateSeries() throws Exception {
     return scrape(false).stateSeries();

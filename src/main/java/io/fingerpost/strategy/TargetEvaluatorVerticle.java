@@ -275,7 +275,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       running = false;
       try {
         FingerpostMetrics.of(vertx).evaluationBatch(Duration.ofNanos(System.nanoTime() - roundStarted),
-            initialIds.size() + ids.size(), failed.size());
+            initialIds.size() + ids.size(), failed.size(), round.size());
         publish(true, initialIds, initialTargets);
         publish(false, ids, changedTargets);
         // also a round that wrote no evaluation may have changed a target's warning or values (API cache)
