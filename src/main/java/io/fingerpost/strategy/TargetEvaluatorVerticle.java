@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns changed series into evaluations. On start it writes the targets to the {@code target} table and
  * evaluates every target on the data already stored; then, on each {@code fingerpost.series.changed}, it
- * evaluates the targets whose series (or benchmark series: same indicator and breakdown in England, the
- * region or the benchmark area) changed. An evaluation row is written only when the verdict differs from
+ * evaluates the targets whose evaluation reads a changed series: their own, or the same indicator and breakdown
+ * in England, their area's parent or their benchmark area ({@link SeriesReaders}). An evaluation row is written only when the verdict differs from
  * the target's latest one, in its own transaction; after the commit the new ids go out on
  * {@code fingerpost.evaluations.created} as {@code {initialLoad, evaluationIds, targetIds}}.
  *
@@ -153,7 +153,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   }
 
   private void onFeedStatus(FeedStatus status) {
-    if (status.firstPollDone() && status.ok() && targets.feedPolled()) {
+    if (status.firstPollDone() && status.ok() && targets.feedPolled(!status.unchanged())) {
       received++; // the places' look-up (and their new targets' round) is part of this poll's evaluation
       schedule();
     }
@@ -179,11 +179,12 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   private void onSeriesChanged(SeriesChanged event) {
     received++;
     boolean initialLoad = event.initialLoad();
-    // Whether a series is a target's own or its benchmark (other areas) depends only on its indicator and
-    // breakdown, so each breakdown is matched once per event: matching every series against every target of
-    // its indicator cost series × places (a national first load blocked the event loop for tens of seconds).
+    // Only the targets that read the changed series (their own area's, England's, their parent's or their
+    // benchmark area's): a sibling district's change is not theirs. The readers are indexed by area, so a
+    // national first load costs series + targets, not series × places (which blocked the event loop).
     Set<SeriesKey> breakdownsDone = new HashSet<>();
     Map<String, Map<String, List<TargetDefinition>>> byArea = new HashMap<>();
+    SeriesReaders readers = targets.readers();
     for (SeriesChanged.Item item : event.series()) {
       SeriesKey changed = item.key();
       targets.seen(changed.areaCode());
@@ -191,13 +192,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       if (ofIndicator.isEmpty()) {
         continue;
       }
-      if (breakdownsDone.add(changed.inArea(""))) {
-        for (TargetDefinition t : ofIndicator) {
-          if (t.series().inArea(changed.areaCode()).equals(changed)) { // the series itself or a benchmark
-            pending.merge(t.id(), initialLoad, Boolean::logicalAnd);
-          }
-        }
-      }
+      readers.forEachReader(changed, breakdownsDone.add(changed.inArea("")),
+          t -> pending.merge(t.id(), initialLoad, Boolean::logicalAnd));
       if (changed.hasCategory()) { // a deprivation (or other) breakdown of a target's whole-population series
         for (TargetDefinition t : byArea.computeIfAbsent(changed.indicatorId(), k -> ofIndicator.stream()
             .collect(Collectors.groupingBy(d -> d.series().areaCode()))).getOrDefault(changed.areaCode(), List.of())) {
@@ -307,6 +303,10 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       LOG.info("Places resolved: {} targets ({} new)", targets.all().size(), added.size());
       return store.syncTargets(vertx, targets.all()).onSuccess(v ->
           added.forEach(t -> pending.merge(t.id(), true, Boolean::logicalAnd)));
+    }).map(v -> {
+      // an area's parent changed: its targets compare with another region (history, like a new place)
+      targets.takeReparented().forEach(t -> pending.merge(t.id(), true, Boolean::logicalAnd));
+      return v;
     }).recover(e -> {
       if (DatabaseOutage.isConnectionFailure(e)) {
         targets.retryLater();
