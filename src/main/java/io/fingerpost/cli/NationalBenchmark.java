@@ -160,7 +160,7 @@ public final class NationalBenchmark {
         heap(svc, f, "idle");
 
         // a few values of one indicator changed: only they are written, their targets evaluated
-        double[] before = svc.samples(EVALUATOR_SAMPLES);
+        double[] before = evaluatorIdle(svc, Double.NEGATIVE_INFINITY, limit);
         Instant changedAt = Instant.now();
         data.write(data.file(dir, 0), 0, CHANGED, 1.5);
         svc.await("the changed file's poll", limit, () -> {
@@ -222,27 +222,37 @@ public final class NationalBenchmark {
    */
   private static void evaluatorWork(ServiceProbe svc, double[] before, Duration limit, Map<String, Double> f)
       throws Exception {
-    double[][] last = {svc.samples(EVALUATOR_SAMPLES)};
-    long[] stableSince = {System.nanoTime()};
-    svc.await("the change's evaluation rounds to end", limit, () -> {
-      try {
-        Thread.sleep(250);
-        double[] now = svc.samples(EVALUATOR_SAMPLES);
-        if (now[1] != last[0][1]) {
-          last[0] = now;
-          stableSince[0] = System.nanoTime();
-        }
-        return now[1] > before[1] && System.nanoTime() - stableSince[0] > 2_000_000_000L;
-      } catch (Exception e) {
-        return false;
-      }
-    });
-    double[] after = last[0];
+    double[] after = evaluatorIdle(svc, before[1], limit);
+    System.out.println("  evaluator counters (targets, rounds, round seconds) before " + java.util.Arrays.toString(before)
+        + ", after " + java.util.Arrays.toString(after));
     f.put("change: targets evaluated", after[0] - before[0]);
     f.put("change: rounds evaluated", after[1] - before[1]);
     f.put("change: rounds evaluated ms", (after[2] - before[2]) * 1000);
     System.out.printf(Locale.ROOT, "  the change's evaluation: %.0f targets in %.0f rounds, %.0f ms%n",
         after[0] - before[0], after[1] - before[1], (after[2] - before[2]) * 1000);
+  }
+
+  /**
+   * The evaluator's counters once more than {@code roundsAbove} rounds are done and none has ended for 2 s (a
+   * round ends by adding to its counters one after the other: a scrape between two would split it).
+   */
+  private static double[] evaluatorIdle(ServiceProbe svc, double roundsAbove, Duration limit) throws Exception {
+    double[][] last = {svc.samples(EVALUATOR_SAMPLES)};
+    long[] stableSince = {System.nanoTime()};
+    svc.await("the evaluator's rounds to end", limit, () -> {
+      try {
+        Thread.sleep(250);
+        double[] now = svc.samples(EVALUATOR_SAMPLES);
+        if (!java.util.Arrays.equals(now, last[0])) {
+          last[0] = now;
+          stableSince[0] = System.nanoTime();
+        }
+        return !(now[1] <= roundsAbove) && System.nanoTime() - stableSince[0] > 2_000_000_000L;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    return last[0];
   }
 
   private static void scrapes(ServiceProbe svc, Map<String, Double> f) throws Exception {
@@ -310,6 +320,7 @@ public final class NationalBenchmark {
     if (peak[0] > 0) { // no collection in the step: no figure
       f.put("peak heap MB, " + step, (double) peak[0]);
       f.put("heap committed MB, " + step, (double) peak[1]);
+      f.put("heap after GC MB, " + step, (double) peak[2]);
     }
     f.merge("peak heap MB, all steps", (double) peak[0], Math::max);
   }

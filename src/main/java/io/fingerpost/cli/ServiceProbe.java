@@ -201,13 +201,15 @@ final class ServiceProbe implements AutoCloseable {
 
   /**
    * The largest heap occupancy (MB) before a collection logged since the last call, and the heap's committed
-   * size then: the JVM's peak used heap during a step (the heap peaks just before a collection).
+   * size then: the JVM's peak used heap during a step (the heap peaks just before a collection); third, the
+   * largest occupancy after a collection (live data and what the collector left: what sizing -Xmx needs).
    */
   long[] peakHeapMbSinceLastCall() throws Exception {
     long peak = 0;
     long committed = 0;
+    long after = 0;
     if (!Files.exists(gcLog)) {
-      return new long[] {0, 0};
+      return new long[] {0, 0, 0};
     }
     try (RandomAccessFile f = new RandomAccessFile(gcLog.toFile(), "r")) {
       f.seek(gcOffset);
@@ -216,11 +218,12 @@ final class ServiceProbe implements AutoCloseable {
         if (m.find()) {
           peak = Math.max(peak, Long.parseLong(m.group(1)));
           committed = Math.max(committed, Long.parseLong(m.group(3)));
+          after = Math.max(after, Long.parseLong(m.group(2)));
         }
       }
       gcOffset = f.getFilePointer();
     }
-    return new long[] {peak, committed};
+    return new long[] {peak, committed, after};
   }
 
   @Override
