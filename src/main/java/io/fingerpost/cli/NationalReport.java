@@ -39,6 +39,10 @@ final class NationalReport {
           (f.get("observation table MB") + f.get("observation indexes MB")) * 1e6 / obs);
     }
     derive(f, "peak heap (first load) bytes a series", "peak heap MB, first load", 1e6 / series);
+    derive(f, "heap after GC (first load) bytes a series", "heap after GC MB, first load", 1e6 / series);
+    // a change of fixed size (5 values of one indicator): its evaluation should not grow with the data
+    derive(f, "change: evaluator ms a target evaluated", "change: rounds evaluated ms",
+        1 / Math.max(1, f.getOrDefault("change: targets evaluated", 1.0)));
     if (f.containsKey("/metrics state sets")) {
       derive(f, "/metrics plain scrape µs a set", "/metrics plain scrape s", 1e6 / f.get("/metrics state sets"));
       derive(f, "/metrics gzip bytes a set", "/metrics gzip MB", 1e6 / f.get("/metrics state sets"));

@@ -137,6 +137,24 @@ final class ServiceProbe implements AutoCloseable {
     return new Scrape((System.nanoTime() - t0) / 1e9, bytes, state);
   }
 
+  /** The values of the given unlabelled samples in one plain scrape (NaN for one not exported). */
+  double[] samples(String... names) throws Exception {
+    double[] v = new double[names.length];
+    java.util.Arrays.fill(v, Double.NaN);
+    HttpResponse<InputStream> resp = http.send(request("/metrics").build(), HttpResponse.BodyHandlers.ofInputStream());
+    LoadBenchmark.check(resp.statusCode() == 200, "/metrics: " + resp.statusCode());
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8), 1 << 16)) {
+      for (String line; (line = lines.readLine()) != null; ) {
+        for (int i = 0; i < names.length; i++) {
+          if (line.startsWith(names[i]) && line.length() > names[i].length() && line.charAt(names[i].length()) == ' ') {
+            v[i] = Double.parseDouble(line.substring(names[i].length() + 1).trim());
+          }
+        }
+      }
+    }
+    return v;
+  }
+
   /** The state sets /metrics exports now (-1 before the first render). */
   long stateSeries() throws Exception {
     return scrape(false).stateSeries();
@@ -183,13 +201,15 @@ final class ServiceProbe implements AutoCloseable {
 
   /**
    * The largest heap occupancy (MB) before a collection logged since the last call, and the heap's committed
-   * size then: the JVM's peak used heap during a step (the heap peaks just before a collection).
+   * size then: the JVM's peak used heap during a step (the heap peaks just before a collection); third, the
+   * largest occupancy after a collection (live data and what the collector left: what sizing -Xmx needs).
    */
   long[] peakHeapMbSinceLastCall() throws Exception {
     long peak = 0;
     long committed = 0;
+    long after = 0;
     if (!Files.exists(gcLog)) {
-      return new long[] {0, 0};
+      return new long[] {0, 0, 0};
     }
     try (RandomAccessFile f = new RandomAccessFile(gcLog.toFile(), "r")) {
       f.seek(gcOffset);
@@ -198,11 +218,12 @@ final class ServiceProbe implements AutoCloseable {
         if (m.find()) {
           peak = Math.max(peak, Long.parseLong(m.group(1)));
           committed = Math.max(committed, Long.parseLong(m.group(3)));
+          after = Math.max(after, Long.parseLong(m.group(2)));
         }
       }
       gcOffset = f.getFilePointer();
     }
-    return new long[] {peak, committed};
+    return new long[] {peak, committed, after};
   }
 
   @Override

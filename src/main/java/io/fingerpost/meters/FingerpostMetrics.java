@@ -194,6 +194,13 @@ public final class FingerpostMetrics {
 
   /** The evaluator finished one batch of changed series. */
   public void evaluationBatch(Duration took, long evaluations, long failures) {
+    evaluationBatch(took, evaluations, failures, 0);
+  }
+
+  /** A round of the evaluator: also how many targets it evaluated (each once, written or not). */
+  public void evaluationBatch(Duration took, long evaluations, long failures, long targets) {
+    Counter.builder("fingerpost.evaluation.targets").description("Targets evaluated (once a round, whether an evaluation was written or not).")
+        .register(registry).increment(targets);
     timer("fingerpost.evaluation.batch.duration", "Duration of evaluation batches (changed series to stored evaluations).").record(took);
     Counter.builder("fingerpost.evaluations").description("Evaluations written.").register(registry).increment(evaluations);
     Counter.builder("fingerpost.evaluation.failures").description("Series whose evaluation failed.").register(registry).increment(failures);

@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices that the database went away and brings it back. Pings the pool every second; on the first
+ * Notices that the database went away and brings it back. Pings every second on a pool of its own (one
+ * connection: a ping must not queue behind the service's queries, or a busy pool looks like an outage); on the first
  * failed ping it marks the database down ({@link DatabaseOutage#isDown}: {@code /ready} and the API answer
  * 503, the parts wait quietly) and logs one warning; then, while down, it restarts an embedded server whose
  * postmaster died (the pool keeps its port, so it reconnects by itself) or, for an external server, pings
@@ -50,6 +51,7 @@ final class DatabaseWatch {
   void stop() {
     stopped = true;
     vertx.cancelTimer(timer);
+    pool.close();
   }
 
   private void schedule(long delayMs) {

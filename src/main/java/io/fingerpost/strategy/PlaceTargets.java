@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -16,7 +17,9 @@ import java.util.Set;
  * the children of an area are looked up in the stored areas, again whenever a change names an area not seen
  * at the last look-up or a feed has completed a poll (its areas' parents and types may be new). Until one
  * child is stored such a target is kept at its parent area, pending (listed, with {@code places_pending}, not
- * evaluated). Used on the evaluator's event loop only.
+ * evaluated). The same look-up gives the areas' parents, which say which targets read a changed series
+ * ({@link SeriesReaders}); a target whose area's parent changed is handed back to be evaluated again. Used on
+ * the evaluator's event loop only.
  */
 final class PlaceTargets {
 
@@ -24,7 +27,14 @@ final class PlaceTargets {
   private final Set<Places> fromAreas = new LinkedHashSet<>();
   private List<TargetDefinition> all;
   private Map<String, List<TargetDefinition>> byIndicator = Map.of();
+  /** The areas stored at the last look-up, and those a change named before it (looked up, maybe not stored). */
+  private Set<String> storedAreas = Set.of();
   private Set<String> knownAreas = Set.of();
+  private final Set<String> seenSince = new HashSet<>();
+  /** Each stored area's parent at the last look-up (null: none). */
+  private Map<String, String> parents = Map.of();
+  private SeriesReaders readers;
+  private List<TargetDefinition> reparented = List.of();
   private boolean stale;
 
   PlaceTargets(List<TargetDefinition> written) {
@@ -34,7 +44,7 @@ final class PlaceTargets {
         fromAreas.add(t.places());
       }
     }
-    stale = !fromAreas.isEmpty();
+    stale = true; // the stored areas and their parents: looked up before the first round
     use(expand(this.written, Map.of()));
   }
 
@@ -47,17 +57,34 @@ final class PlaceTargets {
     return byIndicator.getOrDefault(indicatorId, List.of());
   }
 
-  /** A change names this area: look the children up again if it is new. */
+  /** Who reads a changed series ({@link SeriesReaders}), as of the last look-up of the stored areas. */
+  SeriesReaders readers() {
+    return readers;
+  }
+
+  /** A change names this area: look the areas (children, parents) up again if it is new. */
   void seen(String areaCode) {
-    if (!fromAreas.isEmpty() && !knownAreas.contains(areaCode)) {
+    if (!knownAreas.contains(areaCode) && seenSince.add(areaCode)) {
       stale = true;
     }
   }
 
-  /** A feed completed a poll; returns true when the children will be looked up again. */
-  boolean feedPolled() {
-    stale |= !fromAreas.isEmpty();
-    return !fromAreas.isEmpty();
+  /**
+   * A feed completed a poll; returns true when the areas will be looked up again: always for places given as an
+   * area's children, else when the poll read rows (an area's parent may have been stored; an unchanged source
+   * stored nothing).
+   */
+  boolean feedPolled(boolean readRows) {
+    boolean again = !fromAreas.isEmpty() || readRows;
+    stale |= again;
+    return again;
+  }
+
+  /** The targets whose area's stored parent changed at the last look-up (once: the list is then cleared). */
+  List<TargetDefinition> takeReparented() {
+    List<TargetDefinition> r = reparented;
+    reparented = List.of();
+    return r;
   }
 
   boolean stale() {
@@ -70,6 +97,8 @@ final class PlaceTargets {
    */
   Future<List<TargetDefinition>> refresh(TargetStore store) {
     stale = false;
+    Set<String> asked = new HashSet<>(seenSince);
+    seenSince.clear();
     return store.areas().map(areas -> {
       Map<Places, List<String>> children = new HashMap<>();
       for (Places p : fromAreas) {
@@ -83,9 +112,26 @@ final class PlaceTargets {
         children.put(p, codes);
       }
       Set<String> codes = new HashSet<>();
-      areas.forEach(a -> codes.add(a.code()));
-      knownAreas = codes;
+      Map<String, String> nextParents = new HashMap<>();
+      for (TargetStore.AreaRow a : areas) {
+        codes.add(a.code());
+        nextParents.put(a.code(), a.parentCode() == null || a.parentCode().isBlank() ? null : a.parentCode());
+      }
       List<TargetDefinition> next = expand(written, children);
+      // a stored area whose parent changed: its targets compare with another region now
+      List<TargetDefinition> moved = new ArrayList<>();
+      for (TargetDefinition t : next) {
+        String area = t.series().areaCode();
+        if (!t.placesUnresolved() && storedAreas.contains(area)
+            && !Objects.equals(parents.get(area), nextParents.get(area))) {
+          moved.add(t);
+        }
+      }
+      reparented = moved;
+      storedAreas = codes;
+      parents = nextParents;
+      asked.addAll(codes);
+      knownAreas = asked;
       Map<String, SeriesKey> before = new HashMap<>();
       all.forEach(t -> before.put(t.id(), t.series()));
       // new ids, and the pending target whose id the first child found takes over (its series moves there)
@@ -128,5 +174,6 @@ final class PlaceTargets {
       index.computeIfAbsent(t.series().indicatorId(), k -> new ArrayList<>()).add(t);
     }
     byIndicator = index;
+    readers = new SeriesReaders(index, storedAreas, parents);
   }
 }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns changed series into evaluations. On start it writes the targets to the {@code target} table and
  * evaluates every target on the data already stored; then, on each {@code fingerpost.series.changed}, it
- * evaluates the targets whose series (or benchmark series: same indicator and breakdown in England, the
- * region or the benchmark area) changed. An evaluation row is written only when the verdict differs from
+ * evaluates the targets whose evaluation reads a changed series: their own, or the same indicator and breakdown
+ * in England, their area's parent or their benchmark area ({@link SeriesReaders}). An evaluation row is written only when the verdict differs from
  * the target's latest one, in its own transaction; after the commit the new ids go out on
  * {@code fingerpost.evaluations.created} as {@code {initialLoad, evaluationIds, targetIds}}.
  *
@@ -44,6 +44,9 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
 
   /** How long the evaluator waits, idle, before logging the targets that still have no data. */
   static final long WARNING_SUMMARY_DELAY_MS = 5_000;
+
+  /** Targets a round evaluates at once ({@code -Dfingerpost.evaluation.concurrency}, default 4; 1: one by one). */
+  static final int CONCURRENCY = Math.max(1, Integer.getInteger("fingerpost.evaluation.concurrency", 4));
 
   /** How often a round interrupted by a lost database looks whether it is back. */
   static final long DATABASE_RETRY_MS = 1_000;
@@ -99,20 +102,6 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     return map.get(RUNNING) == null || Boolean.TRUE.equals(map.get(feed));
   }
 
-  /**
-   * Every evaluated target, and whether its latest evaluated series holds only rows stored by a feed's first
-   * load that has not completed yet (docs/internals.md "initialLoad"; V7 first_load_started).
-   */
-  private static final String EVALUATED_TARGETS = """
-      SELECT e.target_id,
-             e.series_id IS NOT NULL AND NOT EXISTS (
-               SELECT 1 FROM observation o LEFT JOIN feed_status f ON f.feed = o.source
-               WHERE o.series_id = e.series_id
-                 AND NOT (f.first_success IS NULL AND f.first_load_started IS NOT NULL
-                          AND o.first_seen >= f.first_load_started)) AS only_unfinished_first_load
-      FROM (SELECT DISTINCT ON (target_id) target_id, series_id FROM evaluation ORDER BY target_id, id DESC) e
-      """;
-
   @Override
   public Future<?> start() {
     vertx.sharedData().<String, Boolean>getLocalMap(EVALUATED).put(RUNNING, true);
@@ -123,10 +112,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     return consumer.completion().compose(v -> feedConsumer.completion())
         .compose(v -> targets.stale() ? targets.refresh(store).mapEmpty() : Future.succeededFuture())
         .compose(v -> store.syncTargets(vertx, targets.all()))
-        .compose(v -> store.pool().query(EVALUATED_TARGETS).execute())
-        .onSuccess(rs -> {
-          java.util.Map<String, Boolean> evaluated = new java.util.HashMap<>();
-          rs.forEach(r -> evaluated.put(r.getString("target_id"), r.getBoolean("only_unfinished_first_load")));
+        .compose(v -> store.evaluatedTargets())
+        .onSuccess(evaluated -> {
           // Re-evaluate everything on the stored data: a restart sees no series change for unchanged data.
           // A target evaluated for the first time counts as an initial load (it pages nobody), and so does one
           // whose series holds only rows of a first load that never completed: a load killed between a
@@ -153,7 +140,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   }
 
   private void onFeedStatus(FeedStatus status) {
-    if (status.firstPollDone() && status.ok() && targets.feedPolled()) {
+    if (status.firstPollDone() && status.ok() && targets.feedPolled(!status.unchanged())) {
       received++; // the places' look-up (and their new targets' round) is part of this poll's evaluation
       schedule();
     }
@@ -179,11 +166,12 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   private void onSeriesChanged(SeriesChanged event) {
     received++;
     boolean initialLoad = event.initialLoad();
-    // Whether a series is a target's own or its benchmark (other areas) depends only on its indicator and
-    // breakdown, so each breakdown is matched once per event: matching every series against every target of
-    // its indicator cost series × places (a national first load blocked the event loop for tens of seconds).
+    // Only the targets that read the changed series (their own area's, England's, their parent's or their
+    // benchmark area's): a sibling district's change is not theirs. The readers are indexed by area, so a
+    // national first load costs series + targets, not series × places (which blocked the event loop).
     Set<SeriesKey> breakdownsDone = new HashSet<>();
     Map<String, Map<String, List<TargetDefinition>>> byArea = new HashMap<>();
+    SeriesReaders readers = targets.readers();
     for (SeriesChanged.Item item : event.series()) {
       SeriesKey changed = item.key();
       targets.seen(changed.areaCode());
@@ -191,13 +179,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       if (ofIndicator.isEmpty()) {
         continue;
       }
-      if (breakdownsDone.add(changed.inArea(""))) {
-        for (TargetDefinition t : ofIndicator) {
-          if (t.series().inArea(changed.areaCode()).equals(changed)) { // the series itself or a benchmark
-            pending.merge(t.id(), initialLoad, Boolean::logicalAnd);
-          }
-        }
-      }
+      readers.forEachReader(changed, breakdownsDone.add(changed.inArea("")),
+          t -> pending.merge(t.id(), initialLoad, Boolean::logicalAnd));
       if (changed.hasCategory()) { // a deprivation (or other) breakdown of a target's whole-population series
         for (TargetDefinition t : byArea.computeIfAbsent(changed.indicatorId(), k -> ofIndicator.stream()
             .collect(Collectors.groupingBy(d -> d.series().areaCode()))).getOrDefault(changed.areaCode(), List.of())) {
@@ -232,28 +215,22 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     long roundStarted = System.nanoTime();
     Map<String, Boolean> round = new LinkedHashMap<>(pending);
     pending.clear();
-    List<Long> initialIds = new ArrayList<>();
-    List<String> initialTargets = new ArrayList<>();
-    List<Long> ids = new ArrayList<>();
-    List<String> changedTargets = new ArrayList<>();
+    List<TargetDefinition> todo = targets.all().stream().filter(t -> round.containsKey(t.id())).toList();
+    Long[] written = new Long[todo.size()];
     List<String> failed = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (TargetDefinition t : targets.all()) {
-      Boolean initial = round.get(t.id());
-      if (initial == null) {
-        continue;
-      }
-      chain = chain.compose(v -> {
+    // a few targets at once: each evaluation is a few round trips and a commit (an fsync), latency rather than
+    // work, and concurrent commits share their fsync; the rows are announced in file order all the same
+    Future<Void> chain = Lanes.run(CONCURRENCY, todo.size(), i -> {
+      TargetDefinition t = todo.get(i);
+      boolean initial = round.get(t.id());
+      return Future.<Long>succeededFuture().compose(v -> {
         if (waitingForDatabase) {
           pending.merge(t.id(), initial, Boolean::logicalAnd); // the database is away: keep it for the retry
           return Future.<Long>succeededFuture();
         }
         return stopping ? Future.<Long>succeededFuture() : evaluate(t, initial);
       }).map(id -> {
-        if (id != null) {
-          (initial ? initialIds : ids).add(id);
-          (initial ? initialTargets : changedTargets).add(t.id());
-        }
+        written[i] = id;
         return (Void) null;
       }).recover(e -> {
         if (DatabaseOutage.isConnectionFailure(e)) {
@@ -268,14 +245,25 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
         failed.add(t.id());
         return Future.<Void>succeededFuture();
       });
-    }
+    });
     currentRound = chain;
     chain.onComplete(ar -> {
       // the round is over whatever publishing does: a throw here must not leave the evaluator "running" for ever
       running = false;
+      List<Long> initialIds = new ArrayList<>();
+      List<String> initialTargets = new ArrayList<>();
+      List<Long> ids = new ArrayList<>();
+      List<String> changedTargets = new ArrayList<>();
+      for (int i = 0; i < todo.size(); i++) {
+        if (written[i] != null) {
+          boolean initial = round.get(todo.get(i).id());
+          (initial ? initialIds : ids).add(written[i]);
+          (initial ? initialTargets : changedTargets).add(todo.get(i).id());
+        }
+      }
       try {
         FingerpostMetrics.of(vertx).evaluationBatch(Duration.ofNanos(System.nanoTime() - roundStarted),
-            initialIds.size() + ids.size(), failed.size());
+            initialIds.size() + ids.size(), failed.size(), round.size());
         publish(true, initialIds, initialTargets);
         publish(false, ids, changedTargets);
         // also a round that wrote no evaluation may have changed a target's warning or values (API cache)
@@ -307,6 +295,10 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       LOG.info("Places resolved: {} targets ({} new)", targets.all().size(), added.size());
       return store.syncTargets(vertx, targets.all()).onSuccess(v ->
           added.forEach(t -> pending.merge(t.id(), true, Boolean::logicalAnd)));
+    }).map(v -> {
+      // an area's parent changed: its targets compare with another region (history, like a new place)
+      targets.takeReparented().forEach(t -> pending.merge(t.id(), true, Boolean::logicalAnd));
+      return v;
     }).recover(e -> {
       if (DatabaseOutage.isConnectionFailure(e)) {
         targets.retryLater();
