@@ -54,7 +54,7 @@ public final class Database {
     this.pool = pool;
     // the watch pings on a connection of its own: through the shared pool a ping waits behind every queued
     // query, and at national scale under API load that wait passed the ping's timeout (a false outage: 503s)
-    Pool watchPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setName("fingerpost-database-watch"))
+    Pool watchPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
         .connectingTo(new PgConnectOptions(connectOptions)).using(vertx).build();
     this.watch = new DatabaseWatch(vertx, watchPool, embedded == null ? null : this::restartIfDead);
   }

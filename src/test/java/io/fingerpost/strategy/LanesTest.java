@@ -47,22 +47,6 @@ class LanesTest {
   }
 
   @Test
-  void aLongRoundOfTasksCompletedLaterEndsWithoutADeepStack() {
-    int n = 200_000;
-    List<Promise<Void>> open = new ArrayList<>(n);
-    Future<Void> all = Lanes.run(4, n, i -> {
-      Promise<Void> p = Promise.promise();
-      open.add(p);
-      return p.future();
-    });
-    for (int i = 0; i < n; i++) {
-      open.get(i).complete(); // each completion starts the lane's next task
-    }
-    assertTrue(all.succeeded(), String.valueOf(all.cause()));
-    assertEquals(n, open.size());
-  }
-
-  @Test
   void noTasks() {
     assertTrue(Lanes.run(4, 0, i -> Future.failedFuture("never")).succeeded());
   }
