@@ -45,9 +45,6 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   /** How long the evaluator waits, idle, before logging the targets that still have no data. */
   static final long WARNING_SUMMARY_DELAY_MS = 5_000;
 
-  /** Targets a round evaluates at once ({@code -Dfingerpost.evaluation.concurrency}, default 4; 1: one by one). */
-  static final int CONCURRENCY = Math.max(1, Integer.getInteger("fingerpost.evaluation.concurrency", 4));
-
   /** How often a round interrupted by a lost database looks whether it is back. */
   static final long DATABASE_RETRY_MS = 1_000;
 
@@ -102,6 +99,20 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     return map.get(RUNNING) == null || Boolean.TRUE.equals(map.get(feed));
   }
 
+  /**
+   * Every evaluated target, and whether its latest evaluated series holds only rows stored by a feed's first
+   * load that has not completed yet (docs/internals.md "initialLoad"; V7 first_load_started).
+   */
+  private static final String EVALUATED_TARGETS = """
+      SELECT e.target_id,
+             e.series_id IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM observation o LEFT JOIN feed_status f ON f.feed = o.source
+               WHERE o.series_id = e.series_id
+                 AND NOT (f.first_success IS NULL AND f.first_load_started IS NOT NULL
+                          AND o.first_seen >= f.first_load_started)) AS only_unfinished_first_load
+      FROM (SELECT DISTINCT ON (target_id) target_id, series_id FROM evaluation ORDER BY target_id, id DESC) e
+      """;
+
   @Override
   public Future<?> start() {
     vertx.sharedData().<String, Boolean>getLocalMap(EVALUATED).put(RUNNING, true);
@@ -112,8 +123,10 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     return consumer.completion().compose(v -> feedConsumer.completion())
         .compose(v -> targets.stale() ? targets.refresh(store).mapEmpty() : Future.succeededFuture())
         .compose(v -> store.syncTargets(vertx, targets.all()))
-        .compose(v -> store.evaluatedTargets())
-        .onSuccess(evaluated -> {
+        .compose(v -> store.pool().query(EVALUATED_TARGETS).execute())
+        .onSuccess(rs -> {
+          java.util.Map<String, Boolean> evaluated = new java.util.HashMap<>();
+          rs.forEach(r -> evaluated.put(r.getString("target_id"), r.getBoolean("only_unfinished_first_load")));
           // Re-evaluate everything on the stored data: a restart sees no series change for unchanged data.
           // A target evaluated for the first time counts as an initial load (it pages nobody), and so does one
           // whose series holds only rows of a first load that never completed: a load killed between a
@@ -215,22 +228,28 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     long roundStarted = System.nanoTime();
     Map<String, Boolean> round = new LinkedHashMap<>(pending);
     pending.clear();
-    List<TargetDefinition> todo = targets.all().stream().filter(t -> round.containsKey(t.id())).toList();
-    Long[] written = new Long[todo.size()];
+    List<Long> initialIds = new ArrayList<>();
+    List<String> initialTargets = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
+    List<String> changedTargets = new ArrayList<>();
     List<String> failed = new ArrayList<>();
-    // a few targets at once: each evaluation is a few round trips and a commit (an fsync), latency rather than
-    // work, and concurrent commits share their fsync; the rows are announced in file order all the same
-    Future<Void> chain = Lanes.run(CONCURRENCY, todo.size(), i -> {
-      TargetDefinition t = todo.get(i);
-      boolean initial = round.get(t.id());
-      return Future.<Long>succeededFuture().compose(v -> {
+    Future<Void> chain = Future.succeededFuture();
+    for (TargetDefinition t : targets.all()) {
+      Boolean initial = round.get(t.id());
+      if (initial == null) {
+        continue;
+      }
+      chain = chain.compose(v -> {
         if (waitingForDatabase) {
           pending.merge(t.id(), initial, Boolean::logicalAnd); // the database is away: keep it for the retry
           return Future.<Long>succeededFuture();
         }
         return stopping ? Future.<Long>succeededFuture() : evaluate(t, initial);
       }).map(id -> {
-        written[i] = id;
+        if (id != null) {
+          (initial ? initialIds : ids).add(id);
+          (initial ? initialTargets : changedTargets).add(t.id());
+        }
         return (Void) null;
       }).recover(e -> {
         if (DatabaseOutage.isConnectionFailure(e)) {
@@ -245,22 +264,11 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
         failed.add(t.id());
         return Future.<Void>succeededFuture();
       });
-    });
+    }
     currentRound = chain;
     chain.onComplete(ar -> {
       // the round is over whatever publishing does: a throw here must not leave the evaluator "running" for ever
       running = false;
-      List<Long> initialIds = new ArrayList<>();
-      List<String> initialTargets = new ArrayList<>();
-      List<Long> ids = new ArrayList<>();
-      List<String> changedTargets = new ArrayList<>();
-      for (int i = 0; i < todo.size(); i++) {
-        if (written[i] != null) {
-          boolean initial = round.get(todo.get(i).id());
-          (initial ? initialIds : ids).add(written[i]);
-          (initial ? initialTargets : changedTargets).add(todo.get(i).id());
-        }
-      }
       try {
         FingerpostMetrics.of(vertx).evaluationBatch(Duration.ofNanos(System.nanoTime() - roundStarted),
             initialIds.size() + ids.size(), failed.size(), round.size());

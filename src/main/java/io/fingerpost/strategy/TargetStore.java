@@ -257,29 +257,6 @@ public final class TargetStore {
     });
   }
 
-  /**
-   * Every evaluated target, and whether its latest evaluated series holds only rows stored by a feed's first
-   * load that has not completed yet (docs/internals.md "initialLoad"; V7 first_load_started).
-   */
-  private static final String EVALUATED_TARGETS = """
-      SELECT e.target_id,
-             e.series_id IS NOT NULL AND NOT EXISTS (
-               SELECT 1 FROM observation o LEFT JOIN feed_status f ON f.feed = o.source
-               WHERE o.series_id = e.series_id
-                 AND NOT (f.first_success IS NULL AND f.first_load_started IS NOT NULL
-                          AND o.first_seen >= f.first_load_started)) AS only_unfinished_first_load
-      FROM (SELECT DISTINCT ON (target_id) target_id, series_id FROM evaluation ORDER BY target_id, id DESC) e
-      """;
-
-  /** Target id → whether its latest evaluated series holds only rows of an unfinished first load (see the SQL). */
-  Future<Map<String, Boolean>> evaluatedTargets() {
-    return pool.query(EVALUATED_TARGETS).execute().map(rs -> {
-      Map<String, Boolean> evaluated = new HashMap<>();
-      rs.forEach(r -> evaluated.put(r.getString("target_id"), r.getBoolean("only_unfinished_first_load")));
-      return evaluated;
-    });
-  }
-
   /** Sets a target's warning (null clears it). */
   public Future<Void> setWarning(String targetId, String warning) {
     return pool.preparedQuery("UPDATE target SET warning = $2 WHERE id = $1 AND warning IS DISTINCT FROM $2")
