@@ -234,28 +234,14 @@ final class DigestedLoad {
           if (p.area() != null && p.area() != area) {
             metadata.addArea(area = p.area());
           }
-          for (String w : p.warnings()) {
-            if (rejections.size() < FeedLoader.MAX_KEPT_REJECTIONS) {
-              rejections.add(Rejection.warning(sourceName, p.line(), w, ""));
-            }
-          }
-        } else if (row instanceof RejectedRow r) {
-          rejected++;
-          if (rejections.size() < FeedLoader.MAX_KEPT_REJECTIONS) {
-            rejections.add(new Rejection(sourceName, r.line(), r.reason(), r.content()));
-          }
         }
+        rejected += FeedLoader.keepRejection(row, sourceName, rejections) ? 1 : 0;
       }
       return true;
     }
 
     Parsed done() {
-      for (String id : List.copyOf(metadata.indicators().keySet())) {
-        Indicator conf = configured.get(id);
-        if (conf != null) {
-          metadata.addIndicator(conf);
-        }
-      }
+      FeedLoader.applyConfigured(metadata, configured);
       return new Parsed(read, rejected, List.copyOf(rejections), reader.unread());
     }
   }

@@ -1,6 +1,7 @@
 package io.fingerpost.feed;
 
 import io.fingerpost.model.Indicator;
+import io.fingerpost.model.SeriesKey;
 import io.fingerpost.store.Batch;
 import io.fingerpost.store.BatchResult;
 import io.fingerpost.store.InitialLoad;
@@ -15,6 +16,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -103,7 +105,7 @@ public final class FeedLoader {
    */
   Future<Result> pipeline(String feed, String sourceName, Callable<RowReader> open,
                           Map<String, Indicator> configured, InitialLoad initialLoad, long expectedRows,
-                          java.util.Set<io.fingerpost.model.SeriesKey> skip, SeriesDigester digester) {
+                          Set<SeriesKey> skip, SeriesDigester digester) {
     Context ctx = vertx.getOrCreateContext();
     Future<StoredRows> stored = store.storedRows(feed, initialLoad, expectedRows);
     return ctx.executeBlocking(open).compose(reader -> {
@@ -120,6 +122,38 @@ public final class FeedLoader {
     }));
   }
 
+  /**
+   * Keeps what a read row adds to the rejections (a parsed row's warnings, a rejected row), the first
+   * {@link #MAX_KEPT_REJECTIONS} of them; whether the row was rejected.
+   */
+  static boolean keepRejection(FeedRow row, String sourceName, List<Rejection> rejections) {
+    if (row instanceof ParsedRow p) {
+      for (String w : p.warnings()) {
+        if (rejections.size() < MAX_KEPT_REJECTIONS) {
+          rejections.add(Rejection.warning(sourceName, p.line(), w, ""));
+        }
+      }
+      return false;
+    }
+    if (row instanceof RejectedRow r) {
+      if (rejections.size() < MAX_KEPT_REJECTIONS) {
+        rejections.add(new Rejection(sourceName, r.line(), r.reason(), r.content()));
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** The configured metadata of the batch's indicators overrides what the rows said. */
+  static void applyConfigured(Batch batch, Map<String, Indicator> configured) {
+    for (String id : List.copyOf(batch.indicators().keySet())) {
+      Indicator conf = configured.get(id);
+      if (conf != null) {
+        batch.addIndicator(conf);
+      }
+    }
+  }
+
   /** One load in progress. All state changes happen under the object's lock. */
   private final class Run {
     final Promise<Result> promise = Promise.promise();
@@ -130,7 +164,7 @@ public final class FeedLoader {
     final Map<String, Indicator> configured;
     final InitialLoad initialLoad;
     final Future<StoredRows> stored;
-    final java.util.Set<io.fingerpost.model.SeriesKey> skip;
+    final Set<SeriesKey> skip;
     final SeriesDigester digester;
     long skipped;
     /** Since when no batch is being written (the store waits for the parser), for {@link LoadProfile}. */
@@ -151,7 +185,7 @@ public final class FeedLoader {
     boolean finished;
 
     Run(Context ctx, String feed, String sourceName, RowReader reader, Map<String, Indicator> configured,
-        InitialLoad initialLoad, Future<StoredRows> stored, java.util.Set<io.fingerpost.model.SeriesKey> skip,
+        InitialLoad initialLoad, Future<StoredRows> stored, Set<SeriesKey> skip,
         SeriesDigester digester) {
       this.ctx = ctx;
       this.skip = skip;
@@ -219,29 +253,15 @@ public final class FeedLoader {
           } else {
             batch.add(p.observation(), p.indicator(), p.area());
           }
-          for (String w : p.warnings()) {
-            if (rejections.size() < MAX_KEPT_REJECTIONS) {
-              rejections.add(Rejection.warning(sourceName, p.line(), w, ""));
-            }
-          }
-        } else if (row instanceof RejectedRow r) {
-          rejected++;
-          if (rejections.size() < MAX_KEPT_REJECTIONS) {
-            rejections.add(new Rejection(sourceName, r.line(), r.reason(), r.content()));
-          }
         }
+        rejected += keepRejection(row, sourceName, rejections) ? 1 : 0;
       }
       if (batch.size() < batchSize) {
         synchronized (this) {
           eof = true;
         }
       }
-      for (String id : List.copyOf(batch.indicators().keySet())) {
-        Indicator conf = configured.get(id);
-        if (conf != null) {
-          batch.addIndicator(conf);
-        }
-      }
+      applyConfigured(batch, configured);
       return batch;
     }
 
