@@ -111,6 +111,25 @@ final class CopyRows {
     in.endCopy();
   }
 
+  /** Streams digest rows (series id, key hash, the digest's two halves: 4 bigints) to {@code in} and ends the COPY. */
+  static void writeDigests(CopyIn in, Long[] id, Long[] key, Long[] a, Long[] b) throws SQLException {
+    Buffer buf = new Buffer(in);
+    buf.bytes(SIGNATURE);
+    buf.int32(0);
+    buf.int32(0);
+    for (int i = 0; i < id.length; i++) {
+      buf.int16(4);
+      for (long v : new long[] {id[i], key[i], a[i], b[i]}) {
+        buf.int32(8);
+        buf.int64(v);
+      }
+      buf.flushIfFull();
+    }
+    buf.int16(-1);
+    buf.flush();
+    in.endCopy();
+  }
+
   private static void key(Buffer b, io.fingerpost.model.SeriesKey k) throws SQLException {
     b.text(k.indicatorId().getBytes(StandardCharsets.UTF_8));
     b.text(k.areaCode().getBytes(StandardCharsets.UTF_8));

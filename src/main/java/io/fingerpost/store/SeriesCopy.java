@@ -208,12 +208,12 @@ final class SeriesCopy {
     }
   }
 
-  private interface CopyWork {
+  interface CopyWork {
     void write(CopyIn in) throws SQLException;
   }
 
   /** One COPY FROM STDIN; a COPY the server failed mid-stream is cancelled, and the server's error thrown. */
-  private static void copy(Connection c, String sql, CopyWork work) throws SQLException {
+  static void copy(Connection c, String sql, CopyWork work) throws SQLException {
     CopyIn in = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
       work.write(in);

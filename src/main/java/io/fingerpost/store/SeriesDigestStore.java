@@ -65,16 +65,8 @@ public final class SeriesDigestStore {
     try (java.sql.Statement st = c.createStatement()) {
       st.execute(STAGE);
     }
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(19 + id.length * (2 + 4 * 12) + 2);
-    buf.put("PGCOPY\n\377\r\n\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).putInt(0).putInt(0);
-    for (int i = 0; i < id.length; i++) {
-      buf.putShort((short) 4);
-      buf.putInt(8).putLong(id[i]).putInt(8).putLong(key[i]).putInt(8).putLong(a[i]).putInt(8).putLong(b[i]);
-    }
-    buf.putShort((short) -1);
-    org.postgresql.copy.CopyManager cm = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
-    cm.copyIn("COPY feed_series_digest_stage FROM STDIN (FORMAT binary)",
-        new java.io.ByteArrayInputStream(buf.array(), 0, buf.position()));
+    SeriesCopy.copy(c, "COPY feed_series_digest_stage FROM STDIN (FORMAT binary)",
+        in -> CopyRows.writeDigests(in, id, key, a, b));
     for (String sql : new String[] {REPLACE, INSERT}) {
       try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, feed);
