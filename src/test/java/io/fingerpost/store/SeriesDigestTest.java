@@ -243,18 +243,14 @@ class SeriesDigestTest {
   }
 
   private static double stored(SeriesKey key, String period) throws Exception {
-    return database.pool().preparedQuery("SELECT value FROM observation WHERE series_id = $1 AND period = $2")
-        .execute(Tuple.of(seriesId(key), period)).await(10, TimeUnit.SECONDS).iterator().next().getDouble(0);
+    return StoredObservations.value(database.pool(), key, period);
   }
 
   private static long seriesId(SeriesKey key) throws Exception {
-    return database.pool().preparedQuery("SELECT id FROM series WHERE indicator_id = $1 AND area_code = $2 AND sex = $3")
-        .execute(Tuple.of(key.indicatorId(), key.areaCode(), key.sex())).await(10, TimeUnit.SECONDS).iterator().next()
-        .getLong(0);
+    return StoredObservations.seriesId(database.pool(), key);
   }
 
   private static String fingerprint() throws Exception {
-    return database.pool().query("SELECT string_agg(xmin::text || last_seen::text, ',' ORDER BY series_id, period) "
-        + "FROM observation").execute().await(10, TimeUnit.SECONDS).iterator().next().getString(0);
+    return StoredObservations.fingerprint(database.pool());
   }
 }
