@@ -82,8 +82,10 @@ final class DigestedLoad {
         e.series().forEach(i -> touched.add(i.key()));
       }
     });
+    long t = System.nanoTime();
     return consumer.completion()
         .compose(v -> digests.any(feed))
+        .onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_CHECK, t))
         .compose(any -> any ? twoPasses() : onePass())
         .eventually(consumer::unregister);
   }
@@ -105,9 +107,16 @@ final class DigestedLoad {
     long t = System.nanoTime();
     return parse(first, metadata).compose(parsed -> {
       LoadProfile.add(LoadProfile.Step.DIGEST_PASS, t);
+      long tm = System.nanoTime();
       return store.upsertMetadata(metadata)
           .compose(v -> digests.kinds(metadata.indicators().keySet()))
-          .compose(kinds -> digests.load(feed).map(stored -> compare(first, kinds, stored)))
+          .onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_METADATA, tm))
+          .compose(kinds -> digests.load(feed).map(stored -> {
+            long tc = System.nanoTime();
+            Plan plan = compare(first, kinds, stored);
+            LoadProfile.add(LoadProfile.Step.DIGEST_COMPARE, tc);
+            return plan;
+          }))
           .compose(plan -> {
             if (plan.changed.isEmpty()) {
               return Future.succeededFuture(new FeedLoader.Result(parsed.read(), parsed.rejected(),

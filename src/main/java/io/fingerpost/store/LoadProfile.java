@@ -32,7 +32,10 @@ public final class LoadProfile {
     COMMIT("commit (WAL flush)"),
     LOAD_WALL("loader wall time, first read to last commit"),
     DIGEST_PASS("pass 1: parse + per-series digests, nothing stored"),
+    DIGEST_CHECK("re-read: whether the feed has digests (at the start)"),
     DIGEST_FETCH("stored series digests fetched"),
+    DIGEST_METADATA("re-read: metadata upsert + indicator kinds after pass 1"),
+    DIGEST_COMPARE("re-read: series digests computed and compared"),
     DIGEST_SAVE("series digests saved");
 
     final String label;
