@@ -111,12 +111,12 @@ final class DigestedLoad {
       return store.upsertMetadata(metadata)
           .compose(v -> digests.kinds(metadata.indicators().keySet()))
           .onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_METADATA, tm))
-          .compose(kinds -> digests.load(feed).map(stored -> {
-            long tc = System.nanoTime();
+          .compose(kinds -> digests.load(feed).compose(stored -> vertx.executeBlocking(() -> {
+            long tc = System.nanoTime(); // a digest a series (100k at national scale): not on the event loop
             Plan plan = compare(first, kinds, stored);
             LoadProfile.add(LoadProfile.Step.DIGEST_COMPARE, tc);
             return plan;
-          }))
+          }, false)))
           .compose(plan -> {
             if (plan.changed.isEmpty()) {
               return Future.succeededFuture(new FeedLoader.Result(parsed.read(), parsed.rejected(),
@@ -196,6 +196,7 @@ final class DigestedLoad {
   /** Pass 1: every row digested, rejections and metadata collected, nothing stored. Worker tasks. */
   private Future<Parsed> parse(SeriesDigester digester, Batch metadata) {
     return vertx.executeBlocking(open, false).compose(reader -> {
+      reader.expectRows(expectedRows);
       Pass pass = new Pass(reader, digester, metadata);
       return step(pass).eventually(() -> vertx.executeBlocking(() -> {
         reader.close();

@@ -16,6 +16,21 @@ final class DuplicateKeys {
   private final String[] lastParts = new String[7];
   private final long[] lastHashes = new long[7];
 
+  /**
+   * Sizes the table for about {@code rows} keys at once (the feed's last read; negative: not known), instead of
+   * doubling up to it: at a million rows the doublings were arrays of 0.5 to 16 MB each, G1 humongous allocations
+   * that each started a concurrent cycle (JFR, issue 14). Only before the first key; the hint is capped at 2^24 keys (a 512 MB table), beyond which it grows.
+   */
+  void expect(long rows) {
+    if (size > 0 || rows <= 0) {
+      return;
+    }
+    long want = Math.min(rows, 1L << 24) * 4; // longs: two a slot, at most half the slots used
+    if (want > slots.length) {
+      slots = new long[(int) Long.highestOneBit(want - 1) << 1];
+    }
+  }
+
   /** Records the key; returns the line it was first seen on, or -1 when it is new. */
   long firstLineOf(SeriesKey key, String period, long line) {
     long h = hash(key, period);

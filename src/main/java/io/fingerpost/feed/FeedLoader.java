@@ -109,6 +109,7 @@ public final class FeedLoader {
     Context ctx = vertx.getOrCreateContext();
     Future<StoredRows> stored = store.storedRows(feed, initialLoad, expectedRows);
     return ctx.executeBlocking(open).compose(reader -> {
+      reader.expectRows(expectedRows);
       Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad, stored, skip, digester);
       run.readNext();
       return run.promise.future().eventually(() -> ctx.executeBlocking(() -> {

@@ -231,6 +231,13 @@ public final class FingertipsCsvReader implements RowReader {
   }
 
   @Override
+  public void expectRows(long rows) {
+    if (seen != null) {
+      seen.expect(rows);
+    }
+  }
+
+  @Override
   public List<LineRange> unread() {
     return csv.unread();
   }

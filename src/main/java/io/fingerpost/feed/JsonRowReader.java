@@ -157,5 +157,10 @@ final class JsonRowReader implements RowReader {
   }
 
   @Override
+  public void expectRows(long rows) {
+    seen.expect(rows);
+  }
+
+  @Override
   public void close() {}
 }

@@ -192,6 +192,11 @@ final class ParallelChunks implements RowReader {
   }
 
   @Override
+  public void expectRows(long rows) {
+    seen.expect(rows);
+  }
+
+  @Override
   public List<LineRange> unread() {
     return sequential == null ? List.of() : sequential.unread();
   }

@@ -26,6 +26,12 @@ public interface RowReader extends Iterator<FeedRow>, Closeable {
     return java.util.List.of();
   }
 
+  /**
+   * A hint before the first row: about {@code rows} rows follow (the feed's last read; negative: not known).
+   * Readers size their tables from it instead of growing them row by row; a wrong hint costs only memory or growth.
+   */
+  default void expectRows(long rows) {}
+
   @Override
   void close() throws IOException;
 }

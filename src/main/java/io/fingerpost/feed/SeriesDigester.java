@@ -100,11 +100,20 @@ final class SeriesDigester {
 
   /** A series' digest: its rows' sum plus the hash of version, feed, key and indicator kind ({@code kinds}). */
   static SeriesDigestStore.Digest digest(String feed, Sum s, Map<String, String> kinds) {
-    byte[] seed = keyBytes(s.key, feed, kinds.getOrDefault(s.key.indicatorId(), ""));
+    // the key's text once for both hashes (keyBytes' layout: the key's parts, then feed and kind, or '|' for null)
+    StringBuilder sb = new StringBuilder(96);
+    appendParts(sb, s.key);
+    int keyEnd = sb.length();
+    sb.append("||");
+    byte[] key = sb.toString().getBytes(StandardCharsets.UTF_8);
+    sb.setLength(keyEnd);
+    appendPart(sb, feed);
+    appendPart(sb, kinds.getOrDefault(s.key.indicatorId(), ""));
+    byte[] seed = sb.toString().getBytes(StandardCharsets.UTF_8);
     long[] h = MurmurHash3.hash128x64(seed, 0, seed.length, VERSION);
     long a = s.a + h[0];
     long b = s.b + h[1] + (Long.compareUnsigned(a, s.a) < 0 ? 1 : 0);
-    return new SeriesDigestStore.Digest(keyHash(s.key), a, b);
+    return new SeriesDigestStore.Digest(MurmurHash3.hash128x64(key, 0, key.length, 0)[0], a, b);
   }
 
   /** The digests of every series seen, in the order of {@code keys} (filled). */
@@ -118,15 +127,28 @@ final class SeriesDigester {
   }
 
   private static byte[] keyBytes(SeriesKey k, String feed, String kind) {
-    StringBuilder sb = new StringBuilder();
-    for (String part : new String[] {k.indicatorId(), k.areaCode(), k.sex(), k.age(), k.categoryType(),
-        k.category(), feed, kind}) {
-      if (part != null) {
-        sb.append(part.length()).append(':').append(part);
-      }
-      sb.append('|');
-    }
+    StringBuilder sb = new StringBuilder(96);
+    appendParts(sb, k);
+    appendPart(sb, feed);
+    appendPart(sb, kind);
     return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void appendParts(StringBuilder sb, SeriesKey k) {
+    appendPart(sb, k.indicatorId());
+    appendPart(sb, k.areaCode());
+    appendPart(sb, k.sex());
+    appendPart(sb, k.age());
+    appendPart(sb, k.categoryType());
+    appendPart(sb, k.category());
+  }
+
+  /** A part as its length, ':' and its text, then '|'; null as '|' alone. */
+  private static void appendPart(StringBuilder sb, String part) {
+    if (part != null) {
+      sb.append(part.length()).append(':').append(part);
+    }
+    sb.append('|');
   }
 
   private void ensure(int n) {

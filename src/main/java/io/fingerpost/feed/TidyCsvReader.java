@@ -125,6 +125,11 @@ public final class TidyCsvReader implements RowReader {
   }
 
   @Override
+  public void expectRows(long rows) {
+    seen.expect(rows);
+  }
+
+  @Override
   public List<LineRange> unread() {
     return csv.unread();
   }

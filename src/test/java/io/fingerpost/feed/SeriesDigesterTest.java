@@ -1,0 +1,55 @@
+package io.fingerpost.feed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.fingerpost.model.SeriesKey;
+import io.fingerpost.store.SeriesDigestStore;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.commons.codec.digest.MurmurHash3;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A series' digest and key hash stay what the digests saved before were computed as (issue 14): a stored digest
+ * must match the same rows read by a later build. The reference is the layout as first written, kept here.
+ */
+class SeriesDigesterTest {
+
+  @Test
+  void digestAndKeyHashKeepTheirFirstLayout() {
+    SeriesKey[] keys = {
+        new SeriesKey("90001", "E06000047", "Persons", "All ages", "", ""),
+        new SeriesKey("93356", "E08000027", "Female", "18+ yrs", "District & UA deprivation deciles in England",
+            "Most deprived decile (IMD2019)"),
+        new SeriesKey("1", "E92000001", null, "All ages", null, "Ünïcode ✓")};
+    Map<String, String> kinds = Map.of("90001", "rate|per 100,000", "1", "proportion|%");
+    for (SeriesKey k : keys) {
+      SeriesDigester.Sum s = new SeriesDigester.Sum(k);
+      s.a = 0x8000_0000_0000_0001L;
+      s.b = 42;
+      s.rows = 3;
+      SeriesDigestStore.Digest d = SeriesDigester.digest("feed-a", s, kinds);
+      byte[] seed = reference(k, "feed-a", kinds.getOrDefault(k.indicatorId(), ""));
+      long[] h = MurmurHash3.hash128x64(seed, 0, seed.length, SeriesDigester.VERSION);
+      long a = s.a + h[0];
+      long b = s.b + h[1] + (Long.compareUnsigned(a, s.a) < 0 ? 1 : 0);
+      byte[] key = reference(k, null, null);
+      long keyHash = MurmurHash3.hash128x64(key, 0, key.length, 0)[0];
+      assertEquals(new SeriesDigestStore.Digest(keyHash, a, b), d, k.toString());
+      assertEquals(keyHash, SeriesDigester.keyHash(k), k.toString());
+    }
+  }
+
+  /** The key's text as first written: each part as its length, ':' and text, then '|'; a null part as '|'. */
+  private static byte[] reference(SeriesKey k, String feed, String kind) {
+    StringBuilder sb = new StringBuilder();
+    for (String part : new String[] {k.indicatorId(), k.areaCode(), k.sex(), k.age(), k.categoryType(),
+        k.category(), feed, kind}) {
+      if (part != null) {
+        sb.append(part.length()).append(':').append(part);
+      }
+      sb.append('|');
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}
