@@ -87,6 +87,27 @@ final class StateSegments {
     render(chunks);
   }
 
+  /**
+   * Leaves out whole segments from the end of the key order until at most {@code keep} states remain (a segment is
+   * rendered as one, so it goes as one); returns how many states left.
+   */
+  synchronized int dropTo(int keep) {
+    int dropped = 0;
+    while (size > Math.max(0, keep) && !segments.isEmpty()) {
+      Map.Entry<String, Seg> last = segments.lastEntry();
+      int n = last.getValue().keys.size();
+      if (last.getKey().isEmpty()) { // the first segment: keeps its bound, empty
+        last.getValue().keys.clear();
+        last.getValue().rendered = IndicatorStateExposition.Segment.EMPTY;
+      } else {
+        segments.remove(last.getKey());
+      }
+      size -= n;
+      dropped += n;
+    }
+    return dropped;
+  }
+
   /** Starts again from a full read. */
   synchronized void reset(List<IndicatorState> states) {
     List<IndicatorState> sorted = new ArrayList<>(states);

@@ -47,9 +47,23 @@ public final class DatabaseOutage {
     return false;
   }
 
+  /**
+   * True when the failure is the pool giving up waiting for a free connection (its {@code connectionTimeout}):
+   * the database answers, the service is busy. Vert.x's SQL pool fails such a wait with a bare "Timeout".
+   */
+  public static boolean isPoolBusy(Throwable failure) {
+    return failure != null && failure.getClass().getName().equals("io.vertx.core.impl.NoStackTraceThrowable")
+        && "Timeout".equals(failure.getMessage());
+  }
+
   /** True while the service's {@link DatabaseWatch} finds the database unreachable. */
   public static boolean isDown(Vertx vertx) {
     return Boolean.TRUE.equals(vertx.sharedData().getLocalMap(MAP).get(DOWN));
+  }
+
+  /** True when a {@link DatabaseWatch} reports on this Vert.x instance (its verdict is then the one to read). */
+  public static boolean isWatched(Vertx vertx) {
+    return vertx.sharedData().getLocalMap(MAP).get(DOWN) != null;
   }
 
   static void setDown(Vertx vertx, boolean down) {
