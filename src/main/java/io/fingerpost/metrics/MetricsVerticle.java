@@ -187,9 +187,9 @@ public final class MetricsVerticle extends VerticleBase {
             : IndicatorStateQuery.targetsById(pool, touch.keys())
                 .compose(states -> vertx.executeBlocking(() -> {
                   targets.replace(touch.segments(), states);
-                  seriesLeftOut += series.dropTo(max - targets.size());
-                  return null;
-                }, false)))
+                  return series.dropTo(max - targets.size());
+                }, false))
+                .compose(this::reread))
         .compose(v -> seriesIds.isEmpty() ? Future.succeededFuture()
             : vertx.executeBlocking(() -> series.touch(seriesIds, max - targets.size() - series.size()), false)
                 .compose(touch -> touch.keys().isEmpty() ? Future.succeededFuture()
@@ -201,6 +201,17 @@ public final class MetricsVerticle extends VerticleBase {
         .compose(v -> {
           return publish();
         });
+  }
+
+  /** Counts what {@link StateSegments#dropTo} left out and renders the segment it cut into again, without the cut keys. */
+  private Future<Void> reread(StateSegments.Cut cut) {
+    seriesLeftOut += cut.dropped();
+    if (cut.reread() == null) return Future.succeededFuture();
+    return IndicatorStateQuery.untargetedById(pool, cut.reread().keys().stream().map(Long::valueOf).toList())
+        .compose(states -> vertx.executeBlocking(() -> {
+          series.replace(cut.reread().segments(), states);
+          return null;
+        }, false));
   }
 
   /**

@@ -87,25 +87,37 @@ final class StateSegments {
     render(chunks);
   }
 
+  /** What {@link #dropTo} left out, and the segment to read again when it cut into one (else null). */
+  record Cut(int dropped, Touch reread) {}
+
   /**
-   * Leaves out whole segments from the end of the key order until at most {@code keep} states remain (a segment is
-   * rendered as one, so it goes as one); returns how many states left.
+   * Leaves out states from the end of the key order until at most {@code keep} remain: whole segments, then the
+   * last keys of one, whose remaining keys the caller reads again ({@link #replace}) to render it without them.
    */
-  synchronized int dropTo(int keep) {
+  synchronized Cut dropTo(int keep) {
+    int target = Math.max(0, keep);
     int dropped = 0;
-    while (size > Math.max(0, keep) && !segments.isEmpty()) {
+    while (size > target && !segments.isEmpty()) {
       Map.Entry<String, Seg> last = segments.lastEntry();
-      int n = last.getValue().keys.size();
-      if (last.getKey().isEmpty()) { // the first segment: keeps its bound, empty
-        last.getValue().keys.clear();
-        last.getValue().rendered = IndicatorStateExposition.Segment.EMPTY;
-      } else {
+      TreeSet<String> keys = last.getValue().keys;
+      if (size - keys.size() >= target) { // the whole segment goes (the first keeps its bound, empty)
+        size -= keys.size();
+        dropped += keys.size();
+        if (last.getKey().isEmpty()) {
+          keys.clear();
+          last.getValue().rendered = IndicatorStateExposition.Segment.EMPTY;
+          break;
+        }
         segments.remove(last.getKey());
+        continue;
       }
-      size -= n;
-      dropped += n;
+      int cut = size - target;
+      for (int i = 0; i < cut; i++) keys.pollLast();
+      size -= cut;
+      dropped += cut;
+      return new Cut(dropped, new Touch(Set.of(last.getKey()), new ArrayList<>(keys)));
     }
-    return dropped;
+    return new Cut(dropped, null);
   }
 
   /** Starts again from a full read. */

@@ -116,7 +116,10 @@ public final class Database {
             + StartupException.rootMessage(e), e);
       }
       Pool pool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(cfg.poolSizeOrDefault()))
+          // no wait timeout: Vert.x's timer for it races the hand-out of a pipelined connection to several waiters
+          // (vertx-sql-client issue 1567: "Promise already completed", logged as unhandled; bench-national 0.3's first
+          // load). A wait is bounded by the work queued ahead of it; an outage is the watch's to find.
+          .with(new PoolOptions().setMaxSize(cfg.poolSizeOrDefault()).setConnectionTimeout(0))
           .connectingTo(connect.setPipeliningLimit(16))
           .using(vertx)
           .build();
