@@ -49,11 +49,16 @@ public final class DatabaseOutage {
 
   /**
    * True when the failure is the pool giving up waiting for a free connection (its {@code connectionTimeout}):
-   * the database answers, the service is busy. Vert.x's SQL pool fails such a wait with a bare "Timeout".
+   * the database answers, the service is busy.
    */
   public static boolean isPoolBusy(Throwable failure) {
-    return failure != null && failure.getClass().getName().equals("io.vertx.core.impl.NoStackTraceThrowable")
-        && "Timeout".equals(failure.getMessage());
+    if (failure == null || failure.getMessage() == null) {
+      return false;
+    }
+    // a connection asked for ("Timeout") or a query sent through the pool ("Timeout waiting for connection")
+    return failure.getClass().getName().equals("io.vertx.core.impl.NoStackTraceThrowable")
+        && failure.getMessage().equals("Timeout")
+        || failure instanceof io.vertx.core.VertxException && failure.getMessage().equals("Timeout waiting for connection");
   }
 
   /** True while the service's {@link DatabaseWatch} finds the database unreachable. */

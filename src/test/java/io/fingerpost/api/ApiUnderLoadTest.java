@@ -49,7 +49,7 @@ class ApiUnderLoadTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    web = WebClient.create(vertx, new WebClientOptions().setTryUseCompression(false));
+    web = WebClient.create(vertx, new WebClientOptions());
   }
 
   @AfterEach
