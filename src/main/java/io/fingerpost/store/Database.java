@@ -116,10 +116,11 @@ public final class Database {
             + StartupException.rootMessage(e), e);
       }
       Pool pool = PgBuilder.pool()
-          // no wait timeout: Vert.x's timer for it races the hand-out of a pipelined connection to several waiters
-          // (vertx-sql-client issue 1567: "Promise already completed", logged as unhandled; bench-national 0.3's first
-          // load). A wait is bounded by the work queued ahead of it; an outage is the watch's to find.
-          .with(new PoolOptions().setMaxSize(cfg.poolSizeOrDefault()).setConnectionTimeout(0))
+          // the default 30 s wait for a connection stays: it sheds load (without it, bench-national at scale 1 queued
+          // reads until every event loop was decoding their results for minutes); a request that waits it out is a
+          // 503 (api.ProblemFailureHandler). Its timer races the hand-out of a pipelined connection to several
+          // waiters and then logs an unhandled "Promise already completed" (vertx-sql-client issue 1567): noise.
+          .with(new PoolOptions().setMaxSize(cfg.poolSizeOrDefault()))
           .connectingTo(connect.setPipeliningLimit(16))
           .using(vertx)
           .build();
