@@ -25,14 +25,18 @@ import java.util.Map;
  * The hot read endpoints served from memory: the JSON answer of a GET, keyed by its full normalized request
  * (path and sorted, validated query), kept until an event says the data behind it may have changed. Any
  * such event ({@code fingerpost.series.changed}, {@code fingerpost.evaluations.created},
- * {@code fingerpost.targets.evaluated}, {@code fingerpost.feed.status}) clears every entry: coarse, so an
- * answer is never older than the last change the API has heard of.
+ * {@code fingerpost.targets.evaluated}, {@code fingerpost.feed.status} but for a poll that found its source
+ * unchanged) clears every entry: coarse, so an answer is never older than the last change the API has heard of.
  *
  * <p>A read that began before an invalidation is not stored (the generation it began in has passed), so a
  * slow read of old rows cannot land in the cache after the event that made them old. A request with
  * {@code Cache-Control: no-cache} reads the database and leaves the cache as it is. Every JSON answer written by
  * {@link ApiJson#reply} carries a strong ETag (SHA-256 of the body); a matching {@code If-None-Match} gets
- * 304 with no body. Everything runs on the API verticle's event loop: no locks.
+ * 304 with no body. The bookkeeping runs on the API verticle's event loop (no locks); what grows with an
+ * answer's size runs on a worker ({@link Answer#of}): the encoding, the ETag's hash and the gzip, made once per
+ * answer and served as they are (a large body sits in direct memory, so the transport writes it without a copy
+ * on the event loop; a client that accepts gzip gets the stored gzip, which the server's compressor passes
+ * through).
  */
 public final class ApiCache {
   /** The GET routes served from memory (each also described in openapi.yaml, so the gate stays in front). */
@@ -43,7 +47,7 @@ public final class ApiCache {
   private static final String HOOK = "fingerpost.cache.store";
 
   private final boolean enabled;
-  private final Map<String, Entry> entries = new HashMap<>();
+  private final Map<String, Answer> entries = new HashMap<>();
   /**
    * Requests waiting for the answer a read under way will give, by key (reads begun in this generation only):
    * clients that miss together share one read instead of each building the same answer. Without this, 32 clients
@@ -53,8 +57,26 @@ public final class ApiCache {
   private final Map<String, List<RoutingContext>> inFlight = new HashMap<>();
   private long generation;
 
-  /** One stored answer. */
-  record Entry(Buffer body, String etag) {}
+  /** Bodies from this size are kept in direct memory (written by the transport without a copy). */
+  static final int DIRECT_FROM = 64 * 1024;
+  /** Bodies from this size are gzipped once, on a worker; smaller ones are left to the server's compressor. */
+  static final int GZIP_FROM = 1024;
+
+  /**
+   * One encoded answer: the body, its ETag (200 answers only) and, for a body of {@link #GZIP_FROM} bytes or
+   * more, its gzip; made off the event loop.
+   */
+  public record Answer(Buffer body, String etag, Buffer gzip) {
+    /** Hashes and compresses an encoded body; call on a worker (its cost grows with the body). */
+    static Answer of(Buffer body, boolean ok) {
+      if (!ok) {
+        return new Answer(body, null, null);
+      }
+      byte[] bytes = body.getBytes();
+      Buffer gzip = bytes.length >= GZIP_FROM ? direct(ApiCache.gzip(bytes)) : null;
+      return new Answer(bytes.length >= DIRECT_FROM ? direct(bytes) : body, ApiCache.etag(bytes), gzip);
+    }
+  }
 
   public ApiCache(boolean enabled) {
     this.enabled = enabled;
@@ -66,7 +88,13 @@ public final class ApiCache {
     ready.add(Events.consumer(vertx, SeriesChanged.ADDRESS, e -> invalidate()).completion());
     ready.add(Events.consumer(vertx, EvaluationsCreated.ADDRESS, e -> invalidate()).completion());
     ready.add(Events.consumer(vertx, TargetsEvaluated.ADDRESS, e -> invalidate()).completion());
-    ready.add(Events.consumer(vertx, FeedStatus.ADDRESS, e -> invalidate()).completion());
+    // a poll that found its source unchanged read and wrote nothing: at national scale (hundreds of feeds) such
+    // polls come every few milliseconds, and clearing on each left the cache empty under load
+    ready.add(Events.consumer(vertx, FeedStatus.ADDRESS, e -> {
+      if (!e.unchanged()) {
+        invalidate();
+      }
+    }).completion());
     return Future.all(ready).mapEmpty();
   }
 
@@ -97,10 +125,10 @@ public final class ApiCache {
       ctx.next();
       return;
     }
-    Entry hit = entries.get(key);
+    Answer hit = entries.get(key);
     if (hit != null) {
       ctx.response().putHeader("X-Cache", "hit");
-      send(ctx, 200, hit.body(), hit.etag());
+      send(ctx, 200, hit);
       return;
     }
     List<RoutingContext> joined = inFlight.get(key);
@@ -113,7 +141,7 @@ public final class ApiCache {
     inFlight.put(key, waiting);
     long started = generation;
     // ApiJson.reply hands the answer back here before writing it
-    ctx.put(HOOK, (Store) (status, body, etag) -> {
+    ctx.put(HOOK, (Store) (status, answer) -> {
       inFlight.remove(key, waiting);
       if (status != 200) {
         return; // the waiting requests read for themselves (below)
@@ -122,9 +150,9 @@ public final class ApiCache {
         if (entries.size() >= MAX_ENTRIES) {
           entries.clear();
         }
-        entries.put(key, new Entry(body, etag));
+        entries.put(key, answer);
       }
-      waiting.forEach(w -> send(w, 200, body, etag));
+      waiting.forEach(w -> send(w, 200, answer));
       waiting.clear();
     });
     // the read failed, or answered something not shared: every waiting request goes on to read for itself
@@ -154,24 +182,27 @@ public final class ApiCache {
   }
 
   private interface Store {
-    void store(int status, Buffer body, String etag);
+    void store(int status, Answer answer);
   }
 
   /**
    * Writes a JSON answer with its ETag, 304 with no body when the client has it; a cacheable request's
    * answer is stored first.
    */
-  static void reply(RoutingContext ctx, int status, Buffer body) {
-    String etag = status == 200 ? etag(body) : null;
+  static void reply(RoutingContext ctx, int status, Answer answer) {
     Store store = ctx.get(HOOK);
     if (store != null) {
-      store.store(status, body, etag);
+      store.store(status, answer);
     }
-    send(ctx, status, body, etag);
+    send(ctx, status, answer);
   }
 
-  private static void send(RoutingContext ctx, int status, Buffer body, String etag) {
+  private static void send(RoutingContext ctx, int status, Answer answer) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return; // the client left while the answer was made
+    }
     HttpServerResponse response = ctx.response().putHeader("Content-Type", "application/json");
+    String etag = answer.etag();
     if (etag != null) {
       response.putHeader(HttpHeaders.ETAG, etag);
       // 304 only answers a read (RFC 9110: a failed If-None-Match on another method is a 412, never a 304)
@@ -181,7 +212,34 @@ public final class ApiCache {
         return;
       }
     }
-    response.setStatusCode(status).end(body);
+    if (answer.gzip() != null && acceptsGzip(ctx.request().getHeader(HttpHeaders.ACCEPT_ENCODING))) {
+      // a Content-Encoding already set makes the server's compressor pass the body through as it is
+      response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").putHeader(HttpHeaders.VARY, "Accept-Encoding")
+          .setStatusCode(status).end(answer.gzip());
+      return;
+    }
+    response.setStatusCode(status).end(answer.body());
+  }
+
+  /** Accept-Encoding names gzip (or *) without q=0. */
+  static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return false;
+    }
+    for (String part : acceptEncoding.split(",")) {
+      String[] p = part.trim().split(";");
+      String coding = p[0].trim().toLowerCase(java.util.Locale.ROOT);
+      if (coding.equals("gzip") || coding.equals("*")) {
+        for (int i = 1; i < p.length; i++) {
+          String q = p[i].trim().replace(" ", "");
+          if (q.startsWith("q=") && q.substring(2).matches("0(\\.0*)?")) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   /** If-None-Match: "*" or a list of tags (weak comparison, as RFC 9110 asks for GET). */
@@ -199,12 +257,31 @@ public final class ApiCache {
   }
 
   /** A strong validator: the SHA-256 of the body. */
-  static String etag(Buffer body) {
+  static String etag(byte[] body) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(body.getBytes());
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(body);
       return '"' + HexFormat.of().formatHex(d, 0, 16) + '"';
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static byte[] gzip(byte[] bytes) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length / 8 + 64);
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out, 64 * 1024)) {
+      gz.write(bytes);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The bytes in a JDK direct buffer (freed by the collector once unreferenced): Vert.x hands the transport an
+   * unreleasable slice of it per write, so every client shares the one copy.
+   */
+  private static Buffer direct(byte[] bytes) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+    return io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(b));
   }
 }

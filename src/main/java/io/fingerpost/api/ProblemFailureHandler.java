@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * cause — a database message, say — is logged, never sent). One log line per 500; its stack trace only at
  * debug, so no request can fill the log with traces. A failure that means the database cannot be reached
  * ({@link DatabaseOutage}) is a 503 with {@code Retry-After}, whatever the route, and logs nothing per
- * request (the store's watch logs the outage once). Mounted by the {@link RequestGate}.
+ * request (the store's watch logs the outage once); so is a pool that found no free connection in its wait (load,
+ * not a fault: {@code Retry-After: 1}). Mounted by the {@link RequestGate}.
  */
 final class ProblemFailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemFailureHandler.class);
@@ -35,6 +36,13 @@ final class ProblemFailureHandler implements Handler<RoutingContext> {
         ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
       }
       Problem.send(ctx, 503, "the database is unavailable; retry later");
+    } else if (DatabaseOutage.isPoolBusy(t)) {
+      // load, not a fault: every database connection stayed busy for the pool's whole wait
+      LOG.debug("{} {}: no free database connection", ctx.request().method(), ParameterValidator.printable(ctx.request().path()));
+      if (!ctx.response().headWritten()) {
+        ctx.response().putHeader("Retry-After", "1");
+      }
+      Problem.send(ctx, 503, "the service is busy; retry later");
     } else {
       LOG.error("{} {} failed: {}", ctx.request().method(), ParameterValidator.printable(ctx.request().path()),
           t == null ? "unknown cause" : t.toString());

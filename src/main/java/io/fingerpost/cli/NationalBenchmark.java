@@ -282,7 +282,7 @@ public final class NationalBenchmark {
     JsonArray series = svc.array("/api/series?indicator=" + ind + "&area=" + area + "&sex=Persons");
     LoadBenchmark.check(!series.isEmpty(), "no series of " + ind + " in " + area);
     long seriesId = series.getJsonObject(0).getLong("id");
-    List<String> paths = List.of("/health", "/api/targets", "/api/targets/" + data.targetId(0, 0),
+    List<String> paths = List.of("/health", "/api/targets", "/api/targets?limit=100", "/api/targets/" + data.targetId(0, 0),
         "/api/series/" + seriesId + "/observations", "/api/places", "/api/compare?indicator=" + ind);
     for (String p : paths) { // warm-up, discarded: the JIT and the caches
       svc.wrk(p, o.connections(), Math.max(2, o.seconds() / 2));

@@ -60,7 +60,18 @@ final class IndicatorStateQuery {
   static final String COUNT_TARGETS =
       "SELECT count(*) FROM target t WHERE t.active AND EXISTS (SELECT 1 FROM evaluation e WHERE e.target_id = t.id)";
 
+  /** Series without an active target (what scope {@code all} would export besides the targets). */
+  static final String COUNT_UNTARGETED = """
+      SELECT count(*) FROM series s
+      WHERE NOT EXISTS (SELECT 1 FROM target t WHERE t.active AND (t.indicator_id, t.area_code, t.sex, t.age, t.category_type,
+                        t.category) = (s.indicator_id, s.area_code, s.sex, s.age, s.category_type, s.category))
+      """;
+
   private IndicatorStateQuery() {}
+
+  static Future<Long> countUntargeted(SqlClient db) {
+    return db.query(COUNT_UNTARGETED).execute().map(rs -> rs.iterator().next().getLong(0));
+  }
 
   /** Up to {@code limit} target states, by target id. */
   static Future<List<IndicatorState>> targets(SqlClient db, int limit) {

@@ -49,6 +49,14 @@ public final class MetricsVerticle extends VerticleBase {
   private boolean pending;
   private boolean operationalRunning;
   private boolean operationalPending;
+  private static final long UNTARGETED_COUNT_EVERY_NANOS = 60_000_000_000L;
+  /** Series without a target left out since the last full read, to make room for targets. */
+  private int seriesLeftOut;
+  private long untargetedTotal;
+  private long untargetedCountedAt = System.nanoTime() - 2 * UNTARGETED_COUNT_EVERY_NANOS;
+  private long loggedTargets;
+  private long loggedSeries;
+  private long loggedAt;
 
   public MetricsVerticle(FingerpostMetrics metrics, Pool pool, MetricsSettings settings) {
     this.metrics = metrics;
@@ -159,6 +167,7 @@ public final class MetricsVerticle extends VerticleBase {
       return extra.compose(untargeted -> vertx.executeBlocking(() -> {
         targets.reset(states);
         series.reset(untargeted);
+        seriesLeftOut = 0;
         return null;
       }, false));
     }).compose(v -> publish());
@@ -171,13 +180,16 @@ public final class MetricsVerticle extends VerticleBase {
     changedSeries = new HashSet<>();
     if (ids.isEmpty() && seriesIds.isEmpty()) return publish();
     int max = settings.maxSeries();
-    return vertx.executeBlocking(() -> targets.touch(ids, max - targets.size() - series.size()), false)
+    // targets come first: a new target takes the room of series without a target (left out below), so that a
+    // full set of series read before the evaluations (the first load) does not keep the targets out
+    return vertx.executeBlocking(() -> targets.touch(ids, max - targets.size()), false)
         .compose(touch -> touch.keys().isEmpty() ? Future.succeededFuture()
             : IndicatorStateQuery.targetsById(pool, touch.keys())
                 .compose(states -> vertx.executeBlocking(() -> {
                   targets.replace(touch.segments(), states);
-                  return null;
-                }, false)))
+                  return series.dropTo(max - targets.size());
+                }, false))
+                .compose(this::reread))
         .compose(v -> seriesIds.isEmpty() ? Future.succeededFuture()
             : vertx.executeBlocking(() -> series.touch(seriesIds, max - targets.size() - series.size()), false)
                 .compose(touch -> touch.keys().isEmpty() ? Future.succeededFuture()
@@ -191,21 +203,60 @@ public final class MetricsVerticle extends VerticleBase {
         });
   }
 
-  /** Assembles the segments (worker) and publishes them with the count of targets left out by maxSeries. */
+  /** Counts what {@link StateSegments#dropTo} left out and renders the segment it cut into again, without the cut keys. */
+  private Future<Void> reread(StateSegments.Cut cut) {
+    seriesLeftOut += cut.dropped();
+    if (cut.reread() == null) return Future.succeededFuture();
+    return IndicatorStateQuery.untargetedById(pool, cut.reread().keys().stream().map(Long::valueOf).toList())
+        .compose(states -> vertx.executeBlocking(() -> {
+          series.replace(cut.reread().segments(), states);
+          return null;
+        }, false));
+  }
+
+  /**
+   * Assembles the segments (worker) and publishes them with the count of what maxSeries left out: targets, and
+   * with scope {@code all} series without a target (their total counted at most once a minute: a scan of every
+   * series).
+   */
   private Future<RenderedState> publish() {
-    return IndicatorStateQuery.countTargets(pool).compose(total -> vertx.executeBlocking(() -> {
+    boolean full = targets.size() + series.size() >= settings.maxSeries() || seriesLeftOut > 0;
+    boolean countSeries = full && settings.scope() == MetricsSettings.Scope.ALL
+        && System.nanoTime() - untargetedCountedAt > UNTARGETED_COUNT_EVERY_NANOS;
+    Future<Long> untargeted = countSeries ? IndicatorStateQuery.countUntargeted(pool).onSuccess(n -> {
+      untargetedTotal = n;
+      untargetedCountedAt = System.nanoTime();
+    }) : Future.succeededFuture(untargetedTotal);
+    return untargeted.compose(u -> IndicatorStateQuery.countTargets(pool)).compose(total -> vertx.executeBlocking(() -> {
       List<IndicatorStateExposition.Segment> all = new ArrayList<>(targets.segments());
       all.addAll(series.segments());
       return IndicatorStateExposition.assemble(all);
     }, false).onSuccess(rendered -> {
-      // only a full set leaves targets out; below the cap a difference is an evaluation whose event is on its way
-      boolean full = targets.size() + series.size() >= settings.maxSeries();
-      long dropped = full ? Math.max(0, total - targets.size()) : 0;
-      metrics.indicatorState(rendered, dropped);
-      if (dropped > 0) {
-        LOG.warn("Indicator-state metrics cover {} targets; {} more are left out (metrics.maxSeries = {})",
-            targets.size(), dropped, settings.maxSeries());
-      }
+      // only a full set leaves anything out; below the cap a difference is an evaluation whose event is on its way
+      boolean nowFull = targets.size() + series.size() >= settings.maxSeries() || seriesLeftOut > 0;
+      long droppedTargets = nowFull ? Math.max(0, total - targets.size()) : 0;
+      long droppedSeries = nowFull && settings.scope() == MetricsSettings.Scope.ALL
+          ? Math.max(0, untargetedTotal - series.size()) : 0;
+      metrics.indicatorState(rendered, droppedTargets + droppedSeries);
+      logLeftOut(droppedTargets, droppedSeries);
     }));
+  }
+
+  /** One line when what the cap leaves out first appears, then at most once a minute while it changes. */
+  private void logLeftOut(long droppedTargets, long droppedSeries) {
+    boolean changed = droppedTargets != loggedTargets || droppedSeries != loggedSeries;
+    boolean firstTargets = droppedTargets > 0 && loggedTargets == 0;
+    if (!changed || (droppedTargets == 0 && droppedSeries == 0 && loggedTargets == 0 && loggedSeries == 0)) {
+      return;
+    }
+    if (!firstTargets && System.nanoTime() - loggedAt < UNTARGETED_COUNT_EVERY_NANOS) {
+      return;
+    }
+    loggedTargets = droppedTargets;
+    loggedSeries = droppedSeries;
+    loggedAt = System.nanoTime();
+    LOG.warn("Indicator-state metrics cover {} targets and {} series without a target; metrics.maxSeries = {} leaves"
+            + " out {} targets and {} series without a target (targets come first)", targets.size(), series.size(),
+        settings.maxSeries(), droppedTargets, droppedSeries);
   }
 }

@@ -87,6 +87,39 @@ final class StateSegments {
     render(chunks);
   }
 
+  /** What {@link #dropTo} left out, and the segment to read again when it cut into one (else null). */
+  record Cut(int dropped, Touch reread) {}
+
+  /**
+   * Leaves out states from the end of the key order until at most {@code keep} remain: whole segments, then the
+   * last keys of one, whose remaining keys the caller reads again ({@link #replace}) to render it without them.
+   */
+  synchronized Cut dropTo(int keep) {
+    int target = Math.max(0, keep);
+    int dropped = 0;
+    while (size > target && !segments.isEmpty()) {
+      Map.Entry<String, Seg> last = segments.lastEntry();
+      TreeSet<String> keys = last.getValue().keys;
+      if (size - keys.size() >= target) { // the whole segment goes (the first keeps its bound, empty)
+        size -= keys.size();
+        dropped += keys.size();
+        if (last.getKey().isEmpty()) {
+          keys.clear();
+          last.getValue().rendered = IndicatorStateExposition.Segment.EMPTY;
+          break;
+        }
+        segments.remove(last.getKey());
+        continue;
+      }
+      int cut = size - target;
+      for (int i = 0; i < cut; i++) keys.pollLast();
+      size -= cut;
+      dropped += cut;
+      return new Cut(dropped, new Touch(Set.of(last.getKey()), new ArrayList<>(keys)));
+    }
+    return new Cut(dropped, null);
+  }
+
   /** Starts again from a full read. */
   synchronized void reset(List<IndicatorState> states) {
     List<IndicatorState> sorted = new ArrayList<>(states);

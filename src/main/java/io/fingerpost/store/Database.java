@@ -116,6 +116,10 @@ public final class Database {
             + StartupException.rootMessage(e), e);
       }
       Pool pool = PgBuilder.pool()
+          // the default 30 s wait for a connection stays: it sheds load (without it, bench-national at scale 1 queued
+          // reads until every event loop was decoding their results for minutes); a request that waits it out is a
+          // 503 (api.ProblemFailureHandler). Its timer races the hand-out of a pipelined connection to several
+          // waiters and then logs an unhandled "Promise already completed" (vertx-sql-client issue 1567): noise.
           .with(new PoolOptions().setMaxSize(cfg.poolSizeOrDefault()))
           .connectingTo(connect.setPipeliningLimit(16))
           .using(vertx)

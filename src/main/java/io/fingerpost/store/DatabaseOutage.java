@@ -47,9 +47,28 @@ public final class DatabaseOutage {
     return false;
   }
 
+  /**
+   * True when the failure is the pool giving up waiting for a free connection (its {@code connectionTimeout}):
+   * the database answers, the service is busy.
+   */
+  public static boolean isPoolBusy(Throwable failure) {
+    if (failure == null || failure.getMessage() == null) {
+      return false;
+    }
+    // a connection asked for ("Timeout") or a query sent through the pool ("Timeout waiting for connection")
+    return failure.getClass().getName().equals("io.vertx.core.impl.NoStackTraceThrowable")
+        && failure.getMessage().equals("Timeout")
+        || failure instanceof io.vertx.core.VertxException && failure.getMessage().equals("Timeout waiting for connection");
+  }
+
   /** True while the service's {@link DatabaseWatch} finds the database unreachable. */
   public static boolean isDown(Vertx vertx) {
     return Boolean.TRUE.equals(vertx.sharedData().getLocalMap(MAP).get(DOWN));
+  }
+
+  /** True when a {@link DatabaseWatch} reports on this Vert.x instance (its verdict is then the one to read). */
+  public static boolean isWatched(Vertx vertx) {
+    return vertx.sharedData().getLocalMap(MAP).get(DOWN) != null;
   }
 
   static void setDown(Vertx vertx, boolean down) {

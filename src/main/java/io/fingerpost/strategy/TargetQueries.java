@@ -82,22 +82,45 @@ public final class TargetQueries {
     this.pool = pool;
   }
 
-  /** Active targets matching the filter with their current evaluation, by strategy group and id. */
-  public Future<List<TargetState>> current(Filter f) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("statuses", (f.statuses() == null ? List.<String>of() : f.statuses()).toArray(String[]::new));
-    p.put("group", f.group());
-    p.put("team", f.team());
-    p.put("area", f.area());
-    return SqlTemplate.forQuery(pool, CURRENT + """
+  private static final String MATCHING = """
         WHERE t.active
           AND (cardinality(#{statuses}::text[]) = 0 OR coalesce(e.status,
                CASE WHEN %s THEN 'PENDING' ELSE 'NO_DATA' END) = ANY(#{statuses}::text[]))
           AND (#{group}::text IS NULL OR t.strategy_group = #{group})
           AND (#{team}::text IS NULL OR t.team = #{team})
           AND (#{area}::text IS NULL OR t.area_code = #{area})
-        ORDER BY t.strategy_group NULLS LAST, t.id
-        """.formatted(SERIES_EXISTS)).mapTo(TargetQueries::state).execute(p).map(TargetQueries::list);
+        """.formatted(SERIES_EXISTS);
+
+  /** Active targets matching the filter with their current evaluation, by strategy group and id. */
+  public Future<List<TargetState>> current(Filter f) {
+    return SqlTemplate.forQuery(pool, CURRENT + MATCHING + "ORDER BY t.strategy_group NULLS LAST, t.id")
+        .mapTo(TargetQueries::state).execute(params(f)).map(TargetQueries::list);
+  }
+
+  /** One page of {@link #current(Filter)} and the number of targets matching the filter. */
+  public record Page(List<TargetState> targets, long total) {}
+
+  /** At most {@code limit} of {@link #current(Filter)}'s targets from {@code offset} (same order), and their total. */
+  public Future<Page> current(Filter f, int limit, long offset) {
+    Map<String, Object> p = params(f);
+    p.put("limit", limit);
+    p.put("offset", offset);
+    Future<List<TargetState>> page = SqlTemplate.forQuery(pool, CURRENT + MATCHING
+            + "ORDER BY t.strategy_group NULLS LAST, t.id LIMIT #{limit} OFFSET #{offset}")
+        .mapTo(TargetQueries::state).execute(p).map(TargetQueries::list);
+    Future<Long> total = SqlTemplate.forQuery(pool, "SELECT count(*) AS n FROM target t"
+            + " LEFT JOIN current_evaluation e ON e.target_id = t.id " + MATCHING)
+        .execute(p).map(rs -> rs.iterator().next().getLong("n"));
+    return Future.all(page, total).map(v -> new Page(page.result(), total.result()));
+  }
+
+  private static Map<String, Object> params(Filter f) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("statuses", (f.statuses() == null ? List.<String>of() : f.statuses()).toArray(String[]::new));
+    p.put("group", f.group());
+    p.put("team", f.team());
+    p.put("area", f.area());
+    return p;
   }
 
   /** One target (active or not) with its current evaluation. */

@@ -3,6 +3,7 @@ package io.fingerpost.api;
 import io.fingerpost.event.Events;
 import io.fingerpost.event.EvaluationsCreated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,23 @@ class TargetsApiTest {
           .bodyAsJsonObject().getJsonArray("targets").size());
       assertEquals(0, get(client, port, "/api/targets?team=nobody").bodyAsJsonObject()
           .getJsonArray("targets").size());
+      // pages: the same order as the whole list, with the total and the next page's offset
+      JsonObject first = get(client, port, "/api/targets?limit=1").bodyAsJsonObject();
+      assertEquals(1, first.getJsonArray("targets").size());
+      assertEquals(list.getJsonObject(0), first.getJsonArray("targets").getJsonObject(0));
+      assertEquals(2, first.getLong("total"));
+      assertEquals(1, first.getLong("nextOffset"));
+      JsonObject second = get(client, port, "/api/targets?limit=1&offset=1").bodyAsJsonObject();
+      assertEquals(list.getJsonObject(1), second.getJsonArray("targets").getJsonObject(0));
+      assertTrue(second.containsKey("nextOffset") && second.getValue("nextOffset") == null, second.encode());
+      assertEquals(1, get(client, port, "/api/targets?status=OFF_TRACK&offset=0").bodyAsJsonObject().getLong("total"));
+      assertEquals(0, get(client, port, "/api/targets?offset=5").bodyAsJsonObject().getJsonArray("targets").size());
+      assertFalse(all.containsKey("total"), "the whole list keeps its form");
+      for (String badPage : List.of("limit=0", "limit=10001", "offset=-1", "limit=x")) {
+        HttpResponse<Buffer> refused = get(client, port, "/api/targets?" + badPage);
+        assertEquals(400, refused.statusCode(), badPage);
+        assertEquals("application/problem+json", refused.getHeader("Content-Type"));
+      }
       HttpResponse<Buffer> bad = get(client, port, "/api/targets?status=GREEN");
       assertEquals(400, bad.statusCode());
       assertEquals("application/problem+json", bad.getHeader("Content-Type"));
