@@ -270,6 +270,12 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       // the round is over whatever publishing does: a throw here must not leave the evaluator "running" for ever
       running = false;
       try {
+        if (round.size() >= 100) {
+          LOG.info("PHASES round {} targets {} ms: load {} compute {} write {} ms", round.size(),
+              (System.nanoTime() - roundStarted) / 1_000_000, phases[0] / 1_000_000, phases[1] / 1_000_000,
+              phases[2] / 1_000_000);
+        }
+        java.util.Arrays.fill(phases, 0);
         FingerpostMetrics.of(vertx).evaluationBatch(Duration.ofNanos(System.nanoTime() - roundStarted),
             initialIds.size() + ids.size(), failed.size(), round.size());
         publish(true, initialIds, initialTargets);
@@ -340,6 +346,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     });
   }
 
+  private final long[] phases = new long[3];
+
   private Future<Long> evaluate(TargetDefinition t, boolean initialLoad) {
     if (t.placesUnresolved()) {
       String w = "its places, the " + t.places().describe() + ", are not stored yet: evaluated for each once a feed"
@@ -347,7 +355,10 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       warnings.put(t.id(), w);
       return store.setWarning(t.id(), w).map((Long) null);
     }
+    long t0 = System.nanoTime();
     return store.load(t).compose(loaded -> {
+      long t1 = System.nanoTime();
+      phases[0] += t1 - t0;
       if (loaded.seriesId() == null) {
         warnings.put(t.id(), loaded.warning());
         return store.setWarning(t.id(), loaded.warning()).map((Long) null);
@@ -356,6 +367,8 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
           loaded.seriesId(), loaded.observations(), loaded.revisions(), loaded.england(), loaded.region(),
           loaded.benchmark(), loaded.deprivation());
       return vertx.executeBlocking(() -> TargetEvaluation.evaluate(in), false).compose(row -> {
+        long t2 = System.nanoTime();
+        phases[1] += t2 - t1;
         // a value that could not be looked up (e.g. the baseline's) is the target's warning
         String problem = new JsonObject(row.details()).getString("problem");
         if (problem != null) {
@@ -363,7 +376,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
         } else {
           warnings.remove(t.id());
         }
-        return store.insertIfChanged(row, initialLoad, problem);
+        return store.insertIfChanged(row, initialLoad, problem).onComplete(x -> phases[2] += System.nanoTime() - t2);
       });
     });
   }
