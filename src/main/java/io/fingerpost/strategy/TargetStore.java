@@ -256,40 +256,4 @@ public final class TargetStore {
       return list;
     });
   }
-
-  /** Sets a target's warning (null clears it). */
-  public Future<Void> setWarning(String targetId, String warning) {
-    return pool.preparedQuery("UPDATE target SET warning = $2 WHERE id = $1 AND warning IS DISTINCT FROM $2")
-        .execute(Tuple.of(targetId, warning)).mapEmpty();
-  }
-
-  /**
-   * Writes the evaluation unless it equals the target's latest one (same fingerprint), and records the
-   * values in use on the target, in one transaction. Returns the new row's id, or null when nothing
-   * changed.
-   */
-  public Future<Long> insertIfChanged(Evaluation e, boolean initialLoad, String warning) {
-    // one writer per target at a time, also across cluster members and before the target's first row (which
-    // FOR UPDATE cannot lock): two members evaluating the same change write it once
-    return pool.withTransaction(c -> c.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('evaluation:' || $1))")
-        .execute(Tuple.of(e.targetId())).compose(locked -> c.preparedQuery("""
-            SELECT fingerprint FROM evaluation WHERE target_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE
-            """).execute(Tuple.of(e.targetId())))
-        .compose(rs -> {
-          String latest = rs.size() == 0 ? null : rs.iterator().next().getString("fingerprint");
-          if (e.fingerprint().equals(latest)) {
-            return c.preparedQuery("UPDATE target SET warning = $2 WHERE id = $1 AND warning IS DISTINCT FROM $2")
-                .execute(Tuple.of(e.targetId(), warning)).map((Long) null);
-          }
-          return SqlTemplate.forQuery(c, EvaluationMapping.INSERT)
-              .execute(EvaluationMapping.parameters(e, initialLoad))
-              .map(ins -> ins.iterator().next().getLong("id"))
-              .compose(id -> c.preparedQuery("""
-                  UPDATE target SET baseline_value = coalesce($2, baseline_value),
-                    target_value = coalesce($3, target_value), warning = $4 WHERE id = $1
-                  """).execute(Tuple.of(e.targetId(), e.trajectory().baselineValue(),
-                      e.trajectory().targetValue(), warning))
-                  .map(id));
-        }));
-  }
 }
