@@ -133,6 +133,19 @@ public final class TargetStore {
    * exist; {@link Loaded#warning()} then says what is missing (indicator, area, or the breakdown).
    */
   public Future<Loaded> load(TargetDefinition t) {
+    return load(t, new SharedReads());
+  }
+
+  /**
+   * The series several targets read, each read once: a chunk of a round holds many targets of one indicator and
+   * breakdown (one per place), which all read England's series and share their regions'. Event loop only.
+   */
+  static final class SharedReads {
+    private final Map<SeriesKey, Future<Series>> series = new HashMap<>();
+  }
+
+  /** As {@link #load(TargetDefinition)}, a series read once for all the loads given the same {@code shared}. */
+  Future<Loaded> load(TargetDefinition t, SharedReads shared) {
     SeriesKey k = t.series();
     Future<Row> meta = pool.preparedQuery("""
         SELECT (SELECT id FROM series WHERE indicator_id = $1 AND area_code = $2 AND sex = $3 AND age = $4
@@ -161,12 +174,12 @@ public final class TargetStore {
       }
       String parent = m.getString("parent_code");
       String bench = t.goal().benchmarkArea();
-      Future<Series> own = observations(pool, k);
-      Future<Series> england = observations(pool, k.inArea(ENGLAND));
+      Future<Series> own = shared.series.computeIfAbsent(k, key -> observations(pool, key));
+      Future<Series> england = shared.series.computeIfAbsent(k.inArea(ENGLAND), key -> observations(pool, key));
       Future<Series> region = parent == null || parent.isBlank() ? Future.succeededFuture(Series.EMPTY)
-          : observations(pool, k.inArea(parent));
+          : shared.series.computeIfAbsent(k.inArea(parent), key -> observations(pool, key));
       Future<Series> benchmark = bench == null ? Future.succeededFuture(Series.EMPTY)
-          : bench.equals(ENGLAND) ? england : observations(pool, k.inArea(bench));
+          : shared.series.computeIfAbsent(k.inArea(bench), key -> observations(pool, key));
       Future<List<Observation>> deprivation = k.hasCategory() ? Future.succeededFuture(List.of())
           : deprivation(pool, k);
       return Future.all(own, england, region, benchmark, deprivation).map(all -> new Loaded(seriesId,
