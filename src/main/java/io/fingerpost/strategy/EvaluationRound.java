@@ -2,6 +2,7 @@ package io.fingerpost.strategy;
 
 import io.fingerpost.store.DatabaseOutage;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -98,6 +99,13 @@ final class EvaluationRound {
         each.add(prepare(t, initial, shared)
             .recover(e -> Future.succeededFuture(new Prepared(t, initial, null, e))));
       }
+    }
+    if (each.isEmpty()) {
+      // nothing to read (stopping, or the database is away): complete on the next turn of the event loop, so the
+      // rest of a long round does not complete chunk after chunk in one ever deeper stack
+      Promise<List<Prepared>> later = Promise.promise();
+      vertx.runOnContext(v -> later.complete(List.of()));
+      return later.future();
     }
     return Future.all(each).map(all -> {
       readNanos += System.nanoTime() - started;
