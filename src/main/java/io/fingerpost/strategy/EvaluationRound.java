@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * ids stay in the round's order and a chunk costs one commit. The next chunk is read while this one is written
  * (at most one chunk ahead). A round of one target (a push) is read and written at once, waiting for nothing.
  *
- * <p>Measured (bench-national --scale 0.1, 1,690 targets): one target at a time was round trips and a commit a
- * target; README "National-scale run" has the figures.
+ * <p>A chunk reads each series once ({@link TargetStore.SharedReads}). One target at a time, a target cost 3.3 ms
+ * reading, 1.5 ms computing and 3.9 ms writing (its own commit); README "National-scale run" has the figures.
  */
 final class EvaluationRound {
 
