@@ -117,7 +117,10 @@ public final class EvaluationMapping {
     Map<String, Object> names = columns(new Evaluation(null, null, null, null, null, null, null, null, null, null,
         null, null, null));
     names.put("initial_load", null);
-    INSERT = "INSERT INTO evaluation (" + String.join(", ", names.keySet()) + ") VALUES ("
+    // evaluated_at is the insert's own time, not the transaction's: a transaction writing several targets'
+    // evaluations gives them times in their order (a report's since=<evaluation id> reads evaluated_at)
+    INSERT = "INSERT INTO evaluation (evaluated_at, " + String.join(", ", names.keySet())
+        + ") VALUES (clock_timestamp(), "
         + String.join(", ", names.keySet().stream().map(k -> "#{" + k + "}").toList()) + ") RETURNING id";
   }
 

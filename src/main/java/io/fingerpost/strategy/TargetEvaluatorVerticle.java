@@ -13,7 +13,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * evaluates every target on the data already stored; then, on each {@code fingerpost.series.changed}, it
  * evaluates the targets whose evaluation reads a changed series: their own, or the same indicator and breakdown
  * in England, their area's parent or their benchmark area ({@link SeriesReaders}). An evaluation row is written only when the verdict differs from
- * the target's latest one, in its own transaction; after the commit the new ids go out on
- * {@code fingerpost.evaluations.created} as {@code {initialLoad, evaluationIds, targetIds}}.
+ * the target's latest one. A round runs a chunk of targets at a time ({@link EvaluationRound}): their reads
+ * concurrently, their writes in one transaction in the round's order, so evaluation ids follow the round's order;
+ * after the round the new ids go out on {@code fingerpost.evaluations.created} as
+ * {@code {initialLoad, evaluationIds, targetIds}}.
  *
  * <p>Work is serialised: events arriving while a round runs are merged into the next round (a target is
  * evaluated once per round however many of its series changed). Database reads and writes are
@@ -51,6 +52,9 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TargetEvaluatorVerticle.class);
 
   private final TargetStore store;
+  /** Runs a round's targets a chunk at a time (reads concurrent, writes in order, one commit a chunk). */
+  private EvaluationRound rounds;
+  private final int chunkSize;
   /** The targets at each of their places (README "Targets for many places"). */
   private final PlaceTargets targets;
   /** Target id → initial load (true only while every event that asked for it was an initial load). */
@@ -81,8 +85,14 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   private static final String RUNNING = "";
 
   public TargetEvaluatorVerticle(Pool pool, List<TargetDefinition> targets) {
+    this(pool, targets, EvaluationRound.CHUNK);
+  }
+
+  /** With {@code chunkSize} targets read and written together (tests use a small one). */
+  TargetEvaluatorVerticle(Pool pool, List<TargetDefinition> targets, int chunkSize) {
     this.store = new TargetStore(pool);
     this.targets = new PlaceTargets(targets);
+    this.chunkSize = chunkSize;
   }
 
   /** Targets that cannot be evaluated now, with the reason (no such indicator/area/series, no value). */
@@ -116,6 +126,7 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     vertx.sharedData().<String, Boolean>getLocalMap(EVALUATED).put(RUNNING, true);
+    rounds = new EvaluationRound(vertx, store, warnings, chunkSize);
     received = 1; // the start-up round below
     // this member's writes only: in a cluster each changed series is evaluated once, by the member that wrote it
     consumer = Events.localConsumer(vertx, SeriesChanged.ADDRESS, this::onSeriesChanged);
@@ -233,38 +244,39 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
     List<Long> ids = new ArrayList<>();
     List<String> changedTargets = new ArrayList<>();
     List<String> failed = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (TargetDefinition t : targets.all()) {
-      Boolean initial = round.get(t.id());
-      if (initial == null) {
-        continue;
-      }
-      chain = chain.compose(v -> {
+    List<TargetDefinition> order = targets.all().stream().filter(t -> round.containsKey(t.id())).toList();
+    Future<Void> chain = rounds.run(order, round, new EvaluationRound.Sink() {
+      @Override
+      public boolean go(TargetDefinition t, boolean initial) {
         if (waitingForDatabase) {
           pending.merge(t.id(), initial, Boolean::logicalAnd); // the database is away: keep it for the retry
-          return Future.<Long>succeededFuture();
+          return false;
         }
-        return stopping ? Future.<Long>succeededFuture() : evaluate(t, initial);
-      }).map(id -> {
+        return !stopping;
+      }
+
+      @Override
+      public void written(TargetDefinition t, boolean initial, Long id) {
         if (id != null) {
           (initial ? initialIds : ids).add(id);
           (initial ? initialTargets : changedTargets).add(t.id());
         }
-        return (Void) null;
-      }).recover(e -> {
+      }
+
+      @Override
+      public void failed(TargetDefinition t, boolean initial, Throwable e) {
         if (DatabaseOutage.isConnectionFailure(e)) {
           // not the target's fault: evaluate it (and the rest of the round) once the database is back
           LOG.debug("Evaluating target {} waits for the database: {}", t.id(), e.toString());
           pending.merge(t.id(), initial, Boolean::logicalAnd);
           waitingForDatabase = true;
-          return Future.<Void>succeededFuture();
+          return;
         }
         // one target's failure (a bad row, a failed write) must not stop the others; it is counted
         LOG.error("Evaluating target {} failed", t.id(), e);
         failed.add(t.id());
-        return Future.<Void>succeededFuture();
-      });
-    }
+      }
+    });
     currentRound = chain;
     chain.onComplete(ar -> {
       // the round is over whatever publishing does: a throw here must not leave the evaluator "running" for ever
@@ -337,34 +349,6 @@ public final class TargetEvaluatorVerticle extends VerticleBase {
       }
       waitingForDatabase = false;
       schedule();
-    });
-  }
-
-  private Future<Long> evaluate(TargetDefinition t, boolean initialLoad) {
-    if (t.placesUnresolved()) {
-      String w = "its places, the " + t.places().describe() + ", are not stored yet: evaluated for each once a feed"
-          + " stores them";
-      warnings.put(t.id(), w);
-      return store.setWarning(t.id(), w).map((Long) null);
-    }
-    return store.load(t).compose(loaded -> {
-      if (loaded.seriesId() == null) {
-        warnings.put(t.id(), loaded.warning());
-        return store.setWarning(t.id(), loaded.warning()).map((Long) null);
-      }
-      TargetEvaluation.Inputs in = new TargetEvaluation.Inputs(t, loaded.areaName(), loaded.indicator(),
-          loaded.seriesId(), loaded.observations(), loaded.revisions(), loaded.england(), loaded.region(),
-          loaded.benchmark(), loaded.deprivation());
-      return vertx.executeBlocking(() -> TargetEvaluation.evaluate(in), false).compose(row -> {
-        // a value that could not be looked up (e.g. the baseline's) is the target's warning
-        String problem = new JsonObject(row.details()).getString("problem");
-        if (problem != null) {
-          warnings.put(t.id(), problem);
-        } else {
-          warnings.remove(t.id());
-        }
-        return store.insertIfChanged(row, initialLoad, problem);
-      });
     });
   }
 

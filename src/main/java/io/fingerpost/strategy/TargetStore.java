@@ -133,6 +133,19 @@ public final class TargetStore {
    * exist; {@link Loaded#warning()} then says what is missing (indicator, area, or the breakdown).
    */
   public Future<Loaded> load(TargetDefinition t) {
+    return load(t, new SharedReads());
+  }
+
+  /**
+   * The series several targets read, each read once: a chunk of a round holds many targets of one indicator and
+   * breakdown (one per place), which all read England's series and share their regions'. Event loop only.
+   */
+  static final class SharedReads {
+    private final Map<SeriesKey, Future<Series>> series = new HashMap<>();
+  }
+
+  /** As {@link #load(TargetDefinition)}, a series read once for all the loads given the same {@code shared}. */
+  Future<Loaded> load(TargetDefinition t, SharedReads shared) {
     SeriesKey k = t.series();
     Future<Row> meta = pool.preparedQuery("""
         SELECT (SELECT id FROM series WHERE indicator_id = $1 AND area_code = $2 AND sex = $3 AND age = $4
@@ -161,12 +174,12 @@ public final class TargetStore {
       }
       String parent = m.getString("parent_code");
       String bench = t.goal().benchmarkArea();
-      Future<Series> own = observations(pool, k);
-      Future<Series> england = observations(pool, k.inArea(ENGLAND));
+      Future<Series> own = shared.series.computeIfAbsent(k, key -> observations(pool, key));
+      Future<Series> england = shared.series.computeIfAbsent(k.inArea(ENGLAND), key -> observations(pool, key));
       Future<Series> region = parent == null || parent.isBlank() ? Future.succeededFuture(Series.EMPTY)
-          : observations(pool, k.inArea(parent));
+          : shared.series.computeIfAbsent(k.inArea(parent), key -> observations(pool, key));
       Future<Series> benchmark = bench == null ? Future.succeededFuture(Series.EMPTY)
-          : bench.equals(ENGLAND) ? england : observations(pool, k.inArea(bench));
+          : shared.series.computeIfAbsent(k.inArea(bench), key -> observations(pool, key));
       Future<List<Observation>> deprivation = k.hasCategory() ? Future.succeededFuture(List.of())
           : deprivation(pool, k);
       return Future.all(own, england, region, benchmark, deprivation).map(all -> new Loaded(seriesId,
@@ -255,41 +268,5 @@ public final class TargetStore {
       rs.forEach(r -> list.add(new AreaRow(r.getString("code"), r.getString("parent_code"), r.getString("type"))));
       return list;
     });
-  }
-
-  /** Sets a target's warning (null clears it). */
-  public Future<Void> setWarning(String targetId, String warning) {
-    return pool.preparedQuery("UPDATE target SET warning = $2 WHERE id = $1 AND warning IS DISTINCT FROM $2")
-        .execute(Tuple.of(targetId, warning)).mapEmpty();
-  }
-
-  /**
-   * Writes the evaluation unless it equals the target's latest one (same fingerprint), and records the
-   * values in use on the target, in one transaction. Returns the new row's id, or null when nothing
-   * changed.
-   */
-  public Future<Long> insertIfChanged(Evaluation e, boolean initialLoad, String warning) {
-    // one writer per target at a time, also across cluster members and before the target's first row (which
-    // FOR UPDATE cannot lock): two members evaluating the same change write it once
-    return pool.withTransaction(c -> c.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('evaluation:' || $1))")
-        .execute(Tuple.of(e.targetId())).compose(locked -> c.preparedQuery("""
-            SELECT fingerprint FROM evaluation WHERE target_id = $1 ORDER BY id DESC LIMIT 1 FOR UPDATE
-            """).execute(Tuple.of(e.targetId())))
-        .compose(rs -> {
-          String latest = rs.size() == 0 ? null : rs.iterator().next().getString("fingerprint");
-          if (e.fingerprint().equals(latest)) {
-            return c.preparedQuery("UPDATE target SET warning = $2 WHERE id = $1 AND warning IS DISTINCT FROM $2")
-                .execute(Tuple.of(e.targetId(), warning)).map((Long) null);
-          }
-          return SqlTemplate.forQuery(c, EvaluationMapping.INSERT)
-              .execute(EvaluationMapping.parameters(e, initialLoad))
-              .map(ins -> ins.iterator().next().getLong("id"))
-              .compose(id -> c.preparedQuery("""
-                  UPDATE target SET baseline_value = coalesce($2, baseline_value),
-                    target_value = coalesce($3, target_value), warning = $4 WHERE id = $1
-                  """).execute(Tuple.of(e.targetId(), e.trajectory().baselineValue(),
-                      e.trajectory().targetValue(), warning))
-                  .map(id));
-        }));
   }
 }
