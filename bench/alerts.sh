@@ -9,6 +9,6 @@ cd "$(dirname "$0")/.."
 # Builds what it runs (no -o: a fresh machine downloads the dependencies on first use; bench/all.sh builds once
 # and sets FINGERPOST_BENCH_SKIP_BUILD).
 [ -n "${FINGERPOST_BENCH_SKIP_BUILD:-}" ] || mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-exec java -Xmx2g -Dlogback.configurationFile=src/test/resources/logback-test.xml \
+exec java -Xmx2g ${FINGERPOST_JAVA_OPTS:-} -Dlogback.configurationFile=src/test/resources/logback-test.xml \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   io.fingerpost.bench.AlertLatencyBenchmark "$@"

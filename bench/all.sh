@@ -64,7 +64,7 @@ run_row() { # row run -> the command's output in $OUT/row-run.log (a failed run 
   echo "[$(date -u +%H:%M:%S)] $row, run $run of $RUNS -> $log" >&2
   local start=$SECONDS rc=0
   case "$row" in
-    load) java -Xmx2g -cp "$CP" io.fingerpost.Main bench-load --rows "$ROWS" >"$log" 2>&1 || rc=$? ;;
+    load) java -Xmx2g ${FINGERPOST_JAVA_OPTS:-} -cp "$CP" io.fingerpost.Main bench-load --rows "$ROWS" >"$log" 2>&1 || rc=$? ;;
     engine) bench/engine.sh >"$log" 2>&1 || rc=$? ;;
     alerts) bench/alerts.sh 100 >"$log" 2>&1 || rc=$? ;;
     metrics) bench/metrics.sh "$SERIES" >"$log" 2>&1 || rc=$? ;;

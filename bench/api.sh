@@ -16,7 +16,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 DATA=$(mktemp -d)
 LOG="$DATA/service.log"
 FINGERPOST_HTTP_PORT=$PORT FINGERPOST_DATA_DIR="$DATA/data" \
-  java -Xmx1g -cp "target/classes:$(cat target/bench-classpath.txt)" io.fingerpost.Main run >"$LOG" 2>&1 &
+  java -Xmx1g ${FINGERPOST_JAVA_OPTS:-} -cp "target/classes:$(cat target/bench-classpath.txt)" io.fingerpost.Main run >"$LOG" 2>&1 &
 PID=$!
 cleanup() {
   kill "$PID" 2>/dev/null && for _ in $(seq 1 300); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done

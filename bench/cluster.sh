@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 # Builds what it runs (no -o: a fresh machine downloads the dependencies on first use).
 mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
-exec java -Xmx512m -Dlogback.configurationFile=src/test/resources/logback-test.xml -Dfingerpost.shared=src/test/resources/shared \
+exec java -Xmx512m ${FINGERPOST_JAVA_OPTS:-} -Dlogback.configurationFile=src/test/resources/logback-test.xml -Dfingerpost.shared=src/test/resources/shared \
   -Dsurefire.test.class.path="$CP" -cp "$CP" io.fingerpost.reliability.ClusterBenchmark "$@"

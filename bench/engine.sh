@@ -10,5 +10,5 @@ cd "$(dirname "$0")/.."
 # and sets FINGERPOST_BENCH_SKIP_BUILD).
 [ -n "${FINGERPOST_BENCH_SKIP_BUILD:-}" ] || mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 if [ $# -eq 0 ]; then set -- -f 1 -wi 2 -i 3; fi
-exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" org.openjdk.jmh.Main \
+exec java ${FINGERPOST_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" org.openjdk.jmh.Main \
   'io.fingerpost.bench.EngineBenchmark' -jvmArgs '-Xmx4g' "$@"

@@ -11,5 +11,5 @@ cd "$(dirname "$0")/.."
 # Builds what it runs (no -o: a fresh machine downloads the dependencies on first use).
 mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
 if [ $# -eq 0 ]; then set -- -f 1 -wi 2 -i 3; fi
-exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" org.openjdk.jmh.Main \
+exec java ${FINGERPOST_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" org.openjdk.jmh.Main \
   'io.fingerpost.bench.CsvParserBenchmark' -jvmArgs '-Xmx4g' "$@"

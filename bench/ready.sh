@@ -29,7 +29,7 @@ for CONFIG in "$@"; do
   [ "$CONFIG" = default ] || ARGS+=(--config "$CONFIG")
   START=$(date +%s.%N)
   FINGERPOST_HTTP_PORT=$PORT FINGERPOST_DATA_DIR="$DATA/data" \
-    java -Xmx1g -cp "target/classes:$(cat target/bench-classpath.txt)" io.fingerpost.Main "${ARGS[@]}" \
+    java -Xmx1g ${FINGERPOST_JAVA_OPTS:-} -cp "target/classes:$(cat target/bench-classpath.txt)" io.fingerpost.Main "${ARGS[@]}" \
     >"$DATA/service.log" 2>&1 &
   PID=$!
   for i in $(seq 1 1200); do

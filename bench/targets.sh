@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 [ $# -eq 0 ] && set -- -wi 3 -i 5
 # Builds what it runs (no -o: a fresh machine downloads the dependencies on first use).
 mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" org.openjdk.jmh.Main \
+exec java ${FINGERPOST_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" org.openjdk.jmh.Main \
   'io.fingerpost.bench.TargetBenchmark' -f 1 -jvmArgs '-Xmx2g' "$@"
