@@ -112,34 +112,22 @@ final class CopyRows {
   }
 
   /** Streams digest rows (series id, key hash, the digest's two halves: 4 bigints) to {@code in} and ends the COPY. */
-  /**
-   * Digest rows (series id, key hash, digest halves), each led by {@code feed} when it is not null: the staging
-   * table's columns, or {@code feed_series_digest}'s own for a COPY straight into it.
-   */
-  static void writeDigests(CopyIn in, byte[] feed, Long[] id, Long[] key, Long[] a, Long[] b) throws SQLException {
+  static void writeDigests(CopyIn in, Long[] id, Long[] key, Long[] a, Long[] b) throws SQLException {
     Buffer buf = new Buffer(in);
     buf.bytes(SIGNATURE);
     buf.int32(0);
     buf.int32(0);
     for (int i = 0; i < id.length; i++) {
-      buf.int16(feed == null ? 4 : 5);
-      if (feed != null) {
-        buf.text(feed);
+      buf.int16(4);
+      for (long v : new long[] {id[i], key[i], a[i], b[i]}) {
+        buf.int32(8);
+        buf.int64(v);
       }
-      bigint(buf, id[i]);
-      bigint(buf, key[i]);
-      bigint(buf, a[i]);
-      bigint(buf, b[i]);
       buf.flushIfFull();
     }
     buf.int16(-1);
     buf.flush();
     in.endCopy();
-  }
-
-  private static void bigint(Buffer buf, long v) {
-    buf.int32(8);
-    buf.int64(v);
   }
 
   private static void key(Buffer b, io.fingerpost.model.SeriesKey k) throws SQLException {

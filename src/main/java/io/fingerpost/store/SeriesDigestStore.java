@@ -56,43 +56,17 @@ public final class SeriesDigestStore {
       INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
       SELECT ?, series_id, key_hash, digest_a, digest_b FROM feed_series_digest_stage""";
 
-  private static final String COPY_DIRECT =
-      "COPY feed_series_digest (feed, series_id, key_hash, digest_a, digest_b) FROM STDIN (FORMAT binary)";
-
-  private static final String UNIQUE_VIOLATION = "23505";
-
   /**
-   * Binary COPY of the rows straight into {@code feed_series_digest}: the load deleted the feed's digests of every
-   * series it wrote (all of them on a first load), so none is there. If one is (a concurrent save of the same feed and
-   * series), the COPY fails on the primary key and is undone to a savepoint, and the rows go through the staging
-   * table: a delete of what is there and an insert (0.42 s for 100,000 digests in a test database, where
-   * INSERT … ON CONFLICT DO UPDATE took 0.55–1.0 s).
+   * Binary COPY of the rows into the staging table, then a delete of what is there and an insert: 0.42 s for 100,000
+   * digests in a test database, where INSERT … ON CONFLICT DO UPDATE took 0.55–1.0 s.
    */
   private static void copySave(java.sql.Connection c, String feed, Long[] id, Long[] key, Long[] a, Long[] b)
-      throws Exception {
-    java.sql.Savepoint before = c.setSavepoint();
-    try {
-      SeriesCopy.copy(c, COPY_DIRECT,
-          in -> CopyRows.writeDigests(in, feed.getBytes(java.nio.charset.StandardCharsets.UTF_8), id, key, a, b));
-      c.releaseSavepoint(before);
-      return;
-    } catch (java.sql.SQLException e) {
-      if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-        throw e;
-      }
-      c.rollback(before);
-    }
-    stagedSave(c, feed, id, key, a, b);
-  }
-
-  /** The rows through the staging table, replacing the feed's digests of the same series. */
-  private static void stagedSave(java.sql.Connection c, String feed, Long[] id, Long[] key, Long[] a, Long[] b)
       throws Exception {
     try (java.sql.Statement st = c.createStatement()) {
       st.execute(STAGE);
     }
     SeriesCopy.copy(c, "COPY feed_series_digest_stage FROM STDIN (FORMAT binary)",
-        in -> CopyRows.writeDigests(in, null, id, key, a, b));
+        in -> CopyRows.writeDigests(in, id, key, a, b));
     for (String sql : new String[] {REPLACE, INSERT}) {
       try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, feed);

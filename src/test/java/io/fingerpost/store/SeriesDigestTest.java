@@ -221,60 +221,6 @@ class SeriesDigestTest {
     assertEquals(0, digests());
   }
 
-  /**
-   * The save COPYs straight into {@code feed_series_digest} when none of the series has a digest of the feed (a
-   * first load; a re-read, which deleted those of what it wrote); a digest stored meanwhile (here by plain SQL, as a
-   * concurrent save of the same feed would) fails that COPY on the primary key, and the staged path replaces it.
-   */
-  @Test
-  void aSaveCopiesStraightInAndReplacesADigestStoredMeanwhile(Vertx vertx) throws Exception {
-    String feed = "digest-save-feed";
-    int n = 40;
-    ObservationStore store = new ObservationStore(vertx, database);
-    Batch batch = new Batch(n);
-    List<SeriesKey> keys = new ArrayList<>();
-    for (int s = 0; s < n; s++) {
-      SeriesKey k = new SeriesKey("digest-save-ind", "E" + (50_000_000 + s), "Persons", "All ages", "", "");
-      keys.add(k);
-      batch.add(new Observation(k, Period.parse("2020"), (double) s, null, null, null, null, null, null, null),
-          new Indicator("digest-save-ind", "Saves", null, null, null), new Area(k.areaCode(), "A", "UA", null));
-    }
-    store.write(feed, batch, new InitialLoad(true)).await(30, TimeUnit.SECONDS);
-    String sum = "SELECT count(*), coalesce(sum(key_hash + digest_a - digest_b), 0) FROM feed_series_digest"
-        + " WHERE feed = '" + feed + "'";
-
-    assertEquals(n, store.digests().save(feed, keys, digests(n, 1)).await(30, TimeUnit.SECONDS));
-    assertEquals(List.of((long) n, expectedSum(n, 1)), counts(sum), "every digest saved by the straight COPY");
-
-    store.digests().forget(feed, new long[] {0, 1, 2}).await(30, TimeUnit.SECONDS);
-    database.pool().query("UPDATE feed_series_digest SET digest_a = -7 WHERE feed = '" + feed + "' AND key_hash = 3")
-        .execute().await(10, TimeUnit.SECONDS);
-    assertEquals(n, store.digests().save(feed, keys, digests(n, 2)).await(30, TimeUnit.SECONDS));
-    assertEquals(List.of((long) n, expectedSum(n, 2)), counts(sum), "the stored digests replaced, none doubled");
-  }
-
-  /** Digest {@code i}: key hash i, halves i * m and -i. */
-  private static List<SeriesDigestStore.Digest> digests(int n, int m) {
-    List<SeriesDigestStore.Digest> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.add(new SeriesDigestStore.Digest(i, (long) i * m, -i));
-    }
-    return out;
-  }
-
-  private static long expectedSum(int n, int m) {
-    long sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += i + (long) i * m + i;
-    }
-    return sum;
-  }
-
-  private static List<Long> counts(String sql) throws Exception {
-    io.vertx.sqlclient.Row r = database.pool().query(sql).execute().await(10, TimeUnit.SECONDS).iterator().next();
-    return List.of(r.getLong(0), r.getNumeric(1).longValue());
-  }
-
   /** Waits for {@code f} from a worker thread (the reader's hooks), where {@code await} is refused. */
   private static <T> T block(Future<T> f) {
     try {
