@@ -38,10 +38,7 @@ final class CopyRows {
    * The last column is {@code source} when not null, else the row's 1-based position in {@code order}.
    */
   void write(CopyIn in, int[] order, String source) throws SQLException {
-    Buffer b = new Buffer(in);
-    b.bytes(SIGNATURE);
-    b.int32(0); // flags
-    b.int32(0); // header extension length
+    Buffer b = Buffer.begin(in);
     byte[] sourceBytes = source == null ? null : source.getBytes(StandardCharsets.UTF_8);
     Map<String, byte[]> labels = new HashMap<>(); // a batch has few periods
     int n = order == null ? rows.size() : order.length;
@@ -72,33 +69,23 @@ final class CopyRows {
       }
       b.flushIfFull();
     }
-    b.int16(-1); // trailer
-    b.flush();
-    in.endCopy();
+    b.end();
   }
 
   /** Streams series keys (the 6 text columns of {@code series} after its id) to {@code in} and ends the COPY. */
   static void writeKeys(CopyIn in, List<io.fingerpost.model.SeriesKey> keys) throws SQLException {
-    Buffer b = new Buffer(in);
-    b.bytes(SIGNATURE);
-    b.int32(0);
-    b.int32(0);
+    Buffer b = Buffer.begin(in);
     for (io.fingerpost.model.SeriesKey k : keys) {
       b.int16(6);
       key(b, k);
       b.flushIfFull();
     }
-    b.int16(-1);
-    b.flush();
-    in.endCopy();
+    b.end();
   }
 
   /** Streams new series rows (their ids, then the 6 text columns of the key) to {@code in} and ends the COPY. */
   static void writeSeries(CopyIn in, List<io.fingerpost.model.SeriesKey> keys, long[] ids) throws SQLException {
-    Buffer b = new Buffer(in);
-    b.bytes(SIGNATURE);
-    b.int32(0);
-    b.int32(0);
+    Buffer b = Buffer.begin(in);
     for (int k = 0; k < ids.length; k++) {
       b.int16(7);
       b.int32(8);
@@ -106,17 +93,12 @@ final class CopyRows {
       key(b, keys.get(k));
       b.flushIfFull();
     }
-    b.int16(-1);
-    b.flush();
-    in.endCopy();
+    b.end();
   }
 
   /** Streams digest rows (series id, key hash, the digest's two halves: 4 bigints) to {@code in} and ends the COPY. */
   static void writeDigests(CopyIn in, Long[] id, Long[] key, Long[] a, Long[] b) throws SQLException {
-    Buffer buf = new Buffer(in);
-    buf.bytes(SIGNATURE);
-    buf.int32(0);
-    buf.int32(0);
+    Buffer buf = Buffer.begin(in);
     for (int i = 0; i < id.length; i++) {
       buf.int16(4);
       for (long v : new long[] {id[i], key[i], a[i], b[i]}) {
@@ -125,9 +107,7 @@ final class CopyRows {
       }
       buf.flushIfFull();
     }
-    buf.int16(-1);
-    buf.flush();
-    in.endCopy();
+    buf.end();
   }
 
   private static void key(Buffer b, io.fingerpost.model.SeriesKey k) throws SQLException {
@@ -145,8 +125,24 @@ final class CopyRows {
     private final byte[] buf = new byte[FLUSH_AT + 4096];
     private int pos;
 
-    Buffer(CopyIn in) {
+    private Buffer(CopyIn in) {
       this.in = in;
+    }
+
+    /** A buffer for {@code in} holding the binary COPY header (signature, flags, no header extension). */
+    static Buffer begin(CopyIn in) {
+      Buffer b = new Buffer(in);
+      b.bytes(SIGNATURE);
+      b.int32(0); // flags
+      b.int32(0); // header extension length
+      return b;
+    }
+
+    /** Writes the trailer, sends what is held and ends the COPY. */
+    void end() throws SQLException {
+      int16(-1);
+      flush();
+      in.endCopy();
     }
 
     void put(int v) {
