@@ -63,6 +63,7 @@ class ApiUnderLoadTest {
     final AtomicLong lastTick = new AtomicLong();
     final AtomicLong worstGapNanos = new AtomicLong();
     volatile boolean measuring;
+    volatile Boolean madeOnEventLoop;
     int port;
 
     BigAnswer(JsonObject body) {
@@ -74,7 +75,11 @@ class ApiUnderLoadTest {
       ApiCache cache = new ApiCache(true);
       Router router = Router.router(vertx);
       cache.mount(router);
-      router.get("/api/targets").handler(ctx -> ApiJson.reply(ctx, 200, body));
+      // ApiJson.reply's own path (replyBuilt), noting the thread the answer is made on
+      router.get("/api/targets").handler(ctx -> ApiJson.replyBuilt(ctx, 200, () -> {
+        madeOnEventLoop = io.vertx.core.Context.isOnEventLoopThread();
+        return body;
+      }));
       vertx.setPeriodic(5, id -> {
         long now = System.nanoTime();
         long last = lastTick.getAndSet(now);
@@ -109,8 +114,11 @@ class ApiUnderLoadTest {
     long worstMs = server.worstGapNanos.get() / 1_000_000;
     assertEquals(200, plain.statusCode());
     assertArrayEquals(expected, plain.body().getBytes());
-    // encoding and SHA-256 of 25+ MB on the loop hold it for hundreds of ms; off it, the timer keeps time
-    assertTrue(worstMs < 150, "the event loop was held " + worstMs + " ms while the answer was made");
+    // the answer is built, encoded, hashed and gzipped on a worker, never on the loop
+    assertEquals(Boolean.FALSE, server.madeOnEventLoop, "the answer was made on an event loop");
+    // encoding, SHA-256 and gzip of 25+ MB on the loop hold it for well over half a second; off it, the timer keeps
+    // time but for GC pauses and a busy CI machine (179 ms seen once on 2 shared cores against a bound of 150)
+    assertTrue(worstMs < 400, "the event loop was held " + worstMs + " ms while the answer was made");
 
     // the stored gzip, served as it is: the same bytes unpacked, the same ETag
     HttpResponse<Buffer> zipped = web.get(server.port, "127.0.0.1", "/api/targets").putHeader("Accept-Encoding", "gzip")
