@@ -155,12 +155,22 @@ public final class ApiCache {
       waiting.forEach(w -> send(w, 200, answer));
       waiting.clear();
     });
-    // the read failed, or answered something not shared: every waiting request goes on to read for itself
+    // the read failed, or answered something not shared: every waiting request goes on to read for itself, but
+    // for a 503 (the database away, or the pool busy for its whole wait): each reading again would only add the
+    // load that made the first wait (bench-national, scale 1), so they get the same answer
     ctx.addEndHandler(ar -> {
       inFlight.remove(key, waiting);
       List<RoutingContext> rest = List.copyOf(waiting);
       waiting.clear();
-      rest.forEach(RoutingContext::next);
+      if (ctx.response().getStatusCode() == 503) {
+        String retryAfter = ctx.response().headers().get("Retry-After");
+        rest.forEach(w -> {
+          w.response().putHeader("Retry-After", retryAfter == null ? "1" : retryAfter);
+          Problem.send(w, 503, "the service is unavailable; retry later");
+        });
+      } else {
+        rest.forEach(RoutingContext::next);
+      }
     });
     ctx.response().putHeader("X-Cache", "miss");
     ctx.next();

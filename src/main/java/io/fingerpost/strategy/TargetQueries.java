@@ -1,8 +1,10 @@
 package io.fingerpost.strategy;
 
+import io.fingerpost.store.CursorRead;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -91,10 +93,20 @@ public final class TargetQueries {
           AND (#{area}::text IS NULL OR t.area_code = #{area})
         """.formatted(SERIES_EXISTS);
 
-  /** Active targets matching the filter with their current evaluation, by strategy group and id. */
+  /** {@link #MATCHING} with positional parameters, for a cursor (SqlTemplate has none). */
+  private static final String CURRENT_LIST = CURRENT + MATCHING.replace("#{statuses}", "$1")
+      .replace("#{group}", "$2").replace("#{team}", "$3").replace("#{area}", "$4")
+      + "ORDER BY t.strategy_group NULLS LAST, t.id";
+
+  /**
+   * Active targets matching the filter with their current evaluation, by strategy group and id. Read through a
+   * cursor a few hundred rows at a time ({@link CursorRead}): the whole list at national scale is tens of MB, and one
+   * response of that size costs the database client time that grows with its square.
+   */
   public Future<List<TargetState>> current(Filter f) {
-    return SqlTemplate.forQuery(pool, CURRENT + MATCHING + "ORDER BY t.strategy_group NULLS LAST, t.id")
-        .mapTo(TargetQueries::state).execute(params(f)).map(TargetQueries::list);
+    Map<String, Object> p = params(f);
+    return CursorRead.list(pool, CURRENT_LIST, Tuple.of(p.get("statuses"), p.get("group"), p.get("team"),
+        p.get("area")), CursorRead.ROWS_PER_FETCH, TargetQueries::state);
   }
 
   /** One page of {@link #current(Filter)} and the number of targets matching the filter. */
