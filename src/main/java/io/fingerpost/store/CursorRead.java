@@ -35,8 +35,10 @@ public final class CursorRead {
     if (rowsPerFetch < 1) {
       throw new IllegalArgumentException("rowsPerFetch must be >= 1, was " + rowsPerFetch);
     }
-    // a cursor (a portal kept open between fetches) lives in a transaction
-    return pool.withTransaction(conn -> conn.prepare(sql).compose(ps -> {
+    // a cursor (a portal kept open between fetches) lives in a transaction; every row is wanted, so the planner
+    // should plan for the whole result, not for the first tenth of it (cursor_tuple_fraction's default)
+    return pool.withTransaction(conn -> conn.query("SET LOCAL cursor_tuple_fraction = 1.0").execute()
+        .compose(set -> conn.prepare(sql)).compose(ps -> {
       Cursor cursor = ps.cursor(args);
       return fetch(cursor, rowsPerFetch, mapper, new ArrayList<>())
           .eventually(cursor::close)

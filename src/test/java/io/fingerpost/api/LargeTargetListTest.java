@@ -21,11 +21,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole target list at national scale (tens of MB) costs time linear in its size. Read as one response, the
- * PostgreSQL client's decoder copied everything received so far every 16 network reads (store.CursorRead), so
- * a list four times longer took about sixteen times as long, and at 16,900 targets (bench-national --scale 1) the
- * reads kept the event loops and every pool connection busy for minutes. Here: 2,400 targets with ~20 KB
+ * PostgreSQL client's decoder copied everything received so far every 16 network reads (store.CursorRead): a
+ * list four times longer took far more than four times as long, and at 16,900 targets (bench-national --scale 1)
+ * the reads kept the event loops and every pool connection busy for minutes. Here: 2,400 targets with ~20 KB
  * evaluations (~50 MB), real PostgreSQL, the list read whole and by one strategy group (a quarter of it) in the
- * same run; the whole must cost well under the square's 16 times the quarter. Then the same list over HTTP.
+ * same run: as one response the whole took 40 times the quarter (1,931 against 48 ms), in fetches 5.8 (309
+ * against 54 ms; linear is 4). Then the same list over HTTP.
  */
 class LargeTargetListTest {
   private static final int TARGETS = 2_400;
@@ -91,8 +92,8 @@ class LargeTargetListTest {
       double ratio = (double) bestWhole / bestQuarter;
       System.out.printf("target list: whole (%d targets) %.0f ms, a quarter %.0f ms, ratio %.1f%n", TARGETS,
           bestWhole / 1e6, bestQuarter / 1e6, ratio);
-      // linear: about 4 (plus the quarter's fixed costs, which only lower it); as one response, about 16
-      assertTrue(ratio < 8, "the whole list took " + ratio + " times a quarter of it: more than linear");
+      // linear: about 4 (5.8 seen: the whole list's 50 MB of strings cost some GC); as one response 40 was seen
+      assertTrue(ratio < 12, "the whole list took " + ratio + " times a quarter of it: more than linear");
 
       // the same list over real HTTP, as the API serves it
       Router router = Router.router(vertx);
