@@ -45,6 +45,7 @@ public final class ApiCache {
   /** Entries kept at most; a full cache is cleared (the key space, e.g. query filters, is open). */
   static final int MAX_ENTRIES = 10_000;
   private static final String HOOK = "fingerpost.cache.store";
+  private static final String FAILED = "fingerpost.cache.failed";
 
   private final boolean enabled;
   private final Map<String, Answer> entries = new HashMap<>();
@@ -155,25 +156,46 @@ public final class ApiCache {
       waiting.forEach(w -> send(w, 200, answer));
       waiting.clear();
     });
-    // the read failed, or answered something not shared: every waiting request goes on to read for itself, but
-    // for a 503 (the database away, or the pool busy for its whole wait): each reading again would only add the
-    // load that made the first wait (bench-national, scale 1), so they get the same answer
+    // The read goes on whatever its own client does: when that client gives up (wrk's 2 s timeout, a closed tab)
+    // the others keep waiting for the same read, which still answers them (or releases them, below). Before, each
+    // of them started a read of its own: at 16,900 targets eight whole-list reads at once held every pool
+    // connection and both cores, and /health fell to 43 req/s (bench-national --scale 1, issue 14).
+    ctx.put(FAILED, (Runnable) () -> release(ctx, key, waiting));
     ctx.addEndHandler(ar -> {
-      inFlight.remove(key, waiting);
-      List<RoutingContext> rest = List.copyOf(waiting);
-      waiting.clear();
-      if (ctx.response().getStatusCode() == 503) {
-        String retryAfter = ctx.response().headers().get("Retry-After");
-        rest.forEach(w -> {
-          w.response().putHeader("Retry-After", retryAfter == null ? "1" : retryAfter);
-          Problem.send(w, 503, "the service is unavailable; retry later");
-        });
-      } else {
-        rest.forEach(RoutingContext::next);
+      if (ctx.response().ended()) {
+        release(ctx, key, waiting);
       }
     });
     ctx.response().putHeader("X-Cache", "miss");
     ctx.next();
+  }
+
+  /**
+   * The read answered something not shared, or failed: every waiting request goes on to read for itself, but for a
+   * read that failed as a 503 (the database away, or the pool busy for its whole wait) each reading again would only
+   * add to the load that made the first one wait, so they get its answer. Runs once (the list is emptied).
+   */
+  private void release(RoutingContext ctx, String key, List<RoutingContext> waiting) {
+    inFlight.remove(key, waiting);
+    List<RoutingContext> rest = List.copyOf(waiting);
+    waiting.clear();
+    if (ctx.failed() && ctx.response().getStatusCode() == 503) {
+      String retryAfter = ctx.response().headers().get("Retry-After");
+      rest.forEach(w -> {
+        w.response().putHeader("Retry-After", retryAfter == null ? "1" : retryAfter);
+        Problem.send(w, 503, "the service is unavailable; retry later");
+      });
+    } else {
+      rest.forEach(RoutingContext::next);
+    }
+  }
+
+  /** Called by {@link ProblemFailureHandler} once a failed request's problem is sent: releases those waiting on it. */
+  static void failed(RoutingContext ctx) {
+    Runnable hook = ctx.get(FAILED);
+    if (hook != null) {
+      hook.run();
+    }
   }
 
   /** The normalized request: path, then the query parameters sorted by name (values in their order). */

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Clients that miss the cache together share one read (a real HTTP server and client on 127.0.0.1): the
  * handler behind the cache runs once for many concurrent requests, all get its answer; a read that does not
- * answer 200 lets every waiting request read for itself; an invalidation starts a new read for later requests.
+ * answer 200 lets every waiting request read for itself, but a read that fails for a busy pool gives its 503 to
+ * them all (each reading again only adds load); an invalidation starts a new read for later requests.
  */
 class ApiCacheSharedReadTest {
   private static final int CLIENTS = 12;
@@ -33,6 +34,7 @@ class ApiCacheSharedReadTest {
   private ApiCache cache;
   private final AtomicInteger reads = new AtomicInteger();
   private final AtomicInteger status = new AtomicInteger(200);
+  private volatile boolean busy;
 
   @BeforeEach
   void start() throws Exception {
@@ -43,8 +45,15 @@ class ApiCacheSharedReadTest {
     // the read behind the cache: slow (a big list from the database), so concurrent requests overlap it
     router.get("/api/targets").handler(ctx -> {
       int n = reads.incrementAndGet();
-      vertx.setTimer(300, t -> ApiJson.reply(ctx, status.get(), new JsonObject().put("read", n)));
+      vertx.setTimer(300, t -> {
+        if (busy) {
+          ctx.fail(new io.vertx.core.VertxException("Timeout waiting for connection", true)); // the pool's wait
+        } else {
+          ApiJson.reply(ctx, status.get(), new JsonObject().put("read", n));
+        }
+      });
     });
+    router.route().failureHandler(new ProblemFailureHandler());
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     web = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(CLIENTS));
   }
@@ -87,5 +96,33 @@ class ApiCacheSharedReadTest {
     List<HttpResponse<Buffer>> answers = burst();
     answers.forEach(r -> assertEquals(503, r.statusCode()));
     assertEquals(CLIENTS, reads.get(), "nothing shared or stored from an answer that is not 200");
+  }
+
+  @Test
+  void aReadThatWaitedOutTheBusyPoolGivesItsAnswerToTheWaiting() throws Exception {
+    busy = true;
+    List<HttpResponse<Buffer>> answers = burst();
+    for (HttpResponse<Buffer> r : answers) {
+      assertEquals(503, r.statusCode());
+      assertEquals("application/problem+json", r.getHeader("Content-Type"));
+      assertEquals("1", r.getHeader("Retry-After"));
+    }
+    assertEquals(1, reads.get(), "one read: the waiting requests did not read again on a busy pool");
+    // the next request reads again (nothing stored)
+    busy = false;
+    assertEquals(200, web.get(server.actualPort(), "127.0.0.1", "/api/targets").send().await(10, TimeUnit.SECONDS)
+        .statusCode());
+    assertEquals(2, reads.get());
+  }
+
+  @Test
+  void whenTheReadingClientGivesUpTheOthersStillGetItsRead() throws Exception {
+    // the first request starts the read, then its client gives up (as wrk does after 2 s) before the answer
+    Future<HttpResponse<Buffer>> leaver = web.get(server.actualPort(), "127.0.0.1", "/api/targets").timeout(100).send();
+    Thread.sleep(50);
+    List<HttpResponse<Buffer>> answers = burst();
+    leaver.transform(ar -> Future.succeededFuture()).await(10, TimeUnit.SECONDS); // timed out: not the point
+    answers.forEach(r -> assertEquals(200, r.statusCode()));
+    assertEquals(1, reads.get(), "the waiting requests kept the read under way instead of each starting one");
   }
 }
