@@ -70,7 +70,7 @@ class DigestSavePartsTest {
     };
   }
 
-  static FeedLoader.Result read(Vertx vertx, InitialLoad initial) {
+  static FeedLoader.Result read(Vertx vertx, InitialLoad initial) throws Exception {
     ObservationStore store = new ObservationStore(vertx, database);
     store.compareInMemoryFrom(1000);
     return new FeedLoader(vertx, store, 2_000, 3).load(FEED, "parts.csv", DigestSavePartsTest::reader, Map.of(),
