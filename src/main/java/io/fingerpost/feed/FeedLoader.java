@@ -43,8 +43,6 @@ public final class FeedLoader {
   private final ObservationStore store;
   private final int batchSize;
   private final int parallelism;
-  /** Completed when a pipeline has parsed its whole source (null: nobody asks). */
-  private Promise<Void> parsed;
 
   public FeedLoader(Vertx vertx, ObservationStore store) {
     this(vertx, store, DEFAULT_BATCH_SIZE, DEFAULT_PARALLELISM);
@@ -63,16 +61,6 @@ public final class FeedLoader {
    */
   public record Result(long read, long rejected, BatchResult written, List<Rejection> rejections,
                        List<RowReader.LineRange> unread) {}
-
-  /**
-   * Completes {@code parsed} as soon as the load has parsed its whole source (its last batches may still be being
-   * written): work that must follow the read, not the writes, can start then. Left alone by a load that fails first
-   * or reads no row through the pipeline (the caller settles it when the load ends).
-   */
-  public FeedLoader whenParsed(Promise<Void> parsed) {
-    this.parsed = parsed;
-    return this;
-  }
 
   /**
    * Loads everything {@code open} yields. {@code configured} metadata overrides what rows say about
@@ -288,9 +276,7 @@ public final class FeedLoader {
       boolean readMore = false;
       Result result = null;
       Throwable fail = null;
-      boolean allParsed;
       synchronized (this) {
-        allParsed = eof && !reading && failure == null;
         if (finished) {
           return;
         }
@@ -324,9 +310,6 @@ public final class FeedLoader {
                 List.copyOf(rejections), reader.unread());
           }
         }
-      }
-      if (allParsed && parsed != null) {
-        parsed.tryComplete();
       }
       if (fail != null) {
         promise.fail(fail);

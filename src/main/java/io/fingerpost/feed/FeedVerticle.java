@@ -104,12 +104,7 @@ public final class FeedVerticle extends VerticleBase {
   }
 
   /** The source as fetched: how to open it, its fingerprint, and a temporary file to delete after. */
-  private record Fetched(Callable<RowReader> open, String fingerprint, Path tempFile, Path localFile,
-                         String localStamp) {
-    Fetched(Callable<RowReader> open, String fingerprint, Path tempFile, Path localFile) {
-      this(open, fingerprint, tempFile, localFile, null);
-    }
-  }
+  private record Fetched(Callable<RowReader> open, String fingerprint, Path tempFile, Path localFile) {}
 
   private void poll() {
     if (!retry.begin()) {
@@ -136,26 +131,14 @@ public final class FeedVerticle extends VerticleBase {
             retry.warning(previous.warning()); // the source as it was: so is its warning (also after a restart)
             done = status.pollSucceeded(config.name(), null, fetched.fingerprint(), retry.nextPoll()).map(v -> null);
           } else {
-            // A first poll reads the whole file, and cuts it into chunks (for the next read) once the parse is
-            // done, while its last batches and the digests are written: cutting first to read its chunks in
-            // parallel made the first load slower, and so did cutting during the parse, where the two cores are
-            // busy (bench-load, issue 14). The file's stamp from before the read must still hold after the cut.
+            // A first poll reads the whole file and cuts it into chunks at the same time (for the next read):
+            // cutting first to read its chunks in parallel made the first load slower (bench-load, issue 14).
             boolean skipKnown = previous.succeededBefore();
-            Promise<Void> parsed = Promise.promise();
-            Future<ChunkPlan> chunked = skipKnown ? plan(fetched, true)
-                : parsed.future().compose(v -> plan(fetched, false));
+            Future<ChunkPlan> chunked = plan(fetched, skipKnown);
             done = (skipKnown ? chunked : Future.<ChunkPlan>succeededFuture(null)).compose(plan -> new FeedLoader(vertx, store)
-                .whenParsed(parsed)
                 .load(config.name(), source.describe(), plan == null ? fetched.open() : plan::open, configured,
                     previous.initialLoad(), plan == null ? -1 : plan.recordsToRead(),
                     plan == null || plan.skippedChunks() == 0)
-                .onComplete(ar -> {
-                  if (ar.succeeded()) {
-                    parsed.tryComplete();
-                  } else {
-                    parsed.tryFail(ar.cause());
-                  }
-                })
                 .compose(result -> chunked.otherwiseEmpty().compose(chunks -> {
                   long skippedRows = plan == null ? 0 : plan.skippedRecords();
                   long skippedRejected = plan == null ? 0 : plan.skippedRejected();
@@ -177,8 +160,7 @@ public final class FeedVerticle extends VerticleBase {
                       first.line(), first.reason()));
                   return status.replaceRejections(config.name(), rejections)
                       .compose(v -> chunks == null ? Future.succeededFuture()
-                          : vertx.executeBlocking(() -> chunks.unchangedOnDisk()
-                              && stampHolds(fetched), false).compose(same -> chunkStore.replace(
+                          : vertx.executeBlocking(chunks::unchangedOnDisk, false).compose(same -> chunkStore.replace(
                               config.name(), same ? chunks.toStore(result.rejections(), result.unread()) : List.of())))
                       .compose(v -> status.pollSucceeded(config.name(), counts, fetched.fingerprint(), retry.nextPoll()))
                       .map(v -> counts);
@@ -253,9 +235,8 @@ public final class FeedVerticle extends VerticleBase {
     if (source instanceof Resource.File f) {
       return vertx.executeBlocking(() -> {
         Path p = f.path();
-        String stamp = stamp(p); // before the hash and the read: the chunks, cut later, must describe this file
         String fp = "file:" + Files.size(p) + ":" + FileChunks.contentHash(p) + ":" + configHash;
-        return new Fetched(() -> reader(Files.newInputStream(p)), fp, null, p, stamp);
+        return new Fetched(() -> reader(Files.newInputStream(p)), fp, null, p);
       });
     }
     if (source instanceof Resource.Classpath c) {
@@ -266,9 +247,8 @@ public final class FeedVerticle extends VerticleBase {
     }
     Resource.Url u = (Resource.Url) source;
     return download(u).compose(tmp -> vertx.executeBlocking(() -> {
-      String stamp = stamp(tmp);
       String fp = "sha256:" + sha256(() -> Files.newInputStream(tmp)) + ":" + configHash;
-      return new Fetched(() -> reader(Files.newInputStream(tmp)), fp, tmp, tmp, stamp);
+      return new Fetched(() -> reader(Files.newInputStream(tmp)), fp, tmp, tmp);
     }).onFailure(e -> deleteTemp(tmp)));
   }
 
@@ -308,16 +288,6 @@ public final class FeedVerticle extends VerticleBase {
               });
           return result.future().onFailure(e -> deleteTemp(tmp));
         });
-  }
-
-  /** A file's size and modification time (as {@link FileChunks} stamps it). */
-  private static String stamp(Path p) throws IOException {
-    return Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis();
-  }
-
-  /** Whether the fetched file still has the stamp it had before it was read (no stamp: nothing to check). */
-  private static boolean stampHolds(Fetched fetched) throws IOException {
-    return fetched.localStamp() == null || fetched.localStamp().equals(stamp(fetched.localFile()));
   }
 
   private RowReader reader(InputStream in) throws IOException {
