@@ -120,33 +120,17 @@ public final class SeriesDigestStore {
   public Future<Integer> save(String feed, List<SeriesKey> keys, List<Digest> digests) {
     long t = System.nanoTime();
     if (copy != null && !fenced.test(feed)) {
-      // In parts saved at once, each in its own transaction: a load's save runs after its last commit, when the
-      // server's other cores are idle (one part: 0.5 s for 100,000 digests on 2 cores, issue 14). A part that
-      // commits alone is sound by itself: each digest speaks only of its own series, whose rows are all stored.
-      int parts = keys.size() < SAVE_PART_MIN * 2 ? 1 : SAVE_PARTS;
-      List<Future<Integer>> saved = new ArrayList<>(parts);
-      for (int p = 0; p < parts; p++) {
-        List<SeriesKey> partKeys = keys.subList(keys.size() * p / parts, keys.size() * (p + 1) / parts);
-        List<Digest> partDigests = digests.subList(digests.size() * p / parts, digests.size() * (p + 1) / parts);
-        saved.add(copy.run(c -> {
-          Long[][] rows = rows(partKeys, partDigests);
-          if (rows[0].length > 0) {
-            copySave(c, feed, rows[0], rows[1], rows[2], rows[3]);
-          }
-          return rows[0].length;
-        }, r -> r));
-      }
-      return Future.all(saved).map(all -> saved.stream().mapToInt(Future::result).sum())
-          .onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
+      return copy.run(c -> {
+        Long[][] rows = rows(keys, digests);
+        if (rows[0].length > 0) {
+          copySave(c, feed, rows[0], rows[1], rows[2], rows[3]);
+        }
+        return rows[0].length;
+      }, r -> r).onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
     }
     return vertx.executeBlocking(() -> rows(keys, digests), false).compose(rows -> rows[0].length == 0
         ? Future.succeededFuture(0) : unnestSave(feed, rows)).onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
   }
-
-  /** Parts a large save is cut into (the COPY connections are 4; the service's machine has 2 cores or more). */
-  static final int SAVE_PARTS = Integer.getInteger("fingerpost.digests.saveParts", 2);
-  /** A save smaller than twice this goes in one part. */
-  private static final int SAVE_PART_MIN = 5_000;
 
   /** Series id, key hash, digest halves of the series the catalog knows (worker thread: a lookup a series). */
   private Long[][] rows(List<SeriesKey> keys, List<Digest> digests) {

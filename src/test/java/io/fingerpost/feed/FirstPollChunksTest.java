@@ -29,10 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A first poll cuts its file into chunks only once the parse is done (issue 14, {@link FeedLoader#whenParsed}). A
- * file replaced while that poll reads it (here: while its writes wait behind a table lock) must then leave no chunk
- * stored, since the chunks would describe the new file while the store holds the old one's rows: the next poll must
- * read the new file, not skip every chunk of it.
+ * A file replaced while its first poll reads it (here: renamed over it while the poll's writes wait behind a table
+ * lock) leaves no chunk stored, since chunks of the new file would stand for rows the store does not hold: the next
+ * poll must read the new file, not skip every chunk of it (issue 14: where a first poll cuts its chunks may move).
  */
 @ExtendWith(VertxExtension.class)
 class FirstPollChunksTest {
