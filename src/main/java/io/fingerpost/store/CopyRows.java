@@ -101,10 +101,10 @@ final class CopyRows {
     Buffer buf = Buffer.begin(in);
     for (int i = 0; i < id.length; i++) {
       buf.int16(4);
-      for (long v : new long[] {id[i], key[i], a[i], b[i]}) {
-        buf.int32(8);
-        buf.int64(v);
-      }
+      buf.bigint(id[i]);
+      buf.bigint(key[i]);
+      buf.bigint(a[i]);
+      buf.bigint(b[i]);
       buf.flushIfFull();
     }
     buf.end();
@@ -164,6 +164,12 @@ final class CopyRows {
     void int64(long v) {
       int32((int) (v >>> 32));
       int32((int) v);
+    }
+
+    /** A non-null bigint field: its length, then its 8 bytes. */
+    void bigint(long v) {
+      int32(8);
+      int64(v);
     }
 
     void float8(Double v) {

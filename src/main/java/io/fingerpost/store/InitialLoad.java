@@ -1,8 +1,6 @@
 package io.fingerpost.store;
 
 import java.time.OffsetDateTime;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides, for one poll, which changed series count as an initial load: the poll belongs to the feed's
@@ -19,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InitialLoad {
   private final boolean firstPoll;
   private final OffsetDateTime historyBefore;
-  private final Set<Long> newInThisPoll = ConcurrentHashMap.newKeySet();
+  private final LongSet newInThisPoll = new LongSet();
   private volatile boolean insertOnly;
 
   /** A first load that began with this poll (any observation stored before it is another's history). */
