@@ -68,6 +68,34 @@ final class CsvFields {
     return new String(text, s, ends[i] - s);
   }
 
+  /** Field {@code i}, trimmed as {@link String#trim()} does, from the column's cache ("" when absent). */
+  String trimmed(int i, TextCache cache) {
+    if (i < 0 || i >= size) {
+      return "";
+    }
+    int s = trimmedStart(i);
+    return cache.get(text, s, trimmedEnd(i, s));
+  }
+
+  /** Where field {@code i} starts once leading characters up to ' ' are skipped, as {@link String#trim()}. */
+  int trimmedStart(int i) {
+    int s = start(i);
+    int e = ends[i];
+    while (s < e && text[s] <= ' ') {
+      s++;
+    }
+    return s;
+  }
+
+  /** Where field {@code i} ends once trailing characters up to ' ' are dropped (not before {@code s}). */
+  int trimmedEnd(int i, int s) {
+    int e = ends[i];
+    while (e > s && text[e - 1] <= ' ') {
+      e--;
+    }
+    return e;
+  }
+
   /** The fields as Strings (a rejection's content, the tidy reader, the header). */
   String[] toArray() {
     String[] out = new String[size];

@@ -229,25 +229,49 @@ final class DigestedLoad {
 
     /** Parses up to {@link #PASS_ROWS} rows; whether any are left. */
     boolean some() {
+      // the CSV reader hands out a row's parts without building it (no Observation, boxed numbers, ParsedRow)
+      FingertipsCsvReader csv = reader instanceof FingertipsCsvReader f ? f : null;
+      RowParts parts = new RowParts();
       for (int n = 0; n < PASS_ROWS; n++) {
         if (!reader.hasNext()) {
           return false;
         }
-        FeedRow row = reader.next();
         read++;
-        if (row instanceof ParsedRow p) {
-          digester.add(p.observation());
-          // readers hand out the same metadata object for consecutive rows: merged once
-          if (p.indicator() != null && p.indicator() != indicator) {
-            metadata.addIndicator(indicator = p.indicator());
+        FeedRow row;
+        if (csv != null) {
+          row = csv.nextParts();
+          if (row == null) {
+            parsed(csv.parts());
+            continue;
           }
-          if (p.area() != null && p.area() != area) {
-            metadata.addArea(area = p.area());
+        } else {
+          row = reader.next();
+          if (row instanceof ParsedRow p) {
+            parts.of(p.observation(), p.indicator(), p.area()).line = p.line();
+            parts.warnings = p.warnings();
+            parsed(parts);
+            continue;
           }
         }
         rejected += FeedLoader.keepRejection(row, sourceName, rejections) ? 1 : 0;
       }
       return true;
+    }
+
+    private void parsed(RowParts p) {
+      digester.add(p);
+      // readers hand out the same metadata object for consecutive rows: merged once
+      if (p.indicator != null && p.indicator != indicator) {
+        metadata.addIndicator(indicator = p.indicator);
+      }
+      if (p.area != null && p.area != area) {
+        metadata.addArea(area = p.area);
+      }
+      for (String w : p.warnings) { // as FeedLoader.keepRejection keeps a ParsedRow's warnings
+        if (rejections.size() < FeedLoader.MAX_KEPT_REJECTIONS) {
+          rejections.add(Rejection.warning(sourceName, p.line, w, ""));
+        }
+      }
     }
 
     Parsed done() {

@@ -6,7 +6,6 @@ import static io.fingerpost.feed.CsvRecords.wrongWidth;
 import io.fingerpost.model.Period;
 import io.fingerpost.model.Area;
 import io.fingerpost.model.Indicator;
-import io.fingerpost.model.Observation;
 import io.fingerpost.model.Polarity;
 import io.fingerpost.model.SeriesKey;
 import java.io.IOException;
@@ -111,6 +110,9 @@ public final class FingertipsCsvReader implements RowReader {
   private String lastPolarityText;
   private Polarity lastPolarity;
   private final RowRules.Passed passed = new RowRules.Passed();
+  private final RowParts parts = new RowParts(); // the row being parsed, filled in place
+  private final CsvRecords.RecordMapper rowMapper = this::toRow;
+  private final CsvRecords.RecordMapper partsMapper = this::parts;
 
   private FingertipsCsvReader(Reader in, LongUnaryOperator lines, boolean part) throws IOException {
     this.csv = part ? new CsvRecords(in, lines, "empty file: no Fingertips header", false)
@@ -227,7 +229,7 @@ public final class FingertipsCsvReader implements RowReader {
 
   @Override
   public FeedRow next() {
-    return csv.next(this::toRow);
+    return csv.next(rowMapper);
   }
 
   @Override
@@ -243,20 +245,44 @@ public final class FingertipsCsvReader implements RowReader {
   }
 
   private FeedRow toRow(long line, CsvFields r) {
+    RejectedRow bad = parts(line, r);
+    if (bad != null) {
+      return bad;
+    }
+    RowParts p = parts;
+    return new ParsedRow(line, p.observation(), p.indicator, p.area, verdicts(r), p.warnings);
+  }
+
+  /**
+   * Pass 1 of a re-read ({@link DigestedLoad}): the next row's rejection, or null when it parsed, its parts then
+   * in {@link #parts()} (valid until the next call) and no {@link ParsedRow} built: the same rules, rejections and
+   * duplicate check as {@link #next()}, less the published verdicts, which no digest holds.
+   */
+  FeedRow nextParts() {
+    return csv.next(partsMapper);
+  }
+
+  /** The parts of the row {@link #nextParts()} returned null for. */
+  RowParts parts() {
+    return parts;
+  }
+
+  /** Fills {@link #parts} from the record, or returns its rejection. */
+  private RejectedRow parts(long line, CsvFields r) {
     int n = r.size();
     if (n != width && !(n == width - 1 && lastColumnOptional)) {
       return wrongWidth(line, r, width);
     }
     try {
-      String ind = text(r, indicatorId, indicatorIds);
+      String ind = r.trimmed(indicatorId, indicatorIds);
       if (ind.isEmpty()) {
         return reject(line, r, "no Indicator ID");
       }
-      String area = text(r, areaCode, areaCodes);
+      String area = r.trimmed(areaCode, areaCodes);
       if (area.isEmpty()) {
         return reject(line, r, "no Area Code");
       }
-      String periodLabel = text(r, timePeriod, periodLabels);
+      String periodLabel = r.trimmed(timePeriod, periodLabels);
       Period period = periods.get(periodLabel);
       if (period == null) {
         if (periodLabel.isEmpty()) {
@@ -265,26 +291,33 @@ public final class FingertipsCsvReader implements RowReader {
         period = Period.parse(periodLabel);
         periods.put(periodLabel, period);
       }
-      SeriesKey key = key(ind, area, text(r, sex, sexes), text(r, age, ages), text(r, categoryType, categoryTypes),
-          text(r, category, categories));
-      Observation obs = new Observation(key, period,
-          number(r, value, VALUE), number(r, lower95, "Lower CI 95.0 limit"),
-          number(r, upper95, "Upper CI 95.0 limit"), number(r, lower998, "Lower CI 99.8 limit"),
-          number(r, upper998, "Upper CI 99.8 limit"), number(r, count, "Count"),
-          number(r, denominator, "Denominator"), blankToNull(text(r, valueNote, notes)));
-      Indicator indicator = indicator(r, ind);
-      Area a = area(r, area);
-      List<String> warnings = RowRules.check(obs, indicator, a, passed);
+      RowParts p = parts;
+      p.line = line;
+      p.key = key(ind, area, r.trimmed(sex, sexes), r.trimmed(age, ages), r.trimmed(categoryType, categoryTypes),
+          r.trimmed(category, categories));
+      p.period = period;
+      p.present = 0;
+      number(r, value, VALUE, RowParts.VALUE);
+      number(r, lower95, "Lower CI 95.0 limit", RowParts.LOWER95);
+      number(r, upper95, "Upper CI 95.0 limit", RowParts.UPPER95);
+      number(r, lower998, "Lower CI 99.8 limit", RowParts.LOWER998);
+      number(r, upper998, "Upper CI 99.8 limit", RowParts.UPPER998);
+      number(r, count, "Count", RowParts.COUNT);
+      number(r, denominator, "Denominator", RowParts.DENOMINATOR);
+      p.note = blankToNull(r.trimmed(valueNote, notes));
+      p.indicator = indicator(r, ind);
+      p.area = area(r, area);
+      p.warnings = RowRules.check(p, passed);
       if (seen == null) {
         lastLabel = periodLabel;
         lastRecord = r;
       } else {
-        long first = seen.firstLineOf(key, periodLabel, line);
+        long first = seen.firstLineOf(p.key, periodLabel, line);
         if (first >= 0) {
           return duplicate(line, r, first);
         }
       }
-      return new ParsedRow(line, obs, indicator, a, verdicts(r), warnings);
+      return null;
     } catch (IllegalArgumentException e) {
       return reject(line, r, e.getMessage());
     }
@@ -316,8 +349,8 @@ public final class FingertipsCsvReader implements RowReader {
 
   /** Reuses the previous row's record when nothing changed (rows come grouped by indicator and area). */
   private Indicator indicator(CsvFields r, String id) {
-    String name = blankToNull(text(r, indicatorName, indicatorNames).strip());
-    String polarityText = text(r, polarity, polarities);
+    String name = blankToNull(r.trimmed(indicatorName, indicatorNames).strip());
+    String polarityText = r.trimmed(polarity, polarities);
     Polarity pol;
     if (polarityText == lastPolarityText) {
       pol = lastPolarity;
@@ -335,9 +368,9 @@ public final class FingertipsCsvReader implements RowReader {
   }
 
   private Area area(CsvFields r, String code) {
-    String name = blankToNull(text(r, areaName, areaNames));
-    String type = blankToNull(text(r, areaType, areaTypes));
-    String parent = blankToNull(text(r, parentCode, parentCodes));
+    String name = blankToNull(r.trimmed(areaName, areaNames));
+    String type = blankToNull(r.trimmed(areaType, areaTypes));
+    String parent = blankToNull(r.trimmed(parentCode, parentCodes));
     Area last = lastArea;
     if (last != null && last.code().equals(code) && java.util.Objects.equals(last.name(), name)
         && java.util.Objects.equals(last.type(), type) && java.util.Objects.equals(last.parentCode(), parent)) {
@@ -347,10 +380,10 @@ public final class FingertipsCsvReader implements RowReader {
   }
 
   private PublishedVerdicts verdicts(CsvFields r) {
-    String trend = blankToNull(text(r, recentTrend, trends));
-    String england = blankToNull(text(r, comparedToEngland, englandVerdicts));
-    String parent = blankToNull(text(r, comparedToParent, parentVerdicts));
-    String goal = blankToNull(text(r, comparedToGoal, goalVerdicts));
+    String trend = blankToNull(r.trimmed(recentTrend, trends));
+    String england = blankToNull(r.trimmed(comparedToEngland, englandVerdicts));
+    String parent = blankToNull(r.trimmed(comparedToParent, parentVerdicts));
+    String goal = blankToNull(r.trimmed(comparedToGoal, goalVerdicts));
     PublishedVerdicts last = lastVerdicts;
     if (last != null && last.recentTrend() == trend && last.comparedToEngland() == england
         && last.comparedToParent() == parent && last.comparedToGoal() == goal) {
@@ -359,47 +392,21 @@ public final class FingertipsCsvReader implements RowReader {
     return lastVerdicts = new PublishedVerdicts(trend, england, parent, parentColumn, goal);
   }
 
-  /** Column {@code i}, trimmed as {@link String#trim()} does, from the column's cache ("" when absent). */
-  private static String text(CsvFields r, int i, TextCache cache) {
-    if (i < 0 || i >= r.size()) {
-      return "";
-    }
-    int s = trimmedStart(r, i);
-    return cache.get(r.text, s, trimmedEnd(r, i, s));
-  }
-
-  /** Where column {@code i} starts once leading characters up to ' ' are skipped, as {@link String#trim()}. */
-  private static int trimmedStart(CsvFields r, int i) {
-    char[] t = r.text;
-    int s = r.start(i);
-    int e = r.end(i);
-    while (s < e && t[s] <= ' ') {
-      s++;
-    }
-    return s;
-  }
-
-  /** Where column {@code i} ends once trailing characters up to ' ' are dropped (not before {@code s}). */
-  private static int trimmedEnd(CsvFields r, int i, int s) {
-    char[] t = r.text;
-    int e = r.end(i);
-    while (e > s && t[e - 1] <= ' ') {
-      e--;
-    }
-    return e;
-  }
-
   static String blankToNull(String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  /** Column {@code i} as a number ({@link Values#number}), parsed from the record's characters. */
-  private static Double number(CsvFields r, int i, String column) {
+  /** Column {@code i} as number {@code slot} of {@link #parts} ({@link Values#number}; blank or absent: none). */
+  private void number(CsvFields r, int i, String column, int slot) {
     if (i < 0 || i >= r.size()) {
-      return null;
+      return;
     }
-    int s = trimmedStart(r, i);
-    return Values.number(r.text, s, trimmedEnd(r, i, s), column);
+    int s = r.trimmedStart(i);
+    int e = r.trimmedEnd(i, s);
+    if (s < e) {
+      parts.numbers[slot] = Values.finite(r.text, s, e, column);
+      parts.present |= 1 << slot;
+    }
   }
 
   @Override

@@ -80,48 +80,61 @@ final class RowRules {
 
   /** As {@link #check(Observation, Indicator, Area)}, skipping the texts {@code passed} holds (null: none). */
   static List<String> check(Observation o, Indicator indicator, Area area, Passed passed) {
+    return check(new RowParts().of(o, indicator, area), passed);
+  }
+
+  /**
+   * The rules on a row's parts (its numbers unboxed; the CSV reader's pass 1 builds no {@link Observation}):
+   * the one implementation, so a row is rejected, or warned about, alike on every path.
+   */
+  static List<String> check(RowParts o, Passed passed) {
     String[] ok = passed == null ? new String[13] : passed.texts;
-    SeriesKey k = o.key();
+    SeriesKey k = o.key;
     key(ok, 0, "indicatorId", k.indicatorId(), MAX_ID);
     key(ok, 1, "areaCode", k.areaCode(), MAX_ID);
     key(ok, 2, "sex", k.sex(), MAX_ID);
     key(ok, 3, "age", k.age(), MAX_ID);
     key(ok, 4, "categoryType", k.categoryType(), MAX_CATEGORY);
     key(ok, 5, "category", k.category(), MAX_CATEGORY);
-    key(ok, 6, "period", o.period().label(), MAX_ID);
-    int from = (int) Math.floor(o.period().start());
-    int to = (int) Math.ceil(o.period().end()) - 1;
+    key(ok, 6, "period", o.period.label(), MAX_ID);
+    int from = (int) Math.floor(o.period.start());
+    int to = (int) Math.ceil(o.period.end()) - 1;
     if (from < FIRST_YEAR || to > LAST_YEAR) {
-      throw new IllegalArgumentException("period '" + o.period().label() + "' is outside the years "
+      throw new IllegalArgumentException("period '" + o.period.label() + "' is outside the years "
           + FIRST_YEAR + "–" + LAST_YEAR);
     }
-    text(ok, 7, "valueNote", o.valueNote(), MAX_NOTE);
+    text(ok, 7, "valueNote", o.note, MAX_NOTE);
+    Indicator indicator = o.indicator;
     if (indicator != null) {
       text(ok, 8, "indicatorName", indicator.name(), MAX_NAME);
       text("unit", indicator.unit(), MAX_NAME);
     }
+    Area area = o.area;
     if (area != null) {
       text(ok, 9, "areaName", area.name(), MAX_NAME);
       text(ok, 10, "areaType", area.type(), MAX_NAME);
       key(ok, 11, "parentCode", area.parentCode() == null ? "" : area.parentCode(), MAX_ID);
     }
-    plausible("value", o.value());
-    plausible("lowerCi95", o.lowerCi95());
-    plausible("upperCi95", o.upperCi95());
-    plausible("lowerCi998", o.lowerCi998());
-    plausible("upperCi998", o.upperCi998());
-    plausible("count", o.count());
-    plausible("denominator", o.denominator());
-    notNegative("count", o.count());
-    notNegative("denominator", o.denominator());
-    ordered("95", o.lowerCi95(), o.upperCi95());
-    ordered("99.8", o.lowerCi998(), o.upperCi998());
-    Double v = o.value();
-    if (v != null && ((o.lowerCi95() != null && v < o.lowerCi95()) || (o.upperCi95() != null && v > o.upperCi95()))) {
-      List<String> warnings = new ArrayList<>(1);
-      warnings.add("value " + num(v) + " is outside its own 95% confidence interval " + num(o.lowerCi95()) + " – "
-          + num(o.upperCi95()) + " (stored as given)");
-      return warnings;
+    plausible("value", o, RowParts.VALUE);
+    plausible("lowerCi95", o, RowParts.LOWER95);
+    plausible("upperCi95", o, RowParts.UPPER95);
+    plausible("lowerCi998", o, RowParts.LOWER998);
+    plausible("upperCi998", o, RowParts.UPPER998);
+    plausible("count", o, RowParts.COUNT);
+    plausible("denominator", o, RowParts.DENOMINATOR);
+    notNegative("count", o, RowParts.COUNT);
+    notNegative("denominator", o, RowParts.DENOMINATOR);
+    ordered("95", o, RowParts.LOWER95, RowParts.UPPER95);
+    ordered("99.8", o, RowParts.LOWER998, RowParts.UPPER998);
+    if (o.has(RowParts.VALUE)) {
+      double v = o.numbers[RowParts.VALUE];
+      if ((o.has(RowParts.LOWER95) && v < o.numbers[RowParts.LOWER95])
+          || (o.has(RowParts.UPPER95) && v > o.numbers[RowParts.UPPER95])) {
+        List<String> warnings = new ArrayList<>(1);
+        warnings.add("value " + num(v) + " is outside its own 95% confidence interval "
+            + num(o.number(RowParts.LOWER95)) + " – " + num(o.number(RowParts.UPPER95)) + " (stored as given)");
+        return warnings;
+      }
     }
     return List.of();
   }
@@ -164,30 +177,32 @@ final class RowRules {
     }
   }
 
-  private static void plausible(String field, Double d) {
-    if (d != null && !(Math.abs(d) <= MAX_MAGNITUDE)) {
-      throw new IllegalArgumentException(field + " " + num(d) + " is beyond ±1e15, not a plausible indicator value");
+  private static void plausible(String field, RowParts o, int i) {
+    if (o.has(i) && !(Math.abs(o.numbers[i]) <= MAX_MAGNITUDE)) {
+      throw new IllegalArgumentException(field + " " + num(o.numbers[i])
+          + " is beyond ±1e15, not a plausible indicator value");
     }
   }
 
-  private static void notNegative(String field, Double d) {
-    if (d != null && d < 0) {
-      throw new IllegalArgumentException(field + " " + num(d) + " is negative");
+  private static void notNegative(String field, RowParts o, int i) {
+    if (o.has(i) && o.numbers[i] < 0) {
+      throw new IllegalArgumentException(field + " " + num(o.numbers[i]) + " is negative");
     }
   }
 
-  private static void ordered(String level, Double lower, Double upper) {
-    if (lower != null && upper != null && lower > upper) {
-      throw new IllegalArgumentException("the lower " + level + "% limit " + num(lower) + " is above the upper "
-          + num(upper));
+  private static void ordered(String level, RowParts o, int lower, int upper) {
+    if (o.has(lower) && o.has(upper) && o.numbers[lower] > o.numbers[upper]) {
+      throw new IllegalArgumentException("the lower " + level + "% limit " + num(o.numbers[lower])
+          + " is above the upper " + num(o.numbers[upper]));
     }
   }
 
   private static String num(Double d) {
-    if (d == null) {
-      return "?";
-    }
-    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d.longValue()) : String.valueOf(d);
+    return d == null ? "?" : num(d.doubleValue());
+  }
+
+  private static String num(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
   }
 
   private static String hex(char c) {

@@ -44,29 +44,41 @@ final class SeriesDigester {
   private int pos;
   private long rows;
 
+  private final RowParts scratch = new RowParts();
+
   /** Adds one parsed row. */
   void add(Observation o) {
+    add(scratch.of(o, null, null));
+  }
+
+  /**
+   * Adds one parsed row from its parts: the same bytes as {@link #add(Observation)} of the observation they
+   * make (one code for both), without the observation (pass 1 of a re-read, {@link DigestedLoad}).
+   */
+  void add(RowParts o) {
+    SeriesKey key = o.key;
     Sum s = last;
-    if (s == null || s.key != o.key() && !s.key.equals(o.key())) {
-      s = sums.get(o.key());
+    if (s == null || s.key != key && !s.key.equals(key)) {
+      s = sums.get(key);
       if (s == null) {
-        s = new Sum(o.key());
-        sums.put(o.key(), s);
+        s = new Sum(key);
+        sums.put(key, s);
       }
       last = s;
     }
     pos = 0;
-    label(o.period().label());
-    number(o.period().start());
-    number(o.period().end());
-    number(o.value());
-    number(o.lowerCi95());
-    number(o.upperCi95());
-    number(o.lowerCi998());
-    number(o.upperCi998());
-    number(o.count());
-    number(o.denominator());
-    text(o.valueNote());
+    label(o.period.label());
+    number(o.period.start());
+    number(o.period.end());
+    for (int i = 0; i < RowParts.NUMBERS; i++) {
+      if (o.has(i)) {
+        number(o.numbers[i]);
+      } else {
+        ensure(1);
+        buf[pos++] = 0;
+      }
+    }
+    text(o.note);
     long[] h = MurmurHash3.hash128x64(buf, 0, pos, 0);
     long a = s.a + h[0];
     s.b += h[1] + (Long.compareUnsigned(a, s.a) < 0 ? 1 : 0); // 128-bit sum: carry from the low half
@@ -192,15 +204,6 @@ final class SeriesDigester {
       char c = s.charAt(i);
       buf[pos++] = (byte) c;
       buf[pos++] = (byte) (c >>> 8);
-    }
-  }
-
-  private void number(Double d) {
-    if (d == null) {
-      ensure(1);
-      buf[pos++] = 0;
-    } else {
-      number(d.doubleValue());
     }
   }
 

@@ -27,9 +27,11 @@ final class Values {
    * bit for bit (correctly rounded, Clinger's fast path and Eisel-Lemire, with a fallback).
    */
   static Double number(char[] a, int from, int to, String column) {
-    if (from == to) {
-      return null;
-    }
+    return from == to ? null : finite(a, from, to, column);
+  }
+
+  /** {@link #number(char[], int, int, String)} of a text that is not blank, unboxed (pass 1, {@link RowParts}). */
+  static double finite(char[] a, int from, int to, String column) {
     if (!decimal(a, from, to)) {
       String text = new String(a, from, to - from);
       String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
