@@ -75,22 +75,22 @@ public final class IndicatorStateExposition {
       new Gauge("fingerpost_target_evaluated_timestamp_seconds", "When the latest evaluation was made (Unix time).",
           s -> s.evaluatedAt() == null ? null : s.evaluatedAt().toEpochMilli() / 1000.0));
 
-  /** One sample of a categorical family: its extra label values (the verdict's label last) and its code. */
-  private record Sample(String[] labels, Double code) {}
+  /**
+   * One verdict a categorical family shows: the extra label values before the verdict's label (e.g. "england"), the
+   * verdict, and its code as the sample's value (no sample when the verdict or its code is absent).
+   */
+  private record Slot<E extends Enum<E> & Verdict.Coded>(String[] fixed, Function<IndicatorState, Verdict<E>> verdict,
+      Function<E, Double> code) {}
 
-  private record Categorical(String name, String help, String[] labels, Function<IndicatorState, List<Sample>> samples) {
+  private record Categorical(String name, String help, String[] labels, List<Slot<?>> slots) {
     byte[] nameBytes() {
       return ascii(name);
     }
   }
 
-  /** A verdict as a sample: labelled with its label (what people read), valued by its code's number. */
-  private static <E extends Enum<E> & Verdict.Coded> List<Sample> sample(Verdict<E> v, Function<E, Double> code,
-      String... labels) {
-    if (v == null) return List.of();
-    String[] values = Arrays.copyOf(labels, labels.length + 1);
-    values[labels.length] = v.label();
-    return List.of(new Sample(values, code.apply(v.code())));
+  private static <E extends Enum<E> & Verdict.Coded> Slot<E> slot(Function<IndicatorState, Verdict<E>> verdict,
+      Function<E, Double> code, String... fixed) {
+    return new Slot<>(fixed, verdict, code);
   }
 
   private static final List<Categorical> CATEGORICAL = List.of(
@@ -98,23 +98,17 @@ public final class IndicatorStateExposition {
           "Comparison with a benchmark (label benchmark: england or region; label comparison: the verdict): "
               + "2 best, 1 better, 0 similar/higher/lower, -1 worse, -2 worst.",
           new String[] {"benchmark", "comparison"},
-          s -> concat(sample(s.evaluation().verdicts().comparedToEngland(), StateCodes::comparison, "england"),
-              sample(s.evaluation().verdicts().comparedToRegion(), StateCodes::comparison, "region"))),
+          List.of(slot(s -> s.evaluation().verdicts().comparedToEngland(), StateCodes::comparison, "england"),
+              slot(s -> s.evaluation().verdicts().comparedToRegion(), StateCodes::comparison, "region"))),
       new Categorical("fingerpost_indicator_recent_trend",
           "Recent trend (label trend: the verdict): 1 getting better, 0 no significant change, -1 getting worse.",
-          new String[] {"trend"}, s -> sample(s.evaluation().verdicts().recentTrend(), StateCodes::trend)),
+          new String[] {"trend"}, List.of(slot(s -> s.evaluation().verdicts().recentTrend(), StateCodes::trend))),
       new Categorical("fingerpost_indicator_spc_point_type",
           "SPC point type of the latest point (label point_type): 1 special cause improvement, 0 common cause or neither, -1 special cause concern.",
-          new String[] {"point_type"}, s -> sample(s.evaluation().verdicts().spcPointType(), StateCodes::spcPoint)),
+          new String[] {"point_type"}, List.of(slot(s -> s.evaluation().verdicts().spcPointType(), StateCodes::spcPoint))),
       new Categorical("fingerpost_indicator_spc_assurance",
           "SPC assurance against the target (label assurance): 1 consistently passes, 0 hit and miss, -1 consistently fails.",
-          new String[] {"assurance"}, s -> sample(s.evaluation().verdicts().spcAssurance(), StateCodes::spcAssurance)));
-
-  private static List<Sample> concat(List<Sample> a, List<Sample> b) {
-    List<Sample> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
-  }
+          new String[] {"assurance"}, List.of(slot(s -> s.evaluation().verdicts().spcAssurance(), StateCodes::spcAssurance))));
 
   private IndicatorStateExposition() {}
 
@@ -150,6 +144,9 @@ public final class IndicatorStateExposition {
     static final Segment EMPTY = new Segment(new byte[FAMILIES.size()][], 0, 0, 0);
   }
 
+  private static final int MAX_KEPT = 4 << 20;
+  private static final ThreadLocal<TextBuffer> BUFFER = ThreadLocal.withInitial(() -> new TextBuffer(1 << 20));
+
   /** The block for no states: what {@code /metrics} shows before the first refresh. */
   public static final RenderedState EMPTY = assemble(List.of());
 
@@ -163,7 +160,8 @@ public final class IndicatorStateExposition {
   /** Renders the given states (in the order given) into one gzip member per family. */
   static Segment segment(List<IndicatorState> states) {
     if (states.isEmpty()) return Segment.EMPTY;
-    TextBuffer out = new TextBuffer(states.size() * 256);
+    TextBuffer out = BUFFER.get(); // kept per thread: a family's text of a segment is hundreds of KB
+    out.clear();
     byte[][] blocks = new byte[states.size()][];
     for (int i = 0; i < blocks.length; i++) {
       out.clear();
@@ -182,6 +180,7 @@ public final class IndicatorStateExposition {
       samples += n;
       parts[f] = GzipMember.of(out.array(), out.length());
     }
+    if (out.array().length > MAX_KEPT) BUFFER.remove(); // one big segment (render of everything) keeps nothing
     return new Segment(parts, text, states.size(), samples);
   }
 
@@ -226,15 +225,23 @@ public final class IndicatorStateExposition {
   private static int categorical(Categorical c, byte[] name, byte[][] labels, IndicatorState s, byte[] block,
       TextBuffer out) {
     int n = 0;
-    for (Sample sample : c.samples().apply(s)) {
-      Double v = sample.code();
-      if (v == null) continue;
-      out.put(name).put(block);
-      for (int k = 0; k < labels.length; k++) label(out, labels[k], sample.labels()[k]);
-      out.put(CLOSE).number(v).put((byte) '\n');
-      n++;
-    }
+    for (Slot<?> slot : c.slots()) n += categorical(slot, name, labels, s, block, out);
     return n;
+  }
+
+  /** The slot's sample, written straight (no sample objects: this runs for every state of a refresh). */
+  private static <E extends Enum<E> & Verdict.Coded> int categorical(Slot<E> slot, byte[] name, byte[][] labels,
+      IndicatorState s, byte[] block, TextBuffer out) {
+    Verdict<E> v = slot.verdict().apply(s);
+    if (v == null) return 0;
+    Double code = slot.code().apply(v.code());
+    if (code == null) return 0;
+    out.put(name).put(block);
+    String[] fixed = slot.fixed();
+    for (int k = 0; k < fixed.length; k++) label(out, labels[k], fixed[k]);
+    label(out, labels[fixed.length], v.label());
+    out.put(CLOSE).number(code).put((byte) '\n');
+    return 1;
   }
 
   /** The status in one-hot form, kube-state-metrics style: every status is present, the current one is 1. */
