@@ -2,7 +2,8 @@
 # Engine benchmark (JMH): all statistical methods on 100,000 series of 10 points, next to parsing the
 # same data from a Fingertips CSV in the same run (compare the two scores: same data, same JVM settings).
 #   bench/engine.sh                      # the defaults (EngineBenchmark's annotations): average time, 10 warm-up
-#                                        # and 10 measured iterations of 1 s, 1 fork, -Xms4g -Xmx4g; ~2 min
+#                                        # and 10 measured iterations of 1 s (20 for the parse), 1 fork,
+#                                        # -Xms4g -Xmx4g; ~2 min
 #   bench/engine.sh -f 2                 # JMH options override them (a second fork doubles the time)
 #   bench/engine.sh -f 1 -wi 0 -i 1 -p series=1000   # a quick check that it runs
 # Why these defaults (stop 14): with 2 warm-up and 3 measured single shots the errors were ±10-40 s, because on
