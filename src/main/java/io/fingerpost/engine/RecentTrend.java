@@ -104,8 +104,7 @@ public final class RecentTrend {
     if (points.size() < POINTS) {
       return cannot(polarity, "Not enough data points to calculate recent trend");
     }
-    List<Point> latestFirst = new ArrayList<>(points);
-    latestFirst.sort(Comparator.comparing(Point::period).reversed());
+    List<Point> latestFirst = latestFirst(points);
     List<Point> valid = new ArrayList<>();
     for (Point p : latestFirst) {
       if (p.isValid()) {
@@ -123,6 +122,29 @@ public final class RecentTrend {
       }
     }
     return method == Method.COUNTS ? byCounts(valid, polarity) : byCi(valid, polarity);
+  }
+
+  /**
+   * The points, latest period first: a stable sort by period, descending. Points already in strictly ascending
+   * order (how series and {@link SeriesVerdicts} hand them over) are that sort's result reversed, without a
+   * comparator per pair; equal periods keep their order through the sort.
+   */
+  private static List<Point> latestFirst(List<Point> points) {
+    int n = points.size();
+    boolean ascending = true;
+    for (int i = 1; i < n && ascending; i++) {
+      ascending = points.get(i - 1).period().compareTo(points.get(i).period()) < 0;
+    }
+    List<Point> out = new ArrayList<>(n);
+    if (ascending) {
+      for (int i = n - 1; i >= 0; i--) {
+        out.add(points.get(i));
+      }
+      return out;
+    }
+    out.addAll(points);
+    out.sort(Comparator.comparing(Point::period).reversed());
+    return out;
   }
 
   private static Result byCi(List<Point> validLatestFirst, Polarity polarity) {

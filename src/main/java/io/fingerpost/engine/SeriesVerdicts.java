@@ -57,7 +57,9 @@ public final class SeriesVerdicts {
       throw new IllegalArgumentException("a series needs at least one observation");
     }
     List<Observation> sorted = new ArrayList<>(series);
-    sorted.sort(Comparator.comparing(Observation::period));
+    if (!strictlyAscending(sorted)) { // the usual input is in period order already: no comparator per pair
+      sorted.sort(Comparator.comparing(Observation::period));
+    }
     Map<String, Double> benchmarkByPeriod = new HashMap<>();
     for (Observation b : benchmark) {
       benchmarkByPeriod.put(b.period().label(), b.value());
@@ -81,5 +83,14 @@ public final class SeriesVerdicts {
         : Spc.evaluate(n == values.length ? values : java.util.Arrays.copyOf(values, n),
             Spc.Options.of(s.improvement()).withTarget(s.target()));
     return new Result(latest, comparisons.get(latest.period().label()), comparisons, trend, spc);
+  }
+
+  private static boolean strictlyAscending(List<Observation> list) {
+    for (int i = 1; i < list.size(); i++) {
+      if (list.get(i - 1).period().compareTo(list.get(i).period()) >= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 }

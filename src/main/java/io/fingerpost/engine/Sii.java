@@ -110,20 +110,19 @@ public final class Sii {
     double[] se = new double[k];
     for (int i = 0; i < k; i++) {
       Quantile q = quantiles.get(i);
-      String where = "quantile " + (i + 1);
       if (!(q.population() > 0)) {
-        throw new IllegalArgumentException(where + " has a zero, negative or missing population");
+        throw new IllegalArgumentException(where(i) + " has a zero, negative or missing population");
       }
       if (q.value() == null) {
-        throw new IllegalArgumentException(where + " has no value");
+        throw new IllegalArgumentException(where(i) + " has no value");
       }
       if (o.kind() == Kind.PROPORTION) {
-        checkProportion(q.value(), where + " value");
+        checkProportion(q.value(), i, " value");
         if (q.lower95() != null) {
-          checkProportion(q.lower95(), where + " lower limit");
+          checkProportion(q.lower95(), i, " lower limit");
         }
         if (q.upper95() != null) {
-          checkProportion(q.upper95(), where + " upper limit");
+          checkProportion(q.upper95(), i, " upper limit");
         }
       }
       pop[i] = q.population();
@@ -131,13 +130,13 @@ public final class Sii {
       t[i] = toModel(q.value(), o.kind());
       if (q.se() != null && !o.transform()) {
         if (!(q.se() >= 0)) {
-          throw new IllegalArgumentException(where + " has a negative standard error");
+          throw new IllegalArgumentException(where(i) + " has a negative standard error");
         }
         se[i] = q.se();
       } else if (q.lower95() != null && q.upper95() != null) {
         se[i] = (toModel(q.upper95(), o.kind()) - toModel(q.lower95(), o.kind())) / z95 / 2;
       } else {
-        throw new IllegalArgumentException(where + " has neither a standard error nor both 95% limits");
+        throw new IllegalArgumentException(where(i) + " has neither a standard error nor both 95% limits");
       }
     }
     double total = Arrays.stream(pop).sum();
@@ -267,7 +266,14 @@ public final class Sii {
     return new double[] {sorted[Math.max(0, lo - 1)], sorted[Math.min(reps - 1, hi - 1)]};
   }
 
+  /** z at 95%, by {@link #zAt}'s own expression (so the same bits); the level nearly every call asks for. */
+  private static final double Z95_TWO_SIDED = quantileAt(0.95);
+
   private static double zAt(double conf) {
+    return conf == 0.95 ? Z95_TWO_SIDED : quantileAt(conf);
+  }
+
+  private static double quantileAt(double conf) {
     return NormalDistribution.of(0, 1).inverseCumulativeProbability(conf + (1 - conf) / 2);
   }
 
@@ -309,9 +315,14 @@ public final class Sii {
     return s;
   }
 
-  private static void checkProportion(double v, String what) {
+  /** The name of quantile {@code i} in a message (made only for the message: compute runs per series). */
+  private static String where(int i) {
+    return "quantile " + (i + 1);
+  }
+
+  private static void checkProportion(double v, int i, String what) {
     if (v < 0 || v > 1) {
-      throw new IllegalArgumentException(what + " " + v + " is not a proportion between 0 and 1");
+      throw new IllegalArgumentException(where(i) + what + " " + v + " is not a proportion between 0 and 1");
     }
   }
 }

@@ -255,13 +255,13 @@ public final class Spc {
         int sdy = nextInTrend ? (int) Math.signum(y[i + 1] - y[i])
             : i > 0 ? (int) Math.signum(y[i] - y[i - 1]) : 0;
         side = sdy == 1 ? 1 : -1;
-        type = "7 Point Trend (" + (sdy == 1 ? "In" : "De") + "creasing)";
+        type = sdy == 1 ? "7 Point Trend (Increasing)" : "7 Point Trend (Decreasing)";
       } else if (partTwoInThree[i]) {
         side = rtm[i] > 0 ? 1 : -1;
-        type = "2 in 3 " + (rtm[i] > 0 ? "Above" : "Below") + " CL";
+        type = rtm[i] > 0 ? "2 in 3 Above CL" : "2 in 3 Below CL";
       } else if (partOneSide[i]) {
         side = rtm[i] > 0 ? 1 : -1;
-        type = "7 Points " + (rtm[i] > 0 ? "Above" : "Below") + " CL";
+        type = rtm[i] > 0 ? "7 Points Above CL" : "7 Points Below CL";
       } else {
         side = 0;
         type = "Common Cause";

@@ -2,10 +2,10 @@ package io.fingerpost.metrics;
 
 import io.fingerpost.meters.RenderedState;
 import io.netty.buffer.ByteBuf;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import java.util.zip.CRC32;
@@ -20,6 +20,9 @@ import java.util.zip.Deflater;
 final class GzipMember {
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
   private static final ThreadLocal<Deflater> DEFLATER = ThreadLocal.withInitial(() -> new Deflater(Deflater.BEST_SPEED, true));
+
+  /** The deflate output of the thread's last member, kept for the next (a refresh compresses hundreds). */
+  private static final ThreadLocal<byte[]> OUT = ThreadLocal.withInitial(() -> new byte[1 << 16]);
 
   private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(() -> new Inflater(true));
 
@@ -54,28 +57,40 @@ final class GzipMember {
   }
 
   static byte[] of(byte[] data) {
-    Deflater def = DEFLATER.get();
-    def.reset();
-    def.setInput(data);
-    def.finish();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 6 + 64);
-    out.writeBytes(HEADER);
-    byte[] buf = new byte[1 << 16];
-    while (!def.finished()) {
-      int n = def.deflate(buf);
-      out.write(buf, 0, n);
-    }
-    CRC32 crc = new CRC32();
-    crc.update(data);
-    writeIntLe(out, (int) crc.getValue());
-    writeIntLe(out, data.length);
-    return out.toByteArray();
+    return of(data, data.length);
   }
 
-  private static void writeIntLe(ByteArrayOutputStream out, int v) {
-    out.write(v);
-    out.write(v >>> 8);
-    out.write(v >>> 16);
-    out.write(v >>> 24);
+  /**
+   * The member of {@code data[0, length)}. Deflates into a reused per-thread buffer (grown as needed) and copies
+   * the member out once.
+   */
+  static byte[] of(byte[] data, int length) {
+    Deflater def = DEFLATER.get();
+    def.reset();
+    def.setInput(data, 0, length);
+    def.finish();
+    byte[] buf = OUT.get();
+    System.arraycopy(HEADER, 0, buf, 0, HEADER.length);
+    int at = HEADER.length;
+    while (!def.finished()) {
+      if (at == buf.length) {
+        buf = Arrays.copyOf(buf, buf.length * 2);
+        OUT.set(buf);
+      }
+      at += def.deflate(buf, at, buf.length - at);
+    }
+    CRC32 crc = new CRC32();
+    crc.update(data, 0, length);
+    byte[] member = Arrays.copyOf(buf, at + 8);
+    writeIntLe(member, at, (int) crc.getValue());
+    writeIntLe(member, at + 4, length);
+    return member;
+  }
+
+  private static void writeIntLe(byte[] out, int at, int v) {
+    out[at] = (byte) v;
+    out[at + 1] = (byte) (v >>> 8);
+    out[at + 2] = (byte) (v >>> 16);
+    out[at + 3] = (byte) (v >>> 24);
   }
 }

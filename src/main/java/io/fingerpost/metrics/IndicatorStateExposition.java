@@ -25,8 +25,9 @@ import java.util.function.Function;
  * refresh re-renders only the segments holding targets whose evaluation changed and {@link #assemble} puts the
  * members in exposition order (each family's samples together, after its HELP and TYPE). The format is
  * written here rather than through the Prometheus client's writer because the identifying label block is
- * escaped once per state and reused by every family. Escaping follows the format: backslash, double quote and
- * line feed in label values; backslash and line feed in help text.
+ * escaped once per state and reused by every family; it is written straight as UTF-8 bytes ({@link TextBuffer},
+ * no String in between: formatting was most of a render). Escaping follows the format: backslash, double
+ * quote and line feed in label values; backslash and line feed in help text.
  */
 public final class IndicatorStateExposition {
 
@@ -40,10 +41,14 @@ public final class IndicatorStateExposition {
 
   /** Writes one state's samples of a family after the state's label block; returns how many. */
   private interface Lines {
-    int write(IndicatorState s, String block, StringBuilder out);
+    int write(IndicatorState s, byte[] block, TextBuffer out);
   }
 
   private record Family(String name, String help, Lines lines) {}
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
 
   private record Gauge(String name, String help, Function<IndicatorState, Double> value) {}
 
@@ -70,18 +75,22 @@ public final class IndicatorStateExposition {
       new Gauge("fingerpost_target_evaluated_timestamp_seconds", "When the latest evaluation was made (Unix time).",
           s -> s.evaluatedAt() == null ? null : s.evaluatedAt().toEpochMilli() / 1000.0));
 
-  /** One sample of a categorical family: its extra label values (the verdict's label last) and its code. */
-  private record Sample(String[] labels, Double code) {}
+  /**
+   * One verdict a categorical family shows: the extra label values before the verdict's label (e.g. "england"), the
+   * verdict, and its code as the sample's value (no sample when the verdict or its code is absent).
+   */
+  private record Slot<E extends Enum<E> & Verdict.Coded>(String[] fixed, Function<IndicatorState, Verdict<E>> verdict,
+      Function<E, Double> code) {}
 
-  private record Categorical(String name, String help, String[] labels, Function<IndicatorState, List<Sample>> samples) {}
+  private record Categorical(String name, String help, String[] labels, List<Slot<?>> slots) {
+    byte[] nameBytes() {
+      return ascii(name);
+    }
+  }
 
-  /** A verdict as a sample: labelled with its label (what people read), valued by its code's number. */
-  private static <E extends Enum<E> & Verdict.Coded> List<Sample> sample(Verdict<E> v, Function<E, Double> code,
-      String... labels) {
-    if (v == null) return List.of();
-    String[] values = Arrays.copyOf(labels, labels.length + 1);
-    values[labels.length] = v.label();
-    return List.of(new Sample(values, code.apply(v.code())));
+  private static <E extends Enum<E> & Verdict.Coded> Slot<E> slot(Function<IndicatorState, Verdict<E>> verdict,
+      Function<E, Double> code, String... fixed) {
+    return new Slot<>(fixed, verdict, code);
   }
 
   private static final List<Categorical> CATEGORICAL = List.of(
@@ -89,23 +98,17 @@ public final class IndicatorStateExposition {
           "Comparison with a benchmark (label benchmark: england or region; label comparison: the verdict): "
               + "2 best, 1 better, 0 similar/higher/lower, -1 worse, -2 worst.",
           new String[] {"benchmark", "comparison"},
-          s -> concat(sample(s.evaluation().verdicts().comparedToEngland(), StateCodes::comparison, "england"),
-              sample(s.evaluation().verdicts().comparedToRegion(), StateCodes::comparison, "region"))),
+          List.of(slot(s -> s.evaluation().verdicts().comparedToEngland(), StateCodes::comparison, "england"),
+              slot(s -> s.evaluation().verdicts().comparedToRegion(), StateCodes::comparison, "region"))),
       new Categorical("fingerpost_indicator_recent_trend",
           "Recent trend (label trend: the verdict): 1 getting better, 0 no significant change, -1 getting worse.",
-          new String[] {"trend"}, s -> sample(s.evaluation().verdicts().recentTrend(), StateCodes::trend)),
+          new String[] {"trend"}, List.of(slot(s -> s.evaluation().verdicts().recentTrend(), StateCodes::trend))),
       new Categorical("fingerpost_indicator_spc_point_type",
           "SPC point type of the latest point (label point_type): 1 special cause improvement, 0 common cause or neither, -1 special cause concern.",
-          new String[] {"point_type"}, s -> sample(s.evaluation().verdicts().spcPointType(), StateCodes::spcPoint)),
+          new String[] {"point_type"}, List.of(slot(s -> s.evaluation().verdicts().spcPointType(), StateCodes::spcPoint))),
       new Categorical("fingerpost_indicator_spc_assurance",
           "SPC assurance against the target (label assurance): 1 consistently passes, 0 hit and miss, -1 consistently fails.",
-          new String[] {"assurance"}, s -> sample(s.evaluation().verdicts().spcAssurance(), StateCodes::spcAssurance)));
-
-  private static List<Sample> concat(List<Sample> a, List<Sample> b) {
-    List<Sample> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
-  }
+          new String[] {"assurance"}, List.of(slot(s -> s.evaluation().verdicts().spcAssurance(), StateCodes::spcAssurance))));
 
   private IndicatorStateExposition() {}
 
@@ -114,7 +117,11 @@ public final class IndicatorStateExposition {
   private static List<Family> families() {
     List<Family> f = new ArrayList<>();
     for (Gauge g : SERIES_GAUGES) f.add(gauge(g));
-    for (Categorical c : CATEGORICAL) f.add(new Family(c.name(), c.help(), (s, block, out) -> categorical(c, s, block, out)));
+    for (Categorical c : CATEGORICAL) {
+      byte[] name = c.nameBytes();
+      byte[][] labels = Arrays.stream(c.labels()).map(IndicatorStateExposition::ascii).toArray(byte[][]::new);
+      f.add(new Family(c.name(), c.help(), (s, block, out) -> categorical(c, name, labels, s, block, out)));
+    }
     for (Gauge g : TARGET_GAUGES) f.add(gauge(g));
     f.add(new Family("fingerpost_target_status", "Target status one-hot: 1 for the current status (label status: "
         + "NOT_ENOUGH_DATA, ON_TRACK, AT_RISK, OFF_TRACK), 0 for the others.", IndicatorStateExposition::statusOneHot));
@@ -137,6 +144,9 @@ public final class IndicatorStateExposition {
     static final Segment EMPTY = new Segment(new byte[FAMILIES.size()][], 0, 0, 0);
   }
 
+  private static final int MAX_KEPT = 4 << 20;
+  private static final ThreadLocal<TextBuffer> BUFFER = ThreadLocal.withInitial(() -> new TextBuffer(1 << 20));
+
   /** The block for no states: what {@code /metrics} shows before the first refresh. */
   public static final RenderedState EMPTY = assemble(List.of());
 
@@ -150,23 +160,27 @@ public final class IndicatorStateExposition {
   /** Renders the given states (in the order given) into one gzip member per family. */
   static Segment segment(List<IndicatorState> states) {
     if (states.isEmpty()) return Segment.EMPTY;
-    String[] blocks = new String[states.size()];
-    for (int i = 0; i < blocks.length; i++) blocks[i] = labelBlock(states.get(i));
+    TextBuffer out = BUFFER.get(); // kept per thread: a family's text of a segment is hundreds of KB
+    out.clear();
+    byte[][] blocks = new byte[states.size()][];
+    for (int i = 0; i < blocks.length; i++) {
+      out.clear();
+      blocks[i] = labelBlock(states.get(i), out).toByteArray();
+    }
     byte[][] parts = new byte[FAMILIES.size()][];
     long text = 0;
     int samples = 0;
-    StringBuilder out = new StringBuilder(states.size() * 160);
     for (int f = 0; f < parts.length; f++) {
-      out.setLength(0);
+      out.clear();
       Lines lines = FAMILIES.get(f).lines();
       int n = 0;
       for (int i = 0; i < blocks.length; i++) n += lines.write(states.get(i), blocks[i], out);
       if (n == 0) continue;
-      byte[] bytes = out.toString().getBytes(StandardCharsets.UTF_8);
-      text += bytes.length;
+      text += out.length();
       samples += n;
-      parts[f] = GzipMember.of(bytes);
+      parts[f] = GzipMember.of(out.array(), out.length());
     }
+    if (out.array().length > MAX_KEPT) BUFFER.remove(); // one big segment (render of everything) keeps nothing
     return new Segment(parts, text, states.size(), samples);
   }
 
@@ -195,99 +209,94 @@ public final class IndicatorStateExposition {
     return new RenderedState(parts, text, states, samples);
   }
 
+  private static final byte[] CLOSE = ascii("} ");
+
   private static Family gauge(Gauge g) {
+    byte[] name = ascii(g.name());
     return new Family(g.name(), g.help(), (s, block, out) -> {
       Double v = g.value().apply(s);
       if (v == null || v.isNaN()) return 0;
-      out.append(g.name()).append(block).append("} ").append(number(v)).append('\n');
+      out.put(name).put(block).put(CLOSE).number(v).put((byte) '\n');
       return 1;
     });
   }
 
   /** A verdict as a label with its code as the value: one sample per verdict present. */
-  private static int categorical(Categorical c, IndicatorState s, String block, StringBuilder out) {
+  private static int categorical(Categorical c, byte[] name, byte[][] labels, IndicatorState s, byte[] block,
+      TextBuffer out) {
     int n = 0;
-    for (Sample sample : c.samples().apply(s)) {
-      Double v = sample.code();
-      if (v == null) continue;
-      out.append(c.name()).append(block);
-      for (int k = 0; k < c.labels().length; k++) label(out, c.labels()[k], sample.labels()[k]);
-      out.append("} ").append(number(v)).append('\n');
-      n++;
-    }
+    for (Slot<?> slot : c.slots()) n += categorical(slot, name, labels, s, block, out);
     return n;
   }
 
+  /** The slot's sample, written straight (no sample objects: this runs for every state of a refresh). */
+  private static <E extends Enum<E> & Verdict.Coded> int categorical(Slot<E> slot, byte[] name, byte[][] labels,
+      IndicatorState s, byte[] block, TextBuffer out) {
+    Verdict<E> v = slot.verdict().apply(s);
+    if (v == null) return 0;
+    Double code = slot.code().apply(v.code());
+    if (code == null) return 0;
+    out.put(name).put(block);
+    String[] fixed = slot.fixed();
+    for (int k = 0; k < fixed.length; k++) label(out, labels[k], fixed[k]);
+    label(out, labels[fixed.length], v.label());
+    out.put(CLOSE).number(code).put((byte) '\n');
+    return 1;
+  }
+
   /** The status in one-hot form, kube-state-metrics style: every status is present, the current one is 1. */
-  private static int statusOneHot(IndicatorState s, String block, StringBuilder out) {
+  private static final byte[] STATUS = ascii("fingerpost_target_status");
+  private static final byte[] STATUS_LABEL = ascii("status");
+  private static final byte[] ONE = ascii("} 1\n");
+  private static final byte[] ZERO = ascii("} 0\n");
+
+  private static int statusOneHot(IndicatorState s, byte[] block, TextBuffer out) {
     Double code = StateCodes.status(s.evaluation().status());
     if (code == null) return 0;
     for (int k = 0; k < StateCodes.STATUSES.size(); k++) {
-      out.append("fingerpost_target_status").append(block);
-      label(out, "status", StateCodes.STATUSES.get(k));
-      out.append(code == k ? "} 1\n" : "} 0\n");
+      out.put(STATUS).put(block);
+      label(out, STATUS_LABEL, StateCodes.STATUSES.get(k));
+      out.put(code == k ? ONE : ZERO);
     }
     return StateCodes.STATUSES.size();
   }
 
   /** The one sample of a target that carries its descriptive labels (none for a series without a target). */
-  private static int info(IndicatorState s, String block, StringBuilder out) {
+  private static final byte[] INFO = ascii("fingerpost_target_info");
+  private static final byte[][] DESCRIPTIVE_BYTES = DESCRIPTIVE.stream().map(IndicatorStateExposition::ascii)
+      .toArray(byte[][]::new);
+  private static final byte[][] IDENTIFYING_BYTES = IDENTIFYING.stream().map(IndicatorStateExposition::ascii)
+      .toArray(byte[][]::new);
+
+  private static int info(IndicatorState s, byte[] block, TextBuffer out) {
     var t = s.target();
     if (t.targetId() == null || t.targetId().isEmpty()) return 0;
     String[] values = {t.targetName(), t.strategyGroup(), t.horizonYears(), t.team(), t.indicatorName(), t.areaName(),
         t.unit(), t.direction(), s.evaluation().period()};
-    out.append("fingerpost_target_info").append(block);
+    out.put(INFO).put(block);
     for (int k = 0; k < values.length; k++) {
-      if (values[k] != null && !values[k].isEmpty()) label(out, DESCRIPTIVE.get(k), values[k]);
+      if (values[k] != null && !values[k].isEmpty()) label(out, DESCRIPTIVE_BYTES[k], values[k]);
     }
-    out.append("} 1\n");
+    out.put(ONE);
     return 1;
   }
 
   /** {@code {target_id="…",indicator_id="…",…} without the closing brace; empty values left out. */
-  static String labelBlock(IndicatorState s) {
+  static TextBuffer labelBlock(IndicatorState s, TextBuffer b) {
     var t = s.target();
     String[] values = {t.targetId(), t.indicatorId(), t.areaCode(), t.sex(), t.age(), t.categoryType(), t.category()};
-    StringBuilder b = new StringBuilder(128).append('{');
+    b.put((byte) '{');
     for (int k = 0; k < values.length; k++) {
       if (values[k] == null || values[k].isEmpty()) continue;
-      if (b.length() > 1) b.append(',');
-      b.append(IDENTIFYING.get(k)).append("=\"");
-      escapeLabelValue(b, values[k]);
-      b.append('"');
+      label(b, IDENTIFYING_BYTES[k], values[k]);
     }
-    return b.toString();
+    return b;
   }
 
   /** Appends {@code ,name="value"} (no comma right after the opening brace). */
-  private static void label(StringBuilder out, String name, String value) {
-    if (out.charAt(out.length() - 1) != '{') out.append(',');
-    out.append(name).append("=\"");
-    escapeLabelValue(out, value);
-    out.append('"');
-  }
-
-  static void escapeLabelValue(StringBuilder b, String value) {
-    if (value == null) return;
-    if (value.indexOf('\\') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0) {
-      b.append(value); // the common case, copied whole (a render escapes every descriptive label of every target)
-      return;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> b.append("\\\\");
-        case '"' -> b.append("\\\"");
-        case '\n' -> b.append("\\n");
-        default -> b.append(c);
-      }
-    }
-  }
-
-  /** Java's shortest round-trip form; Prometheus parses it (Go's ParseFloat accepts "1.7E9"). */
-  static String number(double v) {
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-    return Double.toString(v);
+  private static void label(TextBuffer out, byte[] name, String value) {
+    if (out.last() != '{') out.put((byte) ',');
+    out.put(name).put((byte) '=').put((byte) '"').labelValue(value).put((byte) '"');
   }
 
   private static Double bool(Boolean b) {

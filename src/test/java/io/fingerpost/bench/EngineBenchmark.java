@@ -28,7 +28,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -36,6 +38,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The engine on 100,000 series of 10 yearly points (all methods), next to parsing the same data
@@ -47,10 +50,22 @@ import org.openjdk.jmh.annotations.TearDown;
  * and the SPC chart with a target ({@link SeriesVerdicts}), the recent trend by the counts method, a
  * weighted least-squares projection with a prediction interval ({@link LeastSquares}), and the SII
  * and gap of the 10 values taken as deciles ({@link Sii}, {@link InequalityGap}).
+ *
+ * <p>Settings (the defaults of {@code bench/engine.sh}; why: stop 14's runs, JMH logs under the note): average
+ * time over 10 warm-up and 10 measured iterations of 1 s, one fork, heap fixed at 4 GiB. Single shots were too
+ * few: on 2 cores C2 keeps compiling the engine through the first 4–5 calls of {@code evaluate} (1.5–4.8 s each
+ * against about 0.45 s warm), so 2 warm-up and 3 measured shots mixed compiled and half-compiled calls and gave
+ * errors of ±10 s. Ten measured iterations put JMH's 99.9% error at about 1.5 standard deviations of an iteration
+ * (Student t with 9 degrees of freedom over √10), against 18 with 3 shots. A fixed heap keeps heap resizing out
+ * of the parse (about 1 GB allocated a call), which measures 20 iterations (see {@link #parseCsv}). A second fork
+ * ({@code -f 2}) doubles the run's ~2 minutes.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
+@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Warmup(iterations = 10, time = 1)
+@Measurement(iterations = 10, time = 1)
 public class EngineBenchmark {
 
   static final String HEADER = "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,"
@@ -124,8 +139,13 @@ public class EngineBenchmark {
     Files.deleteIfExists(csv);
   }
 
-  /** Reference: read the CSV into series (what evaluate does before any statistics). */
+  /**
+   * Reference: read the CSV into series (what evaluate does before any statistics). Twice the measured iterations:
+   * about 1 GB allocated a call makes it the noisier score (±12–28% with 10 iterations, against ±2–11% for
+   * {@link #evaluate}), and the ratio is only as firm as its divisor.
+   */
   @Benchmark
+  @Measurement(iterations = 20, time = 1)
   public int parseCsv() throws IOException {
     return parse().size();
   }
