@@ -1,21 +1,24 @@
 package io.fingerpost.metrics;
 
+import io.fingerpost.store.CursorRead;
 import io.fingerpost.strategy.EvaluationMapping;
 import io.fingerpost.strategy.StoredEvaluation;
 import io.fingerpost.strategy.TargetContext;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads the current indicator state from the database: for every target, its current evaluation (the
  * {@code current_evaluation} view) and the status at the period before; with scope {@code all}, also the
- * latest observation of every series that has no target.
+ * latest observation of every series that has no target. Every read of states goes through a cursor a few hundred
+ * rows at a time ({@link CursorRead}): at national scale the full read is tens of MB (16,900 targets with their
+ * evaluations, then up to {@code maxSeries} series), and one response that size costs the PostgreSQL client's
+ * decoder time in its square on an event loop.
  */
 final class IndicatorStateQuery {
 
@@ -74,50 +77,44 @@ final class IndicatorStateQuery {
   }
 
   /** Up to {@code limit} target states, by target id. */
-  static Future<List<IndicatorState>> targets(SqlClient db, int limit) {
-    return db.preparedQuery(TARGETS).execute(Tuple.of(limit)).map(IndicatorStateQuery::targetRows);
+  static Future<List<IndicatorState>> targets(Pool db, int limit) {
+    return CursorRead.list(db, TARGETS, Tuple.of(limit), CursorRead.ROWS_PER_FETCH, IndicatorStateQuery::targetRow);
   }
 
   /** Up to {@code limit} series without a target, their latest observation only. */
-  static Future<List<IndicatorState>> untargetedSeries(SqlClient db, int limit) {
-    return db.preparedQuery(UNTARGETED_SERIES).execute(Tuple.of(limit)).map(IndicatorStateQuery::seriesRows);
+  static Future<List<IndicatorState>> untargetedSeries(Pool db, int limit) {
+    return CursorRead.list(db, UNTARGETED_SERIES, Tuple.of(limit), CursorRead.ROWS_PER_FETCH, IndicatorStateQuery::seriesRow);
   }
 
-  /** The target states of these ids (those active and evaluated). */
-  static Future<List<IndicatorState>> targetsById(SqlClient db, List<String> ids) {
-    return db.preparedQuery(TARGETS_BY_ID).execute(Tuple.of(ids.toArray(String[]::new))).map(IndicatorStateQuery::targetRows);
+  /** The target states of these ids (those active and evaluated); a round can touch every target. */
+  static Future<List<IndicatorState>> targetsById(Pool db, List<String> ids) {
+    return CursorRead.list(db, TARGETS_BY_ID, Tuple.of(ids.toArray(String[]::new)), CursorRead.ROWS_PER_FETCH,
+        IndicatorStateQuery::targetRow);
   }
 
   /** The untargeted series states of these series ids. */
-  static Future<List<IndicatorState>> untargetedById(SqlClient db, List<Long> ids) {
-    return db.preparedQuery(UNTARGETED_BY_ID).execute(Tuple.of(ids.toArray(Long[]::new))).map(IndicatorStateQuery::seriesRows);
+  static Future<List<IndicatorState>> untargetedById(Pool db, List<Long> ids) {
+    return CursorRead.list(db, UNTARGETED_BY_ID, Tuple.of(ids.toArray(Long[]::new)), CursorRead.ROWS_PER_FETCH,
+        IndicatorStateQuery::seriesRow);
   }
 
   static Future<Long> countTargets(SqlClient db) {
     return db.query(COUNT_TARGETS).execute().map(rs -> rs.iterator().next().getLong(0));
   }
 
-  private static List<IndicatorState> targetRows(RowSet<Row> rows) {
-    List<IndicatorState> out = new ArrayList<>(rows.size());
-    for (Row r : rows) {
-      Double epoch = r.getDouble("evaluated_epoch");
-      StoredEvaluation e = EvaluationMapping.stored(r);
-      out.add(new IndicatorState(TargetContext.of(r), e.evaluation(), e.previousStatus(),
-          epoch == null ? null : Instant.ofEpochMilli(Math.round(epoch * 1000))));
-    }
-    return out;
+  private static IndicatorState targetRow(Row r) {
+    Double epoch = r.getDouble("evaluated_epoch");
+    StoredEvaluation e = EvaluationMapping.stored(r);
+    return new IndicatorState(TargetContext.of(r), e.evaluation(), e.previousStatus(),
+        epoch == null ? null : Instant.ofEpochMilli(Math.round(epoch * 1000)));
   }
 
-  private static List<IndicatorState> seriesRows(RowSet<Row> rows) {
-    List<IndicatorState> out = new ArrayList<>(rows.size());
-    for (Row r : rows) {
-      out.add(new IndicatorState(
-          IndicatorState.untargeted(r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
-              r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
-              r.getString("category_type"), r.getString("category")),
-          IndicatorState.observationOnly(r.getLong("series_id"), r.getString("period"), r.getDouble("period_t"), r.getDouble("value"),
-              r.getDouble("lower_ci95"), r.getDouble("upper_ci95")), null, null));
-    }
-    return out;
+  private static IndicatorState seriesRow(Row r) {
+    return new IndicatorState(
+        IndicatorState.untargeted(r.getString("indicator_id"), r.getString("indicator_name"), r.getString("unit"),
+            r.getString("area_code"), r.getString("area_name"), r.getString("sex"), r.getString("age"),
+            r.getString("category_type"), r.getString("category")),
+        IndicatorState.observationOnly(r.getLong("series_id"), r.getString("period"), r.getDouble("period_t"), r.getDouble("value"),
+            r.getDouble("lower_ci95"), r.getDouble("upper_ci95")), null, null);
   }
 }
