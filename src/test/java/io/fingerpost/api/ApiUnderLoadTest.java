@@ -131,14 +131,15 @@ class ApiUnderLoadTest {
     }
     assertEquals(304, web.get(server.port, "127.0.0.1", "/api/targets").putHeader("If-None-Match", plain.getHeader("ETag"))
         .send().await(10, TimeUnit.SECONDS).statusCode());
-    // a hit writes the stored bytes: no gap either
+    // a hit writes the stored bytes: no gap either (the same bound as the miss: making the answer again on the loop
+    // costs well over half a second, while GC of the client's 25 MB bodies on a busy CI machine gave 245 ms once)
     server.worstGapNanos.set(0);
     server.measuring = true;
     for (int i = 0; i < 3; i++) {
       assertEquals(200, web.get(server.port, "127.0.0.1", "/api/targets").send().await(60, TimeUnit.SECONDS).statusCode());
     }
     server.measuring = false;
-    assertTrue(server.worstGapNanos.get() / 1_000_000 < 150, "a hit held the loop " + server.worstGapNanos.get() / 1_000_000 + " ms");
+    assertTrue(server.worstGapNanos.get() / 1_000_000 < 400, "a hit held the loop " + server.worstGapNanos.get() / 1_000_000 + " ms");
   }
 
   @Test

@@ -77,9 +77,9 @@ class FingertipsCsvReaderTest {
     assertTrue(dudley.published().comparedToEngland() != null);
   }
 
-  @Test
-  void badRowsAreRejectedWithTheirLineAndTheRestParse() throws Exception {
-    String csv = HEADER + "\n"
+  /** Header and lines 2–9: a quoted line break, then bad rows of each kind, between rows that parse. */
+  static String badRowsCsv() {
+    return HEADER + "\n"
         + row("E08000027", "2019", "10.5").replace("Campylobacter", "\"Campylobacter\nrate\"") + "\n" // 2-3 ok
         + row("E08000027", "2020", "abc") + "\n"                        // 4 non-numeric
         + "93356,Name,E12000005\n"                                      // 5 wrong column count
@@ -87,6 +87,11 @@ class FingertipsCsvReaderTest {
         + row("E08000027", "2019", "11") + "\n"                         // 7 duplicate of line 2
         + row("E08000027", "20x9", "11") + "\n"                         // 8 bad period
         + row("E08000028", "2019", "") + "\n";                          // 9 ok, no value
+  }
+
+  @Test
+  void badRowsAreRejectedWithTheirLineAndTheRestParse() throws Exception {
+    String csv = badRowsCsv();
     List<FeedRow> rows = readAll(FingertipsCsvReader.open(new StringReader(csv)));
     assertEquals(7, rows.size());
     assertInstanceOf(ParsedRow.class, rows.get(0));

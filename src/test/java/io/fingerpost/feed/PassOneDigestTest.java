@@ -1,6 +1,5 @@
 package io.fingerpost.feed;
 
-import static io.fingerpost.feed.FingertipsCsvReaderTest.HEADER;
 import static io.fingerpost.feed.FingertipsCsvReaderTest.realExport;
 import static io.fingerpost.feed.FingertipsCsvReaderTest.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,14 +97,7 @@ class PassOneDigestTest {
 
   @Test
   void partsRejectAndWarnAsTheBuiltRows() throws Exception {
-    String csv = HEADER + "\n"
-        + row("E08000027", "2019", "10.5").replace("Campylobacter", "\"Campylobacter\nrate\"") + "\n" // 2-3 ok
-        + row("E08000027", "2020", "abc") + "\n"                        // 4 non-numeric
-        + "93356,Name,E12000005\n"                                      // 5 wrong column count
-        + row("", "2020", "1") + "\n"                                   // 6 no area code
-        + row("E08000027", "2019", "11") + "\n"                         // 7 duplicate of line 2
-        + row("E08000027", "20x9", "11") + "\n"                         // 8 bad period
-        + row("E08000028", "2019", "") + "\n"                           // 9 ok, no value
+    String csv = FingertipsCsvReaderTest.badRowsCsv()                  // lines 2-9
         + row("E08000029", "2019", "5").replace(",,,,,10,1000,", ",6,7,,,10,1000,") + "\n" // 10 warning: below CI
         + row("E08000030", "2019", "5").replace(",,,,,10,1000,", ",4,3,,,10,1000,") + "\n" // 11 limits reversed
         + row("E08000031", "2019", "5").replace(",10,1000,", ",-10,1000,") + "\n"         // 12 negative count
