@@ -1,6 +1,8 @@
 package io.fingerpost.store;
 
 import java.time.OffsetDateTime;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides, for one poll, which changed series count as an initial load: the poll belongs to the feed's
@@ -17,7 +19,7 @@ import java.time.OffsetDateTime;
 public final class InitialLoad {
   private final boolean firstPoll;
   private final OffsetDateTime historyBefore;
-  private final LongSet newInThisPoll = new LongSet();
+  private final Set<Long> newInThisPoll = ConcurrentHashMap.newKeySet();
   private volatile boolean insertOnly;
 
   /** A first load that began with this poll (any observation stored before it is another's history). */
