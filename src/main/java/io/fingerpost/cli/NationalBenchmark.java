@@ -182,12 +182,15 @@ public final class NationalBenchmark {
         svc.await("the changed series' evaluations", limit, () -> one(db, "SELECT count(DISTINCT target_id) AS n"
             + " FROM evaluation WHERE target_id = ANY($1) AND evaluated_at > $2", ids, pollStart).getLong("n") == CHANGED);
         Row evaluated = one(db, "SELECT max(evaluated_at) AS at FROM evaluation WHERE target_id = ANY($1)", (Object) ids);
-        f.put("poll end to " + CHANGED + " targets evaluated ms", (double) Duration.between(
-            polled.getOffsetDateTime("last_poll_finished"), evaluated.getOffsetDateTime("at")).toMillis());
+        // From the poll's start: the changed-series event goes out when the batch commits, before the poll's end is
+        // stored, so the evaluation can finish before "last_poll_finished" (measured from there it read negative).
+        f.put("poll start to " + CHANGED + " targets evaluated ms", (double) Duration.between(
+            pollStart, evaluated.getOffsetDateTime("at")).toMillis());
         evaluatorWork(svc, before, limit, f);
         heap(svc, f, "change");
-        System.out.printf(Locale.ROOT, "  one indicator changed: poll %.0f ms, evaluated %.0f ms after%n",
-            f.get("changed poll (" + CHANGED + " rows revised) ms"), f.get("poll end to " + CHANGED + " targets evaluated ms"));
+        System.out.printf(Locale.ROOT, "  one indicator changed: poll %.0f ms, its targets evaluated %.0f ms after the"
+            + " poll started%n", f.get("changed poll (" + CHANGED + " rows revised) ms"),
+            f.get("poll start to " + CHANGED + " targets evaluated ms"));
 
         // /metrics, scope all, capped by maxSeries: wait for the full render, then three scrapes of each kind
         long expected = Math.min(o.maxSeries(), data.series());
