@@ -109,7 +109,6 @@ class StopInFlightTest {
     List<String> errors = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .map(ILoggingEvent::getFormattedMessage).toList();
     assertEquals(List.of(), errors, "requests cut by the stop logged as failures");
-    System.out.printf("answers %d (503: %d), unanswered %d%n", answers.size(), unavailable, unanswered.get());
   }
 
   @Test
@@ -124,7 +123,6 @@ class StopInFlightTest {
     closing.await(30, TimeUnit.SECONDS);
     Throwable after = pool.query("SELECT 1").execute().transform(ar -> Future.succeededFuture(ar.cause()))
         .await(30, TimeUnit.SECONDS);
-    System.out.println("on a held connection: " + onHeld + "; after the close: " + after);
     assertTrue(onHeld != null && DatabaseOutage.isConnectionFailure(onHeld), "on a held connection: " + onHeld);
     assertTrue(after != null && DatabaseOutage.isConnectionFailure(after), "after the close: " + after);
   }
