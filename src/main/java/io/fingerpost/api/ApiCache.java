@@ -45,7 +45,7 @@ public final class ApiCache {
   /** Entries kept at most; a full cache is cleared (the key space, e.g. query filters, is open). */
   static final int MAX_ENTRIES = 10_000;
   private static final String HOOK = "fingerpost.cache.store";
-  private static final String FAILED = "fingerpost.cache.failed";
+  private static final String RELEASE = "fingerpost.cache.release";
 
   private final boolean enabled;
   private final Map<String, Answer> entries = new HashMap<>();
@@ -160,7 +160,7 @@ public final class ApiCache {
     // the others keep waiting for the same read, which still answers them (or releases them, below). Before, each
     // of them started a read of its own: at 16,900 targets eight whole-list reads at once held every pool
     // connection and both cores, and /health fell to 43 req/s (bench-national --scale 1, issue 14).
-    ctx.put(FAILED, (Runnable) () -> release(ctx, key, waiting));
+    ctx.put(RELEASE, (Runnable) () -> release(ctx, key, waiting));
     ctx.addEndHandler(ar -> {
       if (ctx.response().ended()) {
         release(ctx, key, waiting);
@@ -190,9 +190,13 @@ public final class ApiCache {
     }
   }
 
-  /** Called by {@link ProblemFailureHandler} once a failed request's problem is sent: releases those waiting on it. */
-  static void failed(RoutingContext ctx) {
-    Runnable hook = ctx.get(FAILED);
+  /**
+   * Called by {@link Problem#send} once a request's problem is written (a 404 written by a handler, or any failure
+   * through {@link ProblemFailureHandler}): releases those waiting on its read. The end handler alone missed a read
+   * whose client had gone: its response closed unended, so a 404 that came after left the waiting requests hanging.
+   */
+  static void released(RoutingContext ctx) {
+    Runnable hook = ctx.get(RELEASE);
     if (hook != null) {
       hook.run();
     }

@@ -54,9 +54,13 @@ public final class Problem extends RuntimeException {
     send(ctx, new Problem(status, detail));
   }
 
-  /** Writes a problem answer (with its parameter, if any). */
+  /**
+   * Writes a problem answer (with its parameter, if any), then lets requests waiting on this one's read go on
+   * ({@link ApiCache}): also when this request's client has gone, whose response then never ends.
+   */
   public static void send(RoutingContext ctx, Problem p) {
     write(ctx.response(), p, ctx.request().path());
+    ApiCache.released(ctx);
   }
 
   /** Writes a problem answer on a bare response (requests the router never saw, e.g. an overlong URI). */

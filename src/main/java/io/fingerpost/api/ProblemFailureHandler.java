@@ -49,6 +49,5 @@ final class ProblemFailureHandler implements Handler<RoutingContext> {
       LOG.debug("stack trace of the failure above", t);
       Problem.send(ctx, 500, "internal error");
     }
-    ApiCache.failed(ctx); // requests waiting on this one's read (also when its own client has gone)
   }
 }

@@ -43,8 +43,23 @@ public final class DatabaseOutage {
       if (t.getClass().getName().startsWith("io.netty.channel.unix.Errors$NativeIoException")) {
         return true;
       }
+      if (isClosedByUs(t)) {
+        return true;
+      }
     }
     return false;
+  }
+
+  /**
+   * The service closed the pool (it is stopping) under a request: Vert.x's pool refuses a connection with "Pool
+   * closed" (vertx-core's {@code SimpleConnectionPool}, a {@code VertxException}), and a query sent on a connection the close is ending fails with "Connection is not
+   * active now, current status: CLOSING" (vertx-sql-client's {@code SocketConnectionBase}). For a client that is
+   * the database going away, as any outage: before, such requests were 500s and logged as errors on every stop.
+   */
+  private static boolean isClosedByUs(Throwable t) {
+    String message = t.getMessage();
+    return t instanceof io.vertx.core.VertxException && message != null // NoStackTraceThrowable is one too
+        && (message.equals("Pool closed") || message.startsWith("Connection is not active now"));
   }
 
   /**

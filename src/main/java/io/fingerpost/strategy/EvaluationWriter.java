@@ -3,6 +3,7 @@ package io.fingerpost.strategy;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -79,29 +80,38 @@ final class EvaluationWriter {
         }));
   }
 
-  /** The changed rows one after the other (ids and clock_timestamp() in order), then the targets' updates. */
+  /**
+   * The changed rows in one batch (one statement, its rows executed in order: ids and clock_timestamp() follow the
+   * round), then the targets' updates. Before, each insert waited for the one before it: a round trip per row.
+   */
   private static Future<List<Long>> insertInOrder(SqlConnection c, List<Write> writes, Map<String, String> latest) {
     List<Long> out = new ArrayList<>(Collections.nCopies(writes.size(), (Long) null));
+    List<Integer> inserted = new ArrayList<>(); // positions in writes of the rows inserted, in order
+    List<Map<String, Object>> rows = new ArrayList<>();
     List<Tuple> values = new ArrayList<>();
     List<Tuple> warnings = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < writes.size(); i++) {
       Write w = writes.get(i);
       if (w.row() == null || w.row().fingerprint().equals(latest.get(w.targetId()))) {
         warnings.add(Tuple.of(w.targetId(), w.warning()));
         continue;
       }
-      int at = i;
+      inserted.add(i);
+      rows.add(EvaluationMapping.parameters(w.row(), w.initialLoad()));
       values.add(Tuple.of(w.targetId(), w.row().trajectory().baselineValue(), w.row().trajectory().targetValue(),
           w.warning()));
-      chain = chain.compose(v -> SqlTemplate.forQuery(c, EvaluationMapping.INSERT)
-          .execute(EvaluationMapping.parameters(w.row(), w.initialLoad()))
-          .map(ins -> {
-            out.set(at, ins.iterator().next().getLong("id"));
-            return null;
-          }));
     }
-    return chain
+    Future<Void> insert = rows.isEmpty() ? Future.succeededFuture()
+        : SqlTemplate.forQuery(c, EvaluationMapping.INSERT).executeBatch(rows).map(result -> {
+          // a batch's result is one row set per row, in the batch's order
+          RowSet<Row> each = result;
+          for (int at : inserted) {
+            out.set(at, each.iterator().next().getLong("id"));
+            each = each.next();
+          }
+          return null;
+        });
+    return insert
         .compose(v -> values.isEmpty() ? Future.succeededFuture() : c.preparedQuery(SET_VALUES).executeBatch(values))
         .compose(v -> warnings.isEmpty() ? Future.succeededFuture()
             : c.preparedQuery(SET_WARNING).executeBatch(warnings))

@@ -53,6 +53,16 @@ class ApiCacheSharedReadTest {
         }
       });
     });
+    // a read that finds nothing, the two ways the API says so: a problem written (TargetsApi: /api/targets/{id}) or
+    // failed into the failure handler (ApiJson.found: /api/series/{id}/observations)
+    router.get("/api/targets/:id").handler(ctx -> {
+      reads.incrementAndGet();
+      vertx.setTimer(300, t -> Problem.send(ctx, 404, "no target '" + ctx.pathParam("id") + "'"));
+    });
+    router.get("/api/series/:id/observations").handler(ctx -> {
+      reads.incrementAndGet();
+      vertx.setTimer(300, t -> ctx.fail(Problem.status(404, "no series " + ctx.pathParam("id"))));
+    });
     router.route().failureHandler(new ProblemFailureHandler());
     server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     web = WebClient.create(vertx, new WebClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(CLIENTS));
@@ -64,9 +74,13 @@ class ApiCacheSharedReadTest {
   }
 
   private List<HttpResponse<Buffer>> burst() throws Exception {
+    return burst("/api/targets");
+  }
+
+  private List<HttpResponse<Buffer>> burst(String path) throws Exception {
     List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
-      all.add(web.get(server.actualPort(), "127.0.0.1", "/api/targets").send());
+      all.add(web.get(server.actualPort(), "127.0.0.1", path).send());
     }
     Future.all(all).await(30, TimeUnit.SECONDS);
     return all.stream().map(Future::result).toList();
@@ -124,5 +138,27 @@ class ApiCacheSharedReadTest {
     leaver.transform(ar -> Future.succeededFuture()).await(10, TimeUnit.SECONDS); // timed out: not the point
     answers.forEach(r -> assertEquals(200, r.statusCode()));
     assertEquals(1, reads.get(), "the waiting requests kept the read under way instead of each starting one");
+  }
+
+  @Test
+  void whenTheReadingClientGivesUpANotFoundStillReachesTheWaiting() throws Exception {
+    for (String path : List.of("/api/targets/no-such-target", "/api/series/999999/observations")) {
+      reads.set(0);
+      Future<HttpResponse<Buffer>> leaver = web.get(server.actualPort(), "127.0.0.1", path).timeout(100).send();
+      Thread.sleep(50);
+      List<HttpResponse<Buffer>> answers = burst(path);
+      leaver.transform(ar -> Future.succeededFuture()).await(10, TimeUnit.SECONDS);
+      for (HttpResponse<Buffer> r : answers) {
+        assertEquals(404, r.statusCode(), path + ": " + r.bodyAsString());
+        assertEquals("application/problem+json", r.getHeader("Content-Type"), path);
+        JsonObject problem = r.bodyAsJsonObject();
+        assertEquals(404, problem.getInteger("status"));
+        assertEquals(path, problem.getString("instance"));
+        assertTrue(problem.getString("detail").startsWith("no "), problem.encode());
+      }
+      // nothing stored from a 404: the next request reads again
+      assertEquals(404, web.get(server.actualPort(), "127.0.0.1", path).send().await(10, TimeUnit.SECONDS).statusCode());
+      assertTrue(reads.get() >= 2, path + ": " + reads.get() + " reads");
+    }
   }
 }

@@ -103,7 +103,16 @@ class TargetsApiTest {
       assertEquals(list.getJsonObject(1), second.getJsonArray("targets").getJsonObject(0));
       assertTrue(second.containsKey("nextOffset") && second.getValue("nextOffset") == null, second.encode());
       assertEquals(1, get(client, port, "/api/targets?status=OFF_TRACK&offset=0").bodyAsJsonObject().getLong("total"));
-      assertEquals(0, get(client, port, "/api/targets?offset=5").bodyAsJsonObject().getJsonArray("targets").size());
+      // a page past the end still says how many match (no row of the page carries the total); none match: 0
+      JsonObject past = get(client, port, "/api/targets?offset=5").bodyAsJsonObject();
+      assertEquals(0, past.getJsonArray("targets").size());
+      assertEquals(2, past.getLong("total"));
+      assertTrue(past.containsKey("nextOffset") && past.getValue("nextOffset") == null, past.encode());
+      JsonObject none = get(client, port, "/api/targets?team=nobody&limit=10").bodyAsJsonObject();
+      assertEquals(0, none.getLong("total"));
+      assertTrue(none.containsKey("nextOffset") && none.getValue("nextOffset") == null, none.encode());
+      assertEquals(1, get(client, port, "/api/targets?status=OFF_TRACK&limit=1&offset=0").bodyAsJsonObject()
+          .getLong("total"));
       assertFalse(all.containsKey("total"), "the whole list keeps its form");
       for (String badPage : List.of("limit=0", "limit=10001", "offset=-1", "limit=x")) {
         HttpResponse<Buffer> refused = get(client, port, "/api/targets?" + badPage);
