@@ -8,13 +8,16 @@ package io.fingerpost.feed;
  * check is skipped (decided by {@link CsvRecords}' tokenising side, while the characters are at hand).
  */
 final class CsvFields {
+  /** The characters; field 0 starts at {@code offset}, field i ends at {@code ends[i]} (the array is shared). */
   final char[] text;
+  private final int offset;
   private final int[] ends;
   private final int size;
   private final boolean plain;
 
-  CsvFields(char[] text, int[] ends, int size, boolean plain) {
+  CsvFields(char[] text, int offset, int[] ends, int size, boolean plain) {
     this.text = text;
+    this.offset = offset;
     this.ends = ends;
     this.size = size;
     this.plain = plain;
@@ -32,7 +35,7 @@ final class CsvFields {
     }
     char[] text = new char[sb.length()];
     sb.getChars(0, sb.length(), text, 0);
-    return new CsvFields(text, ends, fields.length, plain);
+    return new CsvFields(text, 0, ends, fields.length, plain);
   }
 
   /**
@@ -56,7 +59,7 @@ final class CsvFields {
   }
 
   int start(int i) {
-    return i == 0 ? 0 : ends[i - 1];
+    return i == 0 ? offset : ends[i - 1];
   }
 
   int end(int i) {
@@ -120,9 +123,16 @@ final class CsvFields {
     return lines;
   }
 
-  /** Collects one record's fields from FastCSV's buffer (which it reuses: the characters are copied). */
+  /**
+   * Collects one record's fields from FastCSV's buffer (which it reuses: the characters are copied) into a block
+   * of text that the records built after it share: each record's characters are copied once, not once into the
+   * builder and again into an array of its own (issue 14). A record keeps its block reachable; the consumers keep
+   * a record only while they map it (a part's reader keeps its last one).
+   */
   static final class Builder {
-    private char[] text = new char[1024];
+    private static final int BLOCK = 1 << 15; // characters: about a hundred Fingertips records
+    private char[] text = new char[BLOCK];
+    private int start; // where the record being collected starts in text
     private int used;
     private int[] ends = new int[32];
     private int n;
@@ -130,7 +140,7 @@ final class CsvFields {
 
     void clear() {
       n = 0;
-      used = 0;
+      start = used;
       plain = true;
     }
 
@@ -143,7 +153,7 @@ final class CsvFields {
         ends = java.util.Arrays.copyOf(ends, n * 2);
       }
       if (used + len > text.length) {
-        text = java.util.Arrays.copyOf(text, Math.max(text.length * 2, used + len));
+        newBlock(len);
       }
       System.arraycopy(buf, offset, text, used, len);
       if (plain) {
@@ -159,8 +169,21 @@ final class CsvFields {
       ends[n++] = used;
     }
 
+    /** A new block with the record so far at its start and room for {@code len} more characters. */
+    private void newBlock(int len) {
+      int sofar = used - start;
+      char[] next = new char[Math.max(BLOCK, (sofar + len) * 2)];
+      System.arraycopy(text, start, next, 0, sofar);
+      for (int i = 0; i < n; i++) {
+        ends[i] -= start;
+      }
+      text = next;
+      used = sofar;
+      start = 0;
+    }
+
     CsvFields build() {
-      return new CsvFields(java.util.Arrays.copyOf(text, used), java.util.Arrays.copyOf(ends, n), n, plain);
+      return new CsvFields(text, start, java.util.Arrays.copyOf(ends, n), n, plain);
     }
   }
 }
