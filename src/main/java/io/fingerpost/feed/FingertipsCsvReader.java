@@ -42,7 +42,7 @@ import java.util.function.LongUnaryOperator;
  *   }
  * </pre>
  */
-public final class FingertipsCsvReader implements RowReader {
+public final class FingertipsCsvReader implements PartsReader {
 
   static final String INDICATOR_ID = "Indicator ID";
   static final String AREA_CODE = "Area Code";
@@ -258,12 +258,14 @@ public final class FingertipsCsvReader implements RowReader {
    * in {@link #parts()} (valid until the next call) and no {@link ParsedRow} built: the same rules, rejections and
    * duplicate check as {@link #next()}, less the published verdicts, which no digest holds.
    */
-  FeedRow nextParts() {
+  @Override
+  public FeedRow nextParts() {
     return csv.next(partsMapper);
   }
 
   /** The parts of the row {@link #nextParts()} returned null for. */
-  RowParts parts() {
+  @Override
+  public RowParts parts() {
     return parts;
   }
 
@@ -379,7 +381,8 @@ public final class FingertipsCsvReader implements RowReader {
     return lastArea = new Area(code, name, type, parent);
   }
 
-  private PublishedVerdicts verdicts(CsvFields r) {
+  /** The published verdicts of record {@code r} (of this reader's header; {@link ParallelChunks#next()}). */
+  PublishedVerdicts verdicts(CsvFields r) {
     String trend = blankToNull(r.trimmed(recentTrend, trends));
     String england = blankToNull(r.trimmed(comparedToEngland, englandVerdicts));
     String parent = blankToNull(r.trimmed(comparedToParent, parentVerdicts));
