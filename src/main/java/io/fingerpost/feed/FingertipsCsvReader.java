@@ -12,10 +12,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
 
@@ -52,33 +50,7 @@ public final class FingertipsCsvReader implements PartsReader {
 
   private final CsvRecords csv;
   private final List<String> header;
-  private final int width;
-  private final int indicatorId;
-  private final int indicatorName;
-  private final int parentCode;
-  private final int areaCode;
-  private final int areaName;
-  private final int areaType;
-  private final int sex;
-  private final int age;
-  private final int categoryType;
-  private final int category;
-  private final int timePeriod;
-  private final int value;
-  private final int lower95;
-  private final int upper95;
-  private final int lower998;
-  private final int upper998;
-  private final int count;
-  private final int denominator;
-  private final int valueNote;
-  private final int recentTrend;
-  private final int comparedToEngland;
-  private final int comparedToParent;
-  private final int comparedToGoal;
-  private final int polarity;
-  private final String parentColumn;
-  private final boolean lastColumnOptional;
+  private final FingertipsColumns c;
 
   private final DuplicateKeys seen; // null: a part of a file, whose reader checks duplicates across parts
   private String lastLabel;         // the period label and record of the last ParsedRow (parts only)
@@ -118,59 +90,8 @@ public final class FingertipsCsvReader implements PartsReader {
     this.csv = part ? new CsvRecords(in, lines, "empty file: no Fingertips header", false)
         : new CsvRecords(in, lines, "empty file: no Fingertips header");
     this.seen = part ? null : new DuplicateKeys();
-    List<String> h = csv.header();
-    this.header = h;
-    this.width = h.size();
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < h.size(); i++) {
-      index.putIfAbsent(h.get(i).trim().toLowerCase(Locale.ROOT), i);
-    }
-    List<String> missing = new ArrayList<>();
-    for (String required : List.of(INDICATOR_ID, AREA_CODE, TIME_PERIOD, VALUE)) {
-      if (!index.containsKey(required.toLowerCase(Locale.ROOT))) {
-        missing.add(required);
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new FeedFormatException(1, "header has no column " + String.join(", ", missing)
-          + " (a Fingertips all_data CSV starts with 'Indicator ID,Indicator Name,Parent Code,…')");
-    }
-    indicatorId = col(index, INDICATOR_ID);
-    indicatorName = col(index, "Indicator Name");
-    parentCode = col(index, "Parent Code");
-    areaCode = col(index, AREA_CODE);
-    areaName = col(index, "Area Name");
-    areaType = col(index, "Area Type");
-    sex = col(index, "Sex");
-    age = col(index, "Age");
-    categoryType = col(index, "Category Type");
-    category = col(index, "Category");
-    timePeriod = col(index, TIME_PERIOD);
-    value = col(index, VALUE);
-    lower95 = col(index, "Lower CI 95.0 limit");
-    upper95 = col(index, "Upper CI 95.0 limit");
-    lower998 = col(index, "Lower CI 99.8 limit");
-    upper998 = col(index, "Upper CI 99.8 limit");
-    count = col(index, "Count");
-    denominator = col(index, "Denominator");
-    valueNote = col(index, "Value note");
-    recentTrend = col(index, "Recent Trend");
-    comparedToEngland = col(index, COMPARED_TO_ENGLAND);
-    comparedToGoal = col(index, "Compared to goal");
-    polarity = col(index, "Polarity");
-    int parent = -1;
-    for (int i = 0; i < h.size(); i++) {
-      String name = h.get(i).trim();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("compared to ") && lower.endsWith(" value or percentiles") && i != comparedToEngland) {
-        parent = i;
-        break;
-      }
-    }
-    comparedToParent = parent;
-    String last = h.get(h.size() - 1).trim().toLowerCase(Locale.ROOT);
-    lastColumnOptional = last.equals("compared to goal") || last.equals("time period range");
-    parentColumn = parent < 0 ? null : h.get(parent).trim();
+    this.header = csv.header();
+    this.c = FingertipsColumns.of(header);
   }
 
   /** Opens a reader over a character stream and reads the header. The reader closes {@code in}. */
@@ -208,10 +129,6 @@ public final class FingertipsCsvReader implements PartsReader {
     return open(CsvRecords.utf8(Files.newInputStream(file)));
   }
 
-  private static int col(Map<String, Integer> index, String name) {
-    return index.getOrDefault(name.toLowerCase(Locale.ROOT), -1);
-  }
-
   /** The header as it appears in the file. */
   public List<String> header() {
     return header;
@@ -219,7 +136,7 @@ public final class FingertipsCsvReader implements PartsReader {
 
   /** The name of the second comparator column ("Compared to Region value or percentiles", …), or null. */
   public String parentComparatorColumn() {
-    return parentColumn;
+    return c.parentColumn;
   }
 
   @Override
@@ -272,19 +189,19 @@ public final class FingertipsCsvReader implements PartsReader {
   /** Fills {@link #parts} from the record, or returns its rejection. */
   private RejectedRow parts(long line, CsvFields r) {
     int n = r.size();
-    if (n != width && !(n == width - 1 && lastColumnOptional)) {
-      return wrongWidth(line, r, width);
+    if (n != c.width && !(n == c.width - 1 && c.lastColumnOptional)) {
+      return wrongWidth(line, r, c.width);
     }
     try {
-      String ind = r.trimmed(indicatorId, indicatorIds);
+      String ind = r.trimmed(c.indicatorId, indicatorIds);
       if (ind.isEmpty()) {
         return reject(line, r, "no Indicator ID");
       }
-      String area = r.trimmed(areaCode, areaCodes);
+      String area = r.trimmed(c.areaCode, areaCodes);
       if (area.isEmpty()) {
         return reject(line, r, "no Area Code");
       }
-      String periodLabel = r.trimmed(timePeriod, periodLabels);
+      String periodLabel = r.trimmed(c.timePeriod, periodLabels);
       Period period = periods.get(periodLabel);
       if (period == null) {
         if (periodLabel.isEmpty()) {
@@ -295,18 +212,18 @@ public final class FingertipsCsvReader implements PartsReader {
       }
       RowParts p = parts;
       p.line = line;
-      p.key = key(ind, area, r.trimmed(sex, sexes), r.trimmed(age, ages), r.trimmed(categoryType, categoryTypes),
-          r.trimmed(category, categories));
+      p.key = key(ind, area, r.trimmed(c.sex, sexes), r.trimmed(c.age, ages), r.trimmed(c.categoryType, categoryTypes),
+          r.trimmed(c.category, categories));
       p.period = period;
       p.present = 0;
-      number(r, value, VALUE, RowParts.VALUE);
-      number(r, lower95, "Lower CI 95.0 limit", RowParts.LOWER95);
-      number(r, upper95, "Upper CI 95.0 limit", RowParts.UPPER95);
-      number(r, lower998, "Lower CI 99.8 limit", RowParts.LOWER998);
-      number(r, upper998, "Upper CI 99.8 limit", RowParts.UPPER998);
-      number(r, count, "Count", RowParts.COUNT);
-      number(r, denominator, "Denominator", RowParts.DENOMINATOR);
-      p.note = blankToNull(r.trimmed(valueNote, notes));
+      number(r, c.value, VALUE, RowParts.VALUE);
+      number(r, c.lower95, "Lower CI 95.0 limit", RowParts.LOWER95);
+      number(r, c.upper95, "Upper CI 95.0 limit", RowParts.UPPER95);
+      number(r, c.lower998, "Lower CI 99.8 limit", RowParts.LOWER998);
+      number(r, c.upper998, "Upper CI 99.8 limit", RowParts.UPPER998);
+      number(r, c.count, "Count", RowParts.COUNT);
+      number(r, c.denominator, "Denominator", RowParts.DENOMINATOR);
+      p.note = blankToNull(r.trimmed(c.valueNote, notes));
       p.indicator = indicator(r, ind);
       p.area = area(r, area);
       p.warnings = RowRules.check(p, passed);
@@ -351,8 +268,8 @@ public final class FingertipsCsvReader implements PartsReader {
 
   /** Reuses the previous row's record when nothing changed (rows come grouped by indicator and area). */
   private Indicator indicator(CsvFields r, String id) {
-    String name = blankToNull(r.trimmed(indicatorName, indicatorNames).strip());
-    String polarityText = r.trimmed(polarity, polarities);
+    String name = blankToNull(r.trimmed(c.indicatorName, indicatorNames).strip());
+    String polarityText = r.trimmed(c.polarity, polarities);
     Polarity pol;
     if (polarityText == lastPolarityText) {
       pol = lastPolarity;
@@ -370,9 +287,9 @@ public final class FingertipsCsvReader implements PartsReader {
   }
 
   private Area area(CsvFields r, String code) {
-    String name = blankToNull(r.trimmed(areaName, areaNames));
-    String type = blankToNull(r.trimmed(areaType, areaTypes));
-    String parent = blankToNull(r.trimmed(parentCode, parentCodes));
+    String name = blankToNull(r.trimmed(c.areaName, areaNames));
+    String type = blankToNull(r.trimmed(c.areaType, areaTypes));
+    String parent = blankToNull(r.trimmed(c.parentCode, parentCodes));
     Area last = lastArea;
     if (last != null && last.code().equals(code) && java.util.Objects.equals(last.name(), name)
         && java.util.Objects.equals(last.type(), type) && java.util.Objects.equals(last.parentCode(), parent)) {
@@ -383,16 +300,16 @@ public final class FingertipsCsvReader implements PartsReader {
 
   /** The published verdicts of record {@code r} (of this reader's header; {@link ParallelChunks#next()}). */
   PublishedVerdicts verdicts(CsvFields r) {
-    String trend = blankToNull(r.trimmed(recentTrend, trends));
-    String england = blankToNull(r.trimmed(comparedToEngland, englandVerdicts));
-    String parent = blankToNull(r.trimmed(comparedToParent, parentVerdicts));
-    String goal = blankToNull(r.trimmed(comparedToGoal, goalVerdicts));
+    String trend = blankToNull(r.trimmed(c.recentTrend, trends));
+    String england = blankToNull(r.trimmed(c.comparedToEngland, englandVerdicts));
+    String parent = blankToNull(r.trimmed(c.comparedToParent, parentVerdicts));
+    String goal = blankToNull(r.trimmed(c.comparedToGoal, goalVerdicts));
     PublishedVerdicts last = lastVerdicts;
     if (last != null && last.recentTrend() == trend && last.comparedToEngland() == england
         && last.comparedToParent() == parent && last.comparedToGoal() == goal) {
       return last;
     }
-    return lastVerdicts = new PublishedVerdicts(trend, england, parent, parentColumn, goal);
+    return lastVerdicts = new PublishedVerdicts(trend, england, parent, c.parentColumn, goal);
   }
 
   static String blankToNull(String s) {
