@@ -85,7 +85,9 @@ final class DuplicateKeys {
     private final String[] lastParts = new String[7];
     private final long[] lastHashes = new long[7];
     private boolean same; // parts 0..i-1 are the key before's
+    private long series;
 
+    /** {@link #hashOf}{@code (k, period)}; {@link #series()} is then {@link #seriesHashOf}{@code (k)}. */
     long hash(SeriesKey k, String period) {
       same = true;
       long h = 0xcbf29ce484222325L;
@@ -95,8 +97,14 @@ final class DuplicateKeys {
       h = step(3, h, k.age());
       h = step(4, h, k.categoryType());
       h = step(5, h, k.category());
+      series = finish(h);
       h = step(6, h, period);
       return finish(h);
+    }
+
+    /** The series' hash of the key of the last {@link #hash} (the same steps, before the period's). */
+    long series() {
+      return series;
     }
 
     private long step(int i, long h, String part) {
@@ -112,15 +120,22 @@ final class DuplicateKeys {
   }
 
   static long hashOf(SeriesKey k, String period) {
+    return finish(mix(seriesSteps(k), period));
+  }
+
+  /** A series' 64-bit hash ({@link SeriesDigester}'s table). */
+  static long seriesHashOf(SeriesKey k) {
+    return finish(seriesSteps(k));
+  }
+
+  private static long seriesSteps(SeriesKey k) {
     long h = 0xcbf29ce484222325L;
     h = mix(h, k.indicatorId());
     h = mix(h, k.areaCode());
     h = mix(h, k.sex());
     h = mix(h, k.age());
     h = mix(h, k.categoryType());
-    h = mix(h, k.category());
-    h = mix(h, period);
-    return finish(h);
+    return mix(h, k.category());
   }
 
   private static long finish(long h) {
@@ -134,6 +149,9 @@ final class DuplicateKeys {
   }
 
   private static long mix(long h, String s) {
+    if (s == null) { // a key built in code (not read: the readers give "" for a blank part) told apart from ""
+      return (h ^ 0x1e) * 0x100000001b3L;
+    }
     for (int i = 0; i < s.length(); i++) {
       h ^= s.charAt(i);
       h *= 0x100000001b3L;

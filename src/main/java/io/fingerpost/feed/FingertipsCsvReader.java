@@ -53,8 +53,7 @@ public final class FingertipsCsvReader implements PartsReader {
   private final FingertipsColumns c;
 
   private final DuplicateKeys seen; // null: a part of a file, whose reader checks duplicates across parts
-  private String lastLabel;         // the period label and record of the last ParsedRow (parts only)
-  private CsvFields lastRecord;
+  private CsvFields lastRecord;     // the record of the last row that parsed
   private final Map<String, Period> periods = new HashMap<>();
   // Strings of the kept columns, by their characters (issue 14: no new String for a text seen before)
   private final TextCache indicatorIds = new TextCache();
@@ -83,6 +82,7 @@ public final class FingertipsCsvReader implements PartsReader {
   private Polarity lastPolarity;
   private final RowRules.Passed passed = new RowRules.Passed();
   private final RowParts parts = new RowParts(); // the row being parsed, filled in place
+  private final DuplicateKeys.Hasher hasher = new DuplicateKeys.Hasher();
   private final CsvRecords.RecordMapper rowMapper = this::toRow;
   private final CsvRecords.RecordMapper partsMapper = this::parts;
 
@@ -109,7 +109,7 @@ public final class FingertipsCsvReader implements PartsReader {
 
   /**
    * Opens a reader over a part of a file ({@link ParallelChunks}): read on the caller's thread, and no
-   * duplicate check (the whole file's reader makes it, with {@link #lastLabel()} and {@link #lastRecord()}).
+   * duplicate check (the whole file's reader makes it, with {@link RowParts#keyHash} and {@link #lastRecord()}).
    */
   static FingertipsCsvReader openPart(Reader in, LongUnaryOperator lines) throws IOException {
     return open(in, lines, true);
@@ -227,11 +227,11 @@ public final class FingertipsCsvReader implements PartsReader {
       p.indicator = indicator(r, ind);
       p.area = area(r, area);
       p.warnings = RowRules.check(p, passed);
-      if (seen == null) {
-        lastLabel = periodLabel;
-        lastRecord = r;
-      } else {
-        long first = seen.firstLineOf(p.key, periodLabel, line);
+      lastRecord = r;
+      p.keyHash = hasher.hash(p.key, periodLabel);
+      p.seriesHash = hasher.series();
+      if (seen != null) {
+        long first = seen.firstLineOf(p.keyHash, line);
         if (first >= 0) {
           return duplicate(line, r, first);
         }
@@ -244,11 +244,6 @@ public final class FingertipsCsvReader implements PartsReader {
 
   static RejectedRow duplicate(long line, CsvFields r, long first) {
     return reject(line, r, "duplicates the series and period of line " + first);
-  }
-
-  /** A part's last ParsedRow: its period label as written. */
-  String lastLabel() {
-    return lastLabel;
   }
 
   /** A part's last ParsedRow: its record. */

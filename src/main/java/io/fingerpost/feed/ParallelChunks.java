@@ -62,7 +62,6 @@ final class ParallelChunks implements PartsReader {
   private final RowParts row = new RowParts(); // the row handed out, filled from its part
   private RowParts handed = row;               // what parts() returns (the sequential reader's, after a fallback)
   private CsvFields handedRecord;
-  private DuplicateKeys.Hasher sequentialHasher;
   private int submitted;
   private int taken;
   private Part current;
@@ -105,14 +104,9 @@ final class ParallelChunks implements PartsReader {
     Part part = new Part((int) Math.min(records + 1, 1 << 20));
     try (FingertipsCsvReader r = FingertipsCsvReader.openPart(CsvRecords.utf8(file.open(chunks)),
         file.lineMap(chunks))) {
-      DuplicateKeys.Hasher hasher = new DuplicateKeys.Hasher(); // the duplicate check's hashing, off the hand-out
       while (!closed && r.hasNext()) {
         FeedRow bad = r.nextParts();
-        if (bad != null) {
-          part.add(bad, null, 0, null);
-        } else {
-          part.add(null, r.parts(), hasher.hash(r.parts().key, r.lastLabel()), r.lastRecord());
-        }
+        part.add(bad, bad == null ? r.parts() : null, r.lastRecord()); // its hashes made here, off the hand-out
       }
       part.unread = r.unread();
     } catch (IOException e) {
@@ -172,7 +166,6 @@ final class ParallelChunks implements PartsReader {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      sequentialHasher = new DuplicateKeys.Hasher();
       current = null;
       return true;
     }
@@ -190,7 +183,6 @@ final class ParallelChunks implements PartsReader {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    long hash;
     if (sequential != null) {
       FeedRow bad = sequential.nextParts();
       if (bad != null) {
@@ -198,7 +190,6 @@ final class ParallelChunks implements PartsReader {
       }
       handed = sequential.parts();
       handedRecord = sequential.lastRecord();
-      hash = sequentialHasher.hash(handed.key, sequential.lastLabel());
     } else {
       Part p = current;
       int i = at++;
@@ -208,9 +199,8 @@ final class ParallelChunks implements PartsReader {
       p.fill(i, row);
       handed = row;
       handedRecord = p.records[i];
-      hash = p.hashes[i];
     }
-    long first = seen.firstLineOf(hash, handed.line);
+    long first = seen.firstLineOf(handed.keyHash, handed.line);
     return first >= 0 ? FingertipsCsvReader.duplicate(handed.line, handedRecord, first) : null;
   }
 
@@ -234,7 +224,8 @@ final class ParallelChunks implements PartsReader {
     int size;
     FeedRow[] rejected = {};   // null: the row parsed
     long[] lines = {};
-    long[] hashes = {};        // the duplicate check's hash of (series, period)
+    long[] keyHashes = {};     // the duplicate check's hash of (series, period)
+    long[] seriesHashes = {};
     CsvFields[] records = {};  // for a duplicate's rejection and the verdicts
     SeriesKey[] keys = {};
     Period[] periods = {};
@@ -254,7 +245,8 @@ final class ParallelChunks implements PartsReader {
     private void allocate(int n) {
       rejected = Arrays.copyOf(rejected, n);
       lines = Arrays.copyOf(lines, n);
-      hashes = Arrays.copyOf(hashes, n);
+      keyHashes = Arrays.copyOf(keyHashes, n);
+      seriesHashes = Arrays.copyOf(seriesHashes, n);
       records = Arrays.copyOf(records, n);
       keys = Arrays.copyOf(keys, n);
       periods = Arrays.copyOf(periods, n);
@@ -266,7 +258,7 @@ final class ParallelChunks implements PartsReader {
       warnings = Arrays.copyOf(warnings, n);
     }
 
-    void add(FeedRow bad, RowParts p, long hash, CsvFields record) {
+    void add(FeedRow bad, RowParts p, CsvFields record) {
       if (size == lines.length) {
         allocate(size * 2);
       }
@@ -276,7 +268,8 @@ final class ParallelChunks implements PartsReader {
         return;
       }
       lines[i] = p.line;
-      hashes[i] = hash;
+      keyHashes[i] = p.keyHash;
+      seriesHashes[i] = p.seriesHash;
       records[i] = record;
       keys[i] = p.key;
       periods[i] = p.period;
@@ -292,6 +285,8 @@ final class ParallelChunks implements PartsReader {
     void fill(int i, RowParts p) {
       p.line = lines[i];
       p.key = keys[i];
+      p.keyHash = keyHashes[i];
+      p.seriesHash = seriesHashes[i];
       p.period = periods[i];
       System.arraycopy(numbers, i * RowParts.NUMBERS, p.numbers, 0, RowParts.NUMBERS);
       p.present = present[i];
