@@ -108,28 +108,15 @@ final class DigestedLoad {
     return parse(first, metadata).compose(parsed -> {
       LoadProfile.add(LoadProfile.Step.DIGEST_PASS, t);
       long tm = System.nanoTime();
-      // the stored digests are fetched while the metadata is upserted and the read's digests are computed
-      Future<Map<Long, SeriesDigestStore.Digest>> stored = digests.load(feed);
-      Future<Digested> computed = store.upsertMetadata(metadata)
+      return store.upsertMetadata(metadata)
           .compose(v -> digests.kinds(metadata.indicators().keySet()))
           .onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_METADATA, tm))
-          .compose(kinds -> vertx.executeBlocking(() -> {
+          .compose(kinds -> digests.load(feed).compose(stored -> vertx.executeBlocking(() -> {
             long tc = System.nanoTime(); // a digest a series (100k at national scale): not on the event loop
-            List<SeriesDigester.Sum> sums = first.sums();
-            List<SeriesDigestStore.Digest> out = new ArrayList<>(sums.size());
-            for (SeriesDigester.Sum s : sums) {
-              out.add(SeriesDigester.digest(feed, s, kinds));
-            }
-            LoadProfile.add(LoadProfile.Step.DIGEST_COMPARE, tc);
-            return new Digested(sums, out);
-          }, false));
-      return Future.all(stored, computed)
-          .compose(both -> vertx.executeBlocking(() -> {
-            long tc = System.nanoTime();
-            Plan plan = compare(computed.result(), stored.result());
+            Plan plan = compare(first, kinds, stored);
             LoadProfile.add(LoadProfile.Step.DIGEST_COMPARE, tc);
             return plan;
-          }, false))
+          }, false)))
           .compose(plan -> {
             if (plan.changed.isEmpty()) {
               return Future.succeededFuture(new FeedLoader.Result(parsed.read(), parsed.rejected(),
@@ -143,17 +130,12 @@ final class DigestedLoad {
   /** The series to write again (new or differing or touched) and those to skip, with their rows. */
   private record Plan(Set<SeriesKey> unchanged, long unchangedRows, List<SeriesKey> changed) {}
 
-  /** Pass 1's sums and their digests, in the same order. */
-  private record Digested(List<SeriesDigester.Sum> sums, List<SeriesDigestStore.Digest> digests) {}
-
-  private Plan compare(Digested read, Map<Long, SeriesDigestStore.Digest> stored) {
-    List<SeriesDigester.Sum> sums = read.sums();
-    Set<SeriesKey> unchanged = new HashSet<>(Math.max(16, sums.size() * 2));
+  private Plan compare(SeriesDigester first, Map<String, String> kinds, Map<Long, SeriesDigestStore.Digest> stored) {
+    Set<SeriesKey> unchanged = new HashSet<>(Math.max(16, first.series() * 2));
     List<SeriesKey> changed = new ArrayList<>();
     long unchangedRows = 0;
-    for (int i = 0; i < sums.size(); i++) {
-      SeriesDigester.Sum s = sums.get(i);
-      SeriesDigestStore.Digest d = read.digests().get(i);
+    for (SeriesDigester.Sum s : first.sums()) {
+      SeriesDigestStore.Digest d = SeriesDigester.digest(feed, s, kinds);
       SeriesDigestStore.Digest known = stored.get(d.keyHash());
       if (known != null && known.a() == d.a() && known.b() == d.b() && !touched.contains(s.key)) {
         unchanged.add(s.key);
