@@ -229,8 +229,8 @@ final class DigestedLoad {
 
     /** Parses up to {@link #PASS_ROWS} rows; whether any are left. */
     boolean some() {
-      // the CSV reader hands out a row's parts without building it (no Observation, boxed numbers, ParsedRow)
-      FingertipsCsvReader csv = reader instanceof FingertipsCsvReader f ? f : null;
+      // the CSV readers hand out a row's parts without building it (no Observation, boxed numbers, ParsedRow)
+      PartsReader csv = reader instanceof PartsReader f ? f : null;
       RowParts parts = new RowParts();
       for (int n = 0; n < PASS_ROWS; n++) {
         if (!reader.hasNext()) {

@@ -12,9 +12,7 @@ final class DuplicateKeys {
   // slot s: its key's hash at [2s] (0: empty) and the line at [2s + 1], side by side: one cache miss a lookup
   private long[] slots = new long[2 << 12];
   private int size;
-  // the parts of the key before and the hash so far after each (keys of one file share leading parts)
-  private final String[] lastParts = new String[7];
-  private final long[] lastHashes = new long[7];
+  private final Hasher hasher = new Hasher();
 
   /**
    * Sizes the table for about {@code rows} keys at once (the feed's last read; negative: not known), instead of
@@ -33,7 +31,14 @@ final class DuplicateKeys {
 
   /** Records the key; returns the line it was first seen on, or -1 when it is new. */
   long firstLineOf(SeriesKey key, String period, long line) {
-    long h = hash(key, period);
+    return firstLineOf(hasher.hash(key, period), line);
+  }
+
+  /**
+   * Records the key of {@link Hasher#hash} {@code h} (hashed where the row was parsed: {@link ParallelChunks}'
+   * parts hash on the pool); returns the line it was first seen on, or -1 when it is new.
+   */
+  long firstLineOf(long h, long line) {
     if (h == 0) {
       h = 1; // 0 marks an empty slot
     }
@@ -72,43 +77,65 @@ final class DuplicateKeys {
     slots = t;
   }
 
-  /** {@link #hashOf}, taking the hash of the leading parts the key before shared (the same Strings) from it. */
-  private long hash(SeriesKey k, String period) {
-    same = true;
-    long h = 0xcbf29ce484222325L;
-    h = step(0, h, k.indicatorId());
-    h = step(1, h, k.areaCode());
-    h = step(2, h, k.sex());
-    h = step(3, h, k.age());
-    h = step(4, h, k.categoryType());
-    h = step(5, h, k.category());
-    h = step(6, h, period);
-    return finish(h);
-  }
+  /**
+   * {@link #hashOf} of one reader's keys in order, taking the hash of the leading parts the key before shared (the
+   * same Strings) from it. One thread at a time.
+   */
+  static final class Hasher {
+    private final String[] lastParts = new String[7];
+    private final long[] lastHashes = new long[7];
+    private boolean same; // parts 0..i-1 are the key before's
+    private long series;
 
-  private boolean same; // parts 0..i-1 are the key before's
-
-  private long step(int i, long h, String part) {
-    if (same && lastParts[i] == part) {
-      return lastHashes[i];
+    /** {@link #hashOf}{@code (k, period)}; {@link #series()} is then {@link #seriesHashOf}{@code (k)}. */
+    long hash(SeriesKey k, String period) {
+      same = true;
+      long h = 0xcbf29ce484222325L;
+      h = step(0, h, k.indicatorId());
+      h = step(1, h, k.areaCode());
+      h = step(2, h, k.sex());
+      h = step(3, h, k.age());
+      h = step(4, h, k.categoryType());
+      h = step(5, h, k.category());
+      series = finish(h);
+      h = step(6, h, period);
+      return finish(h);
     }
-    same = false;
-    h = mix(h, part);
-    lastParts[i] = part;
-    lastHashes[i] = h;
-    return h;
+
+    /** The series' hash of the key of the last {@link #hash} (the same steps, before the period's). */
+    long series() {
+      return series;
+    }
+
+    private long step(int i, long h, String part) {
+      if (same && lastParts[i] == part) {
+        return lastHashes[i];
+      }
+      same = false;
+      h = mix(h, part);
+      lastParts[i] = part;
+      lastHashes[i] = h;
+      return h;
+    }
   }
 
   static long hashOf(SeriesKey k, String period) {
+    return finish(mix(seriesSteps(k), period));
+  }
+
+  /** A series' 64-bit hash ({@link SeriesDigester}'s table). */
+  static long seriesHashOf(SeriesKey k) {
+    return finish(seriesSteps(k));
+  }
+
+  private static long seriesSteps(SeriesKey k) {
     long h = 0xcbf29ce484222325L;
     h = mix(h, k.indicatorId());
     h = mix(h, k.areaCode());
     h = mix(h, k.sex());
     h = mix(h, k.age());
     h = mix(h, k.categoryType());
-    h = mix(h, k.category());
-    h = mix(h, period);
-    return finish(h);
+    return mix(h, k.category());
   }
 
   private static long finish(long h) {
@@ -122,6 +149,9 @@ final class DuplicateKeys {
   }
 
   private static long mix(long h, String s) {
+    if (s == null) { // a key built in code (not read: the readers give "" for a blank part) told apart from ""
+      return (h ^ 0x1e) * 0x100000001b3L;
+    }
     for (int i = 0; i < s.length(); i++) {
       h ^= s.charAt(i);
       h *= 0x100000001b3L;

@@ -12,10 +12,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongUnaryOperator;
 
@@ -42,7 +40,7 @@ import java.util.function.LongUnaryOperator;
  *   }
  * </pre>
  */
-public final class FingertipsCsvReader implements RowReader {
+public final class FingertipsCsvReader implements PartsReader {
 
   static final String INDICATOR_ID = "Indicator ID";
   static final String AREA_CODE = "Area Code";
@@ -52,37 +50,10 @@ public final class FingertipsCsvReader implements RowReader {
 
   private final CsvRecords csv;
   private final List<String> header;
-  private final int width;
-  private final int indicatorId;
-  private final int indicatorName;
-  private final int parentCode;
-  private final int areaCode;
-  private final int areaName;
-  private final int areaType;
-  private final int sex;
-  private final int age;
-  private final int categoryType;
-  private final int category;
-  private final int timePeriod;
-  private final int value;
-  private final int lower95;
-  private final int upper95;
-  private final int lower998;
-  private final int upper998;
-  private final int count;
-  private final int denominator;
-  private final int valueNote;
-  private final int recentTrend;
-  private final int comparedToEngland;
-  private final int comparedToParent;
-  private final int comparedToGoal;
-  private final int polarity;
-  private final String parentColumn;
-  private final boolean lastColumnOptional;
+  private final FingertipsColumns c;
 
   private final DuplicateKeys seen; // null: a part of a file, whose reader checks duplicates across parts
-  private String lastLabel;         // the period label and record of the last ParsedRow (parts only)
-  private CsvFields lastRecord;
+  private CsvFields lastRecord;     // the record of the last row that parsed
   private final Map<String, Period> periods = new HashMap<>();
   // Strings of the kept columns, by their characters (issue 14: no new String for a text seen before)
   private final TextCache indicatorIds = new TextCache();
@@ -111,6 +82,7 @@ public final class FingertipsCsvReader implements RowReader {
   private Polarity lastPolarity;
   private final RowRules.Passed passed = new RowRules.Passed();
   private final RowParts parts = new RowParts(); // the row being parsed, filled in place
+  private final DuplicateKeys.Hasher hasher = new DuplicateKeys.Hasher();
   private final CsvRecords.RecordMapper rowMapper = this::toRow;
   private final CsvRecords.RecordMapper partsMapper = this::parts;
 
@@ -118,59 +90,8 @@ public final class FingertipsCsvReader implements RowReader {
     this.csv = part ? new CsvRecords(in, lines, "empty file: no Fingertips header", false)
         : new CsvRecords(in, lines, "empty file: no Fingertips header");
     this.seen = part ? null : new DuplicateKeys();
-    List<String> h = csv.header();
-    this.header = h;
-    this.width = h.size();
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < h.size(); i++) {
-      index.putIfAbsent(h.get(i).trim().toLowerCase(Locale.ROOT), i);
-    }
-    List<String> missing = new ArrayList<>();
-    for (String required : List.of(INDICATOR_ID, AREA_CODE, TIME_PERIOD, VALUE)) {
-      if (!index.containsKey(required.toLowerCase(Locale.ROOT))) {
-        missing.add(required);
-      }
-    }
-    if (!missing.isEmpty()) {
-      throw new FeedFormatException(1, "header has no column " + String.join(", ", missing)
-          + " (a Fingertips all_data CSV starts with 'Indicator ID,Indicator Name,Parent Code,…')");
-    }
-    indicatorId = col(index, INDICATOR_ID);
-    indicatorName = col(index, "Indicator Name");
-    parentCode = col(index, "Parent Code");
-    areaCode = col(index, AREA_CODE);
-    areaName = col(index, "Area Name");
-    areaType = col(index, "Area Type");
-    sex = col(index, "Sex");
-    age = col(index, "Age");
-    categoryType = col(index, "Category Type");
-    category = col(index, "Category");
-    timePeriod = col(index, TIME_PERIOD);
-    value = col(index, VALUE);
-    lower95 = col(index, "Lower CI 95.0 limit");
-    upper95 = col(index, "Upper CI 95.0 limit");
-    lower998 = col(index, "Lower CI 99.8 limit");
-    upper998 = col(index, "Upper CI 99.8 limit");
-    count = col(index, "Count");
-    denominator = col(index, "Denominator");
-    valueNote = col(index, "Value note");
-    recentTrend = col(index, "Recent Trend");
-    comparedToEngland = col(index, COMPARED_TO_ENGLAND);
-    comparedToGoal = col(index, "Compared to goal");
-    polarity = col(index, "Polarity");
-    int parent = -1;
-    for (int i = 0; i < h.size(); i++) {
-      String name = h.get(i).trim();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("compared to ") && lower.endsWith(" value or percentiles") && i != comparedToEngland) {
-        parent = i;
-        break;
-      }
-    }
-    comparedToParent = parent;
-    String last = h.get(h.size() - 1).trim().toLowerCase(Locale.ROOT);
-    lastColumnOptional = last.equals("compared to goal") || last.equals("time period range");
-    parentColumn = parent < 0 ? null : h.get(parent).trim();
+    this.header = csv.header();
+    this.c = FingertipsColumns.of(header);
   }
 
   /** Opens a reader over a character stream and reads the header. The reader closes {@code in}. */
@@ -188,7 +109,7 @@ public final class FingertipsCsvReader implements RowReader {
 
   /**
    * Opens a reader over a part of a file ({@link ParallelChunks}): read on the caller's thread, and no
-   * duplicate check (the whole file's reader makes it, with {@link #lastLabel()} and {@link #lastRecord()}).
+   * duplicate check (the whole file's reader makes it, with {@link RowParts#keyHash} and {@link #lastRecord()}).
    */
   static FingertipsCsvReader openPart(Reader in, LongUnaryOperator lines) throws IOException {
     return open(in, lines, true);
@@ -208,10 +129,6 @@ public final class FingertipsCsvReader implements RowReader {
     return open(CsvRecords.utf8(Files.newInputStream(file)));
   }
 
-  private static int col(Map<String, Integer> index, String name) {
-    return index.getOrDefault(name.toLowerCase(Locale.ROOT), -1);
-  }
-
   /** The header as it appears in the file. */
   public List<String> header() {
     return header;
@@ -219,7 +136,7 @@ public final class FingertipsCsvReader implements RowReader {
 
   /** The name of the second comparator column ("Compared to Region value or percentiles", …), or null. */
   public String parentComparatorColumn() {
-    return parentColumn;
+    return c.parentColumn;
   }
 
   @Override
@@ -258,31 +175,33 @@ public final class FingertipsCsvReader implements RowReader {
    * in {@link #parts()} (valid until the next call) and no {@link ParsedRow} built: the same rules, rejections and
    * duplicate check as {@link #next()}, less the published verdicts, which no digest holds.
    */
-  FeedRow nextParts() {
+  @Override
+  public FeedRow nextParts() {
     return csv.next(partsMapper);
   }
 
   /** The parts of the row {@link #nextParts()} returned null for. */
-  RowParts parts() {
+  @Override
+  public RowParts parts() {
     return parts;
   }
 
   /** Fills {@link #parts} from the record, or returns its rejection. */
   private RejectedRow parts(long line, CsvFields r) {
     int n = r.size();
-    if (n != width && !(n == width - 1 && lastColumnOptional)) {
-      return wrongWidth(line, r, width);
+    if (n != c.width && !(n == c.width - 1 && c.lastColumnOptional)) {
+      return wrongWidth(line, r, c.width);
     }
     try {
-      String ind = r.trimmed(indicatorId, indicatorIds);
+      String ind = r.trimmed(c.indicatorId, indicatorIds);
       if (ind.isEmpty()) {
         return reject(line, r, "no Indicator ID");
       }
-      String area = r.trimmed(areaCode, areaCodes);
+      String area = r.trimmed(c.areaCode, areaCodes);
       if (area.isEmpty()) {
         return reject(line, r, "no Area Code");
       }
-      String periodLabel = r.trimmed(timePeriod, periodLabels);
+      String periodLabel = r.trimmed(c.timePeriod, periodLabels);
       Period period = periods.get(periodLabel);
       if (period == null) {
         if (periodLabel.isEmpty()) {
@@ -293,26 +212,26 @@ public final class FingertipsCsvReader implements RowReader {
       }
       RowParts p = parts;
       p.line = line;
-      p.key = key(ind, area, r.trimmed(sex, sexes), r.trimmed(age, ages), r.trimmed(categoryType, categoryTypes),
-          r.trimmed(category, categories));
+      p.key = key(ind, area, r.trimmed(c.sex, sexes), r.trimmed(c.age, ages), r.trimmed(c.categoryType, categoryTypes),
+          r.trimmed(c.category, categories));
       p.period = period;
       p.present = 0;
-      number(r, value, VALUE, RowParts.VALUE);
-      number(r, lower95, "Lower CI 95.0 limit", RowParts.LOWER95);
-      number(r, upper95, "Upper CI 95.0 limit", RowParts.UPPER95);
-      number(r, lower998, "Lower CI 99.8 limit", RowParts.LOWER998);
-      number(r, upper998, "Upper CI 99.8 limit", RowParts.UPPER998);
-      number(r, count, "Count", RowParts.COUNT);
-      number(r, denominator, "Denominator", RowParts.DENOMINATOR);
-      p.note = blankToNull(r.trimmed(valueNote, notes));
+      number(r, c.value, VALUE, RowParts.VALUE);
+      number(r, c.lower95, "Lower CI 95.0 limit", RowParts.LOWER95);
+      number(r, c.upper95, "Upper CI 95.0 limit", RowParts.UPPER95);
+      number(r, c.lower998, "Lower CI 99.8 limit", RowParts.LOWER998);
+      number(r, c.upper998, "Upper CI 99.8 limit", RowParts.UPPER998);
+      number(r, c.count, "Count", RowParts.COUNT);
+      number(r, c.denominator, "Denominator", RowParts.DENOMINATOR);
+      p.note = blankToNull(r.trimmed(c.valueNote, notes));
       p.indicator = indicator(r, ind);
       p.area = area(r, area);
       p.warnings = RowRules.check(p, passed);
-      if (seen == null) {
-        lastLabel = periodLabel;
-        lastRecord = r;
-      } else {
-        long first = seen.firstLineOf(p.key, periodLabel, line);
+      lastRecord = r;
+      p.keyHash = hasher.hash(p.key, periodLabel);
+      p.seriesHash = hasher.series();
+      if (seen != null) {
+        long first = seen.firstLineOf(p.keyHash, line);
         if (first >= 0) {
           return duplicate(line, r, first);
         }
@@ -325,11 +244,6 @@ public final class FingertipsCsvReader implements RowReader {
 
   static RejectedRow duplicate(long line, CsvFields r, long first) {
     return reject(line, r, "duplicates the series and period of line " + first);
-  }
-
-  /** A part's last ParsedRow: its period label as written. */
-  String lastLabel() {
-    return lastLabel;
   }
 
   /** A part's last ParsedRow: its record. */
@@ -349,8 +263,8 @@ public final class FingertipsCsvReader implements RowReader {
 
   /** Reuses the previous row's record when nothing changed (rows come grouped by indicator and area). */
   private Indicator indicator(CsvFields r, String id) {
-    String name = blankToNull(r.trimmed(indicatorName, indicatorNames).strip());
-    String polarityText = r.trimmed(polarity, polarities);
+    String name = blankToNull(r.trimmed(c.indicatorName, indicatorNames).strip());
+    String polarityText = r.trimmed(c.polarity, polarities);
     Polarity pol;
     if (polarityText == lastPolarityText) {
       pol = lastPolarity;
@@ -368,9 +282,9 @@ public final class FingertipsCsvReader implements RowReader {
   }
 
   private Area area(CsvFields r, String code) {
-    String name = blankToNull(r.trimmed(areaName, areaNames));
-    String type = blankToNull(r.trimmed(areaType, areaTypes));
-    String parent = blankToNull(r.trimmed(parentCode, parentCodes));
+    String name = blankToNull(r.trimmed(c.areaName, areaNames));
+    String type = blankToNull(r.trimmed(c.areaType, areaTypes));
+    String parent = blankToNull(r.trimmed(c.parentCode, parentCodes));
     Area last = lastArea;
     if (last != null && last.code().equals(code) && java.util.Objects.equals(last.name(), name)
         && java.util.Objects.equals(last.type(), type) && java.util.Objects.equals(last.parentCode(), parent)) {
@@ -379,17 +293,18 @@ public final class FingertipsCsvReader implements RowReader {
     return lastArea = new Area(code, name, type, parent);
   }
 
-  private PublishedVerdicts verdicts(CsvFields r) {
-    String trend = blankToNull(r.trimmed(recentTrend, trends));
-    String england = blankToNull(r.trimmed(comparedToEngland, englandVerdicts));
-    String parent = blankToNull(r.trimmed(comparedToParent, parentVerdicts));
-    String goal = blankToNull(r.trimmed(comparedToGoal, goalVerdicts));
+  /** The published verdicts of record {@code r} (of this reader's header; {@link ParallelChunks#next()}). */
+  PublishedVerdicts verdicts(CsvFields r) {
+    String trend = blankToNull(r.trimmed(c.recentTrend, trends));
+    String england = blankToNull(r.trimmed(c.comparedToEngland, englandVerdicts));
+    String parent = blankToNull(r.trimmed(c.comparedToParent, parentVerdicts));
+    String goal = blankToNull(r.trimmed(c.comparedToGoal, goalVerdicts));
     PublishedVerdicts last = lastVerdicts;
     if (last != null && last.recentTrend() == trend && last.comparedToEngland() == england
         && last.comparedToParent() == parent && last.comparedToGoal() == goal) {
       return last;
     }
-    return lastVerdicts = new PublishedVerdicts(trend, england, parent, parentColumn, goal);
+    return lastVerdicts = new PublishedVerdicts(trend, england, parent, c.parentColumn, goal);
   }
 
   static String blankToNull(String s) {

@@ -1,11 +1,15 @@
 package io.fingerpost.feed;
 
+import io.fingerpost.model.Area;
+import io.fingerpost.model.Indicator;
+import io.fingerpost.model.Period;
+import io.fingerpost.model.SeriesKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
@@ -30,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>{@code -Dfingerpost.csv.parallel=false} turns it off (one stream, as before);
  * {@code -Dfingerpost.csv.threads=N} sets the pool (default: 2, or 1 on one core).
  */
-final class ParallelChunks implements RowReader {
+final class ParallelChunks implements PartsReader {
 
   static final boolean ENABLED = Boolean.parseBoolean(System.getProperty("fingerpost.csv.parallel", "true"));
   static final int THREADS = Math.max(1, Integer.getInteger("fingerpost.csv.threads",
@@ -49,22 +53,20 @@ final class ParallelChunks implements RowReader {
     }
   });
 
-  /** A row of a part, with the period label and record of a ParsedRow (for the duplicate check). */
-  private record Item(FeedRow row, String label, CsvFields record) {}
-
-  /** A part read: its rows, the lines it could not read, and the failure that ended it (or null). */
-  private record Part(List<Item> items, List<LineRange> unread, RuntimeException failure) {}
-
   private final FileChunks file;
   private final List<List<FileChunks.Chunk>> parts = new ArrayList<>();
   private final Deque<Future<Part>> inFlight = new ArrayDeque<>();
   private final DuplicateKeys seen = new DuplicateKeys();
+  /** The header's reader (closed): maps the published verdicts of the rows {@link #next()} builds. */
+  private final FingertipsCsvReader verdicts;
+  private final RowParts row = new RowParts(); // the row handed out, filled from its part
+  private RowParts handed = row;               // what parts() returns (the sequential reader's, after a fallback)
+  private CsvFields handedRecord;
   private int submitted;
   private int taken;
-  private Iterator<Item> current;
-  private RuntimeException failure; // thrown once the current part's rows are handed out
+  private Part current;
+  private int at; // the next row of current
   private FingertipsCsvReader sequential;
-  private FeedRow next;
   private volatile boolean closed;
 
   /** Reads {@code chunks} (in file order) of {@code file}; checks the header first. */
@@ -75,7 +77,8 @@ final class ParallelChunks implements RowReader {
   /** As above, with parts of at least {@code partBytes} (tests: many parts from a small file). */
   ParallelChunks(FileChunks file, List<FileChunks.Chunk> chunks, long partBytes) throws IOException {
     this.file = file;
-    FingertipsCsvReader.openPart(CsvRecords.utf8(file.open(List.of())), file.lineMap(List.of())).close();
+    verdicts = FingertipsCsvReader.openPart(CsvRecords.utf8(file.open(List.of())), file.lineMap(List.of()));
+    verdicts.close();
     List<FileChunks.Chunk> part = new ArrayList<>();
     long bytes = 0;
     for (FileChunks.Chunk c : chunks) {
@@ -92,43 +95,43 @@ final class ParallelChunks implements RowReader {
     }
   }
 
+  /** A part read on the pool: its rows as parts, the lines it could not read, the failure that ended it (or null). */
   private Part read(List<FileChunks.Chunk> chunks) {
-    List<Item> items = new ArrayList<>();
+    long records = 0;
+    for (FileChunks.Chunk c : chunks) {
+      records += c.records();
+    }
+    Part part = new Part((int) Math.min(records + 1, 1 << 20));
     try (FingertipsCsvReader r = FingertipsCsvReader.openPart(CsvRecords.utf8(file.open(chunks)),
         file.lineMap(chunks))) {
       while (!closed && r.hasNext()) {
-        FeedRow row = r.next();
-        items.add(row instanceof ParsedRow ? new Item(row, r.lastLabel(), r.lastRecord()) : new Item(row, null, null));
+        FeedRow bad = r.nextParts();
+        part.add(bad, bad == null ? r.parts() : null, r.lastRecord()); // its hashes made here, off the hand-out
       }
-      return new Part(items, r.unread(), null);
+      part.unread = r.unread();
     } catch (IOException e) {
-      return new Part(items, List.of(), new UncheckedIOException(e));
+      part.failure = new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      return new Part(items, List.of(), e);
+      part.failure = e;
     }
+    return part;
   }
 
   @Override
   public boolean hasNext() {
-    while (next == null) {
+    while (true) {
       if (sequential != null) {
-        if (!sequential.hasNext()) {
-          return false;
-        }
-        FeedRow row = sequential.next();
-        next = checked(row, sequential.lastLabel(), sequential.lastRecord());
-      } else if (current != null && current.hasNext()) {
-        Item it = current.next();
-        next = checked(it.row(), it.label(), it.record());
-      } else if (failure != null) {
-        RuntimeException f = failure;
-        failure = null;
+        return sequential.hasNext();
+      } else if (current != null && at < current.size) {
+        return true;
+      } else if (current != null && current.failure != null) {
+        RuntimeException f = current.failure;
+        current.failure = null;
         throw f;
       } else if (!nextPart()) {
         return false;
       }
     }
-    return true;
   }
 
   /** Takes the next part's rows (or falls back to one stream); false at the end. */
@@ -151,7 +154,7 @@ final class ParallelChunks implements RowReader {
       throw new FeedFormatException(0, "a part of the file could not be read: " + e.getMessage(), e);
     }
     int index = taken++;
-    if (!part.unread().isEmpty()) {
+    if (!part.unread.isEmpty()) {
       // broken quoting in this part: from here on, one stream, as without parts
       cancelInFlight();
       List<FileChunks.Chunk> rest = new ArrayList<>();
@@ -163,32 +166,135 @@ final class ParallelChunks implements RowReader {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      current = null;
       return true;
     }
-    current = part.items().iterator();
-    failure = part.failure();
+    current = part;
+    at = 0;
     return true;
   }
 
-  /** The row, or its rejection when an earlier line had the same (series, period): the whole file's check. */
-  private FeedRow checked(FeedRow row, String label, CsvFields record) {
-    if (row instanceof ParsedRow p) {
-      long first = seen.firstLineOf(p.observation().key(), label, p.line());
-      if (first >= 0) {
-        return FingertipsCsvReader.duplicate(p.line(), record, first);
-      }
+  /**
+   * The next row's rejection (its own, or that of a (series, period) an earlier line had: the whole file's
+   * check), or null when it parsed: its parts are then in {@link #parts()}.
+   */
+  @Override
+  public FeedRow nextParts() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
     }
-    return row;
+    if (sequential != null) {
+      FeedRow bad = sequential.nextParts();
+      if (bad != null) {
+        return bad;
+      }
+      handed = sequential.parts();
+      handedRecord = sequential.lastRecord();
+    } else {
+      Part p = current;
+      int i = at++;
+      if (p.rejected[i] != null) {
+        return p.rejected[i];
+      }
+      p.fill(i, row);
+      handed = row;
+      handedRecord = p.records[i];
+    }
+    long first = seen.firstLineOf(handed.keyHash, handed.line);
+    return first >= 0 ? FingertipsCsvReader.duplicate(handed.line, handedRecord, first) : null;
+  }
+
+  @Override
+  public RowParts parts() {
+    return handed;
   }
 
   @Override
   public FeedRow next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
+    FeedRow bad = nextParts();
+    if (bad != null) {
+      return bad;
     }
-    FeedRow row = next;
-    next = null;
-    return row;
+    RowParts p = handed;
+    return new ParsedRow(p.line, p.observation(), p.indicator, p.area, verdicts.verdicts(handedRecord), p.warnings);
+  }
+
+  /** A part's rows in columns (a row's parts, or its rejection), in file order. */
+  private static final class Part {
+    int size;
+    FeedRow[] rejected = {};   // null: the row parsed
+    long[] lines = {};
+    long[] keyHashes = {};     // the duplicate check's hash of (series, period)
+    long[] seriesHashes = {};
+    CsvFields[] records = {};  // for a duplicate's rejection and the verdicts
+    SeriesKey[] keys = {};
+    Period[] periods = {};
+    double[] numbers = {};     // RowParts.NUMBERS a row
+    int[] present = {};
+    String[] notes = {};
+    Indicator[] indicators = {};
+    Area[] areas = {};
+    Object[] warnings = {};    // List<String>
+    List<LineRange> unread = List.of();
+    RuntimeException failure;
+
+    Part(int capacity) {
+      allocate(Math.max(16, capacity));
+    }
+
+    private void allocate(int n) {
+      rejected = Arrays.copyOf(rejected, n);
+      lines = Arrays.copyOf(lines, n);
+      keyHashes = Arrays.copyOf(keyHashes, n);
+      seriesHashes = Arrays.copyOf(seriesHashes, n);
+      records = Arrays.copyOf(records, n);
+      keys = Arrays.copyOf(keys, n);
+      periods = Arrays.copyOf(periods, n);
+      numbers = Arrays.copyOf(numbers, n * RowParts.NUMBERS);
+      present = Arrays.copyOf(present, n);
+      notes = Arrays.copyOf(notes, n);
+      indicators = Arrays.copyOf(indicators, n);
+      areas = Arrays.copyOf(areas, n);
+      warnings = Arrays.copyOf(warnings, n);
+    }
+
+    void add(FeedRow bad, RowParts p, CsvFields record) {
+      if (size == lines.length) {
+        allocate(size * 2);
+      }
+      int i = size++;
+      rejected[i] = bad;
+      if (p == null) {
+        return;
+      }
+      lines[i] = p.line;
+      keyHashes[i] = p.keyHash;
+      seriesHashes[i] = p.seriesHash;
+      records[i] = record;
+      keys[i] = p.key;
+      periods[i] = p.period;
+      System.arraycopy(p.numbers, 0, numbers, i * RowParts.NUMBERS, RowParts.NUMBERS);
+      present[i] = p.present;
+      notes[i] = p.note;
+      indicators[i] = p.indicator;
+      areas[i] = p.area;
+      warnings[i] = p.warnings;
+    }
+
+    @SuppressWarnings("unchecked")
+    void fill(int i, RowParts p) {
+      p.line = lines[i];
+      p.key = keys[i];
+      p.keyHash = keyHashes[i];
+      p.seriesHash = seriesHashes[i];
+      p.period = periods[i];
+      System.arraycopy(numbers, i * RowParts.NUMBERS, p.numbers, 0, RowParts.NUMBERS);
+      p.present = present[i];
+      p.note = notes[i];
+      p.indicator = indicators[i];
+      p.area = areas[i];
+      p.warnings = (List<String>) warnings[i];
+    }
   }
 
   @Override

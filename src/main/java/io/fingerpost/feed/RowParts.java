@@ -34,6 +34,12 @@ final class RowParts {
   Indicator indicator;
   Area area;
   List<String> warnings = List.of();
+  /**
+   * Set by the Fingertips reader (0: not known): the duplicate check's hash of (series, period) and the series'
+   * hash ({@link DuplicateKeys.Hasher}), so that the check's table and {@link SeriesDigester}'s need no other.
+   */
+  long keyHash;
+  long seriesHash;
 
   boolean has(int i) {
     return (present & (1 << i)) != 0;
@@ -56,6 +62,8 @@ final class RowParts {
   /** These parts taken from an observation (and the row's indicator and area, which may be null). */
   RowParts of(Observation o, Indicator indicator, Area area) {
     key = o.key();
+    keyHash = 0;
+    seriesHash = 0;
     period = o.period();
     set(VALUE, o.value());
     set(LOWER95, o.lowerCi95());

@@ -6,7 +6,6 @@ import io.fingerpost.store.SeriesDigestStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.codec.digest.MurmurHash3;
@@ -26,20 +25,34 @@ final class SeriesDigester {
   /** Raised when what the store writes for a row changes meaning: every saved digest then stops matching. */
   static final int VERSION = 1;
 
-  /** One series' running sum. */
+  /** One series' sum. */
   static final class Sum {
     final SeriesKey key;
-    long a;
-    long b;
-    int rows;
+    final long a;
+    final long b;
+    final int rows;
 
-    Sum(SeriesKey key) {
+    Sum(SeriesKey key, long a, long b, int rows) {
       this.key = key;
+      this.a = a;
+      this.b = b;
+      this.rows = rows;
     }
   }
 
-  private final Map<SeriesKey, Sum> sums = new HashMap<>(1 << 12);
-  private Sum last;
+  /**
+   * The running sums, by open addressing on the series' 64-bit hash ({@link DuplicateKeys#seriesHashOf}, which the
+   * Fingertips reader hands over in {@link RowParts#seriesHash}): slot i is {@code table[4i..4i+3]} = hash (0:
+   * empty), a, b, rows, one cache line a row where a HashMap of {@link SeriesKey} cost a key hash and three objects
+   * (a sixth of pass 1's reader thread in a flight recording). Two series whose 64-bit hashes are equal (about n²/2⁶⁵
+   * for n series) share one sum under the first one's key: its digest then matches no stored one and the other has
+   * none, so both are written again: a collision costs work, never a change missed.
+   */
+  private long[] table = new long[4 << 12];
+  private SeriesKey[] keys = new SeriesKey[1 << 12];
+  private int size;
+  private SeriesKey lastKey;
+  private int lastSlot;
   private byte[] buf = new byte[256];
   private int pos;
   private long rows;
@@ -57,14 +70,11 @@ final class SeriesDigester {
    */
   void add(RowParts o) {
     SeriesKey key = o.key;
-    Sum s = last;
-    if (s == null || s.key != key && !s.key.equals(key)) {
-      s = sums.get(key);
-      if (s == null) {
-        s = new Sum(key);
-        sums.put(key, s);
-      }
-      last = s;
+    int slot = lastSlot;
+    if (key != lastKey) {
+      slot = slot(o.seriesHash != 0 ? o.seriesHash : DuplicateKeys.seriesHashOf(key), key);
+      lastKey = key;
+      lastSlot = slot;
     }
     pos = 0;
     label(o.period.label());
@@ -80,11 +90,53 @@ final class SeriesDigester {
     }
     text(o.note);
     long[] h = MurmurHash3.hash128x64(buf, 0, pos, 0);
-    long a = s.a + h[0];
-    s.b += h[1] + (Long.compareUnsigned(a, s.a) < 0 ? 1 : 0); // 128-bit sum: carry from the low half
-    s.a = a;
-    s.rows++;
+    long[] t = table;
+    int i = 4 * slot;
+    long a = t[i + 1] + h[0];
+    t[i + 2] += h[1] + (Long.compareUnsigned(a, t[i + 1]) < 0 ? 1 : 0); // 128-bit sum: carry from the low half
+    t[i + 1] = a;
+    t[i + 3]++;
     rows++;
+  }
+
+  /** The slot of the series of {@code hash}, taken for {@code key} when new. */
+  private int slot(long hash, SeriesKey key) {
+    long h = hash == 0 ? 1 : hash; // 0 marks an empty slot
+    if (2 * (size + 1) > keys.length) {
+      grow();
+    }
+    long[] t = table;
+    int mask = keys.length - 1;
+    int i = (int) (h ^ (h >>> 32)) & mask;
+    for (long s; (s = t[4 * i]) != 0; i = (i + 1) & mask) {
+      if (s == h) {
+        return i;
+      }
+    }
+    t[4 * i] = h;
+    keys[i] = key;
+    size++;
+    return i;
+  }
+
+  private void grow() {
+    long[] old = table;
+    SeriesKey[] oldKeys = keys;
+    table = new long[old.length * 2];
+    keys = new SeriesKey[oldKeys.length * 2];
+    int mask = keys.length - 1;
+    for (int j = 0; j < oldKeys.length; j++) {
+      long h = old[4 * j];
+      if (h != 0) {
+        int i = (int) (h ^ (h >>> 32)) & mask;
+        while (table[4 * i] != 0) {
+          i = (i + 1) & mask;
+        }
+        System.arraycopy(old, 4 * j, table, 4 * i, 4);
+        keys[i] = oldKeys[j];
+      }
+    }
+    lastKey = null; // its slot moved
   }
 
   long rows() {
@@ -92,16 +144,35 @@ final class SeriesDigester {
   }
 
   int series() {
-    return sums.size();
+    return size;
   }
 
-  /** The running sum of {@code key} (null: no row of it seen). */
+  /** The sum of {@code key} (null: no row of it seen). */
   Sum sum(SeriesKey key) {
-    return sums.get(key);
+    long h = DuplicateKeys.seriesHashOf(key);
+    h = h == 0 ? 1 : h;
+    int mask = keys.length - 1;
+    for (int i = (int) (h ^ (h >>> 32)) & mask; table[4 * i] != 0; i = (i + 1) & mask) {
+      if (table[4 * i] == h) {
+        return sumAt(i);
+      }
+    }
+    return null;
   }
 
-  Iterable<Sum> sums() {
-    return sums.values();
+  /** Every series' sum, in no particular order. */
+  List<Sum> sums() {
+    List<Sum> out = new ArrayList<>(size);
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] != null) {
+        out.add(sumAt(i));
+      }
+    }
+    return out;
+  }
+
+  private Sum sumAt(int i) {
+    return new Sum(keys[i], table[4 * i + 1], table[4 * i + 2], (int) table[4 * i + 3]);
   }
 
   /** The 64-bit hash of a key that finds its digest ({@code feed_series_digest.key_hash}). */
@@ -130,8 +201,8 @@ final class SeriesDigester {
 
   /** The digests of every series seen, in the order of {@code keys} (filled). */
   List<SeriesDigestStore.Digest> digests(String feed, Map<String, String> kinds, List<SeriesKey> keys) {
-    List<SeriesDigestStore.Digest> out = new ArrayList<>(sums.size());
-    for (Sum s : sums.values()) {
+    List<SeriesDigestStore.Digest> out = new ArrayList<>(size);
+    for (Sum s : sums()) {
       keys.add(s.key);
       out.add(digest(feed, s, kinds));
     }

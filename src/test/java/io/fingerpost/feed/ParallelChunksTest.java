@@ -35,7 +35,32 @@ class ParallelChunksTest {
     return out;
   }
 
+  /** The same by {@link PartsReader#nextParts()}: a parsed row as its line, parts and warnings. */
+  private static List<String> describeParts(PartsReader r) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (r) {
+      while (r.hasNext()) {
+        FeedRow row = r.nextParts();
+        RowParts p = r.parts();
+        out.add(row == null ? "parsed " + p.line + " " + p.observation() + " " + p.indicator + " " + p.area + " "
+            + p.warnings : "rejected " + row.line() + " " + ((RejectedRow) row).reason() + " | "
+            + ((RejectedRow) row).content());
+      }
+    }
+    return out;
+  }
+
   private record Read(List<String> rows, List<RowReader.LineRange> unread) {}
+
+  /** By parts, in parts (the pool) and in one stream alike, with the same lines lost. */
+  private void samePartsBothWays(Path file) throws Exception {
+    FileChunks fc = FileChunks.of(file, "seed", 4096);
+    ParallelChunks inParts = new ParallelChunks(fc, fc.chunks(), 8192);
+    FingertipsCsvReader one = FingertipsCsvReader.open(CsvRecords.utf8(fc.open(fc.chunks())), fc.lineMap(fc.chunks()));
+    List<String> expected = describeParts(one);
+    assertEquals(expected, describeParts(inParts));
+    assertEquals(one.unread(), inParts.unread());
+  }
 
   private Read inParts(Path file) throws Exception {
     FileChunks fc = FileChunks.of(file, "seed", 4096);
@@ -73,6 +98,7 @@ class ParallelChunksTest {
     assertTrue(parts.rows().get(parts.rows().size() - 1).contains("duplicates the series and period of line 854"),
         parts.rows().get(parts.rows().size() - 1));
     assertTrue(parts.rows().stream().filter(s -> s.startsWith("parsed")).count() > 800);
+    samePartsBothWays(file);
   }
 
   @Test
@@ -88,5 +114,7 @@ class ParallelChunksTest {
     assertEquals(oneStream(unclosed).rows(), partsU.rows());
     assertEquals(List.of(new RowReader.LineRange(854, Long.MAX_VALUE)), partsU.unread());
     assertTrue(partsU.rows().stream().anyMatch(s -> s.contains("nothing from line 854 on is read")), partsU.rows().toString());
+    samePartsBothWays(broken);
+    samePartsBothWays(unclosed);
   }
 }

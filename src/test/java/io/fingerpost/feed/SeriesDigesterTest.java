@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.fingerpost.model.SeriesKey;
 import io.fingerpost.store.SeriesDigestStore;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.codec.digest.MurmurHash3;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,34 @@ import org.junit.jupiter.api.Test;
  */
 class SeriesDigesterTest {
 
+  /** Many series, rows interleaved (the table grows): each series' sum is the one it has digested alone. */
+  @Test
+  void eachSeriesSumsItsOwnRowsWhateverTheOrder() {
+    int n = 20_000;
+    SeriesDigester all = new SeriesDigester();
+    java.util.Map<SeriesKey, SeriesDigester> alone = new java.util.HashMap<>();
+    for (int period = 2001; period <= 2003; period++) {
+      for (int i = 0; i < n; i++) {
+        RowParts p = new RowParts();
+        p.key = new SeriesKey("9" + (i % 7), "E" + i, i % 2 == 0 ? "Persons" : "Male", "All ages", "", "");
+        p.period = io.fingerpost.model.Period.parse(String.valueOf(period));
+        p.set(RowParts.VALUE, i * 0.5 + period);
+        p.seriesHash = i % 3 == 0 ? 0 : DuplicateKeys.seriesHashOf(p.key); // as a reader hands it, or not
+        all.add(p);
+        alone.computeIfAbsent(p.key, k -> new SeriesDigester()).add(p);
+      }
+    }
+    assertEquals(n, all.series());
+    assertEquals(3L * n, all.rows());
+    assertEquals(n, all.sums().size());
+    for (var e : alone.entrySet()) {
+      SeriesDigester.Sum mine = all.sum(e.getKey());
+      SeriesDigester.Sum own = e.getValue().sum(e.getKey());
+      assertEquals(List.of(own.a, own.b, own.rows), List.of(mine.a, mine.b, mine.rows), e.getKey().toString());
+    }
+    assertEquals(null, all.sum(new SeriesKey("1", "none", "", "", "", "")));
+  }
+
   @Test
   void digestAndKeyHashKeepTheirFirstLayout() {
     SeriesKey[] keys = {
@@ -24,10 +53,7 @@ class SeriesDigesterTest {
         new SeriesKey("1", "E92000001", null, "All ages", null, "Ünïcode ✓")};
     Map<String, String> kinds = Map.of("90001", "rate|per 100,000", "1", "proportion|%");
     for (SeriesKey k : keys) {
-      SeriesDigester.Sum s = new SeriesDigester.Sum(k);
-      s.a = 0x8000_0000_0000_0001L;
-      s.b = 42;
-      s.rows = 3;
+      SeriesDigester.Sum s = new SeriesDigester.Sum(k, 0x8000_0000_0000_0001L, 42, 3);
       SeriesDigestStore.Digest d = SeriesDigester.digest("feed-a", s, kinds);
       byte[] seed = reference(k, "feed-a", kinds.getOrDefault(k.indicatorId(), ""));
       long[] h = MurmurHash3.hash128x64(seed, 0, seed.length, SeriesDigester.VERSION);
