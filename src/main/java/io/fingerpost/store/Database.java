@@ -233,13 +233,15 @@ public final class Database {
 
   /** Stops watching, closes the pool and the COPY connections, then stops the embedded server if there is one. */
   public Future<Void> close() {
-    watch.stop();
+    Future<Void> watchClosed = watch.stop();
     synchronized (this) {
       if (copyWriter != null) {
         copyWriter.close();
       }
     }
-    return pool.close().transform(ignored -> vertx.executeBlocking(() -> {
+    // Both pools' connections closed before an embedded server stops: a connection still open then gets the
+    // server's shutdown (57P01), which vertx-sql-client prints raw for a connection held without a handler.
+    return Future.join(watchClosed, pool.close()).transform(ignored -> vertx.executeBlocking(() -> {
       synchronized (this) {
         closed = true;
         if (embedded != null) {

@@ -48,10 +48,11 @@ final class DatabaseWatch {
     schedule(INTERVAL_MS);
   }
 
-  void stop() {
+  /** Stops pinging; completes once the watch's own connection is closed. */
+  Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
-    pool.close();
+    return pool.close();
   }
 
   private void schedule(long delayMs) {
