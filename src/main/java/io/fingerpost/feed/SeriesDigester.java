@@ -101,22 +101,30 @@ final class SeriesDigester {
 
   /** The slot of the series of {@code hash}, taken for {@code key} when new. */
   private int slot(long hash, SeriesKey key) {
-    long h = hash == 0 ? 1 : hash; // 0 marks an empty slot
     if (2 * (size + 1) > keys.length) {
       grow();
     }
-    long[] t = table;
-    int mask = keys.length - 1;
-    int i = (int) (h ^ (h >>> 32)) & mask;
-    for (long s; (s = t[4 * i]) != 0; i = (i + 1) & mask) {
-      if (s == h) {
-        return i;
-      }
+    long h = nonZero(hash);
+    int i = probe(table, keys.length - 1, h);
+    if (table[4 * i] == 0) {
+      table[4 * i] = h;
+      keys[i] = key;
+      size++;
     }
-    t[4 * i] = h;
-    keys[i] = key;
-    size++;
     return i;
+  }
+
+  /** The slot holding {@code h} in {@code t} (of {@code mask + 1} slots), or the empty one where it would go. */
+  private static int probe(long[] t, int mask, long h) {
+    int i = (int) (h ^ (h >>> 32)) & mask;
+    for (long s; (s = t[4 * i]) != 0 && s != h; ) {
+      i = (i + 1) & mask;
+    }
+    return i;
+  }
+
+  private static long nonZero(long hash) {
+    return hash == 0 ? 1 : hash; // 0 marks an empty slot
   }
 
   private void grow() {
@@ -128,10 +136,7 @@ final class SeriesDigester {
     for (int j = 0; j < oldKeys.length; j++) {
       long h = old[4 * j];
       if (h != 0) {
-        int i = (int) (h ^ (h >>> 32)) & mask;
-        while (table[4 * i] != 0) {
-          i = (i + 1) & mask;
-        }
+        int i = probe(table, mask, h);
         System.arraycopy(old, 4 * j, table, 4 * i, 4);
         keys[i] = oldKeys[j];
       }
@@ -149,15 +154,8 @@ final class SeriesDigester {
 
   /** The sum of {@code key} (null: no row of it seen). */
   Sum sum(SeriesKey key) {
-    long h = DuplicateKeys.seriesHashOf(key);
-    h = h == 0 ? 1 : h;
-    int mask = keys.length - 1;
-    for (int i = (int) (h ^ (h >>> 32)) & mask; table[4 * i] != 0; i = (i + 1) & mask) {
-      if (table[4 * i] == h) {
-        return sumAt(i);
-      }
-    }
-    return null;
+    int i = probe(table, keys.length - 1, nonZero(DuplicateKeys.seriesHashOf(key)));
+    return table[4 * i] == 0 ? null : sumAt(i);
   }
 
   /** Every series' sum, in no particular order. */
