@@ -55,10 +55,13 @@ public final class App {
 
   private final AppContext context;
   private final ApiVerticle api;
+  /** The feeds' deployments: undeployed first on a stop, so no poll starts while the API drains. */
+  private final List<String> feedDeployments;
 
-  private App(AppContext context, ApiVerticle api) {
+  private App(AppContext context, ApiVerticle api, List<String> feedDeployments) {
     this.context = context;
     this.api = api;
+    this.feedDeployments = feedDeployments;
   }
 
   /** Verticles of the other parts (evaluator, alerts, metrics…), deployed before the API and the feeds. */
@@ -137,12 +140,14 @@ public final class App {
         // a member's /ready waits for the database only: which member polls a feed is /api/cluster's
         ctx.clustered() ? List.of() : feeds.stream().map(FeedConfig::name).toList(), routes);
     chain = chain.compose(v -> vertx.deployVerticle(api));
+    List<String> feedDeployments = new ArrayList<>();
     for (FeedConfig feed : feeds) {
       chain = chain.compose(v -> vertx.deployVerticle(feed.isApi()
           ? new FingertipsApiFeed(feed, ctx.store(), ctx.feedStatus(),
               ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval())
           : new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus(),
-              ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval())));
+              ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval()))
+          .onSuccess(feedDeployments::add));
     }
     if (ctx.clustered()) { // the schedules' leases, then the renewals and this member's heartbeat
       ctx.leases().lease("schedule:alerts");
@@ -152,7 +157,7 @@ public final class App {
     }
     return chain.map(v -> {
       LOG.info("Fingerpost started: {} feed(s), config {}", feeds.size(), ctx.loaded().file().name());
-      return new App(ctx, api);
+      return new App(ctx, api, feedDeployments);
     });
   }
 
@@ -165,12 +170,23 @@ public final class App {
     return api.actualPort();
   }
 
-  /** Undeploys everything and closes the database (stopping an embedded server). */
+  /**
+   * Stops gracefully: the API stops listening and lets the requests under way finish (at most
+   * {@code http.shutdownGrace}) while the feeds stop polling; then the other parts stop (the evaluator finishes
+   * its round) and, last, the database closes, so no request or round meets a closed pool.
+   */
   public Future<Void> stop() {
     Vertx vertx = context.vertx();
     // hand the leases back first, so other members take the feeds and receivers over at once
     Future<Void> leave = context.leases().stop().eventually(() -> context.cluster().stop());
-    return leave.transform(ignored -> undeployAll(vertx));
+    return leave.transform(ignored -> {
+      List<Future<?>> first = new ArrayList<>();
+      first.add(api.drain(context.config().http().shutdownGraceOrDefault()));
+      for (String id : feedDeployments) {
+        first.add(vertx.undeploy(id));
+      }
+      return Future.join(first);
+    }).transform(ignored -> undeployAll(vertx));
   }
 
   private Future<Void> undeployAll(Vertx vertx) {

@@ -9,6 +9,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -61,6 +64,32 @@ public final class TestDatabase {
     /** Starts the service's {@link Database} on this database (migrations are already applied). */
     public Future<Database> start(Vertx vertx) {
       return Database.start(vertx, options());
+    }
+
+    /**
+     * A transaction holding {@code table} so that no one reads it (a read of the service waits: a slow request
+     * without sleeps in the service); closing the connection lets the readers go.
+     */
+    public Connection lockTable(String table) throws SQLException {
+      Connection c = DriverManager.getConnection(jdbcUrl());
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+      }
+      return c;
+    }
+
+    /** How many statements containing {@code text} wait for a lock in this database now. */
+    public int waitingForLock(String text) throws SQLException {
+      try (Connection c = DriverManager.getConnection(jdbcUrl());
+           PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname ="
+               + " current_database() AND wait_event_type = 'Lock' AND strpos(query, ?) > 0")) {
+        s.setString(1, text);
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getInt(1);
+        }
+      }
     }
 
     /** Runs one SQL statement over JDBC (set-up and checks in tests). */

@@ -18,7 +18,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,15 @@ public final class ApiVerticle extends VerticleBase {
   /** The port the server listens on (useful when configured as 0). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /**
+   * Stops listening at once and lets the requests under way finish (each connection closes after its response),
+   * closing what is still open after {@code grace}. The service's stop calls this before anything the requests
+   * use (the database pool, the parts) goes: a request cut by a closing pool answered 503.
+   */
+  public Future<Void> drain(Duration grace) {
+    return server.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override

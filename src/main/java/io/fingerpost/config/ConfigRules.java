@@ -46,6 +46,9 @@ final class ConfigRules {
     if (port < 0 || port > 65535) {
       add("/http/port", "http.port", port + " is not a port (0-65535)");
     }
+    if (http.shutdownGrace() != null && http.shutdownGrace().isNegative()) {
+      add("/http/shutdownGrace", "http.shutdownGrace", "must not be negative");
+    }
   }
 
   private void feed(int i, FeedConfig feed, Set<String> names) {

@@ -47,7 +47,7 @@ public record FingerpostConfig(
 
   /** A copy listening on another port (from {@code --port} or {@code FINGERPOST_HTTP_PORT}). */
   public FingerpostConfig withHttpPort(int port) {
-    return new FingerpostConfig(new HttpConfig(port, http.host()), database, feeds, push, targets, alerts, metrics, grafana, reports, cluster);
+    return new FingerpostConfig(http.withPort(port), database, feeds, push, targets, alerts, metrics, grafana, reports, cluster);
   }
 
   /** A copy with another {@code http} section (e.g. with the environment applied). */

@@ -119,6 +119,7 @@ final class DuplicateKeys {
     }
   }
 
+  /** The whole key's hash, in one go: the reference {@link Hasher#hash} must equal (DuplicateKeysTest). */
   static long hashOf(SeriesKey k, String period) {
     return finish(mix(seriesSteps(k), period));
   }

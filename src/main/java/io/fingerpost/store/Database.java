@@ -40,21 +40,25 @@ public final class Database {
   private final boolean durable;
   private final PgConnectOptions connectOptions;
   private final Pool pool;
+  private final PoolConnections poolConnections;
+  /** The watch's own one-connection pool (also the one that cancels what holds the main pool's close). */
+  private final Pool watchPool;
   private final DatabaseWatch watch;
   private boolean closed;
   private CopyWriter copyWriter;
 
   private Database(Vertx vertx, EmbeddedPostgres embedded, Path dataDir, boolean durable,
-                   PgConnectOptions connectOptions, Pool pool) {
+                   PgConnectOptions connectOptions, Pool pool, PoolConnections poolConnections) {
     this.vertx = vertx;
     this.embedded = embedded;
     this.dataDir = dataDir;
     this.durable = durable;
     this.connectOptions = connectOptions;
     this.pool = pool;
+    this.poolConnections = poolConnections;
     // the watch pings on a connection of its own: through the shared pool a ping waits behind every queued
     // query, and at national scale under API load that wait passed the ping's timeout (a false outage: 503s)
-    Pool watchPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+    this.watchPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
         .connectingTo(new PgConnectOptions(connectOptions)).using(vertx).build();
     this.watch = new DatabaseWatch(vertx, watchPool, embedded == null ? null : this::restartIfDead);
   }
@@ -115,6 +119,7 @@ public final class Database {
             + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase() + ": "
             + StartupException.rootMessage(e), e);
       }
+      PoolConnections connections = new PoolConnections();
       Pool pool = PgBuilder.pool()
           // the default 30 s wait for a connection stays: it sheds load (without it, bench-national at scale 1 queued
           // reads until every event loop was decoding their results for minutes); a request that waits it out is a
@@ -122,9 +127,10 @@ public final class Database {
           // waiters and then logs an unhandled "Promise already completed" (vertx-sql-client issue 1567): noise.
           .with(new PoolOptions().setMaxSize(cfg.poolSizeOrDefault()))
           .connectingTo(connect.setPipeliningLimit(16))
+          .withConnectHandler(connections::add)
           .using(vertx)
           .build();
-      return new Database(vertx, embedded, dataDir, options.durable(), connect, pool);
+      return new Database(vertx, embedded, dataDir, options.durable(), connect, pool, connections);
     }).onSuccess(db -> db.watch.start());
   }
 
@@ -231,9 +237,12 @@ public final class Database {
   /** Batches copied at the same time (a feed load keeps {@code fingerpost.load.parallelism} in flight). */
   static final int COPY_CONNECTIONS = Integer.getInteger("fingerpost.load.copyConnections", 4);
 
-  /** Stops watching, closes the pool and the COPY connections, then stops the embedded server if there is one. */
+  /**
+   * Stops watching, closes the pool (cancelling what still runs after a second, {@link PoolConnections}) and the
+   * COPY connections, then the watch's connection and, last, the embedded server if there is one.
+   */
   public Future<Void> close() {
-    Future<Void> watchClosed = watch.stop();
+    watch.stop();
     synchronized (this) {
       if (copyWriter != null) {
         copyWriter.close();
@@ -241,7 +250,8 @@ public final class Database {
     }
     // Both pools' connections closed before an embedded server stops: a connection still open then gets the
     // server's shutdown (57P01), which vertx-sql-client prints raw for a connection held without a handler.
-    return Future.join(watchClosed, pool.close()).transform(ignored -> vertx.executeBlocking(() -> {
+    Future<Void> poolClosed = poolConnections.close(vertx, pool, watchPool);
+    return poolClosed.eventually(watchPool::close).transform(ignored -> vertx.executeBlocking(() -> {
       synchronized (this) {
         closed = true;
         if (embedded != null) {

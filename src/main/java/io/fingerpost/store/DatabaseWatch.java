@@ -48,11 +48,10 @@ final class DatabaseWatch {
     schedule(INTERVAL_MS);
   }
 
-  /** Stops pinging; completes once the watch's own connection is closed. */
-  Future<Void> stop() {
+  /** Stops pinging (its pool is the {@link Database}'s to close: the close cancels through it first). */
+  void stop() {
     stopped = true;
     vertx.cancelTimer(timer);
-    return pool.close();
   }
 
   private void schedule(long delayMs) {

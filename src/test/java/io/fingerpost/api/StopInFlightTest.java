@@ -1,6 +1,8 @@
 package io.fingerpost.api;
 
+import static io.fingerpost.Waits.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -10,6 +12,9 @@ import ch.qos.logback.core.read.ListAppender;
 import io.fingerpost.App;
 import io.fingerpost.BundledDefault;
 import io.fingerpost.TestDatabase;
+import io.fingerpost.config.ConfigLoader;
+import io.fingerpost.config.FingerpostConfig;
+import io.fingerpost.config.HttpConfig;
 import io.fingerpost.store.DatabaseOutage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,6 +26,11 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +44,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service stopping while clients read the database through the API (bundled default, embedded PostgreSQL,
- * HTTP): a request that meets the closed pool (refused a connection, or its query cut on a closing connection) is a
- * 503 problem with {@code Retry-After}, as in any other database outage, never a 500 "internal error" with an error
- * logged per request.
+ * HTTP). A stop drains the API: it stops accepting connections at once, the requests under way finish (200) for up
+ * to {@code http.shutdownGrace}, and only then does the database pool close. A request that meets a closed pool
+ * all the same (refused a connection, or its query cut on a closing connection) is a 503 problem with
+ * {@code Retry-After}, as in any other database outage, never a 500 "internal error" with an error logged per
+ * request.
  */
 class StopInFlightTest {
   private static final int CLIENTS = 32;
+  /** Requests held in the database while the service stops. */
+  private static final int SLOW = 4;
+  /** The statement of {@code GET /api/indicators} (StoreReader.indicators). */
+  static final String INDICATOR_LIST = "FROM indicator i LEFT JOIN series s";
   private Vertx service;
   private Vertx clients;
   private ListAppender<ILoggingEvent> log;
@@ -92,9 +108,14 @@ class StopInFlightTest {
       again.add(done.future());
     }
     Thread.sleep(1500);
+    int before = answers.size();
     second.stop().onComplete(ar -> stopped.complete()).await(60, TimeUnit.SECONDS);
     Future.all(again).await(60, TimeUnit.SECONDS);
     app.stop().await(60, TimeUnit.SECONDS);
+    // the whole stop drained the API before the pool closed: every request it answered was served
+    List<HttpResponse<Buffer>> whole = new ArrayList<>(answers).subList(before, answers.size());
+    assertTrue(whole.stream().allMatch(r -> r.statusCode() == 200), "not all 200 during a whole stop: "
+        + whole.stream().filter(r -> r.statusCode() != 200).map(HttpResponse::bodyAsString).limit(3).toList());
 
     long unavailable = answers.stream().filter(r -> r.statusCode() == 503).count();
     assertTrue(answers.stream().anyMatch(r -> r.statusCode() == 200), "reads were answered before the close");
@@ -109,6 +130,85 @@ class StopInFlightTest {
     List<String> errors = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .map(ILoggingEvent::getFormattedMessage).toList();
     assertEquals(List.of(), errors, "requests cut by the stop logged as failures");
+  }
+
+  @Test
+  void requestsUnderWayAtTheStopFinishAndNewConnectionsAreRefused() throws Exception {
+    TestDatabase.Db db = TestDatabase.newDatabase();
+    App app = start(db, Duration.ofSeconds(30));
+    int port = app.httpPort();
+    WebClient web = WebClient.create(clients, new WebClientOptions(),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(SLOW));
+    assertEquals(200, BundledDefault.awaitReady(web, port, Duration.ofMinutes(2)), "the service got ready");
+    List<Future<HttpResponse<Buffer>>> slow = new ArrayList<>();
+    Future<Void> stopping;
+    long stopBegan;
+    try (Connection lock = db.lockTable("indicator")) {
+      for (int i = 0; i < SLOW; i++) { // each on a connection of its own, all waiting for the lock
+        slow.add(web.get(port, "127.0.0.1", "/api/indicators").putHeader("Cache-Control", "no-cache")
+            .timeout(60_000).send());
+      }
+      waitUntil("the requests waiting in the database", Duration.ofSeconds(30),
+          () -> db.waitingForLock(INDICATOR_LIST) == SLOW);
+      stopBegan = System.nanoTime();
+      stopping = app.stop();
+      waitUntil("new connections refused", Duration.ofSeconds(10), () -> !accepts(port));
+      assertFalse(stopping.isComplete(), "the stop did not wait for the requests under way");
+      assertTrue(slow.stream().noneMatch(Future::isComplete), "a request under way was cut");
+      lock.rollback(); // the requests can read now
+    }
+    for (Future<HttpResponse<Buffer>> r : slow) {
+      HttpResponse<Buffer> answer = r.await(30, TimeUnit.SECONDS);
+      assertEquals(200, answer.statusCode(), answer.bodyAsString());
+      assertTrue(answer.bodyAsJsonArray().size() > 0, answer.bodyAsString());
+    }
+    stopping.await(60, TimeUnit.SECONDS);
+    assertTrue(System.nanoTime() - stopBegan < Duration.ofSeconds(30).toNanos(), "the stop waited its whole grace");
+  }
+
+  @Test
+  void aRequestStillUnderWayAfterTheGraceIsCutAndTheStopEnds() throws Exception {
+    TestDatabase.Db db = TestDatabase.newDatabase();
+    Duration grace = Duration.ofSeconds(1);
+    App app = start(db, grace);
+    int port = app.httpPort();
+    WebClient web = WebClient.create(clients);
+    assertEquals(200, BundledDefault.awaitReady(web, port, Duration.ofMinutes(2)), "the service got ready");
+    try (Connection lock = db.lockTable("indicator")) {
+      Future<HttpResponse<Buffer>> stuck = web.get(port, "127.0.0.1", "/api/indicators")
+          .putHeader("Cache-Control", "no-cache").timeout(60_000).send();
+      waitUntil("the request waiting in the database", Duration.ofSeconds(30),
+          () -> db.waitingForLock(INDICATOR_LIST) == 1);
+      long began = System.nanoTime();
+      app.stop().await(60, TimeUnit.SECONDS); // while the request still waits for the lock
+      long took = System.nanoTime() - began;
+      assertTrue(took >= grace.toNanos(), "the stop did not give the request its grace: " + took / 1_000_000 + " ms");
+      assertTrue(took < grace.plusSeconds(20).toNanos(), "the stop outlasted its grace: " + took / 1_000_000 + " ms");
+      // its connection was closed (or, had it raced the pool's close, a 503): never an answer with half a body
+      Throwable cut = stuck.transform(ar -> Future.succeededFuture(ar.failed() ? ar.cause() : null))
+          .await(30, TimeUnit.SECONDS);
+      if (cut == null) {
+        assertEquals(503, stuck.result().statusCode(), stuck.result().bodyAsString());
+      }
+      lock.rollback();
+    }
+  }
+
+  /** The bundled default on {@code db}, an ephemeral port, with this {@code http.shutdownGrace}. */
+  private App start(TestDatabase.Db db, Duration grace) throws Exception {
+    ConfigLoader.Loaded def = ConfigLoader.loadDefault(Map.of());
+    FingerpostConfig cfg = def.config().withDatabase(db.config()).withHttp(new HttpConfig(0, null, grace));
+    return App.start(service, new ConfigLoader.Loaded(cfg, def.file())).await(60, TimeUnit.SECONDS);
+  }
+
+  /** Whether a new TCP connection to the port is accepted. */
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      return true;
+    } catch (IOException refused) {
+      return false;
+    }
   }
 
   @Test

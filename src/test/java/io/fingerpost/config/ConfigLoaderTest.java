@@ -181,7 +181,7 @@ class ConfigLoaderTest {
     List<String> lines = e.getMessage().lines().toList();
     for (String expected : List.of(
         f + "line 2: http.port: expected a whole number, got 'eighty'",
-        f + "line 3: http.hots: unknown key 'hots' (known keys: host, port)",
+        f + "line 3: http.hots: unknown key 'hots' (known keys: host, port, shutdownGrace)",
         f + "line 5: feeds[0].interval: 'soon' is not a duration",
         f + "line 9: feeds[1].retry: expected a mapping, got '5'",
         f + "line 10: metrics.scope: 'every' is not one of monitored, all, none",

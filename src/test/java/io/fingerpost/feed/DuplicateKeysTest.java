@@ -1,0 +1,87 @@
+package io.fingerpost.feed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.fingerpost.model.SeriesKey;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streaming {@link DuplicateKeys.Hasher} (which reuses the hash of the leading parts a key shares with the key
+ * before, by identity, as a reader hands out its cached Strings) gives the hash of the whole key
+ * ({@link DuplicateKeys#hashOf}, {@link DuplicateKeys#seriesHashOf}): the duplicate check of a chunked read and the
+ * digests' table ({@link SeriesDigester} looks series up by {@code seriesHashOf}) depend on the two agreeing.
+ */
+class DuplicateKeysTest {
+
+  /** Parts a reader may hand over: empty, non-ASCII (accents, CJK, a surrogate pair), separators, long text. */
+  private static final List<String> PARTS = List.of("", "E06000001", "Persons", "All ages", "Ménière", "北京市",
+      "emoji \uD83D\uDE00 pair", "a\u001fb", "\u001f", "x".repeat(10_000), "Deprivation decile (IMD2019)",
+      "Most deprived decile", " ", "0", "00");
+
+  @Test
+  void theStreamingHashIsTheWholeKeysHash() {
+    Random random = new Random(20261202);
+    DuplicateKeys.Hasher hasher = new DuplicateKeys.Hasher();
+    String[] parts = new String[7];
+    for (int row = 0; row < 20_000; row++) {
+      // each part kept (the same String, as a reader's cache gives it), replaced by an equal copy, or another one
+      for (int i = 0; i < parts.length; i++) {
+        int choice = random.nextInt(6);
+        if (parts[i] == null || choice == 0) {
+          parts[i] = PARTS.get(random.nextInt(PARTS.size()));
+        } else if (choice == 1) {
+          parts[i] = new String(parts[i]);
+        }
+      }
+      SeriesKey key = new SeriesKey(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
+      String period = row % 97 == 0 ? null : parts[6];
+      assertEquals(DuplicateKeys.hashOf(key, period), hasher.hash(key, period), key + " " + period);
+      assertEquals(DuplicateKeys.seriesHashOf(key), hasher.series(), key.toString());
+    }
+  }
+
+  /** Parts that concatenate alike, moved between fields, or empty in another place hash apart. */
+  @Test
+  void keysThatOnlyLookAlikeHashApart() {
+    List<SeriesKey> keys = new ArrayList<>();
+    keys.add(new SeriesKey("ab", "c", "", "", "", ""));
+    keys.add(new SeriesKey("a", "bc", "", "", "", ""));
+    keys.add(new SeriesKey("abc", "", "", "", "", ""));
+    keys.add(new SeriesKey("", "abc", "", "", "", ""));
+    keys.add(new SeriesKey("a", "b", "c", "", "", ""));
+    keys.add(new SeriesKey("a", "b", "", "c", "", ""));
+    keys.add(new SeriesKey("a", "b", "", "", "c", ""));
+    keys.add(new SeriesKey("a", "b", "", "", "", "c"));
+    keys.add(new SeriesKey("a\u001fb", "", "", "", "", ""));
+    keys.add(new SeriesKey("a", "\u001fb", "", "", "", ""));
+    Set<Long> hashes = new HashSet<>();
+    DuplicateKeys.Hasher hasher = new DuplicateKeys.Hasher();
+    for (SeriesKey k : keys) {
+      hashes.add(hasher.hash(k, "2020"));
+    }
+    assertEquals(keys.size(), hashes.size(), "hashes shared among " + keys);
+    SeriesKey k = keys.get(0);
+    assertNotEquals(DuplicateKeys.hashOf(k, "2020"), DuplicateKeys.hashOf(k, "2021"));
+    assertNotEquals(DuplicateKeys.hashOf(k, ""), DuplicateKeys.hashOf(k, null));
+  }
+
+  /** The check itself: a key met again answers the line it was first seen on, however it was hashed. */
+  @Test
+  void aKeyMetAgainAnswersItsFirstLine() {
+    DuplicateKeys seen = new DuplicateKeys();
+    SeriesKey a = new SeriesKey("90366", "E92000001", "Male", "<1 yr", "", "");
+    SeriesKey b = new SeriesKey("90366", "E92000001", "Female", "<1 yr", "", "");
+    assertEquals(-1, seen.firstLineOf(a, "2019 - 21", 2));
+    assertEquals(-1, seen.firstLineOf(b, "2019 - 21", 3));
+    assertEquals(-1, seen.firstLineOf(a, "2018 - 20", 4));
+    assertEquals(2, seen.firstLineOf(new SeriesKey("90366", "E92000001", "Male", "<1 yr", "", ""),
+        new String("2019 - 21"), 9));
+    assertEquals(3, seen.firstLineOf(DuplicateKeys.hashOf(b, "2019 - 21"), 10));
+  }
+}
