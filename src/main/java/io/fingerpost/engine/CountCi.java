@@ -68,43 +68,31 @@ public final class CountCi {
 
   /** Wilson score interval for x successes of n, on the 0–1 scale. */
   public static Interval wilson(double x, double n, double confidence) {
-    checkWilson(x, n);
+    if (x < 0 || n < 0 || x > n) {
+      throw new IllegalArgumentException("Wilson interval needs 0 <= count <= denominator, got " + x + " of " + n);
+    }
     checkConfidence(confidence);
     if (confidence == 1) {
       return new Interval(0, 1);
     }
-    return wilson(x, n, z(confidence), 4 * x * (1 - (x / n)));
-  }
-
-  /** Wilson with the level's z and the term 4x(1 − x/n), which both levels of one count share. */
-  private static Interval wilson(double x, double n, double z, double spread) {
-    double root = z * Math.sqrt(z * z + spread);
+    double z = z(confidence);
+    double root = z * Math.sqrt(z * z + 4 * x * (1 - (x / n)));
     return new Interval((2 * x + z * z - root) / 2 / (n + z * z), (2 * x + z * z + root) / 2 / (n + z * z));
   }
 
   /** Byar's lower limit for an observed count; NaN when it would be negative. */
   public static double byarsLower(double x, double confidence) {
     checkCount(x);
-    return byarsLower(x, 1 - 1 / (9 * x), Math.sqrt(x), z(confidence));
+    double z = z(confidence);
+    double lower = x * Math.pow(1 - 1 / (9 * x) - z / (3 * Math.sqrt(x)), 3);
+    return lower < 0 ? Double.NaN : lower;
   }
 
   /** Byar's upper limit for an observed count. */
   public static double byarsUpper(double x, double confidence) {
     checkCount(x);
-    return byarsUpper(x, 1 - 1 / (9 * (x + 1)), Math.sqrt(x + 1), z(confidence));
-  }
-
-  /*
-   * Byar's limits from their parts: 1 − 1/(9x) and √x (x + 1 in both for the upper limit) are the same at every
-   * level, so a caller that wants both levels computes them once (same expressions, same order: same bits).
-   */
-  private static double byarsLower(double x, double oneLessNinth, double root, double z) {
-    double lower = x * Math.pow(oneLessNinth - z / (3 * root), 3);
-    return lower < 0 ? Double.NaN : lower;
-  }
-
-  private static double byarsUpper(double x, double oneLessNinth, double root, double z) {
-    return (x + 1) * Math.pow(oneLessNinth + z / (3 * root), 3);
+    double z = z(confidence);
+    return (x + 1) * Math.pow(1 - 1 / (9 * (x + 1)) + z / (3 * Math.sqrt(x + 1)), 3);
   }
 
   /** Exact Poisson limits for a count, from the χ² distribution (0 for the lower limit of 0). */
@@ -123,10 +111,8 @@ public final class CountCi {
     if (x == null || n == null) {
       return Estimate.NONE;
     }
-    checkWilson(x, n);
-    double spread = 4 * x * (1 - (x / n));
-    Interval a = wilson(x, n, Z95, spread);
-    Interval b = wilson(x, n, Z998, spread);
+    Interval a = wilson(x, n, C95);
+    Interval b = wilson(x, n, C998);
     return new Estimate(x / n * multiplier, a.lower() * multiplier, a.upper() * multiplier,
         b.lower() * multiplier, b.upper() * multiplier);
   }
@@ -139,35 +125,16 @@ public final class CountCi {
     if (!(n > 0)) {
       throw new IllegalArgumentException("rate needs a denominator above zero, got " + n);
     }
-    return scaledCountLimits(x, x / n * multiplier, multiplier / n);
+    Interval a = countLimits(x, C95);
+    Interval b = countLimits(x, C998);
+    double k = multiplier / n;
+    return new Estimate(x / n * multiplier, nullable(a.lower() * k), nullable(a.upper() * k),
+        nullable(b.lower() * k), nullable(b.upper() * k));
   }
 
   /** Limits for a count as phe_rate chooses them: exact below 10, Byar's otherwise. */
   public static Interval countLimits(double x, double confidence) {
     return x < 10 ? exactPoisson(x, confidence) : new Interval(byarsLower(x, confidence), byarsUpper(x, confidence));
-  }
-
-  /**
-   * {@code value} with the limits of count x at 95% and 99.8% (as {@link #countLimits} chooses them) times k.
-   * Byar's parts that do not depend on the level are computed once for both.
-   */
-  private static Estimate scaledCountLimits(double x, double value, double k) {
-    checkCount(x);
-    if (x < 10) {
-      Interval a = exactPoisson(x, C95);
-      Interval b = exactPoisson(x, C998);
-      return new Estimate(value, nullable(a.lower() * k), nullable(a.upper() * k), nullable(b.lower() * k),
-          nullable(b.upper() * k));
-    }
-    double lowerPart = 1 - 1 / (9 * x);
-    double lowerRoot = Math.sqrt(x);
-    double upperPart = 1 - 1 / (9 * (x + 1));
-    double upperRoot = Math.sqrt(x + 1);
-    return new Estimate(value,
-        nullable(byarsLower(x, lowerPart, lowerRoot, Z95) * k),
-        nullable(byarsUpper(x, upperPart, upperRoot, Z95) * k),
-        nullable(byarsLower(x, lowerPart, lowerRoot, Z998) * k),
-        nullable(byarsUpper(x, upperPart, upperRoot, Z998) * k));
   }
 
   /** One age band of a DSR: events (null counts as 0), population, standard population weight. */
@@ -256,8 +223,11 @@ public final class CountCi {
     if (!(expected > 0)) {
       throw new IllegalArgumentException("expected events must be above zero, got " + expected);
     }
+    Interval a = countLimits(observed, C95);
+    Interval b = countLimits(observed, C998);
     double k = multiplier / expected;
-    return scaledCountLimits(observed, observed * k, k);
+    return new Estimate(observed * k, nullable(a.lower() * k), nullable(a.upper() * k), nullable(b.lower() * k),
+        nullable(b.upper() * k));
   }
 
   /** Indirectly standardised rate: the ratio O/E times the reference rate Σr/ΣR × multiplier (calculate_ISRate). */
@@ -295,12 +265,6 @@ public final class CountCi {
 
   private static Double nullable(double v) {
     return Double.isNaN(v) ? null : v;
-  }
-
-  private static void checkWilson(double x, double n) {
-    if (x < 0 || n < 0 || x > n) {
-      throw new IllegalArgumentException("Wilson interval needs 0 <= count <= denominator, got " + x + " of " + n);
-    }
   }
 
   private static void checkCount(double x) {
