@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,12 +120,15 @@ public final class EvaluateCommand {
         a.improvement, a.target);
     try {
       Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+      Map<SeriesKey, SeriesVerdicts.Benchmark> benchmarks = new HashMap<>();
       for (Map.Entry<SeriesKey, List<Observation>> e : series.entrySet()) {
         SeriesKey key = e.getKey();
         if (key.areaCode().equals(a.benchmark)) {
           continue;
         }
-        List<Observation> benchmark = series.getOrDefault(key.inArea(a.benchmark), List.of());
+        // every series of a breakdown is judged against the same benchmark series: indexed once
+        SeriesVerdicts.Benchmark benchmark = benchmarks.computeIfAbsent(key.inArea(a.benchmark),
+            k -> SeriesVerdicts.Benchmark.of(series.getOrDefault(k, List.of())));
         SeriesVerdicts.Result r = SeriesVerdicts.evaluate(e.getValue(), benchmark, settings);
         ObjectNode json = toJson(key, r);
         TargetAnnotation.forSeries(key, series, targets).ifPresent(t -> json.set("target", t));

@@ -1,6 +1,7 @@
 package io.fingerpost.engine;
 
 import io.fingerpost.model.Observation;
+import io.fingerpost.model.Period;
 import io.fingerpost.model.Polarity;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,20 +50,47 @@ public final class SeriesVerdicts {
       Map<String, BenchmarkComparison.Outcome> comparisons, RecentTrend.Result trend, Spc.Result spc) {}
 
   /**
+   * A benchmark series' values by period label (the last one given for a label), made once for every series
+   * judged against it: a caller with many series of one breakdown does not index the benchmark per series.
+   */
+  public static final class Benchmark {
+    private final Map<String, Double> byPeriod;
+
+    private Benchmark(Map<String, Double> byPeriod) {
+      this.byPeriod = byPeriod;
+    }
+
+    /** The benchmark series (any order; may be empty). */
+    public static Benchmark of(List<Observation> benchmark) {
+      Map<String, Double> byPeriod = new HashMap<>();
+      for (Observation b : benchmark) {
+        byPeriod.put(b.period().label(), b.value());
+      }
+      return new Benchmark(byPeriod);
+    }
+
+    Double valueAt(Period period) {
+      return byPeriod.get(period.label());
+    }
+  }
+
+  /**
    * Judges a series (any order; one observation per period) against a benchmark series of the
    * same breakdown (may be empty).
    */
   public static Result evaluate(List<Observation> series, List<Observation> benchmark, Settings s) {
+    return evaluate(series, Benchmark.of(benchmark), s);
+  }
+
+  /** {@link #evaluate(List, List, Settings)} against a benchmark indexed once. */
+  public static Result evaluate(List<Observation> series, Benchmark benchmark, Settings s) {
     if (series.isEmpty()) {
       throw new IllegalArgumentException("a series needs at least one observation");
     }
-    List<Observation> sorted = new ArrayList<>(series);
-    if (!strictlyAscending(sorted)) { // the usual input is in period order already: no comparator per pair
+    List<Observation> sorted = series;
+    if (!strictlyAscending(series)) { // the usual input is in period order already: no copy, no comparator per pair
+      sorted = new ArrayList<>(series);
       sorted.sort(Comparator.comparing(Observation::period));
-    }
-    Map<String, Double> benchmarkByPeriod = new HashMap<>();
-    for (Observation b : benchmark) {
-      benchmarkByPeriod.put(b.period().label(), b.value());
     }
     Map<String, BenchmarkComparison.Outcome> comparisons = new LinkedHashMap<>();
     List<RecentTrend.Point> points = new ArrayList<>(sorted.size());
@@ -70,7 +98,7 @@ public final class SeriesVerdicts {
     int n = 0;
     for (Observation o : sorted) {
       comparisons.put(o.period().label(), BenchmarkComparison.compare95(o.value(), o.lowerCi95(),
-          o.upperCi95(), benchmarkByPeriod.get(o.period().label()), s.polarity()));
+          o.upperCi95(), benchmark.valueAt(o.period()), s.polarity()));
       points.add(new RecentTrend.Point(o.period(), o.value(), o.lowerCi95(), o.upperCi95(), o.count(),
           o.denominator()));
       if (o.value() != null) {

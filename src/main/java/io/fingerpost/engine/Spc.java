@@ -189,7 +189,9 @@ public final class Spc {
       while (to < y.length && groupOf[to] == groupOf[from]) {
         to++;
       }
-      chartGroup(Arrays.copyOfRange(y, from, to), from, groupOf[from], options, points);
+      // one group (no rebasing) is the whole series: no copy
+      double[] group = from == 0 && to == y.length ? y : Arrays.copyOfRange(y, from, to);
+      chartGroup(group, from, groupOf[from], options, points);
       from = to;
     }
     Assurance assurance = null;
