@@ -26,8 +26,10 @@ import java.util.function.LongUnaryOperator;
  * not the position: after a record whose own hash has its low bits zero (once the chunk has its minimum
  * size), so a row inserted or deleted changes one chunk, not every chunk after it. Each fingerprint
  * covers a seed (the feed's configuration), the header and the chunk, so a new header or configuration
- * changes every chunk. Line numbers are physical lines of the file (every {@code \n}, {@code \r\n} or
- * lone {@code \r}, inside quotes too), as the readers count them.
+ * changes every chunk. Cuts and fingerprints are stored ({@code FeedChunkStore}) and compared by the next
+ * poll: computing them another way would only make chunks read again, never a change missed, yet the scan
+ * keeps the byte-at-a-time polynomial so that no stored chunk goes stale. Line numbers are physical lines of
+ * the file (every {@code \n}, {@code \r\n} or lone {@code \r}, inside quotes too), as the readers count them.
  */
 public final class FileChunks {
 

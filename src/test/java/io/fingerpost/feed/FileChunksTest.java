@@ -119,104 +119,21 @@ class FileChunksTest {
   }
 
   /**
-   * Cuts and fingerprints are stored and compared on the next poll: the word-at-a-time scan must cut exactly where
-   * the byte-at-a-time definition (below, as FileChunks computed it before) does, for any bytes at any alignment
-   * (quotes, CR, LF, lone CR, bytes >= 0x80), so a feed read before the change still skips its unchanged chunks.
-   * And the cut's content hash is the file's SHA-256, the fingerprint a later poll computes.
+   * A first poll stores the cut's content hash as the source fingerprint: it must be the file's SHA-256, as a later
+   * poll computes it, and the cut the same as without it (where the cuts fall is pinned against the byte-at-a-time
+   * definition by ParseFastPathsTest: cuts and fingerprints stored by earlier reads stay valid).
    */
   @Test
-  void cutsAndFingerprintsAreTheByteAtATimeDefinitions(@TempDir Path dir) throws Exception {
-    java.util.Random rnd = new java.util.Random(7);
-    byte[] alphabet = "abc ,.0123456789\"\"\n\r\n\u00e9\u20ac".getBytes(StandardCharsets.UTF_8);
-    for (int size : new int[] {0, 1, 7, 8, 9, 100, 5_000, 300_000, 2_500_000}) {
-      byte[] bytes = new byte[size];
-      for (int i = 0; i < size; i++) {
-        // mostly plain runs of every length, so runs end at every offset of a word
-        bytes[i] = rnd.nextInt(6) == 0 ? alphabet[rnd.nextInt(alphabet.length)] : (byte) ('A' + rnd.nextInt(26));
-      }
-      Path file = dir.resolve("r" + size + ".csv");
-      Files.write(file, bytes);
-      for (long average : new long[] {64, 4096}) {
-        FileChunks cut = FileChunks.withContentHash(file, "seed", average);
-        assertEquals(byteAtATime(bytes, "seed", average), cut.chunks(), "size " + size + ", average " + average);
-        assertEquals(FileChunks.contentHash(file), cut.contentHash());
-        assertEquals(cut.chunks(), FileChunks.of(file, "seed", average).chunks());
-      }
-    }
-  }
-
-  /** FileChunks.of as it was, one byte a step (the reference the stored chunks of earlier reads were cut by). */
-  static List<FileChunks.Chunk> byteAtATime(byte[] bytes, String seed, long averageBytes) throws Exception {
-    long min = Math.max(1, averageBytes / 4);
-    long max = Math.max(min, averageBytes * 8);
-    long mask = Long.highestOneBit(Math.max(1, (averageBytes - min) / 200)) - 1;
-    java.security.MessageDigest prefix = java.security.MessageDigest.getInstance("SHA-256");
-    prefix.update(seed.getBytes(StandardCharsets.UTF_8));
-    prefix.update((byte) 0);
-    List<FileChunks.Chunk> chunks = new ArrayList<>();
-    boolean inHeader = true;
-    boolean quoted = false;
-    boolean pendingCr = false;
-    long chunkStart = 0;
-    long chunkFirstLine = 0;
-    long line = 1;
-    long records = 0;
-    long recordStart = 0;
-    long sum = 0;
-    for (int i = 0; i < bytes.length; i++) {
-      byte b = bytes[i];
-      if (pendingCr) {
-        pendingCr = false;
-        if (b != '\n') {
-          line++;
-        }
-      }
-      sum = sum * 31 + b;
-      if (b == '"') {
-        quoted = !quoted;
-      } else if (b == '\r') {
-        pendingCr = true;
-      } else if (b == '\n') {
-        line++;
-        if (!quoted) {
-          long end = i + 1;
-          if (inHeader) {
-            inHeader = false;
-            prefix.update(bytes, 0, i + 1);
-            chunkStart = end;
-            chunkFirstLine = line;
-          } else {
-            records++;
-            long size = end - chunkStart;
-            if (size >= min && ((FileChunks.recordHash(sum, end - recordStart) & mask) == 0 || size >= max)) {
-              chunks.add(chunk(prefix, bytes, chunkStart, size, chunkFirstLine, line - chunkFirstLine, records));
-              chunkStart = end;
-              chunkFirstLine = line;
-              records = 0;
-            }
-          }
-          recordStart = end;
-          sum = 0;
-        }
-      }
-    }
-    if (pendingCr) {
-      line++;
-    }
-    if (!inHeader && bytes.length > chunkStart) {
-      records += bytes.length > recordStart ? 1 : 0;
-      chunks.add(chunk(prefix, bytes, chunkStart, bytes.length - chunkStart, chunkFirstLine, line - chunkFirstLine,
-          records));
-    }
-    return chunks;
-  }
-
-  private static FileChunks.Chunk chunk(java.security.MessageDigest prefix, byte[] bytes, long offset, long length,
-                                        long firstLine, long lines, long records) throws Exception {
-    java.security.MessageDigest md = (java.security.MessageDigest) prefix.clone();
-    md.update(bytes, (int) offset, (int) length);
-    return new FileChunks.Chunk(offset, length, firstLine, lines, records,
-        java.util.HexFormat.of().formatHex(md.digest()));
+  void theCutsContentHashIsTheFilesSha256(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("a.csv");
+    Files.copy(FingertipsCsvReaderTest.realExport(), file);
+    FileChunks cut = FileChunks.withContentHash(file, "seed", 4096);
+    assertEquals(FileChunks.contentHash(file), cut.contentHash());
+    assertEquals(FileChunks.of(file, "seed", 4096).chunks(), cut.chunks());
+    assertEquals(null, FileChunks.of(file, "seed", 4096).contentHash());
+    Path empty = dir.resolve("empty.csv");
+    Files.write(empty, new byte[0]);
+    assertEquals(FileChunks.contentHash(empty), FileChunks.withContentHash(empty, "seed", 4096).contentHash());
   }
 
   @Test
