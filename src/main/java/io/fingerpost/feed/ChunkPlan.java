@@ -38,9 +38,17 @@ public final class ChunkPlan {
     }
   }
 
-  /** False when the file changed since it was cut (then its chunks must not be stored). */
-  public boolean unchangedOnDisk() throws java.io.IOException {
-    return file.unchangedOnDisk();
+  /**
+   * False when the file changed since it was cut, or since {@code stamp} ({@link FileChunks#stamp}; null: not
+   * asked) was taken: then its chunks must not be stored.
+   */
+  public boolean unchangedOnDisk(String stamp) throws java.io.IOException {
+    return file.unchangedOnDisk() && (stamp == null || file.cutAt(stamp));
+  }
+
+  /** SHA-256 of the whole file from the cut's pass (null: not asked for, {@link FileChunks#withContentHash}). */
+  public String contentHash() {
+    return file.contentHash();
   }
 
   public int chunks() {

@@ -32,6 +32,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,8 +104,13 @@ public final class FeedVerticle extends VerticleBase {
     return http == null ? Future.succeededFuture() : http.close();
   }
 
-  /** The source as fetched: how to open it, its fingerprint, and a temporary file to delete after. */
-  private record Fetched(Callable<RowReader> open, String fingerprint, Path tempFile, Path localFile) {}
+  /**
+   * The source as fetched: how to open it, its fingerprint, a temporary file to delete after, the local file to
+   * cut. On a first poll of a file to cut, the fingerprint is null: the cut computes the content hash in its own
+   * pass ({@code fingerprintOf} makes it the fingerprint) and {@code stamp} is the file's when fetched.
+   */
+  private record Fetched(Callable<RowReader> open, String fingerprint, Path tempFile, Path localFile,
+                         UnaryOperator<String> fingerprintOf, String stamp) {}
 
   private void poll() {
     if (!retry.begin()) {
@@ -125,9 +131,10 @@ public final class FeedVerticle extends VerticleBase {
   private void pollWithPermit(LoadPermits permits) {
     long started = System.nanoTime();
     status.pollStarted(config.name(), config.type(), source.describe())
-        .compose(previous -> fetch().compose(fetched -> {
+        .compose(previous -> fetch(!previous.succeededBefore()).compose(fetched -> {
           Future<FeedStatusStore.PollCounts> done;
-          if (previous.succeededBefore() && fetched.fingerprint().equals(previous.sourceFingerprint())) {
+          if (previous.succeededBefore() && previous.sourceFingerprint() != null
+              && previous.sourceFingerprint().equals(fetched.fingerprint())) {
             retry.warning(previous.warning()); // the source as it was: so is its warning (also after a restart)
             done = status.pollSucceeded(config.name(), null, fetched.fingerprint(), retry.nextPoll()).map(v -> null);
           } else {
@@ -159,10 +166,12 @@ public final class FeedVerticle extends VerticleBase {
                       "Feed {}: {} rows rejected, first: line {}: {}", config.name(), counts.rejected(),
                       first.line(), first.reason()));
                   return status.replaceRejections(config.name(), rejections)
-                      .compose(v -> chunks == null ? Future.succeededFuture()
-                          : vertx.executeBlocking(chunks::unchangedOnDisk, false).compose(same -> chunkStore.replace(
-                              config.name(), same ? chunks.toStore(result.rejections(), result.unread()) : List.of())))
-                      .compose(v -> status.pollSucceeded(config.name(), counts, fetched.fingerprint(), retry.nextPoll()))
+                      .compose(v -> chunks == null ? Future.succeededFuture(false)
+                          : vertx.executeBlocking(() -> chunks.unchangedOnDisk(fetched.stamp()), false))
+                      .compose(same -> (chunks == null ? Future.<Void>succeededFuture() : chunkStore.replace(
+                              config.name(), same ? chunks.toStore(result.rejections(), result.unread()) : List.of()))
+                          .compose(v -> status.pollSucceeded(config.name(), counts,
+                              sourceFingerprint(fetched, same ? chunks : null), retry.nextPoll())))
                       .map(v -> counts);
                 })));
           }
@@ -216,6 +225,19 @@ public final class FeedVerticle extends VerticleBase {
   }
 
   /**
+   * The fingerprint to store for the read: the fetched one, or on a first poll the cut's content hash of a file
+   * that did not change while it was read (null otherwise: the next poll reads the source again, never skips a
+   * change; the file the loader read and the one the cut hashed are the same only if their stamps are).
+   */
+  private static String sourceFingerprint(Fetched fetched, ChunkPlan unchangedChunks) {
+    if (fetched.fingerprint() != null) {
+      return fetched.fingerprint();
+    }
+    return unchangedChunks == null || unchangedChunks.contentHash() == null ? null
+        : fetched.fingerprintOf().apply(unchangedChunks.contentHash());
+  }
+
+  /**
    * For a Fingertips file: cuts it into chunks and skips those the feed's latest successful read
    * loaded (null: read the whole source as it is).
    */
@@ -226,29 +248,40 @@ public final class FeedVerticle extends VerticleBase {
     Future<Map<String, FeedChunkStore.StoredChunk>> stored = succeededBefore
         ? chunkStore.load(config.name()) : Future.succeededFuture(Map.of());
     String seed = Integer.toHexString(config.toString().hashCode());
-    return stored.compose(known -> vertx.executeBlocking(() ->
-        new ChunkPlan(FileChunks.of(fetched.localFile(), seed, FileChunks.defaultAverageBytes()), known), false));
+    return stored.compose(known -> vertx.executeBlocking(() -> new ChunkPlan(fetched.fingerprint() == null
+        ? FileChunks.withContentHash(fetched.localFile(), seed, FileChunks.defaultAverageBytes())
+        : FileChunks.of(fetched.localFile(), seed, FileChunks.defaultAverageBytes()), known), false));
   }
 
-  private Future<Fetched> fetch() {
+  /**
+   * Fetches the source and fingerprints it, except on a {@code firstPoll} of a local file to cut, whose cut
+   * hashes it in the same pass (nothing to compare with yet: the load starts at once, without a pass of its own).
+   */
+  private Future<Fetched> fetch(boolean firstPoll) {
     String configHash = Integer.toHexString(config.toString().hashCode());
+    boolean hashInCut = firstPoll && FeedConfig.FINGERTIPS_CSV.equals(config.type());
     if (source instanceof Resource.File f) {
       return vertx.executeBlocking(() -> {
         Path p = f.path();
-        String fp = "file:" + Files.size(p) + ":" + FileChunks.contentHash(p) + ":" + configHash;
-        return new Fetched(() -> reader(Files.newInputStream(p)), fp, null, p);
+        String stamp = hashInCut ? FileChunks.stamp(p) : null;
+        long size = Files.size(p);
+        UnaryOperator<String> fp = hash -> "file:" + size + ":" + hash + ":" + configHash;
+        return new Fetched(() -> reader(Files.newInputStream(p)), hashInCut ? null : fp.apply(FileChunks.contentHash(p)),
+            null, p, fp, stamp);
       });
     }
     if (source instanceof Resource.Classpath c) {
       return vertx.executeBlocking(() -> {
         String fp = "sha256:" + sha256(c::open) + ":" + configHash;
-        return new Fetched(() -> reader(c.open()), fp, null, null);
+        return new Fetched(() -> reader(c.open()), fp, null, null, null, null);
       });
     }
     Resource.Url u = (Resource.Url) source;
     return download(u).compose(tmp -> vertx.executeBlocking(() -> {
-      String fp = "sha256:" + sha256(() -> Files.newInputStream(tmp)) + ":" + configHash;
-      return new Fetched(() -> reader(Files.newInputStream(tmp)), fp, tmp, tmp);
+      String stamp = hashInCut ? FileChunks.stamp(tmp) : null;
+      UnaryOperator<String> fp = hash -> "sha256:" + hash + ":" + configHash;
+      return new Fetched(() -> reader(Files.newInputStream(tmp)),
+          hashInCut ? null : fp.apply(sha256(() -> Files.newInputStream(tmp))), tmp, tmp, fp, stamp);
     }).onFailure(e -> deleteTemp(tmp)));
   }
 

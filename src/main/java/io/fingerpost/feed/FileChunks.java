@@ -4,6 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -23,8 +26,10 @@ import java.util.function.LongUnaryOperator;
  * not the position: after a record whose own hash has its low bits zero (once the chunk has its minimum
  * size), so a row inserted or deleted changes one chunk, not every chunk after it. Each fingerprint
  * covers a seed (the feed's configuration), the header and the chunk, so a new header or configuration
- * changes every chunk. Line numbers are physical lines of the file (every {@code \n}, {@code \r\n} or
- * lone {@code \r}, inside quotes too), as the readers count them.
+ * changes every chunk. Cuts and fingerprints are stored ({@code FeedChunkStore}) and compared by the next
+ * poll: computing them another way would only make chunks read again, never a change missed, yet the scan
+ * keeps the byte-at-a-time polynomial so that no stored chunk goes stale. Line numbers are physical lines of
+ * the file (every {@code \n}, {@code \r\n} or lone {@code \r}, inside quotes too), as the readers count them.
  */
 public final class FileChunks {
 
@@ -38,13 +43,15 @@ public final class FileChunks {
 
   private final Path file;
   private final String stamp; // size and modification time when cut
+  private final String contentHash;
   private final byte[] header;
   private final long headerLines;
   private final List<Chunk> chunks;
 
-  private FileChunks(Path file, String stamp, byte[] header, long headerLines, List<Chunk> chunks) {
+  private FileChunks(Path file, String stamp, String contentHash, byte[] header, long headerLines, List<Chunk> chunks) {
     this.file = file;
     this.stamp = stamp;
+    this.contentHash = contentHash;
     this.header = header;
     this.headerLines = headerLines;
     this.chunks = chunks;
@@ -77,12 +84,39 @@ public final class FileChunks {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  private static String stamp(Path file) throws IOException {
-    return java.nio.file.Files.size(file) + ":" + java.nio.file.Files.getLastModifiedTime(file).toMillis();
+  /** Whether the file was cut with the stamp {@code stamp} (taken before the cut). */
+  boolean cutAt(String stamp) {
+    return this.stamp.equals(stamp);
+  }
+
+  /**
+   * The file's size, modification time and identity (inode where the system has one, so a file renamed over it
+   * is seen even with the same size and time).
+   */
+  static String stamp(Path file) throws IOException {
+    var attributes = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    return attributes.size() + ":" + attributes.lastModifiedTime().toMillis() + ":" + attributes.fileKey();
   }
 
   /** Cuts {@code file} into chunks of about {@code averageBytes} (at least a quarter, at most 8 times). */
   public static FileChunks of(Path file, String seed, long averageBytes) throws IOException {
+    return cut(file, seed, averageBytes, false);
+  }
+
+  /**
+   * As {@link #of}, and the file's {@link #contentHash} from the same pass ({@link #contentHash()}): a first
+   * poll needs no fingerprint before it reads, so its load starts at once instead of after a pass of its own.
+   */
+  public static FileChunks withContentHash(Path file, String seed, long averageBytes) throws IOException {
+    return cut(file, seed, averageBytes, true);
+  }
+
+  /** SHA-256 of the file's bytes as {@link #contentHash(Path)} gives it (null: not asked for). */
+  public String contentHash() {
+    return contentHash;
+  }
+
+  private static FileChunks cut(Path file, String seed, long averageBytes, boolean hashWhole) throws IOException {
     long min = Math.max(1, averageBytes / 4);
     long max = Math.max(min, averageBytes * 8);
     // Records are ~100-300 bytes: cut after about one record in (average - min) / 200.
@@ -90,6 +124,7 @@ public final class FileChunks {
     MessageDigest seedDigest = sha256();
     seedDigest.update(seed.getBytes(StandardCharsets.UTF_8));
     seedDigest.update((byte) 0);
+    MessageDigest whole = hashWhole ? sha256() : null;
 
     String stamp = stamp(file);
     ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
@@ -106,42 +141,27 @@ public final class FileChunks {
     long line = 1; // physical line of the byte being read
     long records = 0;
     long recordStart = 0;
-    long sum = 0; // polynomial hash of the record's bytes
+    long carried = 0; // polynomial hash of the record's bytes in the buffers before this one
     byte[] buf = new byte[1 << 20];
     try (InputStream in = java.nio.file.Files.newInputStream(file)) {
       for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; pos += n) {
+        if (whole != null) {
+          whole.update(buf, 0, n);
+        }
         int segment = 0; // start in buf of the bytes not yet given to the digest
-        for (int i = 0; i < n; i++) {
-          byte b = buf[i];
+        int i = 0;
+        while (i < n) {
           if (pendingCr) {
             pendingCr = false;
-            if (b != '\n') {
+            if (buf[i] != '\n') {
               line++; // a lone \r ends a line
             }
           }
-          if (ordinary(b)) {
-            // a run of bytes with nothing to do but the record's hash (issue 14: the byte-at-a-time multiply
-            // chain was most of a cut): the same polynomial four bytes a step, equal in 64-bit arithmetic
-            long h = sum * 31 + b;
-            int j = i + 1;
-            for (; j + 3 < n; j += 4) {
-              byte b0 = buf[j];
-              byte b1 = buf[j + 1];
-              byte b2 = buf[j + 2];
-              byte b3 = buf[j + 3];
-              if (!(ordinary(b0) && ordinary(b1) && ordinary(b2) && ordinary(b3))) {
-                break;
-              }
-              h = h * 923521L + b0 * 29791L + b1 * 961L + b2 * 31L + b3;
-            }
-            for (; j < n && ordinary(buf[j]); j++) {
-              h = h * 31 + buf[j];
-            }
-            sum = h;
-            i = j - 1;
-            continue;
+          i = nextSpecial(buf, i, n);
+          if (i >= n) {
+            break;
           }
-          sum = sum * 31 + b;
+          byte b = buf[i++];
           if (b == '"') {
             quoted = !quoted;
           } else if (b == '\r') {
@@ -150,10 +170,10 @@ public final class FileChunks {
             line++;
             if (!quoted) {
               // a record ends here
-              long end = pos + i + 1;
+              long end = pos + i;
               if (inHeader) {
-                headerBytes.write(buf, segment, i + 1 - segment);
-                segment = i + 1;
+                headerBytes.write(buf, segment, i - segment);
+                segment = i;
                 inHeader = false;
                 headerLines = line - 1;
                 prefix = seedDigest;
@@ -164,9 +184,11 @@ public final class FileChunks {
               } else {
                 records++;
                 long size = end - chunkStart;
-                if (size >= min && ((recordHash(sum, end - recordStart) & mask) == 0 || size >= max)) {
-                  md.update(buf, segment, i + 1 - segment);
-                  segment = i + 1;
+                // the record's hash only where it can cut (issue 14: hashing every record was most of a cut)
+                if (size >= min && ((recordHash(poly(carried, buf, (int) Math.max(0, recordStart - pos), i),
+                    end - recordStart) & mask) == 0 || size >= max)) {
+                  md.update(buf, segment, i - segment);
+                  segment = i;
                   chunks.add(new Chunk(chunkStart, size, chunkFirstLine, line - chunkFirstLine, records,
                       HexFormat.of().formatHex(md.digest())));
                   chunkStart = end;
@@ -176,9 +198,12 @@ public final class FileChunks {
                 }
               }
               recordStart = end;
-              sum = 0;
+              carried = 0;
             }
           }
+        }
+        if (!inHeader) {
+          carried = poly(carried, buf, (int) Math.max(0, recordStart - pos), n); // the record goes on
         }
         if (inHeader) {
           headerBytes.write(buf, segment, n - segment);
@@ -187,11 +212,12 @@ public final class FileChunks {
         }
       }
     }
+    String contentHash = whole == null ? null : HexFormat.of().formatHex(whole.digest());
     if (pendingCr) {
       line++;
     }
     if (inHeader) {
-      return new FileChunks(file, stamp, headerBytes.toByteArray(), line - 1, List.of());
+      return new FileChunks(file, stamp, contentHash, headerBytes.toByteArray(), line - 1, List.of());
     }
     if (pos > chunkStart) {
       if (pos > recordStart) {
@@ -200,7 +226,7 @@ public final class FileChunks {
       chunks.add(new Chunk(chunkStart, pos - chunkStart, chunkFirstLine, line - chunkFirstLine, records,
           HexFormat.of().formatHex(md.digest())));
     }
-    return new FileChunks(file, stamp, headerBytes.toByteArray(), headerLines, List.copyOf(chunks));
+    return new FileChunks(file, stamp, contentHash, headerBytes.toByteArray(), headerLines, List.copyOf(chunks));
   }
 
   /** The header followed by the given chunks (in file order), as one stream. */
@@ -282,9 +308,68 @@ public final class FileChunks {
     };
   }
 
-  /** A byte that is not a quote or a line end: it only goes into the record's hash. */
-  private static boolean ordinary(byte b) {
-    return b > '"' || b != '"' && b != '\n' && b != '\r';
+  /** The index of the first quote or line end in {@code buf[from, to)} ({@code to}: none), eight bytes a step. */
+  private static int nextSpecial(byte[] buf, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long special = special((long) LONGS.get(buf, i));
+      if (special != 0) {
+        return i + (Long.numberOfTrailingZeros(special) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      byte b = buf[i];
+      if (b == '"' || b == '\n' || b == '\r') {
+        return i;
+      }
+    }
+    return to;
+  }
+
+  /**
+   * {@code h} followed by the bytes {@code buf[from, to)} in the polynomial hash of a record's bytes, each
+   * (signed) byte in turn {@code h = h * 31 + b}: the definition the stored cuts were made by, eight bytes a step.
+   */
+  static long poly(long h, byte[] buf, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      h = h * POW31_8 + poly8((long) LONGS.get(buf, i));
+    }
+    for (; i < to; i++) {
+      h = h * 31 + buf[i];
+    }
+    return h;
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long POW31_8 = 852891037441L; // 31^8
+
+  /** The high bit set in the first byte of {@code w} (lowest: first in the file) that is a quote or line end. */
+  private static long special(long w) {
+    return zeroByte(w ^ ('"' * ONES)) | zeroByte(w ^ ('\n' * ONES)) | zeroByte(w ^ ('\r' * ONES));
+  }
+
+  /** Nonzero where {@code x} has a zero byte (exact for its lowest zero byte, which is all {@link #special} uses). */
+  private static long zeroByte(long x) {
+    return (x - ONES) & ~x & HIGHS;
+  }
+
+  /**
+   * The record's polynomial of the 8 bytes of {@code w} (first byte lowest): b0*31^7 + b1*31^6 + ... + b7, with
+   * bytes signed as the byte loop takes them. Pairs, then fours, are summed in lanes wide enough not to overflow.
+   */
+  private static long poly8(long w) {
+    long p = poly8Unsigned(w);
+    long negative = w & HIGHS;
+    return negative == 0 ? p : p - 256 * poly8Unsigned(negative >>> 7); // a byte >= 0x80 counts 256 less
+  }
+
+  private static long poly8Unsigned(long w) {
+    long pairs = (w & 0x00FF00FF00FF00FFL) * 31 + ((w >>> 8) & 0x00FF00FF00FF00FFL);
+    long fours = (pairs & 0x0000FFFF0000FFFFL) * 961 + ((pairs >>> 16) & 0x0000FFFF0000FFFFL);
+    return (fours & 0xFFFFFFFFL) * 923521 + (fours >>> 32);
   }
 
   /**

@@ -118,6 +118,24 @@ class FileChunksTest {
     assertTrue(FileChunks.of(file, "other", 4096).chunks().stream().noneMatch(c -> before.contains(c.fingerprint())));
   }
 
+  /**
+   * A first poll stores the cut's content hash as the source fingerprint: it must be the file's SHA-256, as a later
+   * poll computes it, and the cut the same as without it (where the cuts fall is pinned against the byte-at-a-time
+   * definition by ParseFastPathsTest: cuts and fingerprints stored by earlier reads stay valid).
+   */
+  @Test
+  void theCutsContentHashIsTheFilesSha256(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("a.csv");
+    Files.copy(FingertipsCsvReaderTest.realExport(), file);
+    FileChunks cut = FileChunks.withContentHash(file, "seed", 4096);
+    assertEquals(FileChunks.contentHash(file), cut.contentHash());
+    assertEquals(FileChunks.of(file, "seed", 4096).chunks(), cut.chunks());
+    assertEquals(null, FileChunks.of(file, "seed", 4096).contentHash());
+    Path empty = dir.resolve("empty.csv");
+    Files.write(empty, new byte[0]);
+    assertEquals(FileChunks.contentHash(empty), FileChunks.withContentHash(empty, "seed", 4096).contentHash());
+  }
+
   @Test
   void quotedNewlinesNeverCut(@TempDir Path dir) throws Exception {
     StringBuilder sb = new StringBuilder("a,b\n");
