@@ -89,12 +89,7 @@ final class DuplicateKeys {
     /** {@link #hashOf}{@code (k, period)}; {@link #series()} is then {@link #seriesHashOf}{@code (k)}. */
     long hash(SeriesKey k, String period) {
       String[] p = parts;
-      p[0] = k.indicatorId();
-      p[1] = k.areaCode();
-      p[2] = k.sex();
-      p[3] = k.age();
-      p[4] = k.categoryType();
-      p[5] = k.category();
+      RowParts.keyParts(k, p);
       p[6] = period;
       // loops, so that the compiled hash holds mix once, not once a part (issue 14: 2.7 KB inlined)
       int i = 0;

@@ -3,7 +3,6 @@ package io.fingerpost.feed;
 import io.fingerpost.model.Area;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.model.Observation;
-import io.fingerpost.model.SeriesKey;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -99,13 +98,7 @@ final class RowRules {
   static List<String> check(RowParts o, Passed passed) {
     Passed p = passed == null ? new Passed() : passed;
     String[] t = p.row;
-    SeriesKey k = o.key;
-    t[0] = k.indicatorId();
-    t[1] = k.areaCode();
-    t[2] = k.sex();
-    t[3] = k.age();
-    t[4] = k.categoryType();
-    t[5] = k.category();
+    RowParts.keyParts(o.key, t);
     t[6] = o.period.label();
     t[NOTE] = o.note;
     Indicator indicator = o.indicator;
