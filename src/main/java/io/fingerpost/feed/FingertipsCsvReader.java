@@ -202,14 +202,11 @@ public final class FingertipsCsvReader implements PartsReader {
         return reject(line, r, "no Area Code");
       }
       String periodLabel = r.trimmed(c.timePeriod, periodLabels);
-      Period period = periods.get(periodLabel);
-      if (period == null) {
-        if (periodLabel.isEmpty()) {
-          return reject(line, r, "no Time period");
-        }
-        period = Period.parse(periodLabel);
-        periods.put(periodLabel, period);
+      if (periodLabel.isEmpty()) {
+        return reject(line, r, "no Time period");
       }
+      // never null (a get's null, first seen when the file reaches a new year, undid the compiled reader, issue 14)
+      Period period = periods.computeIfAbsent(periodLabel, Period::parse);
       RowParts p = parts;
       p.line = line;
       p.key = key(ind, area, r.trimmed(c.sex, sexes), r.trimmed(c.age, ages), r.trimmed(c.categoryType, categoryTypes),

@@ -41,6 +41,16 @@ final class RowParts {
   long keyHash;
   long seriesHash;
 
+  /** The key's six parts into {@code into[0..5]} (for a loop over them: one compiled copy of its body). */
+  static void keyParts(SeriesKey k, String[] into) {
+    into[0] = k.indicatorId();
+    into[1] = k.areaCode();
+    into[2] = k.sex();
+    into[3] = k.age();
+    into[4] = k.categoryType();
+    into[5] = k.category();
+  }
+
   boolean has(int i) {
     return (present & (1 << i)) != 0;
   }

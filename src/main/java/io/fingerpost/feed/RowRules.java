@@ -3,7 +3,6 @@ package io.fingerpost.feed;
 import io.fingerpost.model.Area;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.model.Observation;
-import io.fingerpost.model.SeriesKey;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -75,8 +74,17 @@ final class RowRules {
    * repeated row after row one String). The rules are pure functions of the text, so the outcome is the same.
    */
   static final class Passed {
-    private final String[] texts = new String[13];
+    private final String[] texts = new String[FIELDS.length];
+    private final String[] row = new String[FIELDS.length]; // the row being checked, by field
   }
+
+  /** The checked text fields in the order checked; those before {@link #NOTE} and {@link #PARENT} are key parts. */
+  private static final String[] FIELDS = {"indicatorId", "areaCode", "sex", "age", "categoryType", "category",
+      "period", "valueNote", "indicatorName", "unit", "areaName", "areaType", "parentCode"};
+  private static final int[] MAX = {MAX_ID, MAX_ID, MAX_ID, MAX_ID, MAX_CATEGORY, MAX_CATEGORY, MAX_ID, MAX_NOTE,
+      MAX_NAME, MAX_NAME, MAX_NAME, MAX_NAME, MAX_ID};
+  private static final int NOTE = 7;
+  private static final int PARENT = 12;
 
   /** As {@link #check(Observation, Indicator, Area)}, skipping the texts {@code passed} holds (null: none). */
   static List<String> check(Observation o, Indicator indicator, Area area, Passed passed) {
@@ -88,33 +96,26 @@ final class RowRules {
    * the one implementation, so a row is rejected, or warned about, alike on every path.
    */
   static List<String> check(RowParts o, Passed passed) {
-    String[] ok = passed == null ? new String[13] : passed.texts;
-    SeriesKey k = o.key;
-    key(ok, 0, "indicatorId", k.indicatorId(), MAX_ID);
-    key(ok, 1, "areaCode", k.areaCode(), MAX_ID);
-    key(ok, 2, "sex", k.sex(), MAX_ID);
-    key(ok, 3, "age", k.age(), MAX_ID);
-    key(ok, 4, "categoryType", k.categoryType(), MAX_CATEGORY);
-    key(ok, 5, "category", k.category(), MAX_CATEGORY);
-    key(ok, 6, "period", o.period.label(), MAX_ID);
+    Passed p = passed == null ? new Passed() : passed;
+    String[] t = p.row;
+    RowParts.keyParts(o.key, t);
+    t[6] = o.period.label();
+    t[NOTE] = o.note;
+    Indicator indicator = o.indicator;
+    t[8] = indicator == null ? null : indicator.name();
+    t[9] = indicator == null ? null : indicator.unit();
+    Area area = o.area;
+    t[10] = area == null ? null : area.name();
+    t[11] = area == null ? null : area.type();
+    t[PARENT] = area == null ? null : area.parentCode() == null ? "" : area.parentCode();
+    texts(t, p.texts, 0, NOTE);
     int from = (int) Math.floor(o.period.start());
     int to = (int) Math.ceil(o.period.end()) - 1;
     if (from < FIRST_YEAR || to > LAST_YEAR) {
       throw new IllegalArgumentException("period '" + o.period.label() + "' is outside the years "
           + FIRST_YEAR + "–" + LAST_YEAR);
     }
-    text(ok, 7, "valueNote", o.note, MAX_NOTE);
-    Indicator indicator = o.indicator;
-    if (indicator != null) {
-      text(ok, 8, "indicatorName", indicator.name(), MAX_NAME);
-      text("unit", indicator.unit(), MAX_NAME);
-    }
-    Area area = o.area;
-    if (area != null) {
-      text(ok, 9, "areaName", area.name(), MAX_NAME);
-      text(ok, 10, "areaType", area.type(), MAX_NAME);
-      key(ok, 11, "parentCode", area.parentCode() == null ? "" : area.parentCode(), MAX_ID);
-    }
+    texts(t, p.texts, NOTE, FIELDS.length);
     plausible("value", o, RowParts.VALUE);
     plausible("lowerCi95", o, RowParts.LOWER95);
     plausible("upperCi95", o, RowParts.UPPER95);
@@ -130,27 +131,41 @@ final class RowRules {
       double v = o.numbers[RowParts.VALUE];
       if ((o.has(RowParts.LOWER95) && v < o.numbers[RowParts.LOWER95])
           || (o.has(RowParts.UPPER95) && v > o.numbers[RowParts.UPPER95])) {
-        List<String> warnings = new ArrayList<>(1);
-        warnings.add("value " + num(v) + " is outside its own 95% confidence interval "
-            + num(o.number(RowParts.LOWER95)) + " – " + num(o.number(RowParts.UPPER95)) + " (stored as given)");
-        return warnings;
+        return outsideInterval(o, v);
       }
     }
     return List.of();
   }
 
-  private static void key(String[] ok, int i, String field, String s, int max) {
-    if (ok[i] != s || s == null) {
-      key(field, s, max);
-      ok[i] = s;
+  /**
+   * Fields {@code from} to {@code to} of {@code t} not checked before ({@code ok}): one loop, so that the compiled
+   * check holds the text rules once, not once a field (the JIT compiled 10 KB for the twelve calls, issue 14).
+   */
+  private static void texts(String[] t, String[] ok, int from, int to) {
+    for (int i = from; i < to; i++) {
+      String s = t[i];
+      if (s != ok[i]) {
+        if (s != null) { // null: no text, nothing to check (a key part is never null)
+          text(i, s);
+        }
+        ok[i] = s;
+      }
     }
   }
 
-  private static void text(String[] ok, int i, String field, String s, int max) {
-    if (ok[i] != s || s == null) {
-      text(field, s, max);
-      ok[i] = s;
+  private static void text(int i, String s) {
+    if (i < NOTE || i == PARENT) {
+      key(FIELDS[i], s, MAX[i]);
+    } else {
+      text(FIELDS[i], s, MAX[i]);
     }
+  }
+
+  private static List<String> outsideInterval(RowParts o, double v) {
+    List<String> warnings = new ArrayList<>(1);
+    warnings.add("value " + num(v) + " is outside its own 95% confidence interval "
+        + num(o.number(RowParts.LOWER95)) + " – " + num(o.number(RowParts.UPPER95)) + " (stored as given)");
+    return warnings;
   }
 
   /** A part of a key: storable text on one line, at most {@code max} characters. */

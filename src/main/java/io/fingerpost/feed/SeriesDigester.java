@@ -45,7 +45,7 @@ final class SeriesDigester {
    * Fingertips reader hands over in {@link RowParts#seriesHash}): slot i is {@code table[4i..4i+3]} = hash (0:
    * empty), a, b, rows, one cache line a row where a HashMap of {@link SeriesKey} cost a key hash and three objects
    * (a sixth of pass 1's reader thread in a flight recording). Two series whose 64-bit hashes are equal (about n²/2⁶⁵
-   * for n series) share one sum under the first one's key: its digest then matches no stored one and the other has
+   * for n series) share one sum under the last one's key: its digest then matches no stored one and the other has
    * none, so both are written again: a collision costs work, never a change missed.
    */
   private long[] table = new long[4 << 12];
@@ -106,18 +106,22 @@ final class SeriesDigester {
     }
     long h = nonZero(hash);
     int i = probe(table, keys.length - 1, h);
-    if (table[4 * i] == 0) {
-      table[4 * i] = h;
-      keys[i] = key;
-      size++;
-    }
+    // no branch on whether the series is new (see probe): an old one's slot gets its hash and an equal key again
+    long s = table[4 * i];
+    table[4 * i] = h;
+    keys[i] = key;
+    size += (int) (((s | -s) >>> 63) ^ 1); // 1 when s was 0 (an empty slot)
     return i;
   }
 
-  /** The slot holding {@code h} in {@code t} (of {@code mask + 1} slots), or the empty one where it would go. */
+  /**
+   * The slot holding {@code h} in {@code t} (of {@code mask + 1} slots), or the empty one where it would go. One
+   * exit test, which a first load takes both ways from its first rows: a test of its own for a series seen before,
+   * first passed when a series comes back mid-file, undid the compiled {@link #add} (issue 14).
+   */
   private static int probe(long[] t, int mask, long h) {
     int i = (int) (h ^ (h >>> 32)) & mask;
-    for (long s; (s = t[4 * i]) != 0 && s != h; ) {
+    for (long s; ((s = t[4 * i]) == 0 ? h : s) != h; ) {
       i = (i + 1) & mask;
     }
     return i;
