@@ -1,7 +1,9 @@
 package io.fingerpost.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where one field of a tidy-csv row comes from: a {@code column} of the file, or a constant
@@ -21,9 +23,14 @@ import java.util.Map;
 public record ColumnMapping(String column, String value, Map<String, String> values, String otherwise,
     String format) {
 
+  /**
+   * {@code values} kept in key order: the feed's fingerprint covers its configuration's text, and
+   * {@code Map.copyOf}'s order changes from one JVM to the next (a salted hash), so every tidy-csv feed with
+   * {@code values} was read again in full at each start.
+   */
   @JsonCreator(mode = JsonCreator.Mode.PROPERTIES)
   public ColumnMapping {
-    values = values == null ? Map.of() : Map.copyOf(values);
+    values = values == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(Map.copyOf(values)));
   }
 
   @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
