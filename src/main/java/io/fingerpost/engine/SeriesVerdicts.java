@@ -76,13 +76,8 @@ public final class SeriesVerdicts {
 
   /**
    * Judges a series (any order; one observation per period) against a benchmark series of the
-   * same breakdown (may be empty).
+   * same breakdown ({@link Benchmark#of}, indexed once for all the series judged against it; may be empty).
    */
-  public static Result evaluate(List<Observation> series, List<Observation> benchmark, Settings s) {
-    return evaluate(series, Benchmark.of(benchmark), s);
-  }
-
-  /** {@link #evaluate(List, List, Settings)} against a benchmark indexed once. */
   public static Result evaluate(List<Observation> series, Benchmark benchmark, Settings s) {
     if (series.isEmpty()) {
       throw new IllegalArgumentException("a series needs at least one observation");
