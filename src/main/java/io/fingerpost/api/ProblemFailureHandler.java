@@ -1,6 +1,7 @@
 package io.fingerpost.api;
 
 import io.fingerpost.store.DatabaseOutage;
+import io.fingerpost.store.PoolConnections;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * debug, so no request can fill the log with traces. A failure that means the database cannot be reached
  * ({@link DatabaseOutage}) is a 503 with {@code Retry-After}, whatever the route, and logs nothing per
  * request (the store's watch logs the outage once); so is a pool that found no free connection in its wait (load,
- * not a fault: {@code Retry-After: 1}). Mounted by the {@link RequestGate}.
+ * not a fault: {@code Retry-After: 1}); and so, logged once at info, is a request the service's stop cut after its
+ * grace (its statement cancelled as the pool closed, {@link PoolConnections#cancelledByClose}). Mounted by the
+ * {@link RequestGate}.
  */
 final class ProblemFailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemFailureHandler.class);
@@ -43,6 +46,14 @@ final class ProblemFailureHandler implements Handler<RoutingContext> {
         ctx.response().putHeader("Retry-After", "1");
       }
       Problem.send(ctx, 503, "the service is busy; retry later");
+    } else if (PoolConnections.cancelledByClose(ctx.vertx(), t)) {
+      // a request still under way after the stop's grace: the stop asked for it, so it is no failure (one line)
+      LOG.info("{} {}: cut by the service's stop (its statement was cancelled as the database closed)",
+          ctx.request().method(), ParameterValidator.printable(ctx.request().path()));
+      if (!ctx.response().headWritten()) {
+        ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+      }
+      Problem.send(ctx, 503, "the service is stopping; retry later");
     } else {
       LOG.error("{} {} failed: {}", ctx.request().method(), ParameterValidator.printable(ctx.request().path()),
           t == null ? "unknown cause" : t.toString());

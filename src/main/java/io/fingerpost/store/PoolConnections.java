@@ -3,6 +3,7 @@ package io.fingerpost.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -17,12 +18,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the API has drained and the evaluator has finished its round by then) is cancelled, through another
  * connection, as the pool's own cancel requests stop with its close: its transaction rolls back.
  */
-final class PoolConnections {
+public final class PoolConnections {
   /** How long the close waits before it cancels what still runs. */
   static final long CANCEL_AFTER_MS = Long.getLong("fingerpost.database.cancelAfterMs", 1000);
   /** Only an active statement of one of these backends (a pid also names the connection in the server's view). */
   private static final String CANCEL = "SELECT pg_cancel_backend(pid) FROM pg_stat_activity"
       + " WHERE pid = ANY($1) AND state = 'active' AND datname = current_database()";
+
+  /** SQLSTATE query_canceled: what a cancelled statement fails with. */
+  private static final String QUERY_CANCELED = "57014";
+  /** Per Vert.x instance: whether a pool's close has cancelled statements (the service is stopping). */
+  private static final String MAP = "fingerpost.pool";
+  private static final String CANCELLED = "cancelledByClose";
 
   /** Pids of connections the pool opened (a few a database restart: not worth forgetting). */
   private final Set<Integer> pids = ConcurrentHashMap.newKeySet();
@@ -38,8 +45,28 @@ final class PoolConnections {
   /** Closes {@code pool}; a statement that still runs after {@link #CANCEL_AFTER_MS} is cancelled via {@code other}. */
   Future<Void> close(Vertx vertx, Pool pool, Pool other) {
     Future<Void> closed = pool.close();
-    long timer = vertx.setTimer(CANCEL_AFTER_MS, id -> other.preparedQuery(CANCEL)
-        .execute(Tuple.of(pids.toArray(Integer[]::new))));
+    long timer = vertx.setTimer(CANCEL_AFTER_MS, id -> {
+      vertx.sharedData().getLocalMap(MAP).put(CANCELLED, true);
+      other.preparedQuery(CANCEL).execute(Tuple.of(pids.toArray(Integer[]::new)));
+    });
     return closed.onComplete(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** True when the failure (or a cause of it) is a cancelled statement (SQLSTATE 57014). */
+  public static boolean cancelled(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof PgException pg && QUERY_CANCELED.equals(pg.getSqlState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when the failure is a statement this Vert.x instance's pool close cancelled: the service's stop cut it,
+   * so it is no fault (a statement timeout or another cancel is not this).
+   */
+  public static boolean cancelledByClose(Vertx vertx, Throwable failure) {
+    return cancelled(failure) && Boolean.TRUE.equals(vertx.sharedData().getLocalMap(MAP).get(CANCELLED));
   }
 }

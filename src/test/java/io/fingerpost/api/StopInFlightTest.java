@@ -192,6 +192,12 @@ class StopInFlightTest {
       }
       lock.rollback();
     }
+    // the stop asked for the cut: one line at info, no error (before: an ERROR with the cancelled statement)
+    waitUntil("the cut request logged", Duration.ofSeconds(30), () -> log.list.stream()
+        .anyMatch(e -> e.getFormattedMessage().contains("cut by the service's stop")));
+    List<String> lines = log.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).startsWith("INFO GET /api/indicators: cut by the service's stop"), lines.toString());
   }
 
   /** The bundled default on {@code db}, an ephemeral port, with this {@code http.shutdownGrace}. */
