@@ -32,9 +32,11 @@ import io.fingerpost.strategy.TargetEvaluatorVerticle;
 import io.fingerpost.strategy.TargetsLoader;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -55,12 +57,18 @@ public final class App {
 
   private final AppContext context;
   private final ApiVerticle api;
+  /** The parts' deployments and then the API's, in the order deployed (a part's own children are not here). */
+  private final List<Deployed> partDeployments;
   /** The feeds' deployments: undeployed first on a stop, so no poll starts while the API drains. */
-  private final List<String> feedDeployments;
+  private final List<Deployed> feedDeployments;
 
-  private App(AppContext context, ApiVerticle api, List<String> feedDeployments) {
+  /** A deployment this app made: what it is (for the stop's log lines) and its id. */
+  private record Deployed(String name, String id) {}
+
+  private App(AppContext context, ApiVerticle api, List<Deployed> partDeployments, List<Deployed> feedDeployments) {
     this.context = context;
     this.api = api;
+    this.partDeployments = partDeployments;
     this.feedDeployments = feedDeployments;
   }
 
@@ -127,8 +135,12 @@ public final class App {
   private static Future<App> deploy(AppContext ctx) {
     Vertx vertx = ctx.vertx();
     Future<?> chain = Future.succeededFuture();
+    List<Deployed> partDeployments = new ArrayList<>();
     for (Function<AppContext, Deployable> part : partVerticles()) {
-      chain = chain.compose(v -> vertx.deployVerticle(part.apply(ctx)));
+      chain = chain.compose(v -> {
+        Deployable verticle = part.apply(ctx);
+        return deploy(vertx, verticle.getClass().getSimpleName(), verticle, partDeployments);
+      });
     }
     List<FeedConfig> feeds = ctx.config().feeds().stream().filter(FeedConfig::enabledOrDefault).toList();
     List<Routes> routes = new ArrayList<>();
@@ -139,15 +151,15 @@ public final class App {
         ctx.reader(), new PushHandler(vertx, ctx.config().push(), ctx.store(), ctx.feedStatus()),
         // a member's /ready waits for the database only: which member polls a feed is /api/cluster's
         ctx.clustered() ? List.of() : feeds.stream().map(FeedConfig::name).toList(), routes);
-    chain = chain.compose(v -> vertx.deployVerticle(api));
-    List<String> feedDeployments = new ArrayList<>();
+    chain = chain.compose(v -> deploy(vertx, "the API", api, partDeployments));
+    List<Deployed> feedDeployments = new ArrayList<>();
     for (FeedConfig feed : feeds) {
-      chain = chain.compose(v -> vertx.deployVerticle(feed.isApi()
+      chain = chain.compose(v -> deploy(vertx, "feed " + feed.name(), feed.isApi()
           ? new FingertipsApiFeed(feed, ctx.store(), ctx.feedStatus(),
               ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval())
           : new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus(),
-              ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval()))
-          .onSuccess(feedDeployments::add));
+              ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval()),
+          feedDeployments));
     }
     if (ctx.clustered()) { // the schedules' leases, then the renewals and this member's heartbeat
       ctx.leases().lease("schedule:alerts");
@@ -157,8 +169,12 @@ public final class App {
     }
     return chain.map(v -> {
       LOG.info("Fingerpost started: {} feed(s), config {}", feeds.size(), ctx.loaded().file().name());
-      return new App(ctx, api, feedDeployments);
+      return new App(ctx, api, partDeployments, feedDeployments);
     });
+  }
+
+  private static Future<String> deploy(Vertx vertx, String name, Deployable verticle, List<Deployed> into) {
+    return vertx.deployVerticle(verticle).onSuccess(id -> into.add(new Deployed(name, id)));
   }
 
   public AppContext context() {
@@ -171,29 +187,56 @@ public final class App {
   }
 
   /**
-   * Stops gracefully: the API stops listening and lets the requests under way finish (at most
-   * {@code http.shutdownGrace}) while the feeds stop polling; then the other parts stop (the evaluator finishes
-   * its round) and, last, the database closes, so no request or round meets a closed pool.
+   * Stops gracefully, each step bounded by {@code http.shutdownGrace} (docs/internals.md "Stopping"): the API stops
+   * listening and lets the requests under way finish while the feeds stop (a poll under way at its next batch
+   * boundary); then the other parts stop, the last started first (the evaluator finishes its round, whose
+   * evaluations the alerts then take up in theirs); last the database closes, cancelling what still runs.
+   * Only the deployments this app made are undeployed (their children go with them).
    */
   public Future<Void> stop() {
     Vertx vertx = context.vertx();
+    Duration grace = context.config().http().shutdownGraceOrDefault();
     // hand the leases back first, so other members take the feeds and receivers over at once
     Future<Void> leave = context.leases().stop().eventually(() -> context.cluster().stop());
     return leave.transform(ignored -> {
+      long deadline = System.nanoTime() + grace.toNanos();
       List<Future<?>> first = new ArrayList<>();
-      first.add(api.drain(context.config().http().shutdownGraceOrDefault()));
-      for (String id : feedDeployments) {
-        first.add(vertx.undeploy(id));
+      first.add(api.drain(grace));
+      for (Deployed feed : feedDeployments) {
+        first.add(undeploy(vertx, feed, deadline, grace));
       }
       return Future.join(first);
-    }).transform(ignored -> undeployAll(vertx));
+    }).transform(ignored -> {
+      long deadline = System.nanoTime() + grace.toNanos();
+      Future<Void> parts = Future.succeededFuture();
+      for (int i = partDeployments.size() - 1; i >= 0; i--) {
+        Deployed part = partDeployments.get(i);
+        parts = parts.transform(v -> undeploy(vertx, part, deadline, grace));
+      }
+      return parts;
+    }).transform(ignored -> context.database().close());
   }
 
-  private Future<Void> undeployAll(Vertx vertx) {
-    List<Future<?>> undeploys = new ArrayList<>();
-    for (String id : vertx.deploymentIDs()) {
-      undeploys.add(vertx.undeploy(id));
-    }
-    return Future.join(undeploys).transform(ignored -> context.database().close());
+  /**
+   * Undeploys one of this app's deployments; completes when it has stopped, or at {@code deadline} (then what it
+   * still does meets the database's close). Never fails: a stop goes on to the next part whatever this one did.
+   */
+  private static Future<Void> undeploy(Vertx vertx, Deployed d, long deadline, Duration grace) {
+    Promise<Void> done = Promise.promise();
+    long wait = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+    long timer = vertx.setTimer(wait, t -> {
+      if (done.tryComplete()) {
+        LOG.warn("Stopping: {} still busy after the grace ({}); the database's close cuts what it does", d.name(),
+            grace);
+      }
+    });
+    vertx.undeploy(d.id()).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.failed()) {
+        LOG.warn("Stopping: {} failed to stop: {}", d.name(), ar.cause().toString());
+      }
+      done.tryComplete();
+    });
+    return done.future();
   }
 }

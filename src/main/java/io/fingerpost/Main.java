@@ -154,8 +154,8 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Stopping");
       try {
-        // the API's grace for the requests under way, then a minute for the parts and the database
-        app.stop().await(60 + app.context().config().http().shutdownGraceOrDefault().toSeconds(), TimeUnit.SECONDS);
+        // the grace for the API and the feeds, the grace for the other parts, then a minute for the database
+        app.stop().await(60 + 2 * app.context().config().http().shutdownGraceOrDefault().toSeconds(), TimeUnit.SECONDS);
         running.close().await(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         LOG.warn("Unclean stop: {}", e.getMessage());

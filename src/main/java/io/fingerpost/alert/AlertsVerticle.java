@@ -8,6 +8,7 @@ import io.fingerpost.event.FeedStatus;
 import io.fingerpost.event.OutboxWakeUp;
 import io.fingerpost.meters.FingerpostMetrics;
 import io.fingerpost.store.DatabaseOutage;
+import io.fingerpost.store.PoolConnections;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.client.WebClient;
@@ -45,6 +46,8 @@ public final class AlertsVerticle extends VerticleBase {
   /** Rounds (evaluations, feed status) a lost database interrupted: run again after the next round that succeeds. */
   private final List<Supplier<Future<?>>> interrupted = new ArrayList<>();
   private long sweepTimer = -1;
+  /** Set by {@link #stop()}: no new round starts; a round the database's close cuts is not a failure. */
+  private boolean stopping;
 
   /** Cluster: the schedules (sweep, staleness checks) run on the holder of {@code schedule:alerts} alone. */
   private final io.fingerpost.store.Leases leases;
@@ -94,12 +97,18 @@ public final class AlertsVerticle extends VerticleBase {
     return vertx.deployVerticle(new Notifier(store, receivers, router, config.delivery(), clock, leases));
   }
 
+  /**
+   * Starts no new round and completes when the rounds queued before the stop have finished (the evaluator, stopped
+   * just before, has published its last evaluations by then). The service's stop bounds the wait (App.stop): a
+   * round still running when the database closes is cancelled and rolls back.
+   */
   @Override
   public Future<?> stop() {
+    stopping = true;
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
-    return Future.succeededFuture();
+    return tail;
   }
 
   /**
@@ -108,6 +117,10 @@ public final class AlertsVerticle extends VerticleBase {
    * runs again after the next round that succeeds (the periodic sweep is one), so no evaluation is lost.
    */
   private void enqueue(Supplier<Future<?>> task, boolean retry) {
+    if (stopping) {
+      LOG.debug("Alert round not started: the service is stopping");
+      return;
+    }
     tail = tail.transform(ar -> {
       Future<?> f;
       try {
@@ -116,7 +129,9 @@ public final class AlertsVerticle extends VerticleBase {
         f = Future.failedFuture(e);
       }
       return f.<Void>mapEmpty().onSuccess(v -> retryInterrupted()).recover(e -> {
-        if (DatabaseOutage.isConnectionFailure(e)) {
+        if (stopping && (DatabaseOutage.isConnectionFailure(e) || PoolConnections.cancelled(e))) {
+          LOG.info("Alert round cut by the service's stop: its transaction rolled back ({})", e.getMessage());
+        } else if (DatabaseOutage.isConnectionFailure(e)) {
           LOG.debug("Alert round waits for the database: {}", e.toString());
           if (retry) {
             interrupted.add(task);
