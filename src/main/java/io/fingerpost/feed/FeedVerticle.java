@@ -32,6 +32,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,10 @@ public final class FeedVerticle extends VerticleBase {
   private HttpClient http;
   /** The timer, lease, failure count with backoff, and status between polls (shared with the API feeds). */
   private final FeedRetry retry;
+  /** Set by {@link #stop()}: the load in progress ends at its next batch boundary ({@link StoppableReader}). */
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  /** Completes when the poll under way has ended (null: none has started). */
+  private Future<Void> pollUnderWay;
 
   public FeedVerticle(FeedConfig config, Resource source, ObservationStore store, FeedStatusStore status) {
     this(config, source, store, status, null, null);
@@ -98,10 +103,17 @@ public final class FeedVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Stops polling; a poll under way ends at a safe point: its load at the next batch boundary (the batches
+   * committed stay; no fingerprint or chunks are stored, so the next start reads the source again), a download at
+   * once (the client closes). Completes when it has ended; the service's stop bounds the wait (App.stop).
+   */
   @Override
   public Future<?> stop() {
     retry.stop();
-    return http == null ? Future.succeededFuture() : http.close();
+    stopping.set(true);
+    Future<Void> closed = http == null ? Future.succeededFuture() : http.close();
+    return Future.join(closed, pollUnderWay == null ? Future.succeededFuture() : pollUnderWay);
   }
 
   /**
@@ -130,6 +142,8 @@ public final class FeedVerticle extends VerticleBase {
 
   private void pollWithPermit(LoadPermits permits) {
     long started = System.nanoTime();
+    Promise<Void> ended = Promise.promise();
+    pollUnderWay = ended.future();
     status.pollStarted(config.name(), config.type(), source.describe())
         .compose(previous -> fetch(!previous.succeededBefore()).compose(fetched -> {
           Future<FeedStatusStore.PollCounts> done;
@@ -143,7 +157,8 @@ public final class FeedVerticle extends VerticleBase {
             boolean skipKnown = previous.succeededBefore();
             Future<ChunkPlan> chunked = plan(fetched, skipKnown);
             done = (skipKnown ? chunked : Future.<ChunkPlan>succeededFuture(null)).compose(plan -> new FeedLoader(vertx, store)
-                .load(config.name(), source.describe(), plan == null ? fetched.open() : plan::open, configured,
+                .load(config.name(), source.describe(), () -> StoppableReader.of(plan == null ? fetched.open().call()
+                        : plan.open(), stopping), configured,
                     previous.initialLoad(), plan == null ? -1 : plan.recordsToRead(),
                     plan == null || plan.skippedChunks() == 0)
                 .compose(result -> chunked.otherwiseEmpty().compose(chunks -> {
@@ -179,6 +194,13 @@ public final class FeedVerticle extends VerticleBase {
         }))
         .onComplete(ar -> {
           permits.release();
+          ended.complete();
+          if (ar.failed() && stopping.get()) { // what the stop cut is not a failure of the feed
+            LOG.info("Feed {}: poll ended by the service's stop{}; the batches it committed stay, the source is"
+                + " read again at the next start", config.name(),
+                ar.cause() instanceof StoppableReader.Stopped ? "" : " (" + ar.cause().getMessage() + ")");
+            return;
+          }
           double seconds = (System.nanoTime() - started) / 1e9;
           FeedStatusStore.PollCounts polled = ar.succeeded() ? ar.result() : null;
           io.fingerpost.meters.FingerpostMetrics.of(vertx).feedPolled(config.name(),
