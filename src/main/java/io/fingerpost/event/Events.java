@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.impl.MessageConsumerImpl;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -14,6 +15,7 @@ import java.util.WeakHashMap;
  * (App calls it at start-up); tests that make several Vert.x instances need nothing more.
  */
 public final class Events {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Events.class);
   /** The Vert.x instances whose event bus has the codecs (weak: a closed instance is forgotten). */
   private static final Set<Vertx> REGISTERED = Collections.newSetFromMap(new WeakHashMap<>());
 
@@ -57,7 +59,8 @@ public final class Events {
     register(vertx);
     EventBus bus = vertx.eventBus();
     Handler<io.vertx.core.eventbus.Message<T>> unwrap = m -> handler.handle(m.body());
-    return address.local() ? bus.localConsumer(address.name(), unwrap) : bus.consumer(address.name(), unwrap);
+    return quietAfterUnregister(address.local() ? bus.localConsumer(address.name(), unwrap)
+        : bus.consumer(address.name(), unwrap));
   }
 
   /**
@@ -68,6 +71,26 @@ public final class Events {
    */
   public static <T extends Event> MessageConsumer<T> localConsumer(Vertx vertx, Address<T> address, Handler<T> handler) {
     register(vertx);
-    return vertx.eventBus().localConsumer(address.name(), m -> handler.handle(m.body()));
+    return quietAfterUnregister(vertx.eventBus().localConsumer(address.name(), m -> handler.handle(m.body())));
+  }
+
+  /**
+   * An event the bus handed to a consumer just before it unregistered is dropped when its turn comes, which Vert.x
+   * logs as a WARN ("Discarding message since the consumer is not registered"): a load follows other writers'
+   * changes ({@code DigestedLoad}, {@code StoredRows}) and stops when it ends, while other feeds' loads still
+   * publish (the bundled default's 25 first loads at start-up). The consumer was done with such an event: debug. A
+   * consumer that is still registered and drops events because too many wait for it stays a warning.
+   */
+  private static <T> MessageConsumer<T> quietAfterUnregister(MessageConsumer<T> consumer) {
+    if (consumer instanceof MessageConsumerImpl<T> impl) {
+      impl.discardHandler(m -> {
+        if (impl.getHandler() == null) { // unregister() clears the handler first
+          LOG.debug("{}: an event that came as its consumer unregistered is dropped", m.address());
+        } else {
+          LOG.warn("{}: an event is dropped, more wait for its consumer than it buffers", m.address());
+        }
+      });
+    }
+    return consumer;
   }
 }

@@ -102,4 +102,52 @@ class EventsTest {
         "lastError").collect(Collectors.toSet()), failed.toJson().fieldNames());
     assertEquals("HTTP 500", failed.toJson().getString("lastError"));
   }
+
+  /**
+   * Events already handed to a consumer when it unregisters (a load's consumer at the load's end, while other
+   * feeds still publish) are dropped without a warning: before, Vert.x logged one WARN for each ("Discarding
+   * message since the consumer is not registered: fingerpost.series.changed") at the bundled default's start-up.
+   */
+  @Test
+  void eventsQueuedForAConsumerThatUnregistersAreDroppedWithoutAWarning() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(log);
+    try {
+      java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+      var consumer = Events.consumer(vertx, OutboxWakeUp.ADDRESS, e -> {
+        if (handled.incrementAndGet() == 1) { // hold the consumer's context while more events queue up
+          held.countDown();
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+      consumer.completion().await(5, TimeUnit.SECONDS);
+      Events.publish(vertx, new OutboxWakeUp(1));
+      assertTrue(held.await(10, TimeUnit.SECONDS), "the first event was not handled");
+      for (int i = 0; i < 10; i++) {
+        Events.publish(vertx, new OutboxWakeUp(i));
+      }
+      var unregistered = consumer.unregister();
+      release.countDown();
+      unregistered.await(10, TimeUnit.SECONDS);
+      assertEquals(1, handled.get(), "events handled after the unregister");
+      List<String> warnings = log.list.stream()
+          .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+          .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+      assertEquals(List.of(), warnings);
+    } finally {
+      root.detachAppender(log);
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
 }
