@@ -104,15 +104,7 @@ public final class RecentTrend {
     if (points.size() < POINTS) {
       return cannot(polarity, "Not enough data points to calculate recent trend");
     }
-    List<Point> latestFirst = latestFirst(points);
-    List<Point> valid = new ArrayList<>();
-    for (Point p : latestFirst) {
-      if (p.isValid()) {
-        valid.add(p);
-      } else if (eligibility == Eligibility.FINGERTIPS) {
-        break;
-      }
-    }
+    List<Point> valid = validLatestFirst(points, eligibility);
     if (valid.size() < POINTS) {
       return cannot(polarity, "Not enough data points with valid values to calculate recent trend");
     }
@@ -125,44 +117,51 @@ public final class RecentTrend {
   }
 
   /**
-   * The points, latest period first: a stable sort by period, descending. Points already in strictly ascending
-   * order (how series and {@link SeriesVerdicts} hand them over) are that sort's result reversed, without a
-   * comparator per pair; equal periods keep their order through the sort.
+   * The valid points, latest period first (for {@link Eligibility#FINGERTIPS} only the run back to the first
+   * invalid one). Latest first is a stable sort by period, descending; points already in strictly ascending
+   * order (how series and {@link SeriesVerdicts} hand them over) are read backwards instead, without a copy or
+   * a comparator per pair; equal periods keep their order through the sort.
    */
-  private static List<Point> latestFirst(List<Point> points) {
+  private static List<Point> validLatestFirst(List<Point> points, Eligibility eligibility) {
     int n = points.size();
     boolean ascending = true;
     for (int i = 1; i < n && ascending; i++) {
       ascending = points.get(i - 1).period().compareTo(points.get(i).period()) < 0;
     }
-    List<Point> out = new ArrayList<>(n);
-    if (ascending) {
-      for (int i = n - 1; i >= 0; i--) {
-        out.add(points.get(i));
-      }
-      return out;
+    List<Point> sorted = null;
+    if (!ascending) {
+      sorted = new ArrayList<>(points);
+      sorted.sort(Comparator.comparing(Point::period).reversed());
     }
-    out.addAll(points);
-    out.sort(Comparator.comparing(Point::period).reversed());
-    return out;
+    List<Point> valid = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Point p = ascending ? points.get(n - 1 - i) : sorted.get(i);
+      if (p.isValid()) {
+        valid.add(p);
+      } else if (eligibility == Eligibility.FINGERTIPS) {
+        break;
+      }
+    }
+    return valid;
   }
 
   private static Result byCi(List<Point> validLatestFirst, Polarity polarity) {
-    List<Point> used = new ArrayList<>();
-    for (Point p : validLatestFirst) {
-      if (p.lower95() != null && p.upper95() != null && used.size() < POINTS) {
-        used.add(p);
-      }
+    // the latest (up to) 5 with both limits at t = k … 1 (t = 1 … k oldest first); weights from the CI as
+    // Fingertips computes them
+    int k = 0;
+    for (int j = 0; j < validLatestFirst.size() && k < POINTS; j++) {
+      k += hasCi(validLatestFirst.get(j)) ? 1 : 0;
     }
-    int k = used.size();
-    // t = 1 … k, oldest first; weights from the CI as Fingertips computes them
     double[] divisor = new double[k];
     double[] y = new double[k];
-    for (int i = 0; i < k; i++) {
-      Point p = used.get(k - 1 - i);
-      double limit = (p.upper95() - p.lower95()) / 3.92;
-      divisor[i] = limit * limit;
-      y[i] = p.value();
+    for (int j = 0, i = k - 1; i >= 0; j++) {
+      Point p = validLatestFirst.get(j);
+      if (hasCi(p)) {
+        double limit = (p.upper95() - p.lower95()) / 3.92;
+        divisor[i] = limit * limit;
+        y[i] = p.value();
+        i--;
+      }
     }
     int slopeSum = 0;
     double slope = Double.NaN;
@@ -192,6 +191,10 @@ public final class RecentTrend {
     }
     boolean noOutliers = Math.abs(slopeSum) == POINTS + 1;
     return verdict(noOutliers && chi2 > CHI_SQUARED_998, slope, chi2, k, polarity);
+  }
+
+  private static boolean hasCi(Point p) {
+    return p.lower95() != null && p.upper95() != null;
   }
 
   private static Result byCounts(List<Point> validLatestFirst, Polarity polarity) {

@@ -3,13 +3,17 @@ package io.fingerpost.engine;
 import io.fingerpost.model.Observation;
 import io.fingerpost.model.Period;
 import io.fingerpost.model.Polarity;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Every benchmark-free verdict the engine gives one series, in one call: comparison with a benchmark
@@ -43,7 +47,7 @@ public final class SeriesVerdicts {
    *
    * @param latest the series' latest observation (its value may be null)
    * @param comparedToBenchmark the latest period against the benchmark's same period
-   * @param comparisons every period's comparison, by period label, oldest first
+   * @param comparisons every period's comparison, by period label, oldest first (read-only)
    * @param spc the chart of the non-missing values in period order, null when there are none
    */
   public record Result(Observation latest, BenchmarkComparison.Outcome comparedToBenchmark,
@@ -87,25 +91,90 @@ public final class SeriesVerdicts {
       sorted = new ArrayList<>(series);
       sorted.sort(Comparator.comparing(Observation::period));
     }
-    Map<String, BenchmarkComparison.Outcome> comparisons = new LinkedHashMap<>();
-    List<RecentTrend.Point> points = new ArrayList<>(sorted.size());
-    double[] values = new double[sorted.size()];
+    int size = sorted.size();
+    String[] labels = new String[size];
+    BenchmarkComparison.Outcome[] outcomes = new BenchmarkComparison.Outcome[size];
+    int periods = 0;
+    List<RecentTrend.Point> points = new ArrayList<>(size);
+    double[] values = new double[size];
     int n = 0;
     for (Observation o : sorted) {
-      comparisons.put(o.period().label(), BenchmarkComparison.compare95(o.value(), o.lowerCi95(),
-          o.upperCi95(), benchmark.valueAt(o.period()), s.polarity()));
+      String label = o.period().label();
+      // a period given twice (sorted next to each other) keeps its place and takes the later outcome
+      int at = periods > 0 && labels[periods - 1].equals(label) ? periods - 1 : periods++;
+      labels[at] = label;
+      outcomes[at] = BenchmarkComparison.compare95(o.value(), o.lowerCi95(), o.upperCi95(),
+          benchmark.valueAt(o.period()), s.polarity());
       points.add(new RecentTrend.Point(o.period(), o.value(), o.lowerCi95(), o.upperCi95(), o.count(),
           o.denominator()));
       if (o.value() != null) {
         values[n++] = o.value();
       }
     }
-    Observation latest = sorted.get(sorted.size() - 1);
+    Observation latest = sorted.get(size - 1);
     RecentTrend.Result trend = RecentTrend.evaluate(points, s.valueType(), s.polarity(), s.trendMethod());
     Spc.Result spc = n == 0 ? null
         : Spc.evaluate(n == values.length ? values : java.util.Arrays.copyOf(values, n),
-            Spc.Options.of(s.improvement()).withTarget(s.target()));
-    return new Result(latest, comparisons.get(latest.period().label()), comparisons, trend, spc);
+            new Spc.Options(s.improvement(), true, null, null, s.target()));
+    return new Result(latest, outcomes[periods - 1], new ByPeriod(labels, outcomes, periods), trend, spc);
+  }
+
+  /**
+   * Outcomes by period label in period order, as two arrays behind a read-only map: a LinkedHashMap entry per
+   * period cost more than the comparison it held.
+   */
+  private static final class ByPeriod extends AbstractMap<String, BenchmarkComparison.Outcome> {
+    private final String[] labels;
+    private final BenchmarkComparison.Outcome[] outcomes;
+    private final int size;
+
+    ByPeriod(String[] labels, BenchmarkComparison.Outcome[] outcomes, int size) {
+      this.labels = labels;
+      this.outcomes = outcomes;
+      this.size = size;
+    }
+
+    @Override
+    public BenchmarkComparison.Outcome get(Object label) {
+      for (int i = 0; i < size; i++) {
+        if (labels[i].equals(label)) {
+          return outcomes[i];
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public Set<Entry<String, BenchmarkComparison.Outcome>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public int size() {
+          return size;
+        }
+
+        @Override
+        public Iterator<Entry<String, BenchmarkComparison.Outcome>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < size;
+            }
+
+            @Override
+            public Entry<String, BenchmarkComparison.Outcome> next() {
+              if (next >= size) {
+                throw new NoSuchElementException();
+              }
+              Entry<String, BenchmarkComparison.Outcome> e = Map.entry(labels[next], outcomes[next]);
+              next++;
+              return e;
+            }
+          };
+        }
+      };
+    }
   }
 
   private static boolean strictlyAscending(List<Observation> list) {

@@ -1,7 +1,6 @@
 package io.fingerpost.engine;
 
 import io.fingerpost.model.Polarity;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -43,6 +42,8 @@ public final class Spc {
   public static final double SCREEN = 3.267;
   /** NHSRplotthedots' default {@code ptd_spc.warning_threshold}. */
   public static final int SHORT_GROUP_THRESHOLD = 13;
+
+  private static final int[] NO_RECALCULATION = {};
 
   private Spc() {}
 
@@ -97,7 +98,7 @@ public final class Spc {
       Integer fixAfterNPoints, Double target) {
     public Options {
       Objects.requireNonNull(improvement, "improvement");
-      recalculateAt = recalculateAt == null ? new int[0] : recalculateAt.clone();
+      recalculateAt = recalculateAt == null ? NO_RECALCULATION : recalculateAt.clone();
       if (fixAfterNPoints != null && fixAfterNPoints < 1) {
         throw new IllegalArgumentException("fixAfterNPoints must be at least 1, got " + fixAfterNPoints);
       }
@@ -135,24 +136,117 @@ public final class Spc {
     }
   }
 
-  /** The chart: every point, the assurance (null without a target or for neutral) and counts. */
-  public record Result(List<Point> points, Assurance assurance) {
+  /** The special-cause rule a point meets (first in precedence), with its text and side (+1 high, −1 low). */
+  private enum Cause {
+    ABOVE_UCL("Above UCL", 1), BELOW_LCL("Below LCL", -1),
+    TREND_UP("7 Point Trend (Increasing)", 1), TREND_DOWN("7 Point Trend (Decreasing)", -1),
+    TWO_IN_THREE_ABOVE("2 in 3 Above CL", 1), TWO_IN_THREE_BELOW("2 in 3 Below CL", -1),
+    SEVEN_ABOVE("7 Points Above CL", 1), SEVEN_BELOW("7 Points Below CL", -1),
+    COMMON_CAUSE("Common Cause", 0);
+
+    final String text;
+    final int side;
+
+    Cause(String text, int side) {
+      this.text = text;
+      this.side = side;
+    }
+  }
+
+  /**
+   * The chart: every point, the assurance (null without a target or for neutral) and counts. The chart is
+   * kept as arrays and a {@link Point} is made when asked for: most callers read only the latest point, and
+   * a record per point (and two lists) were most of what a chart allocated.
+   */
+  public static final class Result {
+    private final double[] y;
+    private final int[] groupOf;
+    /** By group: the limits and whether the group is short (filled as each group is charted). */
+    private final double[] mean;
+    private final double[] lowerLimit;
+    private final double[] upperLimit;
+    private final boolean[] shortGroup;
+    /** By point. */
+    private final boolean[] outside;
+    private final int[] relativeToMean;
+    private final boolean[] near;
+    private final Cause[] cause;
+    private final ImprovementDirection improvement;
+    private final Double target;
+
+    private Result(double[] y, int[] groupOf, ImprovementDirection improvement, Double target) {
+      int n = y.length;
+      int groups = groupOf[n - 1] + 1;
+      this.y = y;
+      this.groupOf = groupOf;
+      this.improvement = improvement;
+      this.target = target;
+      mean = new double[groups];
+      lowerLimit = new double[groups];
+      upperLimit = new double[groups];
+      shortGroup = new boolean[groups];
+      outside = new boolean[n];
+      relativeToMean = new int[n];
+      near = new boolean[n];
+      cause = new Cause[n];
+    }
+
+    /** Every point in time order (a new list of new points at each call). */
+    public List<Point> points() {
+      Point[] out = new Point[y.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = point(i);
+      }
+      return List.of(out);
+    }
 
     public Point latest() {
-      return points.get(points.size() - 1);
+      return point(y.length - 1);
+    }
+
+    private Point point(int i) {
+      int g = groupOf[i];
+      return new Point(i, y[i], g, mean[g], lowerLimit[g], upperLimit[g], outside[i], relativeToMean[i], near[i],
+          cause[i].text, pointType(cause[i].side, improvement), shortGroup[g]);
+    }
+
+    /** The target against the last group's limits; null without a target or for a neutral direction. */
+    public Assurance assurance() {
+      if (target == null || improvement == ImprovementDirection.NEUTRAL) {
+        return null;
+      }
+      int last = groupOf[y.length - 1];
+      boolean increase = improvement == ImprovementDirection.INCREASE;
+      double t = target;
+      if (t > upperLimit[last]) {
+        return increase ? Assurance.CONSISTENT_FAIL : Assurance.CONSISTENT_PASS;
+      }
+      if (t < lowerLimit[last]) {
+        return increase ? Assurance.CONSISTENT_PASS : Assurance.CONSISTENT_FAIL;
+      }
+      return Assurance.INCONSISTENT;
     }
 
     /** Any group shorter than 13 points: its limits are trial limits. */
     public boolean shortSeriesWarning() {
-      return points.stream().anyMatch(Point::shortGroupWarning);
+      for (boolean s : shortGroup) {
+        if (s) {
+          return true;
+        }
+      }
+      return false;
     }
 
     public long count(PointType type) {
-      return points.stream().filter(p -> p.pointType() == type).count();
+      long k = 0;
+      for (Cause c : cause) {
+        k += pointType(c.side, improvement) == type ? 1 : 0;
+      }
+      return k;
     }
 
     public long commonCause() {
-      return points.stream().filter(p -> !p.isSpecialCause()).count();
+      return count(PointType.COMMON_CAUSE);
     }
   }
 
@@ -182,35 +276,25 @@ public final class Spc {
       }
       groupOf[i] = g;
     }
-    List<Point> points = new ArrayList<>(y.length);
+    // a copy: the chart keeps the values, which the caller's array may not keep
+    Result chart = new Result(y.clone(), groupOf, options.improvement(), options.target());
     int from = 0;
     while (from < y.length) {
       int to = from;
       while (to < y.length && groupOf[to] == groupOf[from]) {
         to++;
       }
-      // one group (no rebasing) is the whole series: no copy
-      double[] group = from == 0 && to == y.length ? y : Arrays.copyOfRange(y, from, to);
-      chartGroup(group, from, groupOf[from], options, points);
+      chartGroup(chart, from, to, options);
       from = to;
     }
-    Assurance assurance = null;
-    if (options.target() != null && options.improvement() != ImprovementDirection.NEUTRAL) {
-      Point last = points.get(points.size() - 1);
-      boolean increase = options.improvement() == ImprovementDirection.INCREASE;
-      double t = options.target();
-      if (t > last.upperLimit()) {
-        assurance = increase ? Assurance.CONSISTENT_FAIL : Assurance.CONSISTENT_PASS;
-      } else if (t < last.lowerLimit()) {
-        assurance = increase ? Assurance.CONSISTENT_PASS : Assurance.CONSISTENT_FAIL;
-      } else {
-        assurance = Assurance.INCONSISTENT;
-      }
-    }
-    return new Result(List.copyOf(points), assurance);
+    return chart;
   }
 
-  private static void chartGroup(double[] y, int offset, int group, Options o, List<Point> out) {
+  /** The limits of the group of points [from, to) and each of its points' flags and rule. */
+  private static void chartGroup(Result c, int from, int to, Options o) {
+    // one group (no rebasing) is the whole series: no copies in or out
+    boolean whole = from == 0 && to == c.y.length;
+    double[] y = whole ? c.y : Arrays.copyOfRange(c.y, from, to);
     int n = y.length;
     int fixed = o.fixAfterNPoints() == null ? n : Math.min(n, o.fixAfterNPoints());
     double mean = 0;
@@ -231,10 +315,15 @@ public final class Spc {
     double close = 2 * (LIMIT / 3);
     double nlpl = mean - close * amr;
     double nupl = mean + close * amr;
+    int group = c.groupOf[from];
+    c.mean[group] = mean;
+    c.lowerLimit[group] = lpl;
+    c.upperLimit[group] = upl;
+    c.shortGroup[group] = n < SHORT_GROUP_THRESHOLD;
 
-    boolean[] outside = new boolean[n];
-    int[] rtm = new int[n];
-    boolean[] near = new boolean[n];
+    boolean[] outside = whole ? c.outside : new boolean[n];
+    int[] rtm = whole ? c.relativeToMean : new int[n];
+    boolean[] near = whole ? c.near : new boolean[n];
     for (int i = 0; i < n; i++) {
       outside[i] = y[i] > upl || y[i] < lpl;
       rtm[i] = (int) Math.signum(y[i] - mean);
@@ -244,32 +333,29 @@ public final class Spc {
     boolean[] partTrend = partOfSeven(trend);
     boolean[] partTwoInThree = partOfTwoInThree(near, rtm);
     boolean[] partOneSide = partOfSeven(sevenOnOneSide(rtm));
-    boolean shortGroup = n < SHORT_GROUP_THRESHOLD;
     for (int i = 0; i < n; i++) {
-      String type;
-      int side; // +1 high, -1 low, 0 common cause: what the point type is read from (never the text)
+      Cause cause;
       if (outside[i]) {
-        side = rtm[i] == 1 ? 1 : -1;
-        type = side > 0 ? "Above UCL" : "Below LCL";
+        cause = rtm[i] == 1 ? Cause.ABOVE_UCL : Cause.BELOW_LCL;
       } else if (partTrend[i]) {
         // a point in two runs (the turn of a V) takes its direction from the right
         boolean nextInTrend = i + 1 < n && partTrend[i + 1];
         int sdy = nextInTrend ? (int) Math.signum(y[i + 1] - y[i])
             : i > 0 ? (int) Math.signum(y[i] - y[i - 1]) : 0;
-        side = sdy == 1 ? 1 : -1;
-        type = sdy == 1 ? "7 Point Trend (Increasing)" : "7 Point Trend (Decreasing)";
+        cause = sdy == 1 ? Cause.TREND_UP : Cause.TREND_DOWN;
       } else if (partTwoInThree[i]) {
-        side = rtm[i] > 0 ? 1 : -1;
-        type = rtm[i] > 0 ? "2 in 3 Above CL" : "2 in 3 Below CL";
+        cause = rtm[i] > 0 ? Cause.TWO_IN_THREE_ABOVE : Cause.TWO_IN_THREE_BELOW;
       } else if (partOneSide[i]) {
-        side = rtm[i] > 0 ? 1 : -1;
-        type = rtm[i] > 0 ? "7 Points Above CL" : "7 Points Below CL";
+        cause = rtm[i] > 0 ? Cause.SEVEN_ABOVE : Cause.SEVEN_BELOW;
       } else {
-        side = 0;
-        type = "Common Cause";
+        cause = Cause.COMMON_CAUSE;
       }
-      out.add(new Point(offset + i, y[i], group, mean, lpl, upl, outside[i], rtm[i], near[i], type,
-          pointType(side, o.improvement()), shortGroup));
+      c.cause[from + i] = cause;
+    }
+    if (!whole) {
+      System.arraycopy(outside, 0, c.outside, from, n);
+      System.arraycopy(rtm, 0, c.relativeToMean, from, n);
+      System.arraycopy(near, 0, c.near, from, n);
     }
   }
 
