@@ -102,10 +102,19 @@ final class SeriesDigester {
     long[] t = table;
     int i = 4 * slot;
     long a = t[i + 1] + h[0];
-    t[i + 2] += h[1] + (Long.compareUnsigned(a, t[i + 1]) < 0 ? 1 : 0); // 128-bit sum: carry from the low half
+    t[i + 2] += h[1] + carry(t[i + 1], h[0], a); // 128-bit sum: carry from the low half
     t[i + 1] = a;
     t[i + 3]++;
     rows++;
+  }
+
+  /**
+   * The carry out of the unsigned sum {@code x + y = sum}, without a branch: a test (sum &lt; x) is never passed
+   * while a first load's series are new (their sums start at 0) and undid the compiled {@link #add} at the first
+   * series that came back (issue 14).
+   */
+  static long carry(long x, long y, long sum) {
+    return ((x & y) | ((x | y) & ~sum)) >>> 63;
   }
 
   /** The slot of the series of {@code hash}, taken for {@code key} when new. */
@@ -202,7 +211,7 @@ final class SeriesDigester {
     t.part(kinds.getOrDefault(s.key.indicatorId(), ""));
     long[] h = MurmurHash3.hash128x64(t.buf, 0, t.pos, VERSION);
     long a = s.a + h[0];
-    long b = s.b + h[1] + (Long.compareUnsigned(a, s.a) < 0 ? 1 : 0);
+    long b = s.b + h[1] + carry(s.a, h[0], a);
     return new SeriesDigestStore.Digest(keyHash, a, b);
   }
 
