@@ -61,7 +61,7 @@ final class SeriesDigester {
 
   /** Adds one parsed row. */
   void add(Observation o) {
-    add(scratch.of(o, null, null));
+    add(scratch.of(o, null, null), o.key() == lastKey ? 0 : DuplicateKeys.seriesHashOf(o.key()));
   }
 
   /**
@@ -69,15 +69,24 @@ final class SeriesDigester {
    * make (one code for both), without the observation (pass 1 of a re-read, {@link DigestedLoad}).
    */
   void add(RowParts o) {
+    add(o, o.seriesHash != 0 || o.key == lastKey ? o.seriesHash : DuplicateKeys.seriesHashOf(o.key));
+  }
+
+  /**
+   * Adds a row whose series has the hash {@code seriesHash} (read only when the series is not the last row's). Each
+   * caller takes the hash its own way before: one test of which way in here, first passed the other way by a
+   * re-read after a first load, undid the compiled {@link #add} (issue 14).
+   */
+  private void add(RowParts o, long seriesHash) {
     SeriesKey key = o.key;
     int slot = lastSlot;
     if (key != lastKey) {
-      slot = slot(o.seriesHash != 0 ? o.seriesHash : DuplicateKeys.seriesHashOf(key), key);
+      slot = slot(seriesHash, key);
       lastKey = key;
       lastSlot = slot;
     }
     pos = 0;
-    label(o.period.label());
+    text(o.period.label()); // anew each row: a label kept while it repeats undid the compiled add at the next one
     number(o.period.start());
     number(o.period.end());
     for (int i = 0; i < RowParts.NUMBERS; i++) {
@@ -93,10 +102,19 @@ final class SeriesDigester {
     long[] t = table;
     int i = 4 * slot;
     long a = t[i + 1] + h[0];
-    t[i + 2] += h[1] + (Long.compareUnsigned(a, t[i + 1]) < 0 ? 1 : 0); // 128-bit sum: carry from the low half
+    t[i + 2] += h[1] + carry(t[i + 1], h[0], a); // 128-bit sum: carry from the low half
     t[i + 1] = a;
     t[i + 3]++;
     rows++;
+  }
+
+  /**
+   * The carry out of the unsigned sum {@code x + y = sum}, without a branch: a test (sum &lt; x) is never passed
+   * while a first load's series are new (their sums start at 0) and undid the compiled {@link #add} at the first
+   * series that came back (issue 14).
+   */
+  static long carry(long x, long y, long sum) {
+    return ((x & y) | ((x | y) & ~sum)) >>> 63;
   }
 
   /** The slot of the series of {@code hash}, taken for {@code key} when new. */
@@ -179,26 +197,22 @@ final class SeriesDigester {
 
   /** The 64-bit hash of a key that finds its digest ({@code feed_series_digest.key_hash}). */
   static long keyHash(SeriesKey key) {
-    byte[] b = keyBytes(key, null, null);
-    return MurmurHash3.hash128x64(b, 0, b.length, 0)[0];
+    KeyText t = new KeyText();
+    t.parts(key);
+    return t.keyHash();
   }
 
   /** A series' digest: its rows' sum plus the hash of version, feed, key and indicator kind ({@code kinds}). */
   static SeriesDigestStore.Digest digest(String feed, Sum s, Map<String, String> kinds) {
-    // the key's text once for both hashes (keyBytes' layout: the key's parts, then feed and kind, or '|' for null)
-    StringBuilder sb = new StringBuilder(96);
-    appendParts(sb, s.key);
-    int keyEnd = sb.length();
-    sb.append("||");
-    byte[] key = sb.toString().getBytes(StandardCharsets.UTF_8);
-    sb.setLength(keyEnd);
-    appendPart(sb, feed);
-    appendPart(sb, kinds.getOrDefault(s.key.indicatorId(), ""));
-    byte[] seed = sb.toString().getBytes(StandardCharsets.UTF_8);
-    long[] h = MurmurHash3.hash128x64(seed, 0, seed.length, VERSION);
+    KeyText t = new KeyText();
+    t.parts(s.key); // the key's text once for both hashes
+    long keyHash = t.keyHash();
+    t.part(feed);
+    t.part(kinds.getOrDefault(s.key.indicatorId(), ""));
+    long[] h = MurmurHash3.hash128x64(t.buf, 0, t.pos, VERSION);
     long a = s.a + h[0];
-    long b = s.b + h[1] + (Long.compareUnsigned(a, s.a) < 0 ? 1 : 0);
-    return new SeriesDigestStore.Digest(MurmurHash3.hash128x64(key, 0, key.length, 0)[0], a, b);
+    long b = s.b + h[1] + carry(s.a, h[0], a);
+    return new SeriesDigestStore.Digest(keyHash, a, b);
   }
 
   /** The digests of every series seen, in the order of {@code keys} (filled). */
@@ -211,55 +225,68 @@ final class SeriesDigester {
     return out;
   }
 
-  private static byte[] keyBytes(SeriesKey k, String feed, String kind) {
-    StringBuilder sb = new StringBuilder(96);
-    appendParts(sb, k);
-    appendPart(sb, feed);
-    appendPart(sb, kind);
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
-  }
+  /**
+   * A key's text in UTF-8: each part as its length (in UTF-16 units, decimal), ':' and its text, then '|'; null as
+   * '|' alone. Written straight into bytes, the parts in a loop: the StringBuilder it replaces compiled to 8 KB at
+   * the end of a first load, while its 100,000 digests were computed with nothing else to do (issue 14).
+   */
+  private static final class KeyText {
+    private final String[] parts = new String[6];
+    private byte[] buf = new byte[256];
+    private int pos;
 
-  private static void appendParts(StringBuilder sb, SeriesKey k) {
-    appendPart(sb, k.indicatorId());
-    appendPart(sb, k.areaCode());
-    appendPart(sb, k.sex());
-    appendPart(sb, k.age());
-    appendPart(sb, k.categoryType());
-    appendPart(sb, k.category());
-  }
-
-  /** A part as its length, ':' and its text, then '|'; null as '|' alone. */
-  private static void appendPart(StringBuilder sb, String part) {
-    if (part != null) {
-      sb.append(part.length()).append(':').append(part);
+    void parts(SeriesKey k) {
+      RowParts.keyParts(k, parts);
+      for (String p : parts) {
+        part(p);
+      }
     }
-    sb.append('|');
+
+    /** The key's hash: its parts, then a null feed and a null kind; the text is left at the key's parts. */
+    long keyHash() {
+      int end = pos;
+      part(null);
+      part(null);
+      long h = MurmurHash3.hash128x64(buf, 0, pos, 0)[0];
+      pos = end;
+      return h;
+    }
+
+    void part(String s) {
+      if (s != null) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        ensure(utf8.length + 13);
+        decimal(s.length());
+        buf[pos++] = ':';
+        System.arraycopy(utf8, 0, buf, pos, utf8.length);
+        pos += utf8.length;
+      }
+      ensure(1);
+      buf[pos++] = '|';
+    }
+
+    private void decimal(int v) {
+      int digits = 1;
+      for (int x = v; x >= 10; x /= 10) {
+        digits++;
+      }
+      pos += digits;
+      for (int i = pos - 1; i >= pos - digits; i--, v /= 10) {
+        buf[i] = (byte) ('0' + v % 10);
+      }
+    }
+
+    private void ensure(int n) {
+      if (pos + n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+      }
+    }
   }
 
   private void ensure(int n) {
     if (pos + n > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
     }
-  }
-
-  private String lastLabel;
-  private byte[] lastLabelBytes;
-
-  /**
-   * A period label as {@link #text} encodes it, kept for the next row while the label is the same instance (the
-   * readers hand out one String per label): encoding it anew was a fifth of pass 1's reader thread (JFR).
-   */
-  private void label(String label) {
-    if (label != lastLabel) {
-      int start = pos;
-      text(label);
-      lastLabelBytes = Arrays.copyOfRange(buf, start, pos);
-      lastLabel = label;
-      return;
-    }
-    ensure(lastLabelBytes.length);
-    System.arraycopy(lastLabelBytes, 0, buf, pos, lastLabelBytes.length);
-    pos += lastLabelBytes.length;
   }
 
   /** A tag (null or not), then the UTF-16 units with the length first: no two texts encode alike. */

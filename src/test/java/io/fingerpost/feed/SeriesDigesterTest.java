@@ -66,6 +66,23 @@ class SeriesDigesterTest {
     }
   }
 
+  /** The branch-free carry of the 128-bit sums is the unsigned comparison it replaced, at the edges and at random. */
+  @Test
+  void carryIsTheUnsignedOverflowOfTheLowHalf() {
+    long[] edges = {0, 1, 2, -1, -2, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1, 0x8000_0000_0000_0001L};
+    java.util.Random rnd = new java.util.Random(7);
+    long[] values = java.util.Arrays.copyOf(edges, edges.length + 200);
+    for (int i = edges.length; i < values.length; i++) {
+      values[i] = rnd.nextLong();
+    }
+    for (long x : values) {
+      for (long y : values) {
+        long sum = x + y;
+        assertEquals(Long.compareUnsigned(sum, x) < 0 ? 1 : 0, SeriesDigester.carry(x, y, sum), x + " + " + y);
+      }
+    }
+  }
+
   /** The key's text as first written: each part as its length, ':' and text, then '|'; a null part as '|'. */
   private static byte[] reference(SeriesKey k, String feed, String kind) {
     StringBuilder sb = new StringBuilder();
