@@ -3,7 +3,6 @@ package io.fingerpost.feed;
 import io.fingerpost.model.Area;
 import io.fingerpost.model.Indicator;
 import io.fingerpost.model.Observation;
-import io.fingerpost.model.Period;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -77,7 +76,6 @@ final class RowRules {
   static final class Passed {
     private final String[] texts = new String[FIELDS.length];
     private final String[] row = new String[FIELDS.length]; // the row being checked, by field
-    private Period period; // the last period that passed (the CSV reader makes one Period a label)
   }
 
   /** The checked text fields in the order checked; those before {@link #NOTE} and {@link #PARENT} are key parts. */
@@ -118,14 +116,11 @@ final class RowRules {
     t[11] = area == null ? null : area.type();
     t[PARENT] = area == null ? null : area.parentCode() == null ? "" : area.parentCode();
     texts(t, p.texts, 0, NOTE);
-    if (o.period != p.period) { // issue 14: Math.floor and ceil a row were StrictMath calls that trapped in the JIT
-      int from = (int) Math.floor(o.period.start());
-      int to = (int) Math.ceil(o.period.end()) - 1;
-      if (from < FIRST_YEAR || to > LAST_YEAR) {
-        throw new IllegalArgumentException("period '" + o.period.label() + "' is outside the years "
-            + FIRST_YEAR + "–" + LAST_YEAR);
-      }
-      p.period = o.period;
+    // floor(start) >= FIRST_YEAR and ceil(end) - 1 <= LAST_YEAR, without Math.floor and ceil: here they are
+    // StrictMath's Java code, whose branches on the value trapped in the compiled reader (issue 14, JFR); NaN fails
+    if (!(o.period.start() >= FIRST_YEAR) || !(o.period.end() <= LAST_YEAR + 1)) {
+      throw new IllegalArgumentException("period '" + o.period.label() + "' is outside the years "
+          + FIRST_YEAR + "–" + LAST_YEAR);
     }
     texts(t, p.texts, NOTE, FIELDS.length);
     plausible("value", o, RowParts.VALUE);
