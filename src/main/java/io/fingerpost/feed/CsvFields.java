@@ -5,7 +5,7 @@ package io.fingerpost.feed;
  * field ends (issue 14: a String for each of the ~27 fields of a Fingertips row was a fifth of a read; the
  * reader now makes Strings only of the fields it keeps, and those mostly come from {@link TextCache}).
  * {@link #plain()}: no character of the record can be refused by {@link RowRules#badText}, so the per-field
- * check is skipped (decided by {@link CsvRecords}' tokenising side, while the characters are at hand).
+ * check is skipped (decided by {@link CsvTape} as the characters arrive).
  */
 final class CsvFields {
   /** The characters; field 0 starts at {@code offset}, field i ends at {@code ends[i]} (the array is shared). */
@@ -136,12 +136,10 @@ final class CsvFields {
     private int used;
     private int[] ends = new int[32];
     private int n;
-    private boolean plain = true;
 
     void clear() {
       n = 0;
       start = used;
-      plain = true;
     }
 
     int size() {
@@ -156,15 +154,6 @@ final class CsvFields {
         newBlock(len);
       }
       System.arraycopy(buf, offset, text, used, len);
-      if (plain) {
-        for (int i = offset, end = offset + len; i < end; i++) {
-          char c = buf[i];
-          if ((char) (c - 0x20) >= 0x5F && !plain(c)) { // outside printable ASCII: look closer
-            plain = false;
-            break;
-          }
-        }
-      }
       used += len;
       ends[n++] = used;
     }
@@ -182,7 +171,8 @@ final class CsvFields {
       start = 0;
     }
 
-    CsvFields build() {
+    /** The record collected; {@code plain}: its characters are all {@link #plain}, as the source's reader found. */
+    CsvFields build(boolean plain) {
       return new CsvFields(text, start, java.util.Arrays.copyOf(ends, n), n, plain);
     }
   }

@@ -398,7 +398,7 @@ final class CsvRecords implements Closeable {
 
     @Override
     protected Pending buildRecord() {
-      return new Pending(line, fields.build());
+      return new Pending(line, fields.build(tape.plainFrom(offsetOf(line))));
     }
   }
 }

@@ -35,6 +35,9 @@ final class CsvTape extends Reader {
   private int[] starts = new int[1 << 10];
   private int lines = 1;
   private boolean ended;
+  // the source offset of the last character read that is not CsvFields.plain, or -1: noted in the scan for line
+  // starts, so the records need no scan of their own for it (issue 14)
+  private long lastOdd = -1;
 
   CsvTape(Reader in) {
     this.in = in;
@@ -73,13 +76,14 @@ final class CsvTape extends Reader {
 
   /**
    * Notes the line starts in {@code win[from, to)}, just read: after a {@code \n}, a lone {@code \r}, or a
-   * {@code \r\n} (whose {@code \r} may have come at the end of the read before).
+   * {@code \r\n} (whose {@code \r} may have come at the end of the read before); and where a character is that
+   * is not {@link CsvFields#plain}.
    */
   private void noteLines(int from, int to) {
     char[] w = win;
     for (int i = from; i < to; i++) {
-      while (i < to && w[i] > '\r') {
-        i++; // most characters: one comparison
+      while (i < to && (char) (w[i] - 0x20) < 0x5F) {
+        i++; // most characters, printable ASCII: one comparison
       }
       if (i == to) {
         return;
@@ -92,8 +96,18 @@ final class CsvTape extends Reader {
           starts = java.util.Arrays.copyOf(starts, lines * 2);
         }
         starts[lines++] = i + 1;
+      } else if (!CsvFields.plain(c)) {
+        lastOdd = base + i;
       }
     }
+  }
+
+  /**
+   * Whether the text read from source offset {@code offset} on holds only {@link CsvFields#plain} characters.
+   * Text read ahead of a record counts too, so a record just before an odd character is not known as plain.
+   */
+  boolean plainFrom(long offset) {
+    return lastOdd < offset;
   }
 
   /** Lets go of the text before line {@code line} (which FastCSV has begun) once enough is held. */

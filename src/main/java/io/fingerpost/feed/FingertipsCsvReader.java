@@ -48,6 +48,9 @@ public final class FingertipsCsvReader implements PartsReader {
   static final String VALUE = "Value";
   static final String COMPARED_TO_ENGLAND = "Compared to England value or percentiles";
 
+  /** The parts of the objects a reader starts with: no field equals it (a NUL is refused before a record is mapped). */
+  private static final String NONE = "\0";
+
   private final CsvRecords csv;
   private final List<String> header;
   private final FingertipsColumns c;
@@ -73,13 +76,14 @@ public final class FingertipsCsvReader implements PartsReader {
   private final TextCache englandVerdicts = new TextCache();
   private final TextCache parentVerdicts = new TextCache();
   private final TextCache goalVerdicts = new TextCache();
-  // the row before's objects, reused while nothing in them changes
-  private Indicator lastIndicator;
-  private Area lastArea;
-  private SeriesKey lastKey;
-  private PublishedVerdicts lastVerdicts;
-  private String lastPolarityText;
-  private Polarity lastPolarity;
+  // the row before's objects, reused while nothing in them changes. Never null: a reader's first row then takes the
+  // path of a changed row, which the compiled reader knows, not a null branch it never saw (issue 14: the first row of
+  // the re-read's reader trapped there, and C2 compiled the whole reader again, 0.3 s of a core, during the re-read)
+  private Indicator lastIndicator = new Indicator(NONE, null, null, null, null);
+  private String lastPolarityText = NONE; // lastIndicator's
+  private Area lastArea = new Area(NONE, null, null, null);
+  private SeriesKey lastKey = new SeriesKey(NONE, NONE, NONE, NONE, NONE, NONE);
+  private PublishedVerdicts lastVerdicts = new PublishedVerdicts(NONE, NONE, NONE, NONE, NONE);
   private final RowRules.Passed passed = new RowRules.Passed();
   private final RowParts parts = new RowParts(); // the row being parsed, filled in place
   private final DuplicateKeys.Hasher hasher = new DuplicateKeys.Hasher();
@@ -251,31 +255,26 @@ public final class FingertipsCsvReader implements PartsReader {
   /** The row before's key when the parts are the same Strings (the caches make equal texts one String). */
   private SeriesKey key(String ind, String area, String sexText, String ageText, String type, String cat) {
     SeriesKey k = lastKey;
-    if (k != null && k.indicatorId() == ind && k.areaCode() == area && k.sex() == sexText && k.age() == ageText
+    if (k.indicatorId() == ind && k.areaCode() == area && k.sex() == sexText && k.age() == ageText
         && k.categoryType() == type && k.category() == cat) {
       return k;
     }
     return lastKey = new SeriesKey(ind, area, sexText, ageText, type, cat);
   }
 
-  /** Reuses the previous row's record when nothing changed (rows come grouped by indicator and area). */
+  /**
+   * Reuses the previous row's record when nothing changed (rows come grouped by indicator and area); the polarity
+   * is compared as its text (one String for equal texts) and parsed only for a new record.
+   */
   private Indicator indicator(CsvFields r, String id) {
     String name = blankToNull(r.trimmed(c.indicatorName, indicatorNames).strip());
     String polarityText = r.trimmed(c.polarity, polarities);
-    Polarity pol;
-    if (polarityText == lastPolarityText) {
-      pol = lastPolarity;
-    } else {
-      pol = Polarity.parse(polarityText);
-      lastPolarityText = polarityText;
-      lastPolarity = pol;
-    }
     Indicator last = lastIndicator;
-    if (last != null && last.id().equals(id) && java.util.Objects.equals(last.name(), name)
-        && last.polarity() == pol) {
+    if (last.id().equals(id) && java.util.Objects.equals(last.name(), name) && polarityText == lastPolarityText) {
       return last;
     }
-    return lastIndicator = new Indicator(id, name, null, null, pol);
+    lastPolarityText = polarityText;
+    return lastIndicator = new Indicator(id, name, null, null, Polarity.parse(polarityText));
   }
 
   private Area area(CsvFields r, String code) {
@@ -283,7 +282,7 @@ public final class FingertipsCsvReader implements PartsReader {
     String type = blankToNull(r.trimmed(c.areaType, areaTypes));
     String parent = blankToNull(r.trimmed(c.parentCode, parentCodes));
     Area last = lastArea;
-    if (last != null && last.code().equals(code) && java.util.Objects.equals(last.name(), name)
+    if (last.code().equals(code) && java.util.Objects.equals(last.name(), name)
         && java.util.Objects.equals(last.type(), type) && java.util.Objects.equals(last.parentCode(), parent)) {
       return last;
     }
@@ -297,7 +296,7 @@ public final class FingertipsCsvReader implements PartsReader {
     String parent = blankToNull(r.trimmed(c.comparedToParent, parentVerdicts));
     String goal = blankToNull(r.trimmed(c.comparedToGoal, goalVerdicts));
     PublishedVerdicts last = lastVerdicts;
-    if (last != null && last.recentTrend() == trend && last.comparedToEngland() == england
+    if (last.recentTrend() == trend && last.comparedToEngland() == england
         && last.comparedToParent() == parent && last.comparedToGoal() == goal) {
       return last;
     }

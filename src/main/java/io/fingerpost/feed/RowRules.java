@@ -85,6 +85,13 @@ final class RowRules {
       MAX_NAME, MAX_NAME, MAX_NAME, MAX_NAME, MAX_ID};
   private static final int NOTE = 7;
   private static final int PARENT = 12;
+  /**
+   * The fields checked as key parts: the key's, the period and the parent code. A table, not {@code i < NOTE || i ==
+   * PARENT}: a file of one region has one parent code, checked on a reader's first row only, so that branch was never
+   * seen when the check was compiled, and a new reader's first row undid it (issue 14: JFR unstable_if in the re-read).
+   */
+  private static final boolean[] KEY_RULES = {true, true, true, true, true, true, true, false, false, false, false,
+      false, true};
 
   /** As {@link #check(Observation, Indicator, Area)}, skipping the texts {@code passed} holds (null: none). */
   static List<String> check(Observation o, Indicator indicator, Area area, Passed passed) {
@@ -109,9 +116,9 @@ final class RowRules {
     t[11] = area == null ? null : area.type();
     t[PARENT] = area == null ? null : area.parentCode() == null ? "" : area.parentCode();
     texts(t, p.texts, 0, NOTE);
-    int from = (int) Math.floor(o.period.start());
-    int to = (int) Math.ceil(o.period.end()) - 1;
-    if (from < FIRST_YEAR || to > LAST_YEAR) {
+    // floor(start) >= FIRST_YEAR and ceil(end) - 1 <= LAST_YEAR, without Math.floor and ceil: here they are
+    // StrictMath's Java code, whose branches on the value trapped in the compiled reader (issue 14, JFR); NaN fails
+    if (!(o.period.start() >= FIRST_YEAR) || !(o.period.end() <= LAST_YEAR + 1)) {
       throw new IllegalArgumentException("period '" + o.period.label() + "' is outside the years "
           + FIRST_YEAR + "–" + LAST_YEAR);
     }
@@ -154,7 +161,7 @@ final class RowRules {
   }
 
   private static void text(int i, String s) {
-    if (i < NOTE || i == PARENT) {
+    if (KEY_RULES[i]) {
       key(FIELDS[i], s, MAX[i]);
     } else {
       text(FIELDS[i], s, MAX[i]);

@@ -32,14 +32,14 @@ final class Values {
 
   /** {@link #number(char[], int, int, String)} of a text that is not blank, unboxed (pass 1, {@link RowParts}). */
   static double finite(char[] a, int from, int to, String column) {
+    double d = simple(a, from, to); // checks its own grammar: one pass over the usual number, not two
+    if (d == d) {
+      return d;
+    }
     if (!decimal(a, from, to)) {
       String text = new String(a, from, to - from);
       String shown = text.length() > 40 ? text.substring(0, 40) + "…" : text;
       throw new IllegalArgumentException(column + " '" + shown + "' is not a number");
-    }
-    double d = simple(a, from, to);
-    if (d == d) {
-      return d;
     }
     try {
       d = JavaDoubleParser.parseDouble(a, from, to - from);
@@ -59,7 +59,7 @@ final class Values {
    * The usual case, {@code [+-]?\d+(\.\d+)?} with at most 15 digits, by Clinger's fast path: the digits as a
    * whole number m below 2^53 and 10^k are both exact doubles, so m / 10^k is the correctly rounded value, as
    * {@link Double#parseDouble} gives (W. D. Clinger, "How to read floating point numbers accurately", PLDI 1990).
-   * NaN for anything else (then FastDoubleParser decides). The text has passed {@link #decimal}.
+   * NaN for anything else ({@link #decimal} and FastDoubleParser then decide): what it takes, {@link #decimal} takes.
    */
   private static double simple(char[] a, int from, int to) {
     int i = from;
@@ -76,6 +76,9 @@ final class Values {
     for (; i < to; i++) {
       char c = a[i];
       if (c == '.') {
+        if (fraction >= 0) {
+          return Double.NaN; // a second point
+        }
         fraction = 0;
       } else if (c >= '0' && c <= '9') {
         m = m * 10 + (c - '0');
@@ -84,7 +87,7 @@ final class Values {
           fraction++;
         }
       } else {
-        return Double.NaN; // an exponent
+        return Double.NaN; // an exponent, or not a number
       }
     }
     if (digits > 15 || digits == 0) {
