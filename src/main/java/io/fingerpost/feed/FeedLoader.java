@@ -94,23 +94,24 @@ public final class FeedLoader {
     long started = System.nanoTime();
     Future<Result> done = whole
         ? new DigestedLoad(this, store, vertx, feed, sourceName, open, configured, initialLoad, expectedRows).run()
-        : pipeline(feed, sourceName, open, configured, initialLoad, expectedRows, null, null);
+        : pipeline(feed, sourceName, open, configured, initialLoad, expectedRows, null, null, null);
     return done.onComplete(ar -> LoadProfile.add(LoadProfile.Step.LOAD_WALL, started));
   }
 
   /**
    * Today's pipeline: parses {@code open} and writes its rows, except those of the series in {@code skip} (counted
    * unchanged; null: none), comparing with the stored rows of about {@code expectedRows} rows; {@code digester} (may
-   * be null) sees every parsed row.
+   * be null) sees every parsed row; {@code parsed} (may be null) completes once the source is read to its end (the
+   * digester then holds every row) while the last batches may still be writing.
    */
   Future<Result> pipeline(String feed, String sourceName, Callable<RowReader> open,
                           Map<String, Indicator> configured, InitialLoad initialLoad, long expectedRows,
-                          Set<SeriesKey> skip, SeriesDigester digester) {
+                          Set<SeriesKey> skip, SeriesDigester digester, Promise<Void> parsed) {
     Context ctx = vertx.getOrCreateContext();
     Future<StoredRows> stored = store.storedRows(feed, initialLoad, expectedRows);
     return ctx.executeBlocking(open).compose(reader -> {
       reader.expectRows(expectedRows);
-      Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad, stored, skip, digester);
+      Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad, stored, skip, digester, parsed);
       run.readNext();
       return run.promise.future().eventually(() -> ctx.executeBlocking(() -> {
         reader.close();
@@ -167,6 +168,7 @@ public final class FeedLoader {
     final Future<StoredRows> stored;
     final Set<SeriesKey> skip;
     final SeriesDigester digester;
+    final Promise<Void> parsed;
     long skipped;
     /** Since when no batch is being written (the store waits for the parser), for {@link LoadProfile}. */
     long idleSince = System.nanoTime();
@@ -187,8 +189,9 @@ public final class FeedLoader {
 
     Run(Context ctx, String feed, String sourceName, RowReader reader, Map<String, Indicator> configured,
         InitialLoad initialLoad, Future<StoredRows> stored, Set<SeriesKey> skip,
-        SeriesDigester digester) {
+        SeriesDigester digester, Promise<Void> parsed) {
       this.ctx = ctx;
+      this.parsed = parsed;
       this.skip = skip;
       this.digester = digester;
       this.stored = stored;
@@ -260,6 +263,9 @@ public final class FeedLoader {
       if (batch.size() < batchSize) {
         synchronized (this) {
           eof = true;
+        }
+        if (parsed != null) {
+          parsed.tryComplete();
         }
       }
       applyConfigured(batch, configured);
