@@ -327,11 +327,7 @@ final class DigestedLoad {
       if (p.area != null && p.area != area) {
         metadata.addArea(area = p.area);
       }
-      for (String w : p.warnings) { // as FeedLoader.keepRejection keeps a ParsedRow's warnings
-        if (rejections.size() < FeedLoader.MAX_KEPT_REJECTIONS) {
-          rejections.add(Rejection.warning(sourceName, p.line, w, ""));
-        }
-      }
+      FeedLoader.keepWarnings(p.warnings, p.line, sourceName, rejections);
     }
 
     Parsed done() {

@@ -1,6 +1,7 @@
 package io.fingerpost.feed;
 
 import io.fingerpost.model.Indicator;
+import io.fingerpost.model.Observation;
 import io.fingerpost.model.SeriesKey;
 import io.fingerpost.store.Batch;
 import io.fingerpost.store.BatchResult;
@@ -130,11 +131,7 @@ public final class FeedLoader {
    */
   static boolean keepRejection(FeedRow row, String sourceName, List<Rejection> rejections) {
     if (row instanceof ParsedRow p) {
-      for (String w : p.warnings()) {
-        if (rejections.size() < MAX_KEPT_REJECTIONS) {
-          rejections.add(Rejection.warning(sourceName, p.line(), w, ""));
-        }
-      }
+      keepWarnings(p.warnings(), p.line(), sourceName, rejections);
       return false;
     }
     if (row instanceof RejectedRow r) {
@@ -144,6 +141,15 @@ public final class FeedLoader {
       return true;
     }
     return false;
+  }
+
+  /** Keeps the warnings of a stored row at {@code line}, up to {@link #MAX_KEPT_REJECTIONS} kept in all. */
+  static void keepWarnings(List<String> warnings, long line, String sourceName, List<Rejection> rejections) {
+    for (String w : warnings) {
+      if (rejections.size() < MAX_KEPT_REJECTIONS) {
+        rejections.add(Rejection.warning(sourceName, line, w, ""));
+      }
+    }
   }
 
   /** The configured metadata of the batch's indicators overrides what the rows said. */
@@ -245,17 +251,30 @@ public final class FeedLoader {
 
     private Batch parseBatch() {
       Batch batch = new Batch(batchSize);
+      // the CSV readers hand out a row's parts with its series' hash, which the digester then need not compute again
+      // (the published verdicts a built row adds are not stored)
+      PartsReader csv = reader instanceof PartsReader r ? r : null;
       while (batch.size() < batchSize && reader.hasNext()) {
-        FeedRow row = reader.next();
         read++;
-        if (row instanceof ParsedRow p) {
-          if (digester != null) {
-            digester.add(p.observation());
+        FeedRow row;
+        if (csv != null) {
+          row = csv.nextParts();
+          if (row == null) {
+            RowParts p = csv.parts();
+            if (digester != null) {
+              digester.add(p);
+            }
+            add(batch, p.observation(), p.indicator, p.area);
+            keepWarnings(p.warnings, p.line, sourceName, rejections);
+            continue;
           }
-          if (skip != null && skip.contains(p.observation().key())) {
-            skipped++;
-          } else {
-            batch.add(p.observation(), p.indicator(), p.area());
+        } else {
+          row = reader.next();
+          if (row instanceof ParsedRow p) {
+            if (digester != null) {
+              digester.add(p.observation());
+            }
+            add(batch, p.observation(), p.indicator(), p.area());
           }
         }
         rejected += keepRejection(row, sourceName, rejections) ? 1 : 0;
@@ -270,6 +289,14 @@ public final class FeedLoader {
       }
       applyConfigured(batch, configured);
       return batch;
+    }
+
+    private void add(Batch batch, Observation o, Indicator indicator, io.fingerpost.model.Area area) {
+      if (skip != null && skip.contains(o.key())) {
+        skipped++;
+      } else {
+        batch.add(o, indicator, area);
+      }
     }
 
     /**
