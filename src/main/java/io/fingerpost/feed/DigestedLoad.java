@@ -13,6 +13,7 @@ import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.Rejection;
 import io.fingerpost.store.SeriesDigestStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.io.IOException;
@@ -93,9 +94,61 @@ final class DigestedLoad {
   /** No digests: the pipeline as before, digesting every row; the digests saved once it succeeded. */
   private Future<FeedLoader.Result> onePass() {
     SeriesDigester digester = new SeriesDigester();
-    return digests.forget(feed, null)
-        .compose(v -> loader.pipeline(feed, sourceName, open, configured, initialLoad, expectedRows, null, digester))
-        .compose(result -> save(digester, Set.of()).map(result));
+    return digests.forget(feed, null).compose(v -> writeAndSave(expectedRows, null, digester, Set.of(), () -> null));
+  }
+
+  /**
+   * The pipeline (rows of {@code skip} not sent), then, once {@code verify} passed, the digests of what it read less
+   * {@code kept}. Their save begins as soon as the source is read to its end, on its own connection while the last
+   * batches still write, and commits only after the load's last commit (a failed load rolls it back): what the load's
+   * tail waits for is the save's end, not all of it (issue 14).
+   */
+  private Future<FeedLoader.Result> writeAndSave(long rows, Set<SeriesKey> skip, SeriesDigester digester,
+                                                 Set<SeriesKey> kept, java.util.function.Supplier<IOException> verify) {
+    Promise<Void> parsed = Promise.promise();
+    // a stage that could not begin leaves the save to the load's end
+    Future<Early> early = parsed.future().compose(v -> stage(digester, kept)).otherwise(new Early(null, null));
+    return loader.pipeline(feed, sourceName, open, configured, initialLoad, rows, skip, digester, parsed)
+        .compose(result -> {
+          IOException wrong = verify.get();
+          return wrong != null ? Future.<FeedLoader.Result>failedFuture(wrong)
+              : early.compose(e -> finish(e, digester, kept)).map(result);
+        })
+        .onFailure(e -> early.onSuccess(Early::abort));
+  }
+
+  /** A save begun at the end of the parse ({@code save} null: none, the digests are saved after the load). */
+  private record Early(Digests computed, SeriesDigestStore.Staged save) {
+    void abort() {
+      if (save != null) {
+        save.abort();
+      }
+    }
+  }
+
+  private Future<Early> stage(SeriesDigester digester, Set<SeriesKey> kept) {
+    return digestsOf(digester, kept).map(d -> new Early(d, digests.stage(feed, d.keys(), d.digests())));
+  }
+
+  /**
+   * Commits the staged save, unless an indicator's kind changed since it was staged (the last batches' metadata) or it
+   * failed: then it is rolled back and the digests saved anew.
+   */
+  private Future<Void> finish(Early early, SeriesDigester digester, Set<SeriesKey> kept) {
+    if (early.save() == null) {
+      return save(digester, kept);
+    }
+    return digests.kinds(early.computed().indicators()).compose(kinds -> {
+      if (!kinds.equals(early.computed().kinds())) {
+        early.abort();
+        return save(digester, kept);
+      }
+      long[] forget = touched.stream().mapToLong(SeriesDigester::keyHash).toArray();
+      return early.save().commit(forget).<Void>mapEmpty().recover(e -> {
+        LOG.debug("Feed {}: the digests staged during the load were not saved ({}); saving them now", feed, e.toString());
+        return save(digester, kept);
+      });
+    });
   }
 
   /** What pass 1 found besides the digests. */
@@ -156,18 +209,16 @@ final class DigestedLoad {
     long toWrite = first.rows() - plan.unchangedRows;
     LOG.debug("Feed {}: {} of {} series changed or new by their digests; reading again for {} rows", feed,
         plan.changed.size(), first.series(), toWrite);
-    return digests.forget(feed, forget)
-        .compose(v -> loader.pipeline(feed, sourceName, open, configured, initialLoad, toWrite, plan.unchanged, second))
-        .compose(result -> {
+    return digests.forget(feed, forget).compose(v -> writeAndSave(toWrite, plan.unchanged, second, plan.unchanged,
+        () -> {
           for (SeriesKey k : plan.unchanged) {
             if (!sameSum(first.sum(k), second.sum(k))) {
               // the source changed between the passes: what pass 2 skipped was judged on other rows
-              return Future.failedFuture(new IOException("the source changed while it was read (series "
-                  + k + "); read it again"));
+              return new IOException("the source changed while it was read (series " + k + "); read it again");
             }
           }
-          return save(second, plan.unchanged).map(result);
-        });
+          return null;
+        }));
   }
 
   private static boolean sameSum(SeriesDigester.Sum f, SeriesDigester.Sum s) {
@@ -176,6 +227,15 @@ final class DigestedLoad {
 
   /** Saves the digests of the series {@code digester} saw, less {@code kept} (theirs stand) and those touched. */
   private Future<Void> save(SeriesDigester digester, Set<SeriesKey> kept) {
+    return digestsOf(digester, kept).compose(d -> digests.save(feed, d.keys(), d.digests())).mapEmpty();
+  }
+
+  /** The digests to save and the indicator kinds they cover. */
+  private record Digests(Set<String> indicators, Map<String, String> kinds, List<SeriesKey> keys,
+                         List<SeriesDigestStore.Digest> digests) {}
+
+  /** The digests of the series {@code digester} saw, less {@code kept} and those touched so far (on a worker). */
+  private Future<Digests> digestsOf(SeriesDigester digester, Set<SeriesKey> kept) {
     Set<String> indicators = new HashSet<>();
     for (SeriesDigester.Sum s : digester.sums()) {
       indicators.add(s.key.indicatorId());
@@ -189,8 +249,8 @@ final class DigestedLoad {
           out.add(SeriesDigester.digest(feed, s, kinds));
         }
       }
-      return Map.entry(keys, out);
-    }, false)).compose(e -> digests.save(feed, e.getKey(), e.getValue())).mapEmpty();
+      return new Digests(indicators, kinds, keys, out);
+    }, false));
   }
 
   /** Pass 1: every row digested, rejections and metadata collected, nothing stored. Worker tasks. */
@@ -267,11 +327,7 @@ final class DigestedLoad {
       if (p.area != null && p.area != area) {
         metadata.addArea(area = p.area);
       }
-      for (String w : p.warnings) { // as FeedLoader.keepRejection keeps a ParsedRow's warnings
-        if (rejections.size() < FeedLoader.MAX_KEPT_REJECTIONS) {
-          rejections.add(Rejection.warning(sourceName, p.line, w, ""));
-        }
-      }
+      FeedLoader.keepWarnings(p.warnings, p.line, sourceName, rejections);
     }
 
     Parsed done() {

@@ -1,6 +1,7 @@
 package io.fingerpost.feed;
 
 import io.fingerpost.model.Indicator;
+import io.fingerpost.model.Observation;
 import io.fingerpost.model.SeriesKey;
 import io.fingerpost.store.Batch;
 import io.fingerpost.store.BatchResult;
@@ -94,23 +95,24 @@ public final class FeedLoader {
     long started = System.nanoTime();
     Future<Result> done = whole
         ? new DigestedLoad(this, store, vertx, feed, sourceName, open, configured, initialLoad, expectedRows).run()
-        : pipeline(feed, sourceName, open, configured, initialLoad, expectedRows, null, null);
+        : pipeline(feed, sourceName, open, configured, initialLoad, expectedRows, null, null, null);
     return done.onComplete(ar -> LoadProfile.add(LoadProfile.Step.LOAD_WALL, started));
   }
 
   /**
    * Today's pipeline: parses {@code open} and writes its rows, except those of the series in {@code skip} (counted
    * unchanged; null: none), comparing with the stored rows of about {@code expectedRows} rows; {@code digester} (may
-   * be null) sees every parsed row.
+   * be null) sees every parsed row; {@code parsed} (may be null) completes once the source is read to its end (the
+   * digester then holds every row) while the last batches may still be writing.
    */
   Future<Result> pipeline(String feed, String sourceName, Callable<RowReader> open,
                           Map<String, Indicator> configured, InitialLoad initialLoad, long expectedRows,
-                          Set<SeriesKey> skip, SeriesDigester digester) {
+                          Set<SeriesKey> skip, SeriesDigester digester, Promise<Void> parsed) {
     Context ctx = vertx.getOrCreateContext();
     Future<StoredRows> stored = store.storedRows(feed, initialLoad, expectedRows);
     return ctx.executeBlocking(open).compose(reader -> {
       reader.expectRows(expectedRows);
-      Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad, stored, skip, digester);
+      Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad, stored, skip, digester, parsed);
       run.readNext();
       return run.promise.future().eventually(() -> ctx.executeBlocking(() -> {
         reader.close();
@@ -129,11 +131,7 @@ public final class FeedLoader {
    */
   static boolean keepRejection(FeedRow row, String sourceName, List<Rejection> rejections) {
     if (row instanceof ParsedRow p) {
-      for (String w : p.warnings()) {
-        if (rejections.size() < MAX_KEPT_REJECTIONS) {
-          rejections.add(Rejection.warning(sourceName, p.line(), w, ""));
-        }
-      }
+      keepWarnings(p.warnings(), p.line(), sourceName, rejections);
       return false;
     }
     if (row instanceof RejectedRow r) {
@@ -143,6 +141,15 @@ public final class FeedLoader {
       return true;
     }
     return false;
+  }
+
+  /** Keeps the warnings of a stored row at {@code line}, up to {@link #MAX_KEPT_REJECTIONS} kept in all. */
+  static void keepWarnings(List<String> warnings, long line, String sourceName, List<Rejection> rejections) {
+    for (String w : warnings) {
+      if (rejections.size() < MAX_KEPT_REJECTIONS) {
+        rejections.add(Rejection.warning(sourceName, line, w, ""));
+      }
+    }
   }
 
   /** The configured metadata of the batch's indicators overrides what the rows said. */
@@ -167,6 +174,7 @@ public final class FeedLoader {
     final Future<StoredRows> stored;
     final Set<SeriesKey> skip;
     final SeriesDigester digester;
+    final Promise<Void> parsed;
     long skipped;
     /** Since when no batch is being written (the store waits for the parser), for {@link LoadProfile}. */
     long idleSince = System.nanoTime();
@@ -187,8 +195,9 @@ public final class FeedLoader {
 
     Run(Context ctx, String feed, String sourceName, RowReader reader, Map<String, Indicator> configured,
         InitialLoad initialLoad, Future<StoredRows> stored, Set<SeriesKey> skip,
-        SeriesDigester digester) {
+        SeriesDigester digester, Promise<Void> parsed) {
       this.ctx = ctx;
+      this.parsed = parsed;
       this.skip = skip;
       this.digester = digester;
       this.stored = stored;
@@ -242,17 +251,30 @@ public final class FeedLoader {
 
     private Batch parseBatch() {
       Batch batch = new Batch(batchSize);
+      // the CSV readers hand out a row's parts with its series' hash, which the digester then need not compute again
+      // (the published verdicts a built row adds are not stored)
+      PartsReader csv = reader instanceof PartsReader r ? r : null;
       while (batch.size() < batchSize && reader.hasNext()) {
-        FeedRow row = reader.next();
         read++;
-        if (row instanceof ParsedRow p) {
-          if (digester != null) {
-            digester.add(p.observation());
+        FeedRow row;
+        if (csv != null) {
+          row = csv.nextParts();
+          if (row == null) {
+            RowParts p = csv.parts();
+            if (digester != null) {
+              digester.add(p);
+            }
+            add(batch, p.observation(), p.indicator, p.area);
+            keepWarnings(p.warnings, p.line, sourceName, rejections);
+            continue;
           }
-          if (skip != null && skip.contains(p.observation().key())) {
-            skipped++;
-          } else {
-            batch.add(p.observation(), p.indicator(), p.area());
+        } else {
+          row = reader.next();
+          if (row instanceof ParsedRow p) {
+            if (digester != null) {
+              digester.add(p.observation());
+            }
+            add(batch, p.observation(), p.indicator(), p.area());
           }
         }
         rejected += keepRejection(row, sourceName, rejections) ? 1 : 0;
@@ -261,9 +283,20 @@ public final class FeedLoader {
         synchronized (this) {
           eof = true;
         }
+        if (parsed != null) {
+          parsed.tryComplete();
+        }
       }
       applyConfigured(batch, configured);
       return batch;
+    }
+
+    private void add(Batch batch, Observation o, Indicator indicator, io.fingerpost.model.Area area) {
+      if (skip != null && skip.contains(o.key())) {
+        skipped++;
+      } else {
+        batch.add(o, indicator, area);
+      }
     }
 
     /**

@@ -36,7 +36,8 @@ public final class LoadProfile {
     DIGEST_FETCH("stored series digests fetched"),
     DIGEST_METADATA("re-read: metadata upsert + indicator kinds after pass 1"),
     DIGEST_COMPARE("re-read: series digests computed and compared"),
-    DIGEST_SAVE("series digests saved");
+    DIGEST_STAGE("series digests staged while the last batches write (overlapped)"),
+    DIGEST_SAVE("series digests saved (after the load's last commit)");
 
     final String label;
 

@@ -52,9 +52,10 @@ public final class SeriesDigestStore {
   private static final String REPLACE = """
       DELETE FROM feed_series_digest d USING feed_series_digest_stage s WHERE d.feed = ? AND d.series_id = s.series_id""";
 
+  /** In series id order: both indexes, (feed, series_id) and (series_id), then grow at their right edge. */
   private static final String INSERT = """
       INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
-      SELECT ?, series_id, key_hash, digest_a, digest_b FROM feed_series_digest_stage""";
+      SELECT ?, series_id, key_hash, digest_a, digest_b FROM feed_series_digest_stage ORDER BY series_id""";
 
   /**
    * Binary COPY of the rows into the staging table, then a delete of what is there and an insert: 0.42 s for 100,000
@@ -132,8 +133,90 @@ public final class SeriesDigestStore {
         ? Future.succeededFuture(0) : unnestSave(feed, rows)).onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
   }
 
+  /** How long a staged save waits for its load's end before it rolls back (the load then saves after it ended). */
+  private static final long STAGED_WAIT_MINUTES = 10;
+
+  /** Whether a staged save holds a COPY worker now. */
+  private final java.util.concurrent.atomic.AtomicBoolean staging = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Begins saving digests before the load's last batches committed (the load's tail, issue 14): on a COPY connection
+   * of its own, in a transaction that writes the digests of the series the catalog knows now and then waits; it
+   * commits only once {@link Staged#commit} says every batch of the load committed, and rolls back on
+   * {@link Staged#abort} (a failed load): a digest is saved only after all the rows of its load. Null when the feed
+   * saves through the pool behind its lease (fenced) or there is no COPY: then {@link #save} once the load ended.
+   */
+  public Staged stage(String feed, List<SeriesKey> keys, List<Digest> digests) {
+    // it holds a COPY worker until its load ends: one at a time, and never the only one (the batches need the others)
+    if (copy == null || fenced.test(feed) || Database.COPY_CONNECTIONS < 2 || !staging.compareAndSet(false, true)) {
+      return null;
+    }
+    java.util.concurrent.CompletableFuture<long[]> release = new java.util.concurrent.CompletableFuture<>();
+    Future<Integer> saved = copy.run(c -> {
+      long t = System.nanoTime();
+      List<SeriesKey> unknownKeys = new ArrayList<>();
+      List<Digest> unknownDigests = new ArrayList<>();
+      Long[][] rows = rows(keys, digests, unknownKeys, unknownDigests);
+      if (rows[0].length > 0) {
+        copySave(c, feed, rows[0], rows[1], rows[2], rows[3]);
+      }
+      LoadProfile.add(LoadProfile.Step.DIGEST_STAGE, t);
+      long[] forget = release.get(STAGED_WAIT_MINUTES, java.util.concurrent.TimeUnit.MINUTES);
+      // series the load's last batches created are known now; those another writer changed lose theirs
+      Long[][] late = rows(unknownKeys, unknownDigests);
+      if (late[0].length > 0) {
+        try (java.sql.Statement st = c.createStatement()) {
+          st.execute("TRUNCATE feed_series_digest_stage");
+        }
+        copySave(c, feed, late[0], late[1], late[2], late[3]);
+      }
+      if (forget.length > 0) {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(
+            "DELETE FROM feed_series_digest WHERE feed = ? AND key_hash = ANY (?)")) {
+          ps.setString(1, feed);
+          ps.setArray(2, c.createArrayOf("bigint", java.util.Arrays.stream(forget).boxed().toArray()));
+          ps.executeUpdate();
+        }
+      }
+      return rows[0].length + late[0].length;
+    }, r -> r).onComplete(ar -> staging.set(false));
+    return new Staged(release, saved);
+  }
+
+  /** A save begun by {@link #stage}: it commits or rolls back as its load ends. */
+  public static final class Staged {
+    private final java.util.concurrent.CompletableFuture<long[]> release;
+    private final Future<Integer> saved;
+
+    private Staged(java.util.concurrent.CompletableFuture<long[]> release, Future<Integer> saved) {
+      this.release = release;
+      this.saved = saved;
+    }
+
+    /**
+     * Every batch of the load committed: the digests of series another writer changed meanwhile ({@code forget}, key
+     * hashes) are dropped and the rest committed. Fails if the staged transaction failed (nothing saved).
+     */
+    public Future<Integer> commit(long[] forget) {
+      long t = System.nanoTime();
+      release.complete(forget);
+      return saved.onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
+    }
+
+    /** The load failed: nothing is saved. */
+    public void abort() {
+      release.completeExceptionally(new java.util.concurrent.CancellationException("the load failed"));
+    }
+  }
+
   /** Series id, key hash, digest halves of the series the catalog knows (worker thread: a lookup a series). */
   private Long[][] rows(List<SeriesKey> keys, List<Digest> digests) {
+    return rows(keys, digests, null, null);
+  }
+
+  /** {@link #rows(List, List)}, the others (series the catalog does not know yet) into {@code unknown…} if given. */
+  private Long[][] rows(List<SeriesKey> keys, List<Digest> digests, List<SeriesKey> unknownKeys,
+                        List<Digest> unknownDigests) {
     List<Long> ids = new ArrayList<>(keys.size());
     List<Digest> kept = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
@@ -141,6 +224,9 @@ public final class SeriesDigestStore {
       if (id != null) {
         ids.add(id);
         kept.add(digests.get(i));
+      } else if (unknownKeys != null) {
+        unknownKeys.add(keys.get(i));
+        unknownDigests.add(digests.get(i));
       }
     }
     int n = kept.size();

@@ -74,6 +74,11 @@ class SeriesDigestTest {
             null));
       }
     }
+    return over(rows, hook);
+  }
+
+  /** A reader of {@code rows}; {@code hook} sees each row index before the row is handed out. */
+  static RowReader over(List<FeedRow> rows, IntConsumer hook) {
     Iterator<FeedRow> it = rows.iterator();
     int[] at = {0};
     return new RowReader() {
@@ -219,6 +224,46 @@ class SeriesDigestTest {
     assertEquals(SERIES - 1, digests());
     database.pool().query("TRUNCATE observation").execute().await(10, TimeUnit.SECONDS);
     assertEquals(0, digests());
+  }
+
+  /**
+   * A first load whose last batch fails (a NUL in a note, which PostgreSQL's text refuses) after the source was read
+   * to its end, when the digests' save has begun on its own connection: the save rolls back with the load, no digest
+   * is saved and no transaction is left open.
+   */
+  @Test
+  void aLoadFailingAfterItsDigestsWereStagedSavesNone(Vertx vertx) throws Exception {
+    String feed = "digest-fail";
+    List<FeedRow> rows = new ArrayList<>();
+    for (int y = 0; y < YEARS; y++) {
+      for (int s = 0; s < SERIES; s++) {
+        SeriesKey k = new SeriesKey(feed, key(s).areaCode(), key(s).sex(), "All ages", "", "");
+        String note = rows.size() == ROWS - 1 ? "bad\u0000note" : null;
+        rows.add(new ParsedRow(rows.size() + 2L, new Observation(k, Period.parse(String.valueOf(2010 + y)),
+            value(s, y), null, null, null, null, null, null, note), new Indicator(feed, "Fails", null, null, null),
+            new Area(k.areaCode(), "A", "UA", null), null));
+      }
+    }
+    LoadProfile.reset();
+    ObservationStore store = new ObservationStore(vertx, database);
+    Future<FeedLoader.Result> load = new FeedLoader(vertx, store, 100, 3).load(feed, "fail.csv",
+        () -> over(rows, i -> { }), Map.of(), new InitialLoad(true));
+    assertTrue(load.transform(ar -> Future.succeededFuture(ar.failed())).await(60, TimeUnit.SECONDS),
+        "the load failed");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (LoadProfile.seconds().get(LoadProfile.Step.DIGEST_STAGE) == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(LoadProfile.seconds().get(LoadProfile.Step.DIGEST_STAGE) > 0, "the digests' save had begun");
+    String open = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'fingerpost-copy'"
+        + " AND state LIKE 'idle in transaction%'";
+    while (count(open) > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals(0, count(open), "the staged save rolled back");
+    assertEquals(0, count("SELECT count(*) FROM feed_series_digest WHERE feed = '" + feed + "'"), "no digest saved");
+    assertTrue(count("SELECT count(*) FROM observation WHERE source = '" + feed + "'") > 0,
+        "the batches before the failing one were written");
   }
 
   /** Waits for {@code f} from a worker thread (the reader's hooks), where {@code await} is refused. */
