@@ -71,7 +71,11 @@ class StopMidLoadTest {
         before = count(db, "SELECT count(*) FROM observation");
         assertTrue(before < ROWS, "the load ended before the test could hold it: " + before);
         service.process.destroy(); // SIGTERM
-        waitUntil("new connections refused", Duration.ofSeconds(20), () -> service.status("/health") == -1);
+        try {
+          waitUntil("new connections refused", Duration.ofSeconds(20), () -> service.status("/health") == -1);
+        } catch (AssertionError e) {
+          throw new AssertionError(e.getMessage() + "; the service's output:\n" + service.output(), e);
+        }
         // before, the feed did not wait: the database's close cancelled the batches a second later and the process
         // exited while the lock was held
         assertFalse(service.process.waitFor(5, TimeUnit.SECONDS), "the stop did not wait for the load's batches: "
