@@ -78,6 +78,19 @@ final class ChildService implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Whether a new TCP connection to the service's port is accepted. Not {@link #status}: its client keeps
+   * connections alive, and a draining server still answers on a connection opened before the stop began.
+   */
+  boolean acceptsConnections() {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+      return true;
+    } catch (java.io.IOException refused) {
+      return false;
+    }
+  }
+
   /** The status of GET path, or -1 while nothing listens. */
   int status(String path) throws Exception {
     try {

@@ -45,7 +45,7 @@ class GracefulStopTest {
         waitUntil("the requests waiting in the database", Duration.ofSeconds(30),
             () -> db.waitingForLock("FROM indicator i LEFT JOIN series s") == slow.size());
         service.process.destroy(); // SIGTERM
-        waitUntil("new connections refused", Duration.ofSeconds(20), () -> service.status("/health") == -1);
+        waitUntil("new connections refused", Duration.ofSeconds(20), () -> !service.acceptsConnections());
         assertTrue(service.process.isAlive(), "the service exited with requests under way");
         assertTrue(slow.stream().noneMatch(CompletableFuture::isDone), "a request under way was cut");
         lock.rollback();

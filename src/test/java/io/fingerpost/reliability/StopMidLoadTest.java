@@ -72,7 +72,7 @@ class StopMidLoadTest {
         assertTrue(before < ROWS, "the load ended before the test could hold it: " + before);
         service.process.destroy(); // SIGTERM
         try {
-          waitUntil("new connections refused", Duration.ofSeconds(20), () -> service.status("/health") == -1);
+          waitUntil("new connections refused", Duration.ofSeconds(20), () -> !service.acceptsConnections());
         } catch (AssertionError e) {
           throw new AssertionError(e.getMessage() + "; the service's output:\n" + service.output(), e);
         }
