@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A whole read of a source by the feed's per-series digests (issue 14; {@link SeriesDigestStore}, V90).
@@ -104,7 +105,7 @@ final class DigestedLoad {
    * tail waits for is the save's end, not all of it (issue 14).
    */
   private Future<FeedLoader.Result> writeAndSave(long rows, Set<SeriesKey> skip, SeriesDigester digester,
-                                                 Set<SeriesKey> kept, java.util.function.Supplier<IOException> verify) {
+                                                 Set<SeriesKey> kept, Supplier<IOException> verify) {
     Promise<Void> parsed = Promise.promise();
     // a stage that could not begin leaves the save to the load's end
     Future<Early> early = parsed.future().compose(v -> stage(digester, kept)).otherwise(new Early(null, null));

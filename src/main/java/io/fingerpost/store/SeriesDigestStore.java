@@ -6,12 +6,21 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * The {@code feed_series_digest} table (V90, issue 14): per feed and series, a 128-bit digest of the rows the
@@ -32,10 +41,10 @@ public final class SeriesDigestStore {
   private final BiFunction<String, SqlClient, Future<Void>> fence;
   /** The COPY connections (null: none); a fenced feed saves through the pool, whose transaction checks the lease. */
   private final CopyWriter copy;
-  private final java.util.function.Predicate<String> fenced;
+  private final Predicate<String> fenced;
 
   SeriesDigestStore(io.vertx.core.Vertx vertx, Pool pool, SeriesCatalog catalog, BiFunction<String, SqlClient, Future<Void>> fence,
-                    CopyWriter copy, java.util.function.Predicate<String> fenced) {
+                    CopyWriter copy, Predicate<String> fenced) {
     this.vertx = vertx;
     this.pool = pool;
     this.catalog = catalog;
@@ -61,15 +70,15 @@ public final class SeriesDigestStore {
    * Binary COPY of the rows into the staging table, then a delete of what is there and an insert: 0.42 s for 100,000
    * digests in a test database, where INSERT … ON CONFLICT DO UPDATE took 0.55–1.0 s.
    */
-  private static void copySave(java.sql.Connection c, String feed, Long[] id, Long[] key, Long[] a, Long[] b)
+  private static void copySave(Connection c, String feed, Long[] id, Long[] key, Long[] a, Long[] b)
       throws Exception {
-    try (java.sql.Statement st = c.createStatement()) {
+    try (Statement st = c.createStatement()) {
       st.execute(STAGE);
     }
     SeriesCopy.copy(c, "COPY feed_series_digest_stage FROM STDIN (FORMAT binary)",
         in -> CopyRows.writeDigests(in, id, key, a, b));
     for (String sql : new String[] {REPLACE, INSERT}) {
-      try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, feed);
         ps.executeUpdate();
       }
@@ -137,7 +146,7 @@ public final class SeriesDigestStore {
   private static final long STAGED_WAIT_MINUTES = 10;
 
   /** Whether a staged save holds a COPY worker now. */
-  private final java.util.concurrent.atomic.AtomicBoolean staging = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean staging = new AtomicBoolean();
 
   /**
    * Begins saving digests before the load's last batches committed (the load's tail, issue 14): on a COPY connection
@@ -151,7 +160,7 @@ public final class SeriesDigestStore {
     if (copy == null || fenced.test(feed) || Database.COPY_CONNECTIONS < 2 || !staging.compareAndSet(false, true)) {
       return null;
     }
-    java.util.concurrent.CompletableFuture<long[]> release = new java.util.concurrent.CompletableFuture<>();
+    CompletableFuture<long[]> release = new CompletableFuture<>();
     Future<Integer> saved = copy.run(c -> {
       long t = System.nanoTime();
       List<SeriesKey> unknownKeys = new ArrayList<>();
@@ -161,20 +170,20 @@ public final class SeriesDigestStore {
         copySave(c, feed, rows[0], rows[1], rows[2], rows[3]);
       }
       LoadProfile.add(LoadProfile.Step.DIGEST_STAGE, t);
-      long[] forget = release.get(STAGED_WAIT_MINUTES, java.util.concurrent.TimeUnit.MINUTES);
+      long[] forget = release.get(STAGED_WAIT_MINUTES, TimeUnit.MINUTES);
       // series the load's last batches created are known now; those another writer changed lose theirs
       Long[][] late = rows(unknownKeys, unknownDigests);
       if (late[0].length > 0) {
-        try (java.sql.Statement st = c.createStatement()) {
+        try (Statement st = c.createStatement()) {
           st.execute("TRUNCATE feed_series_digest_stage");
         }
         copySave(c, feed, late[0], late[1], late[2], late[3]);
       }
       if (forget.length > 0) {
-        try (java.sql.PreparedStatement ps = c.prepareStatement(
+        try (PreparedStatement ps = c.prepareStatement(
             "DELETE FROM feed_series_digest WHERE feed = ? AND key_hash = ANY (?)")) {
           ps.setString(1, feed);
-          ps.setArray(2, c.createArrayOf("bigint", java.util.Arrays.stream(forget).boxed().toArray()));
+          ps.setArray(2, c.createArrayOf("bigint", Arrays.stream(forget).boxed().toArray()));
           ps.executeUpdate();
         }
       }
@@ -185,10 +194,10 @@ public final class SeriesDigestStore {
 
   /** A save begun by {@link #stage}: it commits or rolls back as its load ends. */
   public static final class Staged {
-    private final java.util.concurrent.CompletableFuture<long[]> release;
+    private final CompletableFuture<long[]> release;
     private final Future<Integer> saved;
 
-    private Staged(java.util.concurrent.CompletableFuture<long[]> release, Future<Integer> saved) {
+    private Staged(CompletableFuture<long[]> release, Future<Integer> saved) {
       this.release = release;
       this.saved = saved;
     }
@@ -205,7 +214,7 @@ public final class SeriesDigestStore {
 
     /** The load failed: nothing is saved. */
     public void abort() {
-      release.completeExceptionally(new java.util.concurrent.CancellationException("the load failed"));
+      release.completeExceptionally(new CancellationException("the load failed"));
     }
   }
 
