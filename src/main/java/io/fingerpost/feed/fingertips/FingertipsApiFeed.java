@@ -14,7 +14,9 @@ import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.IndicatorMetadataStore;
 import io.fingerpost.store.InitialLoad;
 import io.fingerpost.store.ObservationStore;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +57,10 @@ public final class FingertipsApiFeed extends VerticleBase {
   private NextIndicatorLoad next;
   /** The timer, lease, failure count with backoff, and status between polls (shared with the file feeds). */
   private final FeedRetry retry;
+  /** Set by {@link #stop()}: the poll under way ends at its next safe point (an indicator's transaction). */
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  /** Completes when the poll under way has ended. */
+  private Future<Void> pollUnderWay = Future.succeededFuture();
 
   public FingertipsApiFeed(FeedConfig config, ObservationStore store, FeedStatusStore status) {
     this(config, store, status, null, null);
@@ -85,23 +92,29 @@ public final class FingertipsApiFeed extends VerticleBase {
     String seed = Integer.toHexString(config.toString().hashCode());
     if (FeedConfig.FINGERTIPS_NEXT.equals(config.type())) {
       next = new NextIndicatorLoad(vertx, new FingertipsNextApi(client), store, states, metadataStore, config.name(),
-          config.areaCodes(), config.areaType(), overrides);
+          config.areaCodes(), config.areaType(), overrides, stopping::get);
     } else {
       loads = new IndicatorLoad(vertx, api, store, new FeedChunkStore(store.pool()), states, config.name(), seed,
-          config.areaTypes(), config.parentAreaType());
+          config.areaTypes(), config.parentAreaType(), stopping::get);
     }
     FingerpostMetrics.of(vertx).feedConfigured(config.name(), config.intervalOrDefault());
     retry.start(vertx, this::poll);
     return Future.succeededFuture();
   }
 
+  /**
+   * Stops polling; a poll under way ends at a safe point (as {@code FeedVerticle}'s): its requests are cut at once,
+   * an indicator whose transaction has begun commits, no other indicator writes, nothing of the cut is recorded as
+   * a failure (the next start polls them again). Completes when it has ended; the service's stop bounds the wait.
+   */
   @Override
   public Future<?> stop() {
     retry.stop();
+    stopping.set(true);
     if (api != null) {
       api.client().close();
     }
-    return Future.succeededFuture();
+    return pollUnderWay;
   }
 
   /** The indicators to poll: the configured ids, then the profile's (once each). */
@@ -146,6 +159,8 @@ public final class FingertipsApiFeed extends VerticleBase {
       return;
     }
     long started = System.nanoTime();
+    Promise<Void> ended = Promise.promise();
+    pollUnderWay = ended.future();
     status.pollStarted(config.name(), config.type(), config.baseUrlOrDefault())
         .compose(previous -> indicators().compose(ids -> (next != null
             ? Future.succeededFuture(Map.<String, Indicator>of()) : metadata(ids)).compose(indicators ->
@@ -158,17 +173,26 @@ public final class FingertipsApiFeed extends VerticleBase {
               }
               return Future.join(outcomes).transform(x -> finish(ids.size(), outcomes));
             }))))
-        .onComplete(ar -> {
-          Duration took = Duration.ofNanos(System.nanoTime() - started);
-          FeedStatusStore.PollCounts counts = ar.succeeded() ? ar.result() : null;
-          FingerpostMetrics.of(vertx).feedPolled(config.name(), took, ar.succeeded(),
-              counts == null ? 0 : counts.read(), counts == null ? 0 : counts.rejected());
-          if (ar.succeeded()) {
-            succeeded(counts, took);
-          } else {
-            retry.failed(ar.cause());
-          }
-        });
+        .onComplete(ar -> ended(ar, started))
+        .onComplete(ar -> ended.complete());
+  }
+
+  /** The poll's end: its status, or for what the stop cut one info line (it is not a failure of the feed). */
+  private void ended(AsyncResult<FeedStatusStore.PollCounts> ar, long started) {
+    if (ar.failed() && stopping.get()) {
+      LOG.info("Feed {}: poll ended by the service's stop ({}); the indicators it committed stay, the rest are"
+          + " polled again at the next start", config.name(), ar.cause().getMessage());
+      return;
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    FeedStatusStore.PollCounts counts = ar.succeeded() ? ar.result() : null;
+    FingerpostMetrics.of(vertx).feedPolled(config.name(), took, ar.succeeded(),
+        counts == null ? 0 : counts.read(), counts == null ? 0 : counts.rejected());
+    if (ar.succeeded()) {
+      succeeded(counts, took);
+    } else {
+      retry.failed(ar.cause());
+    }
   }
 
   /**

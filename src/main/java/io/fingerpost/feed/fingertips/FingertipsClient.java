@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -82,6 +84,8 @@ public final class FingertipsClient implements AutoCloseable {
   private final WebClient web;
   private final Deque<Promise<Void>> waiting = new ArrayDeque<>();
   private int inFlight;
+  /** Closed (the feed stopped): requests waiting for their turn fail, and none is tried again. */
+  private volatile boolean closed;
 
   public FingertipsClient(Vertx vertx, String baseUrl, Options options) {
     this.vertx = vertx;
@@ -108,9 +112,17 @@ public final class FingertipsClient implements AutoCloseable {
     return attempt(url(pathAndQuery), headers, file, 1);
   }
 
+  /** Cuts the requests in flight and fails those waiting for their turn (no retry). */
   @Override
   public void close() {
+    List<Promise<Void>> queued;
+    synchronized (this) {
+      closed = true;
+      queued = new ArrayList<>(waiting);
+      waiting.clear();
+    }
     web.close();
+    queued.forEach(p -> p.tryFail(new IllegalStateException("client closed")));
   }
 
   private Future<Answer> attempt(String url, MultiMap headers, Path file, int attempt) {
@@ -125,7 +137,7 @@ public final class FingertipsClient implements AutoCloseable {
             String message = "HTTP " + status + (r.statusMessage() == null ? "" : " " + r.statusMessage())
                 + " from " + url;
             boolean retryable = status / 100 == 5 || status == 429 || status == 408;
-            if (!retryable || attempt >= options.maxAttempts()) {
+            if (!retryable || attempt >= options.maxAttempts() || closed) {
               return Future.failedFuture(new RequestFailed(url, status, message, null));
             }
             Long wait = status == 429 || status == 503 ? retryAfterMs(r.getHeader("Retry-After")) : null;
@@ -136,7 +148,7 @@ public final class FingertipsClient implements AutoCloseable {
             return later(wait != null ? wait : backoffMs(attempt)).compose(x -> attempt(url, headers, file, attempt + 1));
           }
           Throwable e = ar.cause();
-          if (attempt >= options.maxAttempts()) {
+          if (attempt >= options.maxAttempts() || closed) {
             return Future.failedFuture(new RequestFailed(url, null, "no complete answer from " + url + ": "
                 + (e.getMessage() == null ? e.toString() : e.getMessage()), e));
           }
@@ -197,6 +209,9 @@ public final class FingertipsClient implements AutoCloseable {
   }
 
   private synchronized Future<Void> acquire() {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("client closed"));
+    }
     if (inFlight < options.concurrency()) {
       inFlight++;
       return Future.succeededFuture();

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * One indicator of a {@code fingertips-api} feed in one poll. Asks the API when the indicator's data last changed
@@ -43,6 +44,28 @@ final class IndicatorLoad {
   record Outcome(String indicatorId, boolean ok, boolean unchanged, long read, long rejected, BatchResult written,
                  int downloaded, FetchError error) {}
 
+  /** The feed's stop reached this indicator before its transaction: nothing of it is written. */
+  static final class Stopped extends RuntimeException {
+    Stopped() {
+      super("stopped by the service's stop", null, false, false);
+    }
+  }
+
+  /**
+   * Fails with {@link Stopped} once the feed stops: called before an indicator's transaction, its safe point.
+   */
+  static Future<Void> unlessStopped(BooleanSupplier stopping) {
+    return stopping.getAsBoolean() ? Future.failedFuture(new Stopped()) : Future.succeededFuture();
+  }
+
+  /**
+   * Whether a failure is the indicator's own (saved in its state): not when this member lost the feed's lease (the
+   * new holder loads it) nor once the feed stops (what the stop cut is polled again at the next start).
+   */
+  static boolean indicatorsOwn(Throwable e, BooleanSupplier stopping) {
+    return !io.fingerpost.store.Lease.isLost(e) && !stopping.getAsBoolean();
+  }
+
   private final Vertx vertx;
   private final FingertipsApi api;
   private final ObservationStore store;
@@ -52,10 +75,11 @@ final class IndicatorLoad {
   private final String configSeed;
   private final List<Integer> areaTypes;
   private final int parentAreaType;
+  private final BooleanSupplier stopping;
 
   IndicatorLoad(Vertx vertx, FingertipsApi api, ObservationStore store, FeedChunkStore chunks,
                 FeedIndicatorStateStore states, String feed, String configSeed, List<Integer> areaTypes,
-                int parentAreaType) {
+                int parentAreaType, BooleanSupplier stopping) {
     this.vertx = vertx;
     this.api = api;
     this.store = store;
@@ -65,11 +89,12 @@ final class IndicatorLoad {
     this.configSeed = configSeed;
     this.areaTypes = areaTypes;
     this.parentAreaType = parentAreaType;
+    this.stopping = stopping;
   }
 
   /**
-   * Polls one indicator; fails only when this member lost the feed's lease (cluster), any other failure is the
-   * outcome's error, also saved in its state.
+   * Polls one indicator; fails only when this member lost the feed's lease (cluster) or the feed stopped, any other
+   * failure is the outcome's error, also saved in its state.
    */
   Future<Outcome> run(String id, Indicator indicator, State before, InitialLoad initialLoad) {
     Instant checked = Instant.now();
@@ -86,8 +111,8 @@ final class IndicatorLoad {
           return fetch(id, indicator, before, upstream, key, checked, initialLoad);
         })
         .recover(e -> {
-          if (io.fingerpost.store.Lease.isLost(e)) {
-            return Future.failedFuture(e); // not this indicator's error: the feed's new holder loads it
+          if (!indicatorsOwn(e, stopping)) {
+            return Future.failedFuture(e);
           }
           FetchError error = error(e);
           State s = before == null
@@ -209,7 +234,7 @@ final class IndicatorLoad {
       @SuppressWarnings("unchecked")
       List<Planned> planned = (List<Planned>) parsed[3];
       Future<BatchResult> written = batch.isEmpty() ? Future.succeededFuture(BatchResult.EMPTY)
-          : store.writeAtomically(feed, batch, initialLoad);
+          : unlessStopped(stopping).compose(v -> store.writeAtomically(feed, batch, initialLoad));
       return written.compose(w -> {
         Future<Void> saved = Future.succeededFuture();
         for (Planned p : planned) {

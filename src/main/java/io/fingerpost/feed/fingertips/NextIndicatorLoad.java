@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * One indicator of a {@code fingertips-next} feed in one poll. The definition has no data-change date, so the
@@ -46,10 +47,11 @@ final class NextIndicatorLoad {
   private final List<String> areaCodes;
   private final String areaType;
   private final Map<String, IndicatorConfig> overrides;
+  private final BooleanSupplier stopping;
 
   NextIndicatorLoad(Vertx vertx, FingertipsNextApi api, ObservationStore store, FeedIndicatorStateStore states,
                     IndicatorMetadataStore metadata, String feed, List<String> areaCodes, String areaType,
-                    Map<String, IndicatorConfig> overrides) {
+                    Map<String, IndicatorConfig> overrides, BooleanSupplier stopping) {
     this.vertx = vertx;
     this.api = api;
     this.store = store;
@@ -58,12 +60,13 @@ final class NextIndicatorLoad {
     this.feed = feed;
     this.areaCodes = areaCodes;
     this.areaType = areaType;
+    this.stopping = stopping;
     this.overrides = overrides;
   }
 
   /**
-   * Polls one indicator; fails only when this member lost the feed's lease (cluster), any other failure is the
-   * outcome's error, also saved in its state.
+   * Polls one indicator; fails only when this member lost the feed's lease (cluster) or the feed stopped, any other
+   * failure is the outcome's error, also saved in its state.
    */
   Future<IndicatorLoad.Outcome> run(String id, State before, InitialLoad initialLoad) {
     Instant checked = Instant.now();
@@ -101,8 +104,8 @@ final class NextIndicatorLoad {
           });
         })
         .recover(e -> {
-          if (io.fingerpost.store.Lease.isLost(e)) {
-            return Future.failedFuture(e); // not this indicator's error: the feed's new holder loads it
+          if (!IndicatorLoad.indicatorsOwn(e, stopping)) {
+            return Future.failedFuture(e);
           }
           FetchError error = IndicatorLoad.error(e);
           State s = before == null
@@ -141,7 +144,7 @@ final class NextIndicatorLoad {
           }
           batch.addIndicator(indicator);
           long bad = rejected;
-          return store.writeAtomically(feed, batch, initialLoad)
+          return IndicatorLoad.unlessStopped(stopping).compose(v -> store.writeAtomically(feed, batch, initialLoad))
               .compose(w -> metadata.upsert(List.of(m)).compose(x -> metadata.applyToIndicators(List.of(indicator)))
                   .map(x -> new Loaded(parsed.rows().size(), bad, w)));
         }));

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class ApiFeedBed implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
   Vertx vertx;
+  TestDatabase.Db db;
   Database database;
   ObservationStore store;
   FeedStatusStore status;
@@ -41,7 +42,8 @@ final class ApiFeedBed implements BeforeAllCallback, AfterEachCallback, AfterAll
   public void beforeAll(ExtensionContext context) throws Exception {
     System.setProperty("fingerpost.fingertips.backoffMs", "20");
     vertx = Vertx.vertx();
-    database = TestDatabase.newDatabase().start(vertx).await(60, TimeUnit.SECONDS);
+    db = TestDatabase.newDatabase();
+    database = db.start(vertx).await(60, TimeUnit.SECONDS);
     store = new ObservationStore(vertx, database.pool());
     status = new FeedStatusStore(database.pool());
     Events.consumer(vertx, FeedStatus.ADDRESS, statuses::add);
