@@ -8,6 +8,7 @@ import io.fingerpost.store.DatabaseOutage;
 import io.fingerpost.store.Lease;
 import io.fingerpost.store.Leases;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,11 +83,16 @@ public final class Notifier extends VerticleBase {
     });
   }
 
+  /**
+   * Starts no new delivery; completes when the deliveries under way have been sent and recorded. The service's
+   * stop bounds the wait (App.stop): a delivery its database's close cuts is sent again at the next start, with
+   * the same idempotency key.
+   */
   @Override
   public Future<?> stop() {
     timers.forEach(vertx::cancelTimer);
     pumps.values().forEach(p -> p.stopped = true);
-    return Future.succeededFuture();
+    return Future.join(pumps.values().stream().map(p -> p.underWay).toList());
   }
 
   private void wakeAll() {
@@ -130,6 +136,8 @@ public final class Notifier extends VerticleBase {
     boolean wokenWhileRunning;
     boolean stopped;
     long timer = -1;
+    /** Completes when the look at the head under way (and its delivery) has ended. */
+    Future<Void> underWay = Future.succeededFuture();
 
     Pump(Receiver receiver) {
       this.receiver = receiver;
@@ -162,11 +170,16 @@ public final class Notifier extends VerticleBase {
         return;
       }
       running = true;
+      Promise<Void> ended = Promise.promise();
+      underWay = ended.future();
       Future<AlertStore.OutboxEntry> head = lease == null ? store.head(receiver.name())
           : claims.claimHead(receiver.name(), lease, leases.member());
       head.compose(this::handle).onComplete(ar -> {
         running = false;
-        if (ar.failed() && Lease.isLost(ar.cause())) {
+        if (ar.failed() && stopped) {
+          LOG.info("Notifier for {}: cut by the service's stop ({}); what it was sending is sent again at the next"
+              + " start, with the same idempotency key", receiver.name(), ar.cause().toString());
+        } else if (ar.failed() && Lease.isLost(ar.cause())) {
           LOG.info("Notifier for {}: {}; the new holder delivers", receiver.name(), ar.cause().getMessage());
           schedule(leases.checkInterval());
         } else if (ar.failed() && DatabaseOutage.isConnectionFailure(ar.cause())) {
@@ -179,7 +192,7 @@ public final class Notifier extends VerticleBase {
         } else if (Boolean.TRUE.equals(ar.result()) || wokenWhileRunning) {
           wake(); // after an attempt, look at the head again: the next one, or the retry's timer
         }
-      });
+      }).onComplete(ar -> ended.complete());
     }
 
     /** True after an attempt (the head must be read again), false when there is nothing to do now. */

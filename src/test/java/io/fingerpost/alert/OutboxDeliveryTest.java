@@ -201,6 +201,77 @@ class OutboxDeliveryTest {
     }
   }
 
+  /**
+   * The notifier's stop waits for a delivery under way (docs/internals.md "Stopping"): the receiver answers after
+   * the stop began and the attempt is recorded; with the database closed under it (the service's stop after its
+   * grace) the stop's cut is one info line and the notification stays pending, sent again at the next start with the
+   * same idempotency key.
+   */
+  @Test
+  void aStopLetsTheDeliveryUnderWayFinishAndACutOneIsSentAgain() throws Exception {
+    List<io.vertx.core.http.HttpServerRequest> held = new CopyOnWriteArrayList<>();
+    List<String> keys = new CopyOnWriteArrayList<>();
+    HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+      keys.add(req.getHeader(HttpReceiver.IDEMPOTENCY_HEADER));
+      held.add(req); // answered by the test
+    })).listen(0, "127.0.0.1").await();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+        new ch.qos.logback.core.read.ListAppender<>();
+    log.start();
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        Notifier.class);
+    logger.addAppender(log);
+    try {
+      round(offTrack(1, "t-a", "Population health", "2021", "AT_RISK", false));
+      ReceiverConfig cfg = new ReceiverConfig("webhook", "http://127.0.0.1:" + server.actualPort() + "/hook",
+          null, Duration.ofSeconds(30), null, null, null);
+      Map<String, Receiver> receivers = Receivers.create(vertx, WebClient.create(vertx), Map.of("hook", cfg),
+          "http://127.0.0.1:8080", Clock.systemUTC());
+      DeliveryConfig dc = new DeliveryConfig(Duration.ofMillis(20), Duration.ofMillis(200), null, null,
+          Duration.ofSeconds(1), null);
+
+      // 1. the receiver answers after the stop began: the stop waits, the delivery is recorded
+      String id = vertx.deployVerticle(new Notifier(store, receivers, router, dc, Clock.systemUTC())).await();
+      waitUntil(() -> held.size() == 1, Duration.ofSeconds(20));
+      io.vertx.core.Future<Void> stopped = vertx.undeploy(id);
+      Thread.sleep(1000);
+      // before, the stop did not wait: the attempt was recorded (or not) by a notifier already gone
+      assertFalse(stopped.isComplete(), "the stop did not wait for the delivery under way");
+      held.get(0).response().setStatusCode(200).end();
+      stopped.await(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(1, count("SELECT count(*) FROM outbox WHERE status = 'delivered' AND receiver = 'hook'"));
+
+      // 2. the database closes under a delivery (the service's stop past its grace): one info line, still pending
+      round(offTrack(2, "t-b", "Population health", "2022", "OFF_TRACK", false));
+      Pool own = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(db.connectOptions())
+          .using(vertx).build();
+      id = vertx.deployVerticle(new Notifier(new AlertStore(own, Clock.systemUTC()), receivers, router, dc,
+          Clock.systemUTC())).await();
+      waitUntil(() -> held.size() == 2, Duration.ofSeconds(20));
+      stopped = vertx.undeploy(id);
+      own.close().await();
+      held.get(1).response().setStatusCode(200).end();
+      stopped.await(20, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(List.of(), log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(
+          ch.qos.logback.classic.Level.WARN)).map(e -> e.getFormattedMessage()).toList());
+      assertEquals(1, log.list.stream().filter(e -> e.getFormattedMessage().contains("cut by the service's stop"))
+          .count(), "one line says the stop cut the delivery");
+      assertEquals(1, count("SELECT count(*) FROM outbox WHERE status = 'pending' AND receiver = 'hook'"),
+          "the cut delivery stays queued");
+
+      // the next start sends it again, with the same key
+      id = vertx.deployVerticle(new Notifier(store, receivers, router, dc, Clock.systemUTC())).await();
+      waitUntil(() -> held.size() == 3, Duration.ofSeconds(20));
+      held.get(2).response().setStatusCode(200).end();
+      waitUntil(() -> count("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0, Duration.ofSeconds(20));
+      vertx.undeploy(id).await();
+      assertEquals(keys.get(1), keys.get(2), "sent again with the same idempotency key");
+    } finally {
+      logger.detachAppender(log);
+      server.close().await();
+    }
+  }
+
   static void waitUntil(BooleanSupplier ok, Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     while (!ok.getAsBoolean()) {
