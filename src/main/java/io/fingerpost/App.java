@@ -14,6 +14,7 @@ import io.fingerpost.api.PlacesApi;
 import io.fingerpost.api.TargetsApi;
 import io.fingerpost.config.ConfigLoader;
 import io.fingerpost.config.FeedConfig;
+import io.fingerpost.config.StartupException;
 import io.fingerpost.digest.DigestChecks;
 import io.fingerpost.digest.DigestHistory;
 import io.fingerpost.digest.DigestVerticle;
@@ -25,6 +26,7 @@ import io.fingerpost.metrics.MetricsPart;
 import io.fingerpost.report.ReportService;
 import io.fingerpost.store.Database;
 import io.fingerpost.store.FeedStatusStore;
+import io.fingerpost.store.Lease;
 import io.fingerpost.store.Leases;
 import io.fingerpost.store.ObservationStore;
 import io.fingerpost.store.StoreReader;
@@ -154,12 +156,12 @@ public final class App {
     chain = chain.compose(v -> deploy(vertx, "the API", api, partDeployments));
     List<Deployed> feedDeployments = new ArrayList<>();
     for (FeedConfig feed : feeds) {
-      chain = chain.compose(v -> deploy(vertx, "feed " + feed.name(), feed.isApi()
-          ? new FingertipsApiFeed(feed, ctx.store(), ctx.feedStatus(),
-              ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval())
-          : new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus(),
-              ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null, ctx.leases().checkInterval()),
-          feedDeployments));
+      // a feed that cannot start names its key, as the configuration's checks do (Main prints it)
+      String key = "feeds[" + ctx.config().feeds().indexOf(feed) + "] (" + feed.name() + ")";
+      chain = chain.compose(v -> Future.succeededFuture()
+          .compose(x -> deploy(vertx, "feed " + feed.name(), feedVerticle(ctx, feed), feedDeployments))
+          .recover(e -> Future.failedFuture(e instanceof StartupException ? e
+              : new StartupException(key, StartupException.rootMessage(e), e))));
     }
     if (ctx.clustered()) { // the schedules' leases, then the renewals and this member's heartbeat
       ctx.leases().lease("schedule:alerts");
@@ -167,10 +169,30 @@ public final class App {
       chain = chain.compose(v -> ctx.cluster().start("http://" + ctx.config().cluster().hostOrDefault() + ":"
           + api.actualPort())).compose(v -> ctx.leases().start());
     }
-    return chain.map(v -> {
+    return chain.<App>map(v -> {
       LOG.info("Fingerpost started: {} feed(s), config {}", feeds.size(), ctx.loaded().file().name());
       return new App(ctx, api, partDeployments, feedDeployments);
+    }).recover(e -> {
+      // a start that failed part way leaves nothing running: what it deployed goes, the last deployed first
+      List<Deployed> deployed = new ArrayList<>(partDeployments);
+      deployed.addAll(feedDeployments);
+      Future<Void> undeployed = ctx.leases().stop().eventually(() -> ctx.cluster().stop()).otherwiseEmpty();
+      for (int i = deployed.size() - 1; i >= 0; i--) {
+        Deployed d = deployed.get(i);
+        undeployed = undeployed.transform(x -> vertx.undeploy(d.id()).otherwise(u -> {
+          LOG.warn("Start-up failed: {} failed to stop: {}", d.name(), u.toString());
+          return null;
+        }));
+      }
+      return undeployed.transform(x -> Future.failedFuture(e));
     });
+  }
+
+  private static Deployable feedVerticle(AppContext ctx, FeedConfig feed) {
+    Lease lease = ctx.clustered() ? ctx.leases().lease("feed:" + feed.name()) : null;
+    return feed.isApi() ? new FingertipsApiFeed(feed, ctx.store(), ctx.feedStatus(), lease, ctx.leases().checkInterval())
+        : new FeedVerticle(feed, ctx.loaded().resolve(feed.source()), ctx.store(), ctx.feedStatus(), lease,
+            ctx.leases().checkInterval());
   }
 
   private static Future<String> deploy(Vertx vertx, String name, Deployable verticle, List<Deployed> into) {
