@@ -152,7 +152,8 @@ public final class App {
     ApiVerticle api = new ApiVerticle(ctx.config().http().hostOrDefault(), ctx.config().http().portOrDefault(),
         ctx.reader(), new PushHandler(vertx, ctx.config().push(), ctx.store(), ctx.feedStatus()),
         // a member's /ready waits for the database only: which member polls a feed is /api/cluster's
-        ctx.clustered() ? List.of() : feeds.stream().map(FeedConfig::name).toList(), routes);
+        ctx.clustered() ? List.of() : feeds.stream().map(FeedConfig::name).toList(), routes,
+        ctx.database()::cancelledByClose);
     chain = chain.compose(v -> deploy(vertx, "the API", api, partDeployments));
     List<Deployed> feedDeployments = new ArrayList<>();
     for (FeedConfig feed : feeds) {

@@ -21,6 +21,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class ApiVerticle extends VerticleBase {
   private final PushHandler push;
   private final List<String> feeds;
   private final List<Routes> extraRoutes;
+  private final Predicate<Throwable> cutByStop;
   private final ApiCache cache = new ApiCache(!Boolean.getBoolean("fingerpost.api.noCache"));
   private HttpServer server;
 
@@ -50,14 +52,16 @@ public final class ApiVerticle extends VerticleBase {
    * @param feeds names of the polled feeds {@code /ready} waits for
    * @param extraRoutes routes of other parts, mounted after the API's own
    */
+  /** @param cutByStop whether a failure is a statement the service's stop cut ({@code Database.cancelledByClose}) */
   public ApiVerticle(String host, int port, StoreReader reader, PushHandler push, List<String> feeds,
-                     List<Routes> extraRoutes) {
+                     List<Routes> extraRoutes, Predicate<Throwable> cutByStop) {
     this.host = host;
     this.port = port;
     this.reader = reader;
     this.push = push;
     this.feeds = List.copyOf(feeds);
     this.extraRoutes = List.copyOf(extraRoutes);
+    this.cutByStop = cutByStop;
   }
 
   /** The port the server listens on (useful when configured as 0). */
@@ -82,7 +86,7 @@ public final class ApiVerticle extends VerticleBase {
       return new Spec(text, ApiSpec.parse(text));
     })).compose(spec -> {
       Buffer openapi = spec.text();
-      RequestGate gate = new RequestGate(spec.parsed(), push::token);
+      RequestGate gate = new RequestGate(spec.parsed(), push::token, cutByStop);
       Router router = router(gate, openapi);
       List<String> undescribed = gate.undescribed(router);
       if (!undescribed.isEmpty()) {

@@ -1,9 +1,9 @@
 package io.fingerpost.api;
 
 import io.fingerpost.store.DatabaseOutage;
-import io.fingerpost.store.PoolConnections;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,13 +15,24 @@ import org.slf4j.LoggerFactory;
  * ({@link DatabaseOutage}) is a 503 with {@code Retry-After}, whatever the route, and logs nothing per
  * request (the store's watch logs the outage once); so is a pool that found no free connection in its wait (load,
  * not a fault: {@code Retry-After: 1}); and so, logged once at info, is a request the service's stop cut after its
- * grace (its statement cancelled as the pool closed, {@link PoolConnections#cancelledByClose}). Mounted by the
- * {@link RequestGate}.
+ * grace (its statement cancelled as the pool closed, {@code Database.cancelledByClose}: this service's pool, not
+ * another's on the same Vert.x). Mounted by the {@link RequestGate}.
  */
 final class ProblemFailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ProblemFailureHandler.class);
   /** Seconds a client is asked to wait while the database is away (the watch checks every second). */
   static final String RETRY_AFTER_SECONDS = "5";
+  /** Whether a failure is a statement the service's own stop cut (its database's close cancelled it). */
+  private final Predicate<Throwable> cutByStop;
+
+  /** For a router with no database of its own to stop: a cancelled statement is a failure. */
+  ProblemFailureHandler() {
+    this(failure -> false);
+  }
+
+  ProblemFailureHandler(Predicate<Throwable> cutByStop) {
+    this.cutByStop = cutByStop;
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -46,7 +57,7 @@ final class ProblemFailureHandler implements Handler<RoutingContext> {
         ctx.response().putHeader("Retry-After", "1");
       }
       Problem.send(ctx, 503, "the service is busy; retry later");
-    } else if (PoolConnections.cancelledByClose(ctx.vertx(), t)) {
+    } else if (t != null && cutByStop.test(t)) {
       // a request still under way after the stop's grace: the stop asked for it, so it is no failure (one line)
       LOG.info("{} {}: cut by the service's stop (its statement was cancelled as the database closed)",
           ctx.request().method(), ParameterValidator.printable(ctx.request().path()));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -25,13 +26,20 @@ public final class RequestGate {
 
   private final ApiSpec spec;
   private final BearerAuth auth;
+  private final Predicate<Throwable> cutByStop;
 
   /**
    * @param token the API token (the push token), read per request; null or blank closes the token routes
    */
   public RequestGate(ApiSpec spec, Supplier<String> token) {
+    this(spec, token, failure -> false);
+  }
+
+  /** @param cutByStop whether a failure is a statement the service's stop cut (answered 503, logged at info) */
+  public RequestGate(ApiSpec spec, Supplier<String> token, Predicate<Throwable> cutByStop) {
     this.spec = spec;
     this.auth = new BearerAuth(token);
+    this.cutByStop = cutByStop;
   }
 
   public ApiSpec spec() {
@@ -117,7 +125,7 @@ public final class RequestGate {
    * call before mounting the handlers.
    */
   public void mount(Router router) {
-    router.route().failureHandler(new ProblemFailureHandler());
+    router.route().failureHandler(new ProblemFailureHandler(cutByStop));
     for (ApiSpec.Operation op : spec.operations()) {
       ParameterValidator parameters = new ParameterValidator(op);
       Handler<RoutingContext> validate = ctx -> {

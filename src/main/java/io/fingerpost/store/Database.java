@@ -238,6 +238,14 @@ public final class Database {
   static final int COPY_CONNECTIONS = Integer.getInteger("fingerpost.load.copyConnections", 4);
 
   /**
+   * True when {@code failure} is a statement this database's close cancelled (its service's stop cut it after the
+   * grace: no fault; {@link PoolConnections}).
+   */
+  public boolean cancelledByClose(Throwable failure) {
+    return poolConnections.cancelledByClose(failure);
+  }
+
+  /**
    * Stops watching, closes the pool (cancelling what still runs after a second, {@link PoolConnections}) and the
    * COPY connections, then the watch's connection and, last, the embedded server if there is one.
    */

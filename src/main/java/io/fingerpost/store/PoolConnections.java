@@ -27,12 +27,13 @@ public final class PoolConnections {
 
   /** SQLSTATE query_canceled: what a cancelled statement fails with. */
   private static final String QUERY_CANCELED = "57014";
-  /** Per Vert.x instance: whether a pool's close has cancelled statements (the service is stopping). */
-  private static final String MAP = "fingerpost.pool";
-  private static final String CANCELLED = "cancelledByClose";
-
   /** Pids of connections the pool opened (a few a database restart: not worth forgetting). */
   private final Set<Integer> pids = ConcurrentHashMap.newKeySet();
+  /**
+   * Whether this pool's close has cancelled statements (its service is stopping). The pool's own: another app's
+   * pool on the same Vert.x instance (tests) is not stopping when this one is.
+   */
+  private volatile boolean cancelledByClose;
 
   /** The pool's connect handler: notes the connection's backend and hands the connection to the pool. */
   void add(SqlConnection connection) {
@@ -46,7 +47,7 @@ public final class PoolConnections {
   Future<Void> close(Vertx vertx, Pool pool, Pool other) {
     Future<Void> closed = pool.close();
     long timer = vertx.setTimer(CANCEL_AFTER_MS, id -> {
-      vertx.sharedData().getLocalMap(MAP).put(CANCELLED, true);
+      cancelledByClose = true;
       other.preparedQuery(CANCEL).execute(Tuple.of(pids.toArray(Integer[]::new)));
     });
     return closed.onComplete(ar -> vertx.cancelTimer(timer));
@@ -63,10 +64,10 @@ public final class PoolConnections {
   }
 
   /**
-   * True when the failure is a statement this Vert.x instance's pool close cancelled: the service's stop cut it,
-   * so it is no fault (a statement timeout or another cancel is not this).
+   * True when the failure is a statement cancelled after this pool's close cancelled its statements: the service's
+   * stop cut it, so it is no fault (a statement timeout or another cancel before the stop is not this).
    */
-  public static boolean cancelledByClose(Vertx vertx, Throwable failure) {
-    return cancelled(failure) && Boolean.TRUE.equals(vertx.sharedData().getLocalMap(MAP).get(CANCELLED));
+  boolean cancelledByClose(Throwable failure) {
+    return cancelledByClose && cancelled(failure);
   }
 }

@@ -148,7 +148,7 @@ class ApiUnderLoadTest {
     Database database = db.start(vertx).await(60, TimeUnit.SECONDS);
     try {
       ApiVerticle api = new ApiVerticle("127.0.0.1", 0, new StoreReader(database.pool()),
-          new PushHandler(vertx, PushConfig.defaults(), null, null), List.of(), List.of());
+          new PushHandler(vertx, PushConfig.defaults(), null, null), List.of(), List.of(), database::cancelledByClose);
       vertx.deployVerticle(api).await(30, TimeUnit.SECONDS);
       int port = api.actualPort();
       assertEquals(200, web.get(port, "127.0.0.1", "/health").send().await(10, TimeUnit.SECONDS).statusCode());

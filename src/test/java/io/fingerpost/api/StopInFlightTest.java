@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -198,6 +199,47 @@ class StopInFlightTest {
     List<String> lines = log.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     assertEquals(1, lines.size(), lines.toString());
     assertTrue(lines.get(0).startsWith("INFO GET /api/indicators: cut by the service's stop"), lines.toString());
+  }
+
+  /**
+   * The stop's cancel marks its own pool only: another app on the same Vert.x (tests) that meets a cancelled
+   * statement afterwards (here an operator's {@code pg_cancel_backend}) answers it as the failure it is, a 500, not
+   * 503 "the service is stopping" (before, the mark was on the Vert.x instance).
+   */
+  @Test
+  void anotherAppsCancelledStatementAfterAStopIsAFailure() throws Exception {
+    TestDatabase.Db db = TestDatabase.newDatabase();
+    TestDatabase.Db otherDb = TestDatabase.newDatabase();
+    App app = start(db, Duration.ofSeconds(1));
+    App other = start(otherDb, Duration.ofSeconds(1));
+    WebClient web = WebClient.create(clients);
+    assertEquals(200, BundledDefault.awaitReady(web, app.httpPort(), Duration.ofMinutes(2)), "the service got ready");
+    assertEquals(200, BundledDefault.awaitReady(web, other.httpPort(), Duration.ofMinutes(2)), "the other got ready");
+    try (Connection lock = db.lockTable("indicator")) { // a request past the grace: the stop's close cancels it
+      web.get(app.httpPort(), "127.0.0.1", "/api/indicators").putHeader("Cache-Control", "no-cache")
+          .timeout(60_000).send();
+      waitUntil("the request waiting in the database", Duration.ofSeconds(30),
+          () -> db.waitingForLock(INDICATOR_LIST) == 1);
+      app.stop().await(60, TimeUnit.SECONDS);
+      lock.rollback();
+    }
+    waitUntil("the cut request logged", Duration.ofSeconds(30), () -> log.list.stream()
+        .anyMatch(e -> e.getFormattedMessage().contains("cut by the service's stop")));
+    HttpResponse<Buffer> answer;
+    try (Connection lock = otherDb.lockTable("indicator")) {
+      Future<HttpResponse<Buffer>> held = web.get(other.httpPort(), "127.0.0.1", "/api/indicators")
+          .putHeader("Cache-Control", "no-cache").timeout(60_000).send();
+      waitUntil("the other's request waiting in the database", Duration.ofSeconds(30),
+          () -> otherDb.waitingForLock(INDICATOR_LIST) == 1);
+      try (Statement s = lock.getMetaData().getConnection().createStatement()) {
+        s.execute("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND wait_event_type = 'Lock' AND strpos(query, '" + INDICATOR_LIST + "') > 0");
+      }
+      answer = held.await(30, TimeUnit.SECONDS);
+      lock.rollback();
+    }
+    assertEquals(500, answer.statusCode(), answer.bodyAsString());
+    other.stop().await(60, TimeUnit.SECONDS);
   }
 
   /** The bundled default on {@code db}, an ephemeral port, with this {@code http.shutdownGrace}. */
