@@ -1,7 +1,6 @@
 package io.fingerpost.store;
 
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -25,29 +24,13 @@ public final class DatabaseOutage {
 
   /** True when the failure (or a cause of it) means the database cannot be reached right now. */
   public static boolean isConnectionFailure(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException
-          || t instanceof ClosedChannelException || t instanceof SocketException) {
-        return true;
-      }
-      if (t instanceof PgException pg && pg.getSqlState() != null
-          && (pg.getSqlState().startsWith("08") || SERVER_GONE.contains(pg.getSqlState()))) {
-        return true;
-      }
-      // the JDBC driver (COPY, CopyWriter): the same SQLSTATEs
-      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-          && (sql.getSQLState().startsWith("08") || SERVER_GONE.contains(sql.getSQLState()))) {
-        return true;
-      }
-      // netty's native transport reports a reset connection as its own IOException subclass
-      if (t.getClass().getName().startsWith("io.netty.channel.unix.Errors$NativeIoException")) {
-        return true;
-      }
-      if (isClosedByUs(t)) {
-        return true;
-      }
-    }
-    return false;
+    // SQLSTATEs of vertx-pg-client and of the JDBC driver (COPY, CopyWriter) alike
+    return Failures.anySqlState(failure, s -> s.startsWith("08") || SERVER_GONE.contains(s))
+        || Failures.anyCause(failure, t -> t instanceof ConnectException || t instanceof ClosedConnectionException
+            || t instanceof ClosedChannelException || t instanceof SocketException
+            // netty's native transport reports a reset connection as its own IOException subclass
+            || t.getClass().getName().startsWith("io.netty.channel.unix.Errors$NativeIoException")
+            || isClosedByUs(t));
   }
 
   /**

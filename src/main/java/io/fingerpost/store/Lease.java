@@ -37,12 +37,7 @@ public final class Lease {
 
   /** Whether {@code t} or one of its causes is a {@link LostException}. */
   public static boolean isLost(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof LostException) {
-        return true;
-      }
-    }
-    return false;
+    return Failures.anyCause(t, LostException.class::isInstance);
   }
 
   /**

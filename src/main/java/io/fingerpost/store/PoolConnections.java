@@ -3,7 +3,6 @@ package io.fingerpost.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnection;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -55,12 +54,7 @@ public final class PoolConnections {
 
   /** True when the failure (or a cause of it) is a cancelled statement (SQLSTATE 57014). */
   public static boolean cancelled(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof PgException pg && QUERY_CANCELED.equals(pg.getSqlState())) {
-        return true;
-      }
-    }
-    return false;
+    return Failures.anySqlState(failure, QUERY_CANCELED::equals);
   }
 
   /**
