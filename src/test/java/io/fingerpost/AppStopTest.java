@@ -1,5 +1,6 @@
 package io.fingerpost;
 
+import static io.fingerpost.Waits.completesWithin;
 import static io.fingerpost.Waits.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -107,14 +108,5 @@ class AppStopTest {
   private List<String> warnings() {
     return log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .map(ILoggingEvent::getFormattedMessage).toList();
-  }
-
-  private static boolean completesWithin(Future<?> f, Duration d) {
-    try {
-      f.await(d.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (Exception notYet) {
-      return f.isComplete();
-    }
   }
 }

@@ -1,6 +1,8 @@
 package io.fingerpost;
 
+import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** Bounded waits for tests that watch a service from outside (child JVMs, HTTP, the database). */
 public final class Waits {
@@ -19,6 +21,16 @@ public final class Waits {
         throw new AssertionError("not reached within " + max + ": " + what);
       }
       Thread.sleep(50);
+    }
+  }
+
+  /** Whether {@code f} completes within {@code d} (a stop that must still be waiting, say). */
+  public static boolean completesWithin(Future<?> f, Duration d) {
+    try {
+      f.await(d.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception notYet) {
+      return f.isComplete();
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.fingerpost.feed.fingertips;
 
+import static io.fingerpost.Waits.completesWithin;
+import static io.fingerpost.Waits.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -74,7 +76,8 @@ class ApiFeedStopTest {
       }
       String id = bed.vertx.deployVerticle(new FingertipsApiFeed(feed(name, List.of("90061")), bed.store,
           bed.status)).await(30, TimeUnit.SECONDS);
-      FingertipsApiFeedTest.waitFor(() -> waiting(), "the indicator's transaction waiting for the lock");
+      waitUntil("the indicator's transaction waiting for the lock", Duration.ofSeconds(30),
+          () -> bed.db.waitingForLock("") > 0);
       undeployed = bed.vertx.undeploy(id).map(id);
       // before, the feed's stop did not wait: the write went on while the service closed its database
       assertFalse(completesWithin(undeployed, Duration.ofSeconds(3)), "the stop did not wait for the write");
@@ -123,25 +126,8 @@ class ApiFeedStopTest {
     assertEquals(bed.rows(name, "90062"), bed.rows(name, "90063"));
   }
 
-  private boolean waiting() {
-    try {
-      return bed.db.waitingForLock("") > 0;
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private List<String> warnings() {
     return log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
         .map(ILoggingEvent::getFormattedMessage).toList();
-  }
-
-  private static boolean completesWithin(Future<?> f, Duration d) {
-    try {
-      f.await(d.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (Exception notYet) {
-      return f.isComplete();
-    }
   }
 }
