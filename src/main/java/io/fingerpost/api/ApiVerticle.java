@@ -51,8 +51,8 @@ public final class ApiVerticle extends VerticleBase {
   /**
    * @param feeds names of the polled feeds {@code /ready} waits for
    * @param extraRoutes routes of other parts, mounted after the API's own
+   * @param cutByStop whether a failure is a statement the service's stop cut ({@code Database.cancelledByClose})
    */
-  /** @param cutByStop whether a failure is a statement the service's stop cut ({@code Database.cancelledByClose}) */
   public ApiVerticle(String host, int port, StoreReader reader, PushHandler push, List<String> feeds,
                      List<Routes> extraRoutes, Predicate<Throwable> cutByStop) {
     this.host = host;
