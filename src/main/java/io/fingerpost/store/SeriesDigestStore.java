@@ -285,22 +285,39 @@ public final class SeriesDigestStore {
       ids = Arrays.copyOf(ids, known);
       index = Arrays.copyOf(index, known);
       if (!sorted) { // the digester's order is its hash table's
-        Integer[] order = new Integer[known];
-        for (int k = 0; k < known; k++) {
-          order[k] = k;
-        }
-        long[] byPosition = ids;
-        Arrays.sort(order, (x, y) -> Long.compare(byPosition[x], byPosition[y]));
-        long[] sortedIds = new long[known];
-        int[] sortedIndex = new int[known];
-        for (int k = 0; k < known; k++) {
-          sortedIds[k] = ids[order[k]];
-          sortedIndex[k] = index[order[k]];
-        }
-        ids = sortedIds;
-        index = sortedIndex;
+        sortById(ids, index);
       }
       return new Rows(ids, index, Arrays.copyOf(unknown, unknowns), digestOf);
+    }
+
+    /**
+     * Sorts {@code ids} and {@code index} alike by id, as one primitive sort of (id, position) packed in a long (series
+     * ids come from a sequence): sorting boxed positions with a comparator had C2 compile TimSort at the first load's
+     * tail (issue 14). Ids too large to pack stay in their order, which the COPY takes as well.
+     */
+    private static void sortById(long[] ids, int[] index) {
+      int n = ids.length;
+      int bits = 32 - Integer.numberOfLeadingZeros(n);
+      long min = 0;
+      long max = 0;
+      for (long id : ids) {
+        min = Math.min(min, id);
+        max = Math.max(max, id);
+      }
+      if (min < 0 || 64 - Long.numberOfLeadingZeros(max) + bits > 62) {
+        return;
+      }
+      long[] packed = new long[n];
+      for (int k = 0; k < n; k++) {
+        packed[k] = ids[k] << bits | k;
+      }
+      Arrays.sort(packed);
+      int[] byPosition = index.clone();
+      long mask = (1L << bits) - 1;
+      for (int k = 0; k < n; k++) {
+        ids[k] = packed[k] >>> bits;
+        index[k] = byPosition[(int) (packed[k] & mask)];
+      }
     }
 
     int size() {
