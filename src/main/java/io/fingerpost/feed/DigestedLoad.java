@@ -128,7 +128,7 @@ final class DigestedLoad {
   }
 
   private Future<Early> stage(SeriesDigester digester, Set<SeriesKey> kept) {
-    return digestsOf(digester, kept).map(d -> new Early(d, digests.stage(feed, d.keys(), d::digest)));
+    return digestsOf(digester, kept).map(d -> new Early(d, digests.stage(feed, d.keys(), d.digests())));
   }
 
   /**
@@ -228,38 +228,29 @@ final class DigestedLoad {
 
   /** Saves the digests of the series {@code digester} saw, less {@code kept} (theirs stand) and those touched. */
   private Future<Void> save(SeriesDigester digester, Set<SeriesKey> kept) {
-    return digestsOf(digester, kept).compose(d -> digests.save(feed, d.keys(), d::digest)).mapEmpty();
+    return digestsOf(digester, kept).compose(d -> digests.save(feed, d.keys(), d.digests())).mapEmpty();
   }
 
-  /**
-   * The series whose digests to save, the indicator kinds their digests cover, and the digests, each made when the
-   * save asks for it: the save streams them to the server as it makes them (100,000 took ~0.2 s on a worker before
-   * the save began, at the first load's tail, issue 14).
-   */
-  private record Digests(String feed, Set<String> indicators, Map<String, String> kinds, List<SeriesKey> keys,
-                         List<SeriesDigester.Sum> sums) {
-    SeriesDigestStore.Digest digest(int i) {
-      return SeriesDigester.digest(feed, sums.get(i), kinds);
-    }
-  }
+  /** The digests to save and the indicator kinds they cover. */
+  private record Digests(Set<String> indicators, Map<String, String> kinds, List<SeriesKey> keys,
+                         List<SeriesDigestStore.Digest> digests) {}
 
-  /** The series {@code digester} saw, less {@code kept} and those touched so far (on a worker), to be digested. */
+  /** The digests of the series {@code digester} saw, less {@code kept} and those touched so far (on a worker). */
   private Future<Digests> digestsOf(SeriesDigester digester, Set<SeriesKey> kept) {
-    List<SeriesDigester.Sum> all = digester.sums();
     Set<String> indicators = new HashSet<>();
-    for (SeriesDigester.Sum s : all) {
+    for (SeriesDigester.Sum s : digester.sums()) {
       indicators.add(s.key.indicatorId());
     }
     return digests.kinds(indicators).compose(kinds -> vertx.executeBlocking(() -> {
       List<SeriesKey> keys = new ArrayList<>();
-      List<SeriesDigester.Sum> sums = new ArrayList<>();
-      for (SeriesDigester.Sum s : all) {
+      List<SeriesDigestStore.Digest> out = new ArrayList<>();
+      for (SeriesDigester.Sum s : digester.sums()) {
         if (!kept.contains(s.key) && !touched.contains(s.key)) {
           keys.add(s.key);
-          sums.add(s);
+          out.add(SeriesDigester.digest(feed, s, kinds));
         }
       }
-      return new Digests(feed, indicators, kinds, keys, sums);
+      return new Digests(indicators, kinds, keys, out);
     }, false));
   }
 

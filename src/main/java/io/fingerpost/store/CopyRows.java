@@ -96,24 +96,15 @@ final class CopyRows {
     b.end();
   }
 
-  /**
-   * Streams digest rows (the feed unless null, then series id, key hash, the digest's two halves: 4 bigints) to
-   * {@code in}, each digest made just before its row is written, and ends the COPY.
-   */
-  static void writeDigests(CopyIn in, byte[] feed, SeriesDigestStore.Rows rows) throws SQLException {
+  /** Streams digest rows (series id, key hash, the digest's two halves: 4 bigints) to {@code in} and ends the COPY. */
+  static void writeDigests(CopyIn in, Long[] id, Long[] key, Long[] a, Long[] b) throws SQLException {
     Buffer buf = Buffer.begin(in);
-    for (int i = 0; i < rows.size(); i++) {
-      rows.fill(i + 1);
-      if (feed != null) {
-        buf.int16(5);
-        buf.text(feed);
-      } else {
-        buf.int16(4);
-      }
-      buf.bigint(rows.id[i]);
-      buf.bigint(rows.key[i]);
-      buf.bigint(rows.a[i]);
-      buf.bigint(rows.b[i]);
+    for (int i = 0; i < id.length; i++) {
+      buf.int16(4);
+      buf.bigint(id[i]);
+      buf.bigint(key[i]);
+      buf.bigint(a[i]);
+      buf.bigint(b[i]);
       buf.flushIfFull();
     }
     buf.end();

@@ -6,11 +6,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
-import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -70,37 +66,17 @@ public final class SeriesDigestStore {
       INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
       SELECT ?, series_id, key_hash, digest_a, digest_b FROM feed_series_digest_stage ORDER BY series_id""";
 
-  private static final String COPY_DIGESTS =
-      "COPY feed_series_digest (feed, series_id, key_hash, digest_a, digest_b) FROM STDIN (FORMAT binary)";
-
   /**
-   * The rows (in series id order, {@link #rows}) COPYed straight into {@code feed_series_digest} under a savepoint:
-   * a feed's series have no digest rows left when it saves (the load deleted them, or their rows' writes did), so
-   * this is the usual case, and the table's own COPY spares the server a staging table, a sort and an
-   * INSERT … SELECT (the save ran in one backend after the first load's last commit, issue 14). A row there already
-   * (a concurrent save's) fails the COPY on the primary key; it is undone and the rows go through the staging table:
-   * a delete of what is there and an insert (0.42 s for 100,000 digests in a test database, where INSERT … ON
-   * CONFLICT DO UPDATE took 0.55–1.0 s).
+   * Binary COPY of the rows into the staging table, then a delete of what is there and an insert: 0.42 s for 100,000
+   * digests in a test database, where INSERT … ON CONFLICT DO UPDATE took 0.55–1.0 s.
    */
-  private static void copySave(Connection c, String feed, Rows rows) throws Exception {
-    byte[] feedBytes = feed.getBytes(StandardCharsets.UTF_8);
-    Savepoint before = c.setSavepoint();
-    try {
-      SeriesCopy.copy(c, COPY_DIGESTS, in -> CopyRows.writeDigests(in, feedBytes, rows));
-      c.releaseSavepoint(before);
-      return;
-    } catch (SQLException e) {
-      if (!ObservationStore.uniqueViolation(e)) {
-        throw e;
-      }
-      c.rollback(before);
-    }
+  private static void copySave(Connection c, String feed, Long[] id, Long[] key, Long[] a, Long[] b)
+      throws Exception {
     try (Statement st = c.createStatement()) {
       st.execute(STAGE);
-      st.execute("TRUNCATE feed_series_digest_stage"); // an earlier save of this transaction may have used it
     }
     SeriesCopy.copy(c, "COPY feed_series_digest_stage FROM STDIN (FORMAT binary)",
-        in -> CopyRows.writeDigests(in, null, rows));
+        in -> CopyRows.writeDigests(in, id, key, a, b));
     for (String sql : new String[] {REPLACE, INSERT}) {
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, feed);
@@ -151,18 +127,18 @@ public final class SeriesDigestStore {
    * know gets none, so the next read compares it in full). In one transaction, behind the feed's lease when it is
    * fenced (cluster): a poller that lost its lease saves nothing.
    */
-  public Future<Integer> save(String feed, List<SeriesKey> keys, IntFunction<Digest> digestOf) {
+  public Future<Integer> save(String feed, List<SeriesKey> keys, List<Digest> digests) {
     long t = System.nanoTime();
     if (copy != null && !fenced.test(feed)) {
       return copy.run(c -> {
-        Rows rows = Rows.of(catalog, keys, digestOf, null);
-        if (rows.size() > 0) {
-          copySave(c, feed, rows);
+        Long[][] rows = rows(keys, digests);
+        if (rows[0].length > 0) {
+          copySave(c, feed, rows[0], rows[1], rows[2], rows[3]);
         }
-        return rows.size();
+        return rows[0].length;
       }, r -> r).onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
     }
-    return vertx.executeBlocking(() -> Rows.of(catalog, keys, digestOf, null), false).compose(rows -> rows.size() == 0
+    return vertx.executeBlocking(() -> rows(keys, digests), false).compose(rows -> rows[0].length == 0
         ? Future.succeededFuture(0) : unnestSave(feed, rows)).onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_SAVE, t));
   }
 
@@ -179,7 +155,7 @@ public final class SeriesDigestStore {
    * {@link Staged#abort} (a failed load): a digest is saved only after all the rows of its load. Null when the feed
    * saves through the pool behind its lease (fenced) or there is no COPY: then {@link #save} once the load ended.
    */
-  public Staged stage(String feed, List<SeriesKey> keys, IntFunction<Digest> digestOf) {
+  public Staged stage(String feed, List<SeriesKey> keys, List<Digest> digests) {
     // it holds a COPY worker until its load ends: one at a time, and never the only one (the batches need the others)
     if (copy == null || fenced.test(feed) || Database.COPY_CONNECTIONS < 2 || !staging.compareAndSet(false, true)) {
       return null;
@@ -187,16 +163,21 @@ public final class SeriesDigestStore {
     CompletableFuture<long[]> release = new CompletableFuture<>();
     Future<Integer> saved = copy.run(c -> {
       long t = System.nanoTime();
-      Rows rows = Rows.of(catalog, keys, digestOf, null);
-      if (rows.size() > 0) {
-        copySave(c, feed, rows);
+      List<SeriesKey> unknownKeys = new ArrayList<>();
+      List<Digest> unknownDigests = new ArrayList<>();
+      Long[][] rows = rows(keys, digests, unknownKeys, unknownDigests);
+      if (rows[0].length > 0) {
+        copySave(c, feed, rows[0], rows[1], rows[2], rows[3]);
       }
       LoadProfile.add(LoadProfile.Step.DIGEST_STAGE, t);
       long[] forget = release.get(STAGED_WAIT_MINUTES, TimeUnit.MINUTES);
       // series the load's last batches created are known now; those another writer changed lose theirs
-      Rows late = Rows.of(catalog, keys, digestOf, rows.unknown());
-      if (late.size() > 0) {
-        copySave(c, feed, late);
+      Long[][] late = rows(unknownKeys, unknownDigests);
+      if (late[0].length > 0) {
+        try (Statement st = c.createStatement()) {
+          st.execute("TRUNCATE feed_series_digest_stage");
+        }
+        copySave(c, feed, late[0], late[1], late[2], late[3]);
       }
       if (forget.length > 0) {
         try (PreparedStatement ps = c.prepareStatement(
@@ -206,7 +187,7 @@ public final class SeriesDigestStore {
           ps.executeUpdate();
         }
       }
-      return rows.size() + late.size();
+      return rows[0].length + late[0].length;
     }, r -> r).onComplete(ar -> staging.set(false));
     return new Staged(release, saved);
   }
@@ -237,121 +218,39 @@ public final class SeriesDigestStore {
     }
   }
 
-  /**
-   * The rows to save of the series the catalog knows (worker thread: a lookup a series), in series id order: the
-   * table's two indexes then grow at their right edge. Each digest is made when its row is first needed
-   * ({@link #fill}), so a COPY streams the first rows to the server while the later ones are made.
-   */
-  static final class Rows {
-    final long[] id;
-    final long[] key;
-    final long[] a;
-    final long[] b;
-    private final int[] index;
-    private final int[] unknown;
-    private final IntFunction<Digest> digestOf;
-    private int filled;
-
-    private Rows(long[] id, int[] index, int[] unknown, IntFunction<Digest> digestOf) {
-      this.id = id;
-      this.index = index;
-      this.unknown = unknown;
-      this.digestOf = digestOf;
-      this.key = new long[id.length];
-      this.a = new long[id.length];
-      this.b = new long[id.length];
-    }
-
-    /** The rows of {@code keys} (only those at {@code among}; null: all) the catalog knows. */
-    static Rows of(SeriesCatalog catalog, List<SeriesKey> keys, IntFunction<Digest> digestOf, int[] among) {
-      int n = among == null ? keys.size() : among.length;
-      long[] ids = new long[n];
-      int[] index = new int[n];
-      int[] unknown = new int[n];
-      int known = 0;
-      int unknowns = 0;
-      boolean sorted = true;
-      for (int j = 0; j < n; j++) {
-        int i = among == null ? j : among[j];
-        Long id = catalog.cachedId(keys.get(i));
-        if (id == null) {
-          unknown[unknowns++] = i;
-        } else {
-          sorted &= known == 0 || ids[known - 1] < id;
-          ids[known] = id;
-          index[known++] = i;
-        }
-      }
-      ids = Arrays.copyOf(ids, known);
-      index = Arrays.copyOf(index, known);
-      if (!sorted) { // the digester's order is its hash table's
-        sortById(ids, index);
-      }
-      return new Rows(ids, index, Arrays.copyOf(unknown, unknowns), digestOf);
-    }
-
-    /**
-     * Sorts {@code ids} and {@code index} alike by id, as one primitive sort of (id, position) packed in a long (series
-     * ids come from a sequence): sorting boxed positions with a comparator had C2 compile TimSort at the first load's
-     * tail (issue 14). Ids too large to pack stay in their order, which the COPY takes as well.
-     */
-    private static void sortById(long[] ids, int[] index) {
-      int n = ids.length;
-      int bits = 32 - Integer.numberOfLeadingZeros(n);
-      long min = 0;
-      long max = 0;
-      for (long id : ids) {
-        min = Math.min(min, id);
-        max = Math.max(max, id);
-      }
-      if (min < 0 || 64 - Long.numberOfLeadingZeros(max) + bits > 62) {
-        return;
-      }
-      long[] packed = new long[n];
-      for (int k = 0; k < n; k++) {
-        packed[k] = ids[k] << bits | k;
-      }
-      Arrays.sort(packed);
-      int[] byPosition = index.clone();
-      long mask = (1L << bits) - 1;
-      for (int k = 0; k < n; k++) {
-        ids[k] = packed[k] >>> bits;
-        index[k] = byPosition[(int) (packed[k] & mask)];
-      }
-    }
-
-    int size() {
-      return id.length;
-    }
-
-    /** The indexes into the keys of the series the catalog did not know. */
-    int[] unknown() {
-      return unknown;
-    }
-
-    /** Makes the digests of rows up to {@code end} (exclusive) not made yet. */
-    void fill(int end) {
-      for (; filled < end; filled++) {
-        Digest d = digestOf.apply(index[filled]);
-        key[filled] = d.keyHash();
-        a[filled] = d.a();
-        b[filled] = d.b();
-      }
-    }
-
-    /** Boxed columns for a statement's array parameter. */
-    static Long[] boxed(long[] v) {
-      Long[] out = new Long[v.length];
-      for (int i = 0; i < v.length; i++) {
-        out[i] = v[i];
-      }
-      return out;
-    }
+  /** Series id, key hash, digest halves of the series the catalog knows (worker thread: a lookup a series). */
+  private Long[][] rows(List<SeriesKey> keys, List<Digest> digests) {
+    return rows(keys, digests, null, null);
   }
 
-  private Future<Integer> unnestSave(String feed, Rows rows) {
-    rows.fill(rows.size());
-    Long[] id = Rows.boxed(rows.id), key = Rows.boxed(rows.key), a = Rows.boxed(rows.a), b = Rows.boxed(rows.b);
+  /** {@link #rows(List, List)}, the others (series the catalog does not know yet) into {@code unknown…} if given. */
+  private Long[][] rows(List<SeriesKey> keys, List<Digest> digests, List<SeriesKey> unknownKeys,
+                        List<Digest> unknownDigests) {
+    List<Long> ids = new ArrayList<>(keys.size());
+    List<Digest> kept = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      Long id = catalog.cachedId(keys.get(i));
+      if (id != null) {
+        ids.add(id);
+        kept.add(digests.get(i));
+      } else if (unknownKeys != null) {
+        unknownKeys.add(keys.get(i));
+        unknownDigests.add(digests.get(i));
+      }
+    }
+    int n = kept.size();
+    Long[] key = new Long[n], a = new Long[n], b = new Long[n];
+    for (int i = 0; i < n; i++) {
+      Digest d = kept.get(i);
+      key[i] = d.keyHash();
+      a[i] = d.a();
+      b[i] = d.b();
+    }
+    return new Long[][] {ids.toArray(new Long[0]), key, a, b};
+  }
+
+  private Future<Integer> unnestSave(String feed, Long[][] rows) {
+    Long[] id = rows[0], key = rows[1], a = rows[2], b = rows[3];
     int n = id.length;
     return pool.withTransaction(conn -> fence.apply(feed, conn).compose(v -> conn.preparedQuery("""
         INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
