@@ -266,6 +266,39 @@ class SeriesDigestTest {
         "the batches before the failing one were written");
   }
 
+  /** A save meeting digests saved before for its series (a concurrent save's) replaces them, adding none. */
+  @Test
+  void aSaveOverSavedDigestsReplacesThem(Vertx vertx) throws Exception {
+    String feed = "digest-replace";
+    List<FeedRow> rows = new ArrayList<>();
+    List<SeriesKey> keys = new ArrayList<>();
+    for (int s = 0; s < SERIES; s++) {
+      SeriesKey k = new SeriesKey(feed, key(s).areaCode(), key(s).sex(), "All ages", "", "");
+      keys.add(k);
+      rows.add(new ParsedRow(s + 2L, new Observation(k, Period.parse("2010"), value(s, 0), null, null, null, null,
+          null, null, null), new Indicator(feed, "Replaced", null, null, null), new Area(k.areaCode(), "A", "UA", null),
+          null));
+    }
+    ObservationStore store = new ObservationStore(vertx, database);
+    new FeedLoader(vertx, store, 100, 3).load(feed, "replace.csv", () -> over(rows, i -> { }), Map.of(),
+        new InitialLoad(true)).await(60, TimeUnit.SECONDS);
+    String digestsOf = "SELECT count(*) FROM feed_series_digest WHERE feed = '" + feed + "'";
+    assertEquals(SERIES, count(digestsOf), "the load saved a digest a series");
+
+    // every other series again, with other digests
+    List<SeriesKey> again = new ArrayList<>();
+    List<SeriesDigestStore.Digest> digests = new ArrayList<>();
+    for (int s = SERIES - 1; s >= 0; s -= 2) {
+      again.add(keys.get(s));
+      digests.add(new SeriesDigestStore.Digest(-1 - s, 7, 8));
+    }
+    int saved = store.digests().save(feed, again, digests).await(30, TimeUnit.SECONDS);
+    assertEquals(again.size(), saved);
+    assertEquals(SERIES, count(digestsOf), "replaced, not added");
+    assertEquals(again.size(), count(digestsOf + " AND digest_a = 7 AND digest_b = 8 AND key_hash < 0"),
+        "the new digests replaced the saved ones");
+  }
+
   /** Waits for {@code f} from a worker thread (the reader's hooks), where {@code await} is refused. */
   private static <T> T block(Future<T> f) {
     try {
