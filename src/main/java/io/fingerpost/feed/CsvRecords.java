@@ -76,6 +76,7 @@ final class CsvRecords implements Closeable {
   private final List<RowReader.LineRange> unread = java.util.Collections.synchronizedList(new ArrayList<>());
   private Object next;               // without read-ahead: the item hasNext() produced
   private final ReadAhead readAhead;
+  private final CsvFields.Blocks blocks; // the records' text blocks, reused through the read-ahead (or null)
 
   /**
    * Reads the header of {@code in}; {@code lines} maps a line of {@code in} to the line of the file.
@@ -90,6 +91,8 @@ final class CsvRecords implements Closeable {
   CsvRecords(Reader in, LongUnaryOperator lines, String noHeader, boolean readAhead) throws IOException {
     this.lines = lines;
     this.tape = new CsvTape(in);
+    this.readAhead = readAhead ? new ReadAhead(this::produce) : null; // its thread starts on the first hasNext()
+    this.blocks = readAhead ? new CsvFields.Blocks(this.readAhead) : null;
     restart(0, 1);
     Object first = fetch();
     if (first == null) {
@@ -104,21 +107,21 @@ final class CsvRecords implements Closeable {
       h.set(0, h.get(0).substring(1));
     }
     this.header = List.copyOf(h);
-    this.readAhead = readAhead ? new ReadAhead(this::produce) : null;
   }
 
   static final boolean READ_AHEAD = Boolean.parseBoolean(System.getProperty("fingerpost.csv.readAhead", "true"));
 
   /**
    * A UTF-8 reader over {@code in} that puts {@link #NOT_UTF8} for bytes that are not UTF-8 (instead of
-   * U+FFFD, or failing the whole read), so that {@link #next} rejects just their record.
+   * U+FFFD, or failing the whole read), so that {@link #next} rejects just their record. Reads {@code in} through
+   * {@link SteadyInput}, which reads its first bytes now (and closes {@code in} if that fails).
    */
-  static Reader utf8(InputStream in) {
+  static Reader utf8(InputStream in) throws IOException {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPLACE)
         .onUnmappableCharacter(CodingErrorAction.REPLACE)
         .replaceWith(String.valueOf(NOT_UTF8));
-    return new InputStreamReader(in, decoder);
+    return new InputStreamReader(new SteadyInput(in), decoder);
   }
 
   /** The header as it appears in the file (less a byte-order mark). */
@@ -172,21 +175,23 @@ final class CsvRecords implements Closeable {
     restartOffset = offset;
     restartLine = line;
     lineBase = line - 1;
-    look = null;
     records = CsvReader.builder()
         .allowExtraFields(true).allowMissingFields(true) // the readers judge the width, with their messages
         .skipEmptyLines(true)
         .allowExtraCharsAfterClosingQuote(false)          // broken quoting is a fault, not text
         .build(new Handler(), tape).iterator();
+    look = read(); // here, so that fetch() has no branch for a reader's first record (see fetch)
   }
 
   /**
    * FastCSV's next record (a {@link Pending}), a {@link Broken} record, or null at the end. One record is
    * read ahead, so that the last one is known as last and checked for a quote left open (FastCSV takes the
-   * rest of the source into the field; commons-csv, and the feed, call that broken).
+   * rest of the source into the field; commons-csv, and the feed, call that broken). The first record is read
+   * by {@link #restart}: a branch taken only on a reader's first record is one the compiled code of an earlier
+   * read never saw, and taking it threw that code away (issue 14: the re-read's C2 compiled the tokeniser again).
    */
   private Object fetch() {
-    Object item = look != null ? look : read();
+    Object item = look;
     look = null;
     if (item instanceof Pending p) {
       look = read();
@@ -218,9 +223,13 @@ final class CsvRecords implements Closeable {
     }
   }
 
-  /** Where the record on stream line {@code line} starts: a line start, or where reading began again. */
+  /**
+   * Where the record on stream line {@code line} starts: a line start, or where reading began again (on line
+   * {@link #restartLine}, after its start; every later line starts after it). A max, not a branch taken on a
+   * reader's first record only (see {@link #fetch}).
+   */
   private long offsetOf(long line) {
-    return line == restartLine ? restartOffset : tape.lineStart(line);
+    return Math.max(restartOffset, tape.lineStart(line));
   }
   /** The next row: a broken stretch's rejection, a record with bad bytes rejected, or {@code mapper}'s row. */
   FeedRow next(RecordMapper mapper) {
@@ -357,7 +366,7 @@ final class CsvRecords implements Closeable {
    * which records are done with.
    */
   private final class Handler extends CsvCallbackHandler<Pending> {
-    private final CsvFields.Builder fields = new CsvFields.Builder();
+    private final CsvFields.Builder fields = new CsvFields.Builder(blocks);
     private RecordType type = RecordType.DATA;
     private long line;
 
