@@ -131,18 +131,11 @@ final class CsvFields {
    */
   static final class Builder {
     private static final int BLOCK = 1 << 15; // characters: about a hundred Fingertips records
-    private final Blocks blocks;
-    private char[] text;
+    private char[] text = new char[BLOCK];
     private int start; // where the record being collected starts in text
     private int used;
     private int[] ends = new int[32];
     private int n;
-
-    /** {@code blocks}: where full blocks go and new ones come from, or null (each block a new array). */
-    Builder(Blocks blocks) {
-      this.blocks = blocks;
-      this.text = blocks != null ? blocks.next(null) : new char[BLOCK];
-    }
 
     void clear() {
       n = 0;
@@ -168,8 +161,7 @@ final class CsvFields {
     /** A new block with the record so far at its start and room for {@code len} more characters. */
     private void newBlock(int len) {
       int sofar = used - start;
-      int want = Math.max(BLOCK, (sofar + len) * 2);
-      char[] next = blocks != null && want == BLOCK ? blocks.next(text) : new char[want];
+      char[] next = new char[Math.max(BLOCK, (sofar + len) * 2)];
       System.arraycopy(text, start, next, 0, sofar);
       for (int i = 0; i < n; i++) {
         ends[i] -= start;
@@ -182,37 +174,6 @@ final class CsvFields {
     /** The record collected; {@code plain}: its characters are all {@link #plain}, as the source's reader found. */
     CsvFields build(boolean plain) {
       return new CsvFields(text, start, java.util.Arrays.copyOf(ends, n), n, plain);
-    }
-  }
-
-  /**
-   * The text blocks of one read-ahead stream ({@link ReadAhead}), reused once the consumer is past every record that
-   * points into them (issue 14: a new 64 KB block every hundred records was a sixth of the tokenising thread in a
-   * flight recording, most of it clearing and first touching fresh memory). A block left at the producer's hand-off
-   * block b is pointed into by records handed over in b, or in b + 1 (the record CsvRecords reads ahead, or the one
-   * after a broken stretch, goes out with the next item), never later; the consumer keeps a record only while it maps it.
-   * The producer's thread only.
-   */
-  static final class Blocks {
-    private record Left(char[] text, long handOff) {}
-
-    private final ReadAhead handOff;
-    private final java.util.ArrayDeque<Left> left = new java.util.ArrayDeque<>();
-
-    Blocks(ReadAhead handOff) {
-      this.handOff = handOff;
-    }
-
-    /** A block of {@link Builder#BLOCK} characters, the oldest one free if any; {@code full}, if not null, is left. */
-    char[] next(char[] full) {
-      if (full != null && full.length == Builder.BLOCK) {
-        left.add(new Left(full, handOff.handedOver()));
-      }
-      Left oldest = left.peek();
-      if (oldest != null && handOff.doneWith() >= oldest.handOff() + 2) {
-        return left.poll().text();
-      }
-      return new char[Builder.BLOCK];
     }
   }
 }

@@ -76,7 +76,6 @@ final class CsvRecords implements Closeable {
   private final List<RowReader.LineRange> unread = java.util.Collections.synchronizedList(new ArrayList<>());
   private Object next;               // without read-ahead: the item hasNext() produced
   private final ReadAhead readAhead;
-  private final CsvFields.Blocks blocks; // the records' text blocks, reused through the read-ahead (or null)
 
   /**
    * Reads the header of {@code in}; {@code lines} maps a line of {@code in} to the line of the file.
@@ -91,8 +90,6 @@ final class CsvRecords implements Closeable {
   CsvRecords(Reader in, LongUnaryOperator lines, String noHeader, boolean readAhead) throws IOException {
     this.lines = lines;
     this.tape = new CsvTape(in);
-    this.readAhead = readAhead ? new ReadAhead(this::produce) : null; // its thread starts on the first hasNext()
-    this.blocks = readAhead ? new CsvFields.Blocks(this.readAhead) : null;
     restart(0, 1);
     Object first = fetch();
     if (first == null) {
@@ -107,6 +104,7 @@ final class CsvRecords implements Closeable {
       h.set(0, h.get(0).substring(1));
     }
     this.header = List.copyOf(h);
+    this.readAhead = readAhead ? new ReadAhead(this::produce) : null;
   }
 
   static final boolean READ_AHEAD = Boolean.parseBoolean(System.getProperty("fingerpost.csv.readAhead", "true"));
@@ -366,7 +364,7 @@ final class CsvRecords implements Closeable {
    * which records are done with.
    */
   private final class Handler extends CsvCallbackHandler<Pending> {
-    private final CsvFields.Builder fields = new CsvFields.Builder(blocks);
+    private final CsvFields.Builder fields = new CsvFields.Builder();
     private RecordType type = RecordType.DATA;
     private long line;
 

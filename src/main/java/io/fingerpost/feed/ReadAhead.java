@@ -26,10 +26,6 @@ final class ReadAhead {
   private volatile boolean stopping;
   private volatile boolean gaveUp;
   private Thread thread;
-  // blocks put in the queue (the producer's count) and blocks the consumer is past, every item of them mapped (its
-  // count, read by the producer): what the items of a block point into can be reused after that (CsvFields.Blocks)
-  private long handedOver;
-  private volatile long doneWith;
   // consumer side (one thread at a time, handed over with happens-before by the reader's user)
   private Object[] block;
   private int pos;
@@ -53,9 +49,6 @@ final class ReadAhead {
       thread.start();
     }
     if (block == null || pos == block.length) {
-      if (block != null) {
-        doneWith = doneWith + 1; // only this thread writes it
-      }
       try {
         while ((block = queue.poll(1, TimeUnit.SECONDS)) == null) {
           if (gaveUp) {
@@ -100,7 +93,6 @@ final class ReadAhead {
           if (!put(out)) {
             return;
           }
-          handedOver++;
           out = new Object[BLOCK];
           n = 0;
         }
@@ -134,16 +126,6 @@ final class ReadAhead {
       Thread.currentThread().interrupt();
     }
     return false;
-  }
-
-  /** Producer side: the blocks handed over so far; the one being filled is the next. */
-  long handedOver() {
-    return handedOver;
-  }
-
-  /** The blocks the consumer is past: every item of them taken and done with. */
-  long doneWith() {
-    return doneWith;
   }
 
   /** True while the producer's thread runs. */
