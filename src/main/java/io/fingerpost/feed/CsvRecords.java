@@ -111,15 +111,14 @@ final class CsvRecords implements Closeable {
 
   /**
    * A UTF-8 reader over {@code in} that puts {@link #NOT_UTF8} for bytes that are not UTF-8 (instead of
-   * U+FFFD, or failing the whole read), so that {@link #next} rejects just their record. Reads {@code in} through
-   * {@link SteadyInput}, which reads its first bytes now (and closes {@code in} if that fails).
+   * U+FFFD, or failing the whole read), so that {@link #next} rejects just their record.
    */
-  static Reader utf8(InputStream in) throws IOException {
+  static Reader utf8(InputStream in) {
     CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPLACE)
         .onUnmappableCharacter(CodingErrorAction.REPLACE)
         .replaceWith(String.valueOf(NOT_UTF8));
-    return new InputStreamReader(new SteadyInput(in), decoder);
+    return new InputStreamReader(in, decoder);
   }
 
   /** The header as it appears in the file (less a byte-order mark). */
@@ -173,23 +172,21 @@ final class CsvRecords implements Closeable {
     restartOffset = offset;
     restartLine = line;
     lineBase = line - 1;
+    look = null;
     records = CsvReader.builder()
         .allowExtraFields(true).allowMissingFields(true) // the readers judge the width, with their messages
         .skipEmptyLines(true)
         .allowExtraCharsAfterClosingQuote(false)          // broken quoting is a fault, not text
         .build(new Handler(), tape).iterator();
-    look = read(); // here, so that fetch() has no branch for a reader's first record (see fetch)
   }
 
   /**
    * FastCSV's next record (a {@link Pending}), a {@link Broken} record, or null at the end. One record is
    * read ahead, so that the last one is known as last and checked for a quote left open (FastCSV takes the
-   * rest of the source into the field; commons-csv, and the feed, call that broken). The first record is read
-   * by {@link #restart}: a branch taken only on a reader's first record is one the compiled code of an earlier
-   * read never saw, and taking it threw that code away (issue 14: the re-read's C2 compiled the tokeniser again).
+   * rest of the source into the field; commons-csv, and the feed, call that broken).
    */
   private Object fetch() {
-    Object item = look;
+    Object item = look != null ? look : read();
     look = null;
     if (item instanceof Pending p) {
       look = read();
@@ -221,13 +218,9 @@ final class CsvRecords implements Closeable {
     }
   }
 
-  /**
-   * Where the record on stream line {@code line} starts: a line start, or where reading began again (on line
-   * {@link #restartLine}, after its start; every later line starts after it). A max, not a branch taken on a
-   * reader's first record only (see {@link #fetch}).
-   */
+  /** Where the record on stream line {@code line} starts: a line start, or where reading began again. */
   private long offsetOf(long line) {
-    return Math.max(restartOffset, tape.lineStart(line));
+    return line == restartLine ? restartOffset : tape.lineStart(line);
   }
   /** The next row: a broken stretch's rejection, a record with bad bytes rejected, or {@code mapper}'s row. */
   FeedRow next(RecordMapper mapper) {

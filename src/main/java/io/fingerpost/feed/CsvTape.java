@@ -128,12 +128,12 @@ final class CsvTape extends Reader {
     anchorLine = line;
   }
 
-  /**
-   * The source offset where {@code line} starts (the line must be held; before the text held: where it starts;
-   * past it: its end). A max, not a branch for the first line, which a reader takes on its first record only.
-   */
+  /** The source offset where {@code line} starts (the line must be held; past the text held: its end). */
   long lineStart(long line) {
-    long j = Math.max(line - anchorLine, 0); // starts[0] is 0: line anchorLine starts at win[0]
+    long j = line - anchorLine;
+    if (j <= 0) {
+      return base;
+    }
     return base + (j < lines ? starts[(int) j] : len);
   }
 
