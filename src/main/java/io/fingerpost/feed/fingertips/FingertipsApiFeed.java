@@ -13,6 +13,7 @@ import io.fingerpost.store.FeedIndicatorStateStore;
 import io.fingerpost.store.FeedStatusStore;
 import io.fingerpost.store.IndicatorMetadataStore;
 import io.fingerpost.store.InitialLoad;
+import io.fingerpost.store.Lease;
 import io.fingerpost.store.ObservationStore;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -68,7 +69,7 @@ public final class FingertipsApiFeed extends VerticleBase {
 
   /** A feed polled only while this member holds {@code lease} (cluster), looking again every {@code leaseCheck}. */
   public FingertipsApiFeed(FeedConfig config, ObservationStore store, FeedStatusStore status,
-                           io.fingerpost.store.Lease lease, Duration leaseCheck) {
+                           Lease lease, Duration leaseCheck) {
     // Cluster: only the holder of feed:<name> polls, and its writes are fenced (null: always poll).
     this.retry = new FeedRetry(config, config.baseUrlOrDefault(), status, lease, leaseCheck, LOG);
     if (lease != null) {

@@ -14,6 +14,7 @@ import io.fingerpost.store.FeedIndicatorStateStore;
 import io.fingerpost.store.FeedIndicatorStateStore.FetchError;
 import io.fingerpost.store.FeedIndicatorStateStore.State;
 import io.fingerpost.store.InitialLoad;
+import io.fingerpost.store.Lease;
 import io.fingerpost.store.ObservationStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -63,7 +64,7 @@ final class IndicatorLoad {
    * new holder loads it) nor once the feed stops (what the stop cut is polled again at the next start).
    */
   static boolean indicatorsOwn(Throwable e, BooleanSupplier stopping) {
-    return !io.fingerpost.store.Lease.isLost(e) && !stopping.getAsBoolean();
+    return !Lease.isLost(e) && !stopping.getAsBoolean();
   }
 
   private final Vertx vertx;
