@@ -50,6 +50,21 @@ public final class LoadBenchmark {
 
   private LoadBenchmark() {}
 
+  private static final String USAGE =
+      "usage: LoadBenchmark [--rows N] [--url postgresql://…] [--psql PATH] [--rereads N] [--pairs N]";
+
+  /**
+   * What a first load writes, emptied before each repeated pair (--pairs) so the next poll is a real first
+   * load: the rows (observation, its revisions, series and the catalog they reference), what the feed keeps
+   * of its source (feed_status with its fingerprint and first-load state, rejections, chunks, per-indicator
+   * state, series digests) and indicator metadata. The bench starts no strategy or alert verticle, so nothing
+   * writes alert or outbox rows, nor evaluation's, listed only because it references series (TRUNCATE wants
+   * both). RESTART IDENTITY: series ids start at 1 again, as in the first pair.
+   */
+  static final String FIRST_LOAD_TABLES = "observation_revision, observation, series, area, indicator,"
+      + " indicator_metadata, feed_status, feed_rejection, feed_chunk, feed_indicator_state, feed_series_digest,"
+      + " evaluation";
+
   public static void main(String[] args) throws Exception {
     System.exit(run(args));
   }
@@ -59,17 +74,23 @@ public final class LoadBenchmark {
     String url = null;
     String psql = "psql";
     int rereads = 1;
+    int pairs = 1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = Integer.parseInt(args[++i]);
         case "--url" -> url = args[++i];
         case "--psql" -> psql = args[++i];
         case "--rereads" -> rereads = Integer.parseInt(args[++i]);
+        case "--pairs" -> pairs = Integer.parseInt(args[++i]);
         default -> {
-          System.err.println("usage: LoadBenchmark [--rows N] [--url postgresql://…] [--psql PATH] [--rereads N]");
+          System.err.println(USAGE);
           return 2;
         }
       }
+    }
+    if (pairs < 1) {
+      System.err.println(USAGE);
+      return 2;
     }
     Path dir = Files.createTempDirectory("fingerpost-bench");
     Path csv = dir.resolve("all_data.csv");
@@ -237,12 +258,83 @@ public final class LoadBenchmark {
       }
       System.out.printf(Locale.ROOT, "peak heap: first load %d MB, unchanged re-read %d MB (max heap %d MB)%n",
           firstHeap >> 20, rereadHeap >> 20, Runtime.getRuntime().maxMemory() >> 20);
+      if (pairs > 1) {
+        pairs(vertx, db, psql, feed, dir, rows, pairs, new Pair(firstSeconds, copySeconds, firstCpu));
+      }
       return 0;
     } finally {
       db.close().await(2, TimeUnit.MINUTES);
       vertx.close().await(1, TimeUnit.MINUTES);
       deleteTree(dir);
     }
+  }
+
+  /** One pair: a first load's seconds, the {@code \copy} reference's, and this JVM's CPU seconds in the load. */
+  record Pair(double loadSeconds, double copySeconds, double loadCpu) {
+    double rate() {
+      return copySeconds / loadSeconds;
+    }
+  }
+
+  /**
+   * --pairs N: N-1 more first loads, each with its own {@code \copy} reference, in this JVM and on this
+   * server, so the pairs' rates compare without the spread between JVMs and between runs of the server. Before
+   * each, the tables a first load writes are emptied ({@link #FIRST_LOAD_TABLES}) and a CHECKPOINT flushes the
+   * dirty pages of the step before, so each pair starts alike; then, as in the first pair: a feed verticle's
+   * poll with a fresh store and feed status store, VACUUM (ANALYZE) untimed, the observations written out
+   * (untimed) and copied into a fresh equivalent table after a CHECKPOINT. The file is the one the first pair
+   * loaded with one value changed (step 6): the same number of rows, all inserted.
+   *
+   * <p>Order inside a pair: load, then {@code \copy}, as in the first pair (-Dfingerpost.bench.copyFirst=true
+   * copies first, after the tables are emptied, from the rows the pair before wrote out).
+   */
+  private static void pairs(Vertx vertx, Database db, String psql, FeedConfig feed, Path dir, int rows, int n,
+      Pair first) throws Exception {
+    PgConnectOptions pg = db.connectOptions();
+    List<Pair> pairs = new java.util.ArrayList<>(List.of(first));
+    Path copyFile = dir.resolve("observation.csv");
+    boolean copyFirst = Boolean.getBoolean("fingerpost.bench.copyFirst");
+    System.out.println();
+    System.out.printf(Locale.ROOT, "pair 1 (the JVM's first): first load %.3f s, \\copy %.3f s, rate %.2f, JVM CPU"
+        + " in the load %.3f s%n", first.loadSeconds(), first.copySeconds(), first.rate(), first.loadCpu());
+    for (int i = 2; i <= n; i++) {
+      psql(psql, pg, "TRUNCATE " + FIRST_LOAD_TABLES + " RESTART IDENTITY; CHECKPOINT;");
+      double copySeconds = copyFirst ? copy(psql, pg, copyFile) : 0;
+      if (copyFirst) {
+        psql(psql, pg, "CHECKPOINT");
+      }
+      System.gc(); // as before the first pair's load (resetHeapPeak): each load starts on a collected heap
+      long cpu0 = processCpuNanos();
+      FeedStatus load = poll(vertx, feed, new ObservationStore(vertx, db), new FeedStatusStore(db.pool()));
+      double loadCpu = (processCpuNanos() - cpu0) / 1e9;
+      check(load.rows().inserted() == rows, "pair " + i + ": first load inserted " + load.rows().inserted());
+      double loadSeconds = load.read().durationMs() / 1000.0;
+      psql(psql, pg, "VACUUM (ANALYZE) observation, series");
+      if (!copyFirst) {
+        psql(psql, pg, "\\copy (SELECT * FROM observation) TO '" + copyFile + "' WITH (FORMAT csv)");
+        copySeconds = copy(psql, pg, copyFile);
+      }
+      Pair p = new Pair(loadSeconds, copySeconds, loadCpu);
+      pairs.add(p);
+      System.out.printf(Locale.ROOT, "pair %d: first load %.3f s, \\copy %.3f s, rate %.2f, JVM CPU in the load"
+          + " %.3f s%n", i, p.loadSeconds(), p.copySeconds(), p.rate(), p.loadCpu());
+    }
+    List<Double> rates = pairs.stream().map(Pair::rate).sorted().toList();
+    double median = rates.size() % 2 == 1 ? rates.get(rates.size() / 2)
+        : (rates.get(rates.size() / 2 - 1) + rates.get(rates.size() / 2)) / 2;
+    System.out.printf(Locale.ROOT, "first load / \\copy rate over %d pairs: median %.2f (pairs: %s; the JVM's first:"
+        + " %.2f)%n", n, median, String.join(" / ", pairs.stream().map(p -> String.format(Locale.ROOT, "%.2f",
+            p.rate())).toList()), first.rate());
+  }
+
+  /** The {@code \copy} reference: the rows of {@code file} into a fresh equivalent table; its seconds. */
+  private static double copy(String psql, PgConnectOptions pg, Path file) throws Exception {
+    psql(psql, pg, "CREATE TABLE observation_copy (LIKE observation INCLUDING ALL); CHECKPOINT;");
+    long t0 = System.nanoTime();
+    psql(psql, pg, "\\copy observation_copy FROM '" + file + "' WITH (FORMAT csv)");
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    psql(psql, pg, "DROP TABLE observation_copy");
+    return seconds;
   }
 
   /** CPU time of this process (every thread), or 0 where the JVM does not tell. */

@@ -1,0 +1,55 @@
+package io.fingerpost.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * bench-load is not a test; this keeps its --pairs option working: a small run (embedded PostgreSQL, psql on
+ * the PATH) with two pairs exits 0, keeps the cold pair's line and prints each pair and the median over pairs.
+ */
+class LoadBenchmarkPairsTest {
+
+  @Test
+  void twoPairsPrintTheMedianLine() throws Exception {
+    Assumptions.assumeTrue(Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+        .anyMatch(d -> Files.isExecutable(Path.of(d, "psql"))), "psql is not on the PATH");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream before = System.out;
+    int exit;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      exit = LoadBenchmark.run(new String[] {"--rows", "20000", "--pairs", "2"});
+    } finally {
+      System.setOut(before);
+    }
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, text);
+    Matcher cold = Pattern.compile("(?m)^first load / \\\\copy rate: ([\\d.]+)").matcher(text);
+    assertTrue(cold.find(), text);
+    assertTrue(Pattern.compile("(?m)^pair 1 \\(the JVM's first\\): first load [\\d.]+ s").matcher(text).find(), text);
+    assertTrue(Pattern.compile("(?m)^pair 2: first load [\\d.]+ s, \\\\copy [\\d.]+ s, rate [\\d.]+").matcher(text)
+        .find(), text);
+    Matcher median = Pattern.compile("(?m)^first load / \\\\copy rate over 2 pairs: median ([\\d.]+) \\(pairs:"
+        + " ([\\d.]+) / ([\\d.]+); the JVM's first: ([\\d.]+)\\)$").matcher(text);
+    assertTrue(median.find(), text);
+    // the cold line is the first pair's
+    assertEquals(cold.group(1), median.group(2));
+    assertEquals(cold.group(1), median.group(4));
+  }
+
+  @Test
+  void pairsBelowOneIsAUsageError() throws Exception {
+    assertEquals(2, LoadBenchmark.run(new String[] {"--pairs", "0"}));
+  }
+}
