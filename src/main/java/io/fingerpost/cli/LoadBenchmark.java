@@ -285,24 +285,32 @@ public final class LoadBenchmark {
    * (untimed) and copied into a fresh equivalent table after a CHECKPOINT. The file is the one the first pair
    * loaded with one value changed (step 6): the same number of rows, all inserted.
    *
-   * <p>Order inside a pair: load, then {@code \copy}, as in the first pair (-Dfingerpost.bench.copyFirst=true
-   * copies first, after the tables are emptied, from the rows the pair before wrote out).
+   * <p>Order inside a pair: load, then {@code \copy}, as in the first pair, so every pair is measured alike. The
+   * other order was measured (af504f3's -Dfingerpost.bench.copyFirst: the tables emptied, CHECKPOINT, the {@code
+   * \copy} of the rows the pair before wrote out, CHECKPOINT, then the load; 1M rows, 5 pairs, runs alternating
+   * with this order): medians over pairs 0.98, 0.88, 0.88 copying first against 0.91, 1.02, 1.03, 0.84 loading
+   * first, and the same spread inside a run (pair rates 0.78–1.06 either way). No effect of the order (page
+   * cache, checkpoints) beyond the machine's noise, so the order stays as the first pair's.
+   *
+   * <p>Measured (same 7 runs): the JVM's first pair is not like the others. Its load took 9.2–12.1 s with
+   * 12.2–14.6 s of this JVM's CPU; the later pairs' 5.0–8.2 s with 4.7–8.5 s of CPU (the first load's JIT
+   * compilation and class loading are gone; pair 2 is often still slower than pairs 3–5), while the {@code
+   * \copy} took 5.9–6.9 s first and 5.2–8.3 s later. The JVM's first rate was 0.58–0.66 over the 7 runs, the
+   * later pairs' 0.78–1.06 and the runs' medians over pairs 0.84–1.03: a warm rate is about 1.5 times the cold
+   * one (1.35–1.70 run by run) and no steadier (the {@code \copy} reference varies as much inside a JVM and
+   * server as between runs), so the median over pairs measures the loader warm, next to the cold first load a
+   * service's start pays, not in its place.
    */
   private static void pairs(Vertx vertx, Database db, String psql, FeedConfig feed, Path dir, int rows, int n,
       Pair first) throws Exception {
     PgConnectOptions pg = db.connectOptions();
     List<Pair> pairs = new java.util.ArrayList<>(List.of(first));
     Path copyFile = dir.resolve("observation.csv");
-    boolean copyFirst = Boolean.getBoolean("fingerpost.bench.copyFirst");
     System.out.println();
     System.out.printf(Locale.ROOT, "pair 1 (the JVM's first): first load %.3f s, \\copy %.3f s, rate %.2f, JVM CPU"
         + " in the load %.3f s%n", first.loadSeconds(), first.copySeconds(), first.rate(), first.loadCpu());
     for (int i = 2; i <= n; i++) {
       psql(psql, pg, "TRUNCATE " + FIRST_LOAD_TABLES + " RESTART IDENTITY; CHECKPOINT;");
-      double copySeconds = copyFirst ? copy(psql, pg, copyFile) : 0;
-      if (copyFirst) {
-        psql(psql, pg, "CHECKPOINT");
-      }
       System.gc(); // as before the first pair's load (resetHeapPeak): each load starts on a collected heap
       long cpu0 = processCpuNanos();
       FeedStatus load = poll(vertx, feed, new ObservationStore(vertx, db), new FeedStatusStore(db.pool()));
@@ -310,10 +318,8 @@ public final class LoadBenchmark {
       check(load.rows().inserted() == rows, "pair " + i + ": first load inserted " + load.rows().inserted());
       double loadSeconds = load.read().durationMs() / 1000.0;
       psql(psql, pg, "VACUUM (ANALYZE) observation, series");
-      if (!copyFirst) {
-        psql(psql, pg, "\\copy (SELECT * FROM observation) TO '" + copyFile + "' WITH (FORMAT csv)");
-        copySeconds = copy(psql, pg, copyFile);
-      }
+      psql(psql, pg, "\\copy (SELECT * FROM observation) TO '" + copyFile + "' WITH (FORMAT csv)");
+      double copySeconds = copy(psql, pg, copyFile);
       Pair p = new Pair(loadSeconds, copySeconds, loadCpu);
       pairs.add(p);
       System.out.printf(Locale.ROOT, "pair %d: first load %.3f s, \\copy %.3f s, rate %.2f, JVM CPU in the load"
