@@ -54,6 +54,8 @@ public final class CountCi {
 
   private static final double Z95 = quantile(C95);
   private static final double Z998 = quantile(C998);
+  private static final double ZZ95 = Z95 * Z95;
+  private static final double ZZ998 = Z998 * Z998;
 
   /** Standard normal quantile at confidence + (1 − confidence)/2. */
   public static double z(double confidence) {
@@ -108,20 +110,67 @@ public final class CountCi {
 
   /** Proportion x/n × multiplier with Wilson limits at 95% and 99.8% (phe_proportion). */
   public static Estimate proportion(Double x, Double n, double multiplier) {
+    // Kept small (C2 inlines it into its caller, so the Estimate and its boxes need not be allocated when the
+    // caller only reads them): the checks' failures are built out of line, the two levels' z² are constants,
+    // and the arithmetic is wilson's, in the same order, so the limits are the same to the bit.
     if (x == null || n == null) {
       return Estimate.NONE;
     }
-    Interval a = wilson(x, n, C95);
-    Interval b = wilson(x, n, C998);
-    return new Estimate(x / n * multiplier, a.lower() * multiplier, a.upper() * multiplier,
-        b.lower() * multiplier, b.upper() * multiplier);
+    double xv = x;
+    double nv = n;
+    if (xv < 0 || nv < 0 || xv > nv) {
+      throw wilsonOutOfRange(xv, nv);
+    }
+    double q = 4 * xv * (1 - (xv / nv));
+    double root95 = Z95 * Math.sqrt(ZZ95 + q);
+    double root998 = Z998 * Math.sqrt(ZZ998 + q);
+    // boxed before the Estimate is allocated: no allocation between it and its field stores, so C2 drops
+    // those stores' GC barriers (javac allocates the record before evaluating its arguments)
+    Double value = xv / nv * multiplier;
+    Double lower95 = (2 * xv + ZZ95 - root95) / 2 / (nv + ZZ95) * multiplier;
+    Double upper95 = (2 * xv + ZZ95 + root95) / 2 / (nv + ZZ95) * multiplier;
+    Double lower998 = (2 * xv + ZZ998 - root998) / 2 / (nv + ZZ998) * multiplier;
+    Double upper998 = (2 * xv + ZZ998 + root998) / 2 / (nv + ZZ998) * multiplier;
+    return new Estimate(value, lower95, upper95, lower998, upper998);
+  }
+
+  private static IllegalArgumentException wilsonOutOfRange(double x, double n) {
+    return new IllegalArgumentException("Wilson interval needs 0 <= count <= denominator, got " + x + " of " + n);
   }
 
   /** Crude rate x/n × multiplier: exact Poisson limits when x &lt; 10, else Byar's (phe_rate). */
   public static Estimate rate(Double x, Double n, double multiplier) {
+    // Kept small as proportion is: the common case (a positive denominator, 10 events or more: Byar's limits) is
+    // here with byarsLower/byarsUpper's arithmetic in the same order; the exact limits below 10, NaN counts and
+    // the failures go to rateOtherwise.
     if (x == null || n == null) {
       return Estimate.NONE;
     }
+    double xv = x;
+    double nv = n;
+    if (!(nv > 0 && xv >= 10)) {
+      return rateOtherwise(xv, nv, multiplier);
+    }
+    double a = 1 - 1 / (9 * xv);
+    double b = Z95 / (3 * Math.sqrt(xv));
+    double c = Z998 / (3 * Math.sqrt(xv));
+    double x1 = xv + 1;
+    double a1 = 1 - 1 / (9 * x1);
+    double b1 = Z95 / (3 * Math.sqrt(x1));
+    double c1 = Z998 / (3 * Math.sqrt(x1));
+    double l95 = xv * Math.pow(a - b, 3);
+    double l998 = xv * Math.pow(a - c, 3);
+    double k = multiplier / nv;
+    // boxed before the Estimate is allocated, as in proportion
+    Double value = xv / nv * multiplier;
+    Double lower95 = nullable((l95 < 0 ? Double.NaN : l95) * k);
+    Double upper95 = nullable(x1 * Math.pow(a1 + b1, 3) * k);
+    Double lower998 = nullable((l998 < 0 ? Double.NaN : l998) * k);
+    Double upper998 = nullable(x1 * Math.pow(a1 + c1, 3) * k);
+    return new Estimate(value, lower95, upper95, lower998, upper998);
+  }
+
+  private static Estimate rateOtherwise(double x, double n, double multiplier) {
     if (!(n > 0)) {
       throw new IllegalArgumentException("rate needs a denominator above zero, got " + n);
     }
