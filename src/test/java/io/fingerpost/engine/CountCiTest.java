@@ -229,4 +229,39 @@ class CountCiTest {
     Reference.close(r.num("lowercl"), e.lower95(), TOL, what + " lower95");
     Reference.close(r.num("uppercl"), e.upper95(), TOL, what + " upper95");
   }
+
+  /**
+   * proportion and rate write Wilson's and Byar's arithmetic out again so C2 can inline them (see CountCi): the
+   * same limits to the bit as wilson, byarsLower/byarsUpper and countLimits, which the reference rows above test.
+   */
+  @Test
+  void proportionAndRateGiveTheGeneralMethodsLimitsToTheBit() {
+    java.util.Random random = new java.util.Random(19);
+    for (int i = 0; i < 20_000; i++) {
+      double n = i % 50 == 0 ? random.nextInt(3) : Math.floor(Math.exp(random.nextDouble() * 14));
+      double x = Math.min(n, i % 7 == 0 ? random.nextInt(12) : Math.floor(random.nextDouble() * (n + 1)));
+      double multiplier = i % 3 == 0 ? 100 : 100_000;
+      String what = "x=" + x + " n=" + n + " multiplier=" + multiplier;
+      Estimate p = CountCi.proportion(x, n, multiplier);
+      Interval a = CountCi.wilson(x, n, CountCi.C95);
+      Interval b = CountCi.wilson(x, n, CountCi.C998);
+      assertEquals(List.of(x / n * multiplier, a.lower() * multiplier, a.upper() * multiplier,
+          b.lower() * multiplier, b.upper() * multiplier), List.of(p.value(), p.lower95(), p.upper95(),
+          p.lower998(), p.upper998()), "proportion " + what);
+      if (n > 0) {
+        Estimate r = CountCi.rate(x, n, multiplier);
+        Interval ra = CountCi.countLimits(x, CountCi.C95);
+        Interval rb = CountCi.countLimits(x, CountCi.C998);
+        double k = multiplier / n;
+        assertEquals(java.util.Arrays.asList(x / n * multiplier, finite(ra.lower() * k), finite(ra.upper() * k),
+            finite(rb.lower() * k), finite(rb.upper() * k)), java.util.Arrays.asList(r.value(), r.lower95(),
+            r.upper95(), r.lower998(), r.upper998()), "rate " + what);
+      }
+    }
+  }
+
+  /** As CountCi.nullable: NaN (Byar's negative lower limit) is no value. */
+  private static Double finite(double v) {
+    return Double.isNaN(v) ? null : v;
+  }
 }
