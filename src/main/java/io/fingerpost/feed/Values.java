@@ -70,31 +70,31 @@ final class Values {
     if (to - i > 16) {
       return Double.NaN;
     }
+    // the whole part, then the fraction, each its own loop: no test a digit of which part (issue 14: pass 1's
+    // seven numbers a row were a sixth of its thread)
     long m = 0;
-    int digits = 0;
-    int fraction = -1;
-    for (; i < to; i++) {
-      char c = a[i];
-      if (c == '.') {
-        if (fraction >= 0) {
-          return Double.NaN; // a second point
-        }
-        fraction = 0;
-      } else if (c >= '0' && c <= '9') {
-        m = m * 10 + (c - '0');
-        digits++;
-        if (fraction >= 0) {
-          fraction++;
-        }
-      } else {
-        return Double.NaN; // an exponent, or not a number
+    int wholeStart = i;
+    int d;
+    while (i < to && (d = a[i] - '0') >= 0 && d <= 9) {
+      m = m * 10 + d;
+      i++;
+    }
+    int digits = i - wholeStart;
+    int fraction = 0;
+    if (i < to && a[i] == '.') {
+      int fractionStart = ++i;
+      while (i < to && (d = a[i] - '0') >= 0 && d <= 9) {
+        m = m * 10 + d;
+        i++;
       }
+      fraction = i - fractionStart;
+      digits += fraction;
     }
-    if (digits > 15 || digits == 0) {
-      return Double.NaN;
+    if (i != to || digits > 15 || digits == 0) {
+      return Double.NaN; // a second point, an exponent, not a number; too many digits; none
     }
-    double d = fraction > 0 ? m / POWERS[fraction] : m;
-    return negative ? -d : d;
+    double v = fraction > 0 ? m / POWERS[fraction] : m;
+    return negative ? -v : v;
   }
 
   /** Whether {@code a[from, to)} is {@code [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?} (ASCII digits only, as the regex). */
