@@ -130,11 +130,7 @@ public final class LoadBenchmark {
       // 2. \copy of the same rows into an equivalent table.
       Path copyFile = dir.resolve("observation.csv");
       psql(psql, pg, "\\copy (SELECT * FROM observation) TO '" + copyFile + "' WITH (FORMAT csv)");
-      psql(psql, pg, "CREATE TABLE observation_copy (LIKE observation INCLUDING ALL); CHECKPOINT;");
-      long t0 = System.nanoTime();
-      psql(psql, pg, "\\copy observation_copy FROM '" + copyFile + "' WITH (FORMAT csv)");
-      double copySeconds = (System.nanoTime() - t0) / 1e9;
-      psql(psql, pg, "DROP TABLE observation_copy"); // nor its autovacuum during the re-read
+      double copySeconds = copy(psql, pg, copyFile);
 
       // 3. Unchanged data read again in full (a fresh store: no caches), compared, nothing written.
       LoadProfile.reset();
@@ -333,7 +329,10 @@ public final class LoadBenchmark {
             p.rate())).toList()), first.rate());
   }
 
-  /** The {@code \copy} reference: the rows of {@code file} into a fresh equivalent table; its seconds. */
+  /**
+   * The {@code \copy} reference: the rows of {@code file} into a fresh equivalent table; its seconds. The table
+   * is dropped after timing, so neither it nor its autovacuum is there for the steps after.
+   */
   private static double copy(String psql, PgConnectOptions pg, Path file) throws Exception {
     psql(psql, pg, "CREATE TABLE observation_copy (LIKE observation INCLUDING ALL); CHECKPOINT;");
     long t0 = System.nanoTime();
