@@ -57,8 +57,11 @@ public final class Database {
     this.pool = pool;
     this.poolConnections = poolConnections;
     // the watch pings on a connection of its own: through the shared pool a ping waits behind every queued
-    // query, and at national scale under API load that wait passed the ping's timeout (a false outage: 503s)
-    this.watchPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+    // query, and at national scale under API load that wait passed the ping's timeout (a false outage: 503s).
+    // Named so its pool metrics are its own (pool_name="database-watch"): under the default name its gauges
+    // collided with the main pool's ("This Gauge has been already registered" at every start) and its
+    // timings were counted as the main pool's.
+    this.watchPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(1).setName("database-watch"))
         .connectingTo(new PgConnectOptions(connectOptions)).using(vertx).build();
     this.watch = new DatabaseWatch(vertx, watchPool, embedded == null ? null : this::restartIfDead);
   }

@@ -204,6 +204,25 @@ class ObservabilityEndToEndTest {
     assertFalse(prometheus.query("fingerpost_target_info{area_name=\"Dudley\"}").at("/data/result").isEmpty());
   }
 
+  /**
+   * The database's two pools (the shared one and the watch's own connection) have meters of their own: under one
+   * name the watch pool's gauges were dropped ("This Gauge has been already registered" at every start) and its
+   * timings counted as the shared pool's.
+   */
+  @Test
+  void eachDatabasePoolHasItsOwnMeters() throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    java.util.Set<String> pools = new java.util.TreeSet<>();
+    for (ExpositionLines.Sample s : ExpositionLines.parse(text)) {
+      if (s.name().equals("vertx_pool_queue_pending") && "sql".equals(s.labels().get("pool_type"))) {
+        pools.add(s.labels().get("pool_name"));
+      }
+    }
+    assertTrue(pools.contains("database-watch") && pools.size() == 2, "the SQL pools' queue gauges: " + pools);
+  }
+
   @Test
   void everyDashboardPanelQueryReturnsDataOnTheBundledData() throws Exception {
     List<String> report = new ArrayList<>();
