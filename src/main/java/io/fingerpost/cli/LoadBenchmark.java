@@ -247,10 +247,10 @@ public final class LoadBenchmark {
       System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n", "this JVM's CPU time (all threads; the database's not counted)",
           rereadCpu, 100 * rereadCpu / rereadSeconds);
       if (!repeats.isEmpty()) {
-        List<Double> sorted = repeats.stream().sorted().toList();
+        double median = median(repeats);
         System.out.printf(Locale.ROOT, "unchanged re-read repeated (fresh store, warm JVM): %s s; median %.3f s, %.1f%%"
             + " of the first load%n", repeats.stream().map(d -> String.format(Locale.ROOT, "%.3f", d)).toList(),
-            sorted.get(sorted.size() / 2), 100 * sorted.get(sorted.size() / 2) / firstSeconds);
+            median, 100 * median / firstSeconds);
       }
       System.out.printf(Locale.ROOT, "peak heap: first load %d MB, unchanged re-read %d MB (max heap %d MB)%n",
           firstHeap >> 20, rereadHeap >> 20, Runtime.getRuntime().maxMemory() >> 20);
@@ -307,7 +307,7 @@ public final class LoadBenchmark {
         + " in the load %.3f s%n", first.loadSeconds(), first.copySeconds(), first.rate(), first.loadCpu());
     for (int i = 2; i <= n; i++) {
       psql(psql, pg, "TRUNCATE " + FIRST_LOAD_TABLES + " RESTART IDENTITY; CHECKPOINT;");
-      System.gc(); // as before the first pair's load (resetHeapPeak): each load starts on a collected heap
+      resetHeapPeak(); // as before the first pair's load: each load starts on a collected heap
       long cpu0 = processCpuNanos();
       FeedStatus load = poll(vertx, feed, new ObservationStore(vertx, db), new FeedStatusStore(db.pool()));
       double loadCpu = (processCpuNanos() - cpu0) / 1e9;
@@ -321,9 +321,7 @@ public final class LoadBenchmark {
       System.out.printf(Locale.ROOT, "pair %d: first load %.3f s, \\copy %.3f s, rate %.2f, JVM CPU in the load"
           + " %.3f s%n", i, p.loadSeconds(), p.copySeconds(), p.rate(), p.loadCpu());
     }
-    List<Double> rates = pairs.stream().map(Pair::rate).sorted().toList();
-    double median = rates.size() % 2 == 1 ? rates.get(rates.size() / 2)
-        : (rates.get(rates.size() / 2 - 1) + rates.get(rates.size() / 2)) / 2;
+    double median = median(pairs.stream().map(Pair::rate).toList());
     System.out.printf(Locale.ROOT, "first load / \\copy rate over %d pairs: median %.2f (pairs: %s; the JVM's first:"
         + " %.2f)%n", n, median, String.join(" / ", pairs.stream().map(p -> String.format(Locale.ROOT, "%.2f",
             p.rate())).toList()), first.rate());
@@ -340,6 +338,13 @@ public final class LoadBenchmark {
     double seconds = (System.nanoTime() - t0) / 1e9;
     psql(psql, pg, "DROP TABLE observation_copy");
     return seconds;
+  }
+
+  /** The median of {@code values}: the middle one, or the mean of the two middle ones of an even count. */
+  static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int half = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(half) : (sorted.get(half - 1) + sorted.get(half)) / 2;
   }
 
   /** CPU time of this process (every thread), or 0 where the JVM does not tell. */

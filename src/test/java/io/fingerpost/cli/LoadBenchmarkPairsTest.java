@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -46,6 +47,13 @@ class LoadBenchmarkPairsTest {
     // the cold line is the first pair's
     assertEquals(cold.group(1), median.group(2));
     assertEquals(cold.group(1), median.group(4));
+  }
+
+  @Test
+  void medianIsTheMiddleOrTheMeanOfTheTwoMiddleOnes() {
+    assertEquals(2.0, LoadBenchmark.median(List.of(3.0, 1.0, 2.0)));
+    assertEquals(2.5, LoadBenchmark.median(List.of(4.0, 1.0, 3.0, 2.0)));
+    assertEquals(0.7, LoadBenchmark.median(List.of(0.7)));
   }
 
   @Test
