@@ -9,6 +9,7 @@ import io.fingerpost.engine.Sii.Options;
 import io.fingerpost.engine.Sii.Quantile;
 import io.fingerpost.engine.Sii.Result;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +111,93 @@ class SiiTest {
     }
     Options o = Options.of(Kind.PROPORTION);
     assertEquals(Sii.compute(q, o), Sii.compute(q, o));
+  }
+
+  /**
+   * compute allocates fewer arrays and sums without a stream (stop 20); its SII, RII, intercept and limits must
+   * stay the bits of the array-by-array version, written out here as it was, over random quantiles.
+   */
+  @Test
+  void computeGivesTheSameBitsAsTheArrayByArrayVersion() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(20);
+    double z = org.apache.commons.statistics.distribution.NormalDistribution.of(0, 1)
+        .inverseCumulativeProbability(0.95 + (1 - 0.95) / 2);
+    for (int run = 0; run < 20_000; run++) {
+      int k = 5 + random.nextInt(30);
+      double[] pop = new double[k];
+      double[] raw = new double[k];
+      double[] se = new double[k];
+      List<Quantile> q = new ArrayList<>();
+      for (int i = 0; i < k; i++) {
+        pop[i] = random.nextBoolean() ? 1 + random.nextInt(1_000_000) : random.nextDouble() * Math.pow(10, random.nextInt(8));
+        pop[i] = pop[i] > 0 ? pop[i] : 1;
+        raw[i] = (random.nextDouble() - 0.3) * Math.pow(10, random.nextInt(5));
+        se[i] = random.nextDouble() * 3;
+        q.add(new Quantile(pop[i], raw[i], null, null, se[i]));
+      }
+      double m = random.nextBoolean() ? 1 : -100;
+      Result r = Sii.compute(q, new Options(Kind.OTHER, false, m, new double[] {0.95}, 1000, 1L, false));
+      // the version before stop 20
+      double total = java.util.Arrays.stream(pop).sum();
+      assertEquals(total, Sii.streamSum(pop), "sum of run " + run);
+      double[] a = new double[k];
+      double[] b = new double[k];
+      double cum = 0;
+      for (int i = 0; i < k; i++) {
+        a[i] = pop[i] / total;
+        b[i] = cum + a[i] / 2;
+        cum += a[i];
+      }
+      double bBar = 0;
+      for (int i = 0; i < k; i++) {
+        bBar += a[i] * b[i];
+      }
+      double sbb = 0;
+      for (int i = 0; i < k; i++) {
+        sbb += a[i] * (b[i] - bBar) * (b[i] - bBar);
+      }
+      double slope = 0;
+      double intercept = 0;
+      double sd = 0;
+      for (int i = 0; i < k; i++) {
+        double c = a[i] * (b[i] - bBar) / sbb;
+        double d = a[i] - bBar * c;
+        slope += c * raw[i];
+        intercept += d * raw[i];
+        sd += c * c * se[i] * se[i];
+      }
+      sd = Math.sqrt(sd);
+      double sii = m * slope;
+      double rii = (intercept + slope) / intercept;
+      rii = m < 0 ? 1 / rii : rii;
+      String what = "run " + run;
+      assertEquals(Double.doubleToRawLongBits(sii), Double.doubleToRawLongBits(r.sii()), what);
+      assertEquals(Double.doubleToRawLongBits(rii), Double.doubleToRawLongBits(r.rii()), what);
+      assertEquals(Double.doubleToRawLongBits(intercept), Double.doubleToRawLongBits(r.intercept()), what);
+      assertEquals(Double.doubleToRawLongBits(sii - z * Math.abs(m) * sd),
+          Double.doubleToRawLongBits(r.limits().get(0).siiLower()), what);
+      assertEquals(Double.doubleToRawLongBits(sii + z * Math.abs(m) * sd),
+          Double.doubleToRawLongBits(r.limits().get(0).siiUpper()), what);
+    }
+  }
+
+  @Test
+  void streamSumIsTheStreamsSumToTheBit() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    for (int run = 0; run < 50_000; run++) {
+      double[] v = new double[1 + random.nextInt(40)];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (random.nextDouble() - 0.2) * Math.pow(10, random.nextInt(-8, 12));
+      }
+      assertEquals(Double.doubleToRawLongBits(java.util.Arrays.stream(v).sum()),
+          Double.doubleToRawLongBits(Sii.streamSum(v)), "run " + run);
+    }
+    double[][] edges = {{Double.POSITIVE_INFINITY, 1}, {Double.NEGATIVE_INFINITY, 1}, {Double.NaN, 2},
+        {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}, {Double.MAX_VALUE, Double.MAX_VALUE}, {}};
+    for (double[] v : edges) {
+      assertEquals(Double.doubleToRawLongBits(java.util.Arrays.stream(v).sum()),
+          Double.doubleToRawLongBits(Sii.streamSum(v)), Arrays.toString(v));
+    }
   }
 
   private static double check(double expected, Double actual, String what) {

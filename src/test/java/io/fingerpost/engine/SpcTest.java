@@ -373,4 +373,63 @@ class SpcTest {
     }
     return out;
   }
+
+  /**
+   * sevenPointTrend, sevenOnOneSide and partOfSeven count runs in one pass (stop 20); they must give the flags of
+   * their definitions, written out here as they were (looking 6 points back, 7 ahead), on random series with ties.
+   */
+  @Test
+  void runRulesGiveTheFlagsOfTheirDefinitions() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(20);
+    for (int run = 0; run < 50_000; run++) {
+      int n = 1 + random.nextInt(40);
+      double[] y = new double[n];
+      int[] rtm = new int[n];
+      for (int i = 0; i < n; i++) {
+        // few distinct values and long monotone stretches, so ties and runs of 7 both happen
+        y[i] = random.nextInt(4) == 0 ? (i > 0 ? y[i - 1] : 0) : (i > 0 ? y[i - 1] : 0) + random.nextInt(-1, 3);
+        rtm[i] = random.nextInt(5) == 0 ? 0 : (random.nextInt(4) == 0 ? -1 : 1);
+      }
+      int[] trend = new int[n];
+      for (int i = 6; i < n; i++) {
+        int up = 0;
+        int down = 0;
+        for (int j = 0; j < 6; j++) {
+          double d = y[i - j] - y[i - j - 1];
+          if (d > 0) {
+            up++;
+          } else if (d < 0) {
+            down++;
+          }
+        }
+        trend[i] = up == 6 ? 1 : down == 6 ? -1 : 0;
+      }
+      int[] side = new int[n];
+      for (int i = 6; i < n; i++) {
+        if (rtm[i] == 0) {
+          continue;
+        }
+        boolean all = true;
+        for (int j = 1; j <= 6; j++) {
+          all &= rtm[i - j] == rtm[i];
+        }
+        side[i] = all ? rtm[i] : 0;
+      }
+      String what = "run " + run + " y " + Arrays.toString(y) + " rtm " + Arrays.toString(rtm);
+      assertEquals(Arrays.toString(trend), Arrays.toString(Spc.sevenPointTrend(y)), what);
+      assertEquals(Arrays.toString(side), Arrays.toString(Spc.sevenOnOneSide(rtm)), what);
+      for (int[] ends : new int[][] {trend, side}) {
+        boolean[] part = new boolean[n];
+        for (int i = 0; i < n; i++) {
+          for (int j = i; j < Math.min(n, i + 7); j++) {
+            if (ends[j] != 0) {
+              part[i] = true;
+              break;
+            }
+          }
+        }
+        assertEquals(Arrays.toString(part), Arrays.toString(Spc.partOfSeven(ends)), what);
+      }
+    }
+  }
 }
