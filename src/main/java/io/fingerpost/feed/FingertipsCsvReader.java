@@ -113,7 +113,7 @@ public final class FingertipsCsvReader implements PartsReader {
 
   /**
    * Opens a reader over a part of a file ({@link ParallelChunks}): read on the caller's thread, and no
-   * duplicate check (the whole file's reader makes it, with {@link RowParts#keyHash} and {@link #lastRecord()}).
+   * duplicate check (the whole file's reader makes it, with {@link RowParts#seriesHash} and {@link #lastRecord()}).
    */
   static FingertipsCsvReader openPart(Reader in, LongUnaryOperator lines) throws IOException {
     return open(in, lines, true);
@@ -229,10 +229,9 @@ public final class FingertipsCsvReader implements PartsReader {
       p.area = area(r, area);
       p.warnings = RowRules.check(p, passed);
       lastRecord = r;
-      p.keyHash = hasher.hash(p.key, periodLabel);
-      p.seriesHash = hasher.series();
+      p.seriesHash = hasher.series(p.key);
       if (seen != null) {
-        long first = seen.firstLineOf(p.keyHash, line);
+        long first = seen.firstLineOf(p.seriesHash, periodLabel, line);
         if (first >= 0) {
           return duplicate(line, r, first);
         }

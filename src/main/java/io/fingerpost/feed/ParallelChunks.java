@@ -200,7 +200,7 @@ final class ParallelChunks implements PartsReader {
       handed = row;
       handedRecord = p.records[i];
     }
-    long first = seen.firstLineOf(handed.keyHash, handed.line);
+    long first = seen.firstLineOf(handed.seriesHash, handed.period.label(), handed.line);
     return first >= 0 ? FingertipsCsvReader.duplicate(handed.line, handedRecord, first) : null;
   }
 
@@ -224,7 +224,6 @@ final class ParallelChunks implements PartsReader {
     int size;
     FeedRow[] rejected = {};   // null: the row parsed
     long[] lines = {};
-    long[] keyHashes = {};     // the duplicate check's hash of (series, period)
     long[] seriesHashes = {};
     CsvFields[] records = {};  // for a duplicate's rejection and the verdicts
     SeriesKey[] keys = {};
@@ -245,7 +244,6 @@ final class ParallelChunks implements PartsReader {
     private void allocate(int n) {
       rejected = Arrays.copyOf(rejected, n);
       lines = Arrays.copyOf(lines, n);
-      keyHashes = Arrays.copyOf(keyHashes, n);
       seriesHashes = Arrays.copyOf(seriesHashes, n);
       records = Arrays.copyOf(records, n);
       keys = Arrays.copyOf(keys, n);
@@ -268,7 +266,6 @@ final class ParallelChunks implements PartsReader {
         return;
       }
       lines[i] = p.line;
-      keyHashes[i] = p.keyHash;
       seriesHashes[i] = p.seriesHash;
       records[i] = record;
       keys[i] = p.key;
@@ -285,7 +282,6 @@ final class ParallelChunks implements PartsReader {
     void fill(int i, RowParts p) {
       p.line = lines[i];
       p.key = keys[i];
-      p.keyHash = keyHashes[i];
       p.seriesHash = seriesHashes[i];
       p.period = periods[i];
       System.arraycopy(numbers, i * RowParts.NUMBERS, p.numbers, 0, RowParts.NUMBERS);

@@ -35,10 +35,9 @@ final class RowParts {
   Area area;
   List<String> warnings = List.of();
   /**
-   * Set by the Fingertips reader (0: not known): the duplicate check's hash of (series, period) and the series'
-   * hash ({@link DuplicateKeys.Hasher}), so that the check's table and {@link SeriesDigester}'s need no other.
+   * Set by the Fingertips reader (0: not known): the series' hash ({@link DuplicateKeys.Hasher}), so that the
+   * duplicate check and {@link SeriesDigester}'s table need no other.
    */
-  long keyHash;
   long seriesHash;
 
   /** The key's six parts into {@code into[0..5]} (for a loop over them: one compiled copy of its body). */
@@ -72,7 +71,6 @@ final class RowParts {
   /** These parts taken from an observation (and the row's indicator and area, which may be null). */
   RowParts of(Observation o, Indicator indicator, Area area) {
     key = o.key();
-    keyHash = 0;
     seriesHash = 0;
     period = o.period();
     set(VALUE, o.value());

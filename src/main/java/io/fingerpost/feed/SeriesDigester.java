@@ -41,18 +41,23 @@ final class SeriesDigester {
   }
 
   /**
-   * The running sums, by open addressing on the series' 64-bit hash ({@link DuplicateKeys#seriesHashOf}, which the
-   * Fingertips reader hands over in {@link RowParts#seriesHash}): slot i is {@code table[4i..4i+3]} = hash (0:
-   * empty), a, b, rows, one cache line a row where a HashMap of {@link SeriesKey} cost a key hash and three objects
-   * (a sixth of pass 1's reader thread in a flight recording). Two series whose 64-bit hashes are equal (about n²/2⁶⁵
-   * for n series) share one sum under the last one's key: its digest then matches no stored one and the other has
-   * none, so both are written again: a collision costs work, never a change missed.
+   * The running sums by series id (dense, in order of first sight): {@code sums[4i..4i+3]} = hash, a, b, rows, one
+   * cache line a row where a HashMap of {@link SeriesKey} cost a key hash and three objects (a sixth of pass 1's
+   * reader thread in a flight recording). A series' id is found by open addressing on its 64-bit hash
+   * ({@link DuplicateKeys#seriesHashOf}, which the Fingertips reader hands over in {@link RowParts#seriesHash}):
+   * {@code index[2j]} = hash (0: empty), {@code index[2j + 1]} = id; but first the id after the last row's is tried,
+   * which a period-major file (each period's series in the same order) hits every row: the sums are then read in
+   * order, where a table by hash had cost a cache miss a row (10% of pass 1's thread, issue 14). Two series whose
+   * 64-bit hashes are equal (about n²/2⁶⁵ for n series) share one sum under the last one's key: its digest then
+   * matches no stored one and the other has none, so both are written again: a collision costs work, never a change
+   * missed.
    */
-  private long[] table = new long[4 << 12];
-  private SeriesKey[] keys = new SeriesKey[1 << 12];
+  private long[] sums = new long[4 << 11];
+  private SeriesKey[] keys = new SeriesKey[1 << 11];
+  private long[] index = new long[2 << 12];
   private int size;
   private SeriesKey lastKey;
-  private int lastSlot;
+  private int lastSlot = -1;
   private byte[] buf = new byte[256];
   private int pos;
   private long rows;
@@ -81,7 +86,13 @@ final class SeriesDigester {
     SeriesKey key = o.key;
     int slot = lastSlot;
     if (key != lastKey) {
-      slot = slot(seriesHash, key);
+      long h = nonZero(seriesHash);
+      slot++; // the series after the last row's (see sums)
+      if (slot < size && sums[4 * slot] == h) {
+        keys[slot] = key; // as slot() does: the last key of the hash
+      } else {
+        slot = slot(h, key);
+      }
       lastKey = key;
       lastSlot = slot;
     }
@@ -99,7 +110,7 @@ final class SeriesDigester {
     }
     text(o.note);
     long[] h = MurmurHash3.hash128x64(buf, 0, pos, 0);
-    long[] t = table;
+    long[] t = sums;
     int i = 4 * slot;
     long a = t[i + 1] + h[0];
     t[i + 2] += h[1] + carry(t[i + 1], h[0], a); // 128-bit sum: carry from the low half
@@ -117,29 +128,36 @@ final class SeriesDigester {
     return ((x & y) | ((x | y) & ~sum)) >>> 63;
   }
 
-  /** The slot of the series of {@code hash}, taken for {@code key} when new. */
-  private int slot(long hash, SeriesKey key) {
-    if (2 * (size + 1) > keys.length) {
-      grow();
+  /** The id of the series of hash {@code h} (not 0), taken for {@code key} when new. */
+  private int slot(long h, SeriesKey key) {
+    if (2 * (size + 1) > index.length >> 1) {
+      growIndex();
     }
-    long h = nonZero(hash);
-    int i = probe(table, keys.length - 1, h);
-    // no branch on whether the series is new (see probe): an old one's slot gets its hash and an equal key again
-    long s = table[4 * i];
-    table[4 * i] = h;
-    keys[i] = key;
-    size += (int) (((s | -s) >>> 63) ^ 1); // 1 when s was 0 (an empty slot)
-    return i;
+    if (size == keys.length) {
+      sums = Arrays.copyOf(sums, 2 * sums.length);
+      keys = Arrays.copyOf(keys, 2 * keys.length);
+    }
+    int j = probe(index, (index.length >> 1) - 1, h);
+    // no branch on whether the series is new (see probe): an old one's id gets its hash and an equal key again
+    long s = index[2 * j];
+    int fresh = (int) (((s | -s) >>> 63) ^ 1); // 1 when s was 0 (an empty slot): its id is 0 there
+    int id = (int) index[2 * j + 1] + fresh * size;
+    index[2 * j] = h;
+    index[2 * j + 1] = id;
+    sums[4 * id] = h;
+    keys[id] = key;
+    size += fresh;
+    return id;
   }
 
   /**
-   * The slot holding {@code h} in {@code t} (of {@code mask + 1} slots), or the empty one where it would go. One
+   * The slot of {@code index} (of {@code mask + 1} slots) holding {@code h}, or the empty one where it would go. One
    * exit test, which a first load takes both ways from its first rows: a test of its own for a series seen before,
    * first passed when a series comes back mid-file, undid the compiled {@link #add} (issue 14).
    */
   private static int probe(long[] t, int mask, long h) {
     int i = (int) (h ^ (h >>> 32)) & mask;
-    for (long s; ((s = t[4 * i]) == 0 ? h : s) != h; ) {
+    for (long s; ((s = t[2 * i]) == 0 ? h : s) != h; ) {
       i = (i + 1) & mask;
     }
     return i;
@@ -149,21 +167,19 @@ final class SeriesDigester {
     return hash == 0 ? 1 : hash; // 0 marks an empty slot
   }
 
-  private void grow() {
-    long[] old = table;
-    SeriesKey[] oldKeys = keys;
-    table = new long[old.length * 2];
-    keys = new SeriesKey[oldKeys.length * 2];
-    int mask = keys.length - 1;
-    for (int j = 0; j < oldKeys.length; j++) {
-      long h = old[4 * j];
+  private void growIndex() {
+    long[] old = index;
+    long[] t = new long[old.length * 2];
+    int mask = (t.length >> 1) - 1;
+    for (int j = 0; j < old.length; j += 2) {
+      long h = old[j];
       if (h != 0) {
-        int i = probe(table, mask, h);
-        System.arraycopy(old, 4 * j, table, 4 * i, 4);
-        keys[i] = oldKeys[j];
+        int i = probe(t, mask, h);
+        t[2 * i] = h;
+        t[2 * i + 1] = old[j + 1];
       }
     }
-    lastKey = null; // its slot moved
+    index = t;
   }
 
   long rows() {
@@ -176,23 +192,21 @@ final class SeriesDigester {
 
   /** The sum of {@code key} (null: no row of it seen). */
   Sum sum(SeriesKey key) {
-    int i = probe(table, keys.length - 1, nonZero(DuplicateKeys.seriesHashOf(key)));
-    return table[4 * i] == 0 ? null : sumAt(i);
+    int j = probe(index, (index.length >> 1) - 1, nonZero(DuplicateKeys.seriesHashOf(key)));
+    return index[2 * j] == 0 ? null : sumAt((int) index[2 * j + 1]);
   }
 
   /** Every series' sum, in no particular order. */
   List<Sum> sums() {
     List<Sum> out = new ArrayList<>(size);
-    for (int i = 0; i < keys.length; i++) {
-      if (keys[i] != null) {
-        out.add(sumAt(i));
-      }
+    for (int i = 0; i < size; i++) {
+      out.add(sumAt(i));
     }
     return out;
   }
 
   private Sum sumAt(int i) {
-    return new Sum(keys[i], table[4 * i + 1], table[4 * i + 2], (int) table[4 * i + 3]);
+    return new Sum(keys[i], sums[4 * i + 1], sums[4 * i + 2], (int) sums[4 * i + 3]);
   }
 
   /** The 64-bit hash of a key that finds its digest ({@code feed_series_digest.key_hash}). */

@@ -41,7 +41,11 @@ class DuplicateKeysTest {
       }
       SeriesKey key = new SeriesKey(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
       String period = row % 97 == 0 ? null : parts[6];
-      assertEquals(DuplicateKeys.hashOf(key, period), hasher.hash(key, period), key + " " + period);
+      if (row % 3 == 0) { // the series alone, as the Fingertips reader asks, between whole keys
+        assertEquals(DuplicateKeys.seriesHashOf(key), hasher.series(key), key.toString());
+      } else {
+        assertEquals(DuplicateKeys.hashOf(key, period), hasher.hash(key, period), key + " " + period);
+      }
       assertEquals(DuplicateKeys.seriesHashOf(key), hasher.series(), key.toString());
     }
   }
@@ -82,6 +86,64 @@ class DuplicateKeysTest {
     assertEquals(-1, seen.firstLineOf(a, "2018 - 20", 4));
     assertEquals(2, seen.firstLineOf(new SeriesKey("90366", "E92000001", "Male", "<1 yr", "", ""),
         new String("2019 - 21"), 9));
-    assertEquals(3, seen.firstLineOf(DuplicateKeys.hashOf(b, "2019 - 21"), 10));
+    assertEquals(3, seen.firstLineOf(DuplicateKeys.seriesHashOf(b), new String("2019 - 21"), 10));
+    assertEquals(-1, seen.firstLineOf(DuplicateKeys.seriesHashOf(b), "2019 - 22", 11));
+    assertEquals(-1, seen.firstLineOf(b, null, 12));
+    assertEquals(12, seen.firstLineOf(b, null, 13));
+    assertEquals(-1, seen.firstLineOf(b, "", 14));
+  }
+
+  /**
+   * Against a map of the whole keys, in the orders sources come in (period-major, series-major, shuffled) and with
+   * a shape too sparse for the grid (every series its own periods: the lines move to the table mid-read), with and
+   * without the expected-rows hint, and lines beyond an int.
+   */
+  @Test
+  void answersAsAMapOfTheKeysWould() {
+    Random random = new Random(20261203);
+    for (int shape = 0; shape < 4; shape++) {
+      for (long hint : new long[] {-1, 5_000, 200_000}) {
+        List<SeriesKey> series = new ArrayList<>();
+        for (int s = 0; s < 3_000; s++) {
+          series.add(new SeriesKey("9" + s % 7, "E" + s, s % 2 == 0 ? "Male" : "Female", "All ages", "", ""));
+        }
+        List<String[]> rows = new ArrayList<>(); // series index, period
+        for (int p = 0; p < 12; p++) {
+          for (int s = 0; s < series.size(); s++) {
+            String period = shape == 3 ? "p" + (s * 12 + p) : String.valueOf(2000 + p); // 3: 36,000 periods
+            rows.add(new String[] {String.valueOf(s), period});
+          }
+        }
+        if (shape == 1) {
+          rows.sort(java.util.Comparator.comparingInt(r -> Integer.parseInt(r[0]))); // series-major
+        } else if (shape == 2) {
+          java.util.Collections.shuffle(rows, random);
+        }
+        int n = rows.size();
+        for (int i = 0; i < n / 20; i++) { // repeats of earlier keys, anywhere after them
+          rows.add(random.nextInt(rows.size() + 1), rows.get(random.nextInt(n)).clone());
+        }
+        DuplicateKeys seen = new DuplicateKeys();
+        seen.expect(hint);
+        java.util.Map<String, Long> first = new java.util.HashMap<>();
+        long line = shape == 2 ? Integer.MAX_VALUE - 3_000L : 2; // shuffled: lines cross an int mid-read
+        DuplicateKeys.Hasher hasher = new DuplicateKeys.Hasher();
+        for (String[] r : rows) {
+          SeriesKey k = series.get(Integer.parseInt(r[0]));
+          String period = new String(r[1]); // equal labels, not one instance
+          long expected = first.getOrDefault(k + "|" + r[1], -1L);
+          first.putIfAbsent(k + "|" + r[1], line);
+          long got = line % 2 == 0 ? seen.firstLineOf(k, period, line)
+              : seen.firstLineOf(hasher.series(k), period, line);
+          assertEquals(expected, got, "shape " + shape + ", hint " + hint + ", line " + line);
+          line += 1 + random.nextInt(3);
+        }
+        if (shape < 2) {
+          assertEquals(true, seen.usesGrid(), "shape " + shape + ", hint " + hint);
+        } else {
+          assertEquals(false, seen.usesGrid(), "shape " + shape + ", hint " + hint);
+        }
+      }
+    }
   }
 }

@@ -44,6 +44,54 @@ class SeriesDigesterTest {
     assertEquals(null, all.sum(new SeriesKey("1", "none", "", "", "", "")));
   }
 
+  /**
+   * Periods whose series come in another order, with series left out, new ones mid-file and runs of one series
+   * (the id after the last row's series is tried first: it is often right, often wrong here).
+   */
+  @Test
+  void sumsDoNotDependOnWhichSeriesFollowsWhich() {
+    java.util.Random random = new java.util.Random(20261203);
+    SeriesDigester all = new SeriesDigester();
+    java.util.Map<SeriesKey, SeriesDigester> alone = new java.util.HashMap<>();
+    List<Integer> order = new java.util.ArrayList<>();
+    for (int period = 2001; period <= 2008; period++) {
+      order.clear();
+      for (int i = 0; i < 5_000 + 500 * period % 2000; i++) {
+        order.add(i);
+      }
+      if (period % 2 == 0) { // shuffled a little: swaps of neighbours and some far away
+        for (int k = 0; k < 1_000; k++) {
+          int x = random.nextInt(order.size());
+          int y = k % 2 == 0 ? Math.min(order.size() - 1, x + 1) : random.nextInt(order.size());
+          java.util.Collections.swap(order, x, y);
+        }
+      }
+      for (int i : order) {
+        if (random.nextInt(10) == 0) {
+          continue; // not in this period
+        }
+        for (int q = 0; q < (i % 5 == 0 ? 4 : 1); q++) { // quarters: a run of one series
+          RowParts p = new RowParts();
+          p.key = new SeriesKey("9" + (i % 7), "E" + i, i % 2 == 0 ? "Persons" : "Male", "All ages", "", "");
+          p.period = io.fingerpost.model.Period.parse(String.format("%d/%02d", period, (period + 1) % 100)
+              + (q == 0 ? "" : " Q" + q));
+          p.set(RowParts.VALUE, i * 0.25 + period + q);
+          p.seriesHash = i % 3 == 0 ? 0 : DuplicateKeys.seriesHashOf(p.key);
+          all.add(p);
+          alone.computeIfAbsent(p.key, k -> new SeriesDigester()).add(p);
+        }
+      }
+    }
+    assertEquals(alone.size(), all.series());
+    assertEquals(alone.size(), all.sums().size());
+    for (var e : alone.entrySet()) {
+      SeriesDigester.Sum mine = all.sum(e.getKey());
+      SeriesDigester.Sum own = e.getValue().sum(e.getKey());
+      assertEquals(List.of(own.a, own.b, own.rows), List.of(mine.a, mine.b, mine.rows), e.getKey().toString());
+      assertEquals(e.getKey(), mine.key);
+    }
+  }
+
   @Test
   void digestAndKeyHashKeepTheirFirstLayout() {
     SeriesKey[] keys = {
