@@ -95,6 +95,11 @@ final class DuplicateKeys {
     return tableFirstLineOf(((long) s << 32 | p) + 1, line);
   }
 
+  /** The dense id (order of first sight) of the series of the last {@link #firstLineOf}; -1 before the first. */
+  int lastSeries() {
+    return lastSeries;
+  }
+
   private int periodId(String period) {
     Integer known = periodIds.get(period);
     int p;

@@ -87,6 +87,13 @@ public final class FingertipsCsvReader implements PartsReader {
   private final RowRules.Passed passed = new RowRules.Passed();
   private final RowParts parts = new RowParts(); // the row being parsed, filled in place
   private final DuplicateKeys.Hasher hasher = new DuplicateKeys.Hasher();
+  // each series' key and hash by the duplicate check's dense id (order of first sight). The series after the last
+  // row's is tried first: in a period-major file (each period's series in the same order) its parts are the row's
+  // parts (the same Strings, from the caches), so the row takes that key and hash: no new SeriesKey, no key hash
+  // (issue 14: the series hash was ~8% of pass 1's samples in JFR)
+  private SeriesKey[] keysById = new SeriesKey[0];
+  private long[] hashesById = new long[0];
+  private long guessedHash; // the series hash of the key key() took from keysById, or 0
   private final CsvRecords.RecordMapper rowMapper = this::toRow;
   private final CsvRecords.RecordMapper partsMapper = this::parts;
 
@@ -229,9 +236,13 @@ public final class FingertipsCsvReader implements PartsReader {
       p.area = area(r, area);
       p.warnings = RowRules.check(p, passed);
       lastRecord = r;
-      p.seriesHash = hasher.series(p.key);
+      long guessed = guessedHash;
+      p.seriesHash = guessed != 0 ? guessed : hasher.series(p.key);
       if (seen != null) {
         long first = seen.firstLineOf(p.seriesHash, periodLabel, line);
+        if (guessed == 0) {
+          remember(seen.lastSeries(), p.key, p.seriesHash);
+        }
         if (first >= 0) {
           return duplicate(line, r, first);
         }
@@ -251,14 +262,38 @@ public final class FingertipsCsvReader implements PartsReader {
     return lastRecord;
   }
 
-  /** The row before's key when the parts are the same Strings (the caches make equal texts one String). */
+  /**
+   * The row before's key when the parts are the same Strings (the caches make equal texts one String); else the key
+   * of the series after the row before's (by the duplicate check's ids) when its parts are, with its hash in
+   * {@link #guessedHash}; else a new key.
+   */
   private SeriesKey key(String ind, String area, String sexText, String ageText, String type, String cat) {
+    guessedHash = 0;
     SeriesKey k = lastKey;
     if (k.indicatorId() == ind && k.areaCode() == area && k.sex() == sexText && k.age() == ageText
         && k.categoryType() == type && k.category() == cat) {
       return k;
     }
+    if (seen != null) {
+      int next = seen.lastSeries() + 1;
+      if (next < keysById.length && (k = keysById[next]) != null && k.indicatorId() == ind && k.areaCode() == area
+          && k.sex() == sexText && k.age() == ageText && k.categoryType() == type && k.category() == cat) {
+        guessedHash = hashesById[next];
+        return lastKey = k;
+      }
+    }
     return lastKey = new SeriesKey(ind, area, sexText, ageText, type, cat);
+  }
+
+  /** Keeps the key and hash of series {@code id} for {@link #key}. */
+  private void remember(int id, SeriesKey key, long hash) {
+    if (id >= keysById.length) {
+      int n = Math.max(1024, Math.max(id + 1, 2 * keysById.length));
+      keysById = java.util.Arrays.copyOf(keysById, n);
+      hashesById = java.util.Arrays.copyOf(hashesById, n);
+    }
+    keysById[id] = key;
+    hashesById[id] = hash;
   }
 
   /**

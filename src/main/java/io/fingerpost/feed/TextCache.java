@@ -18,6 +18,11 @@ final class TextCache {
   private int size;
   private String last = ""; // the column's text in the row before: most lookups end here
   private char[] lastChars = new char[0];
+  // the last kept text of each length (mod 32), tried next: a column that cycles through a few texts of different
+  // lengths row by row (sexes, category types, categories) then takes one compare instead of hashing the text and
+  // probing the table (issue 14: TextCache.get led pass 1's samples with Values.simple and trimmed)
+  private final String[] byLength = new String[32];
+  private final char[][] byLengthChars = new char[32][];
 
   /** The text of {@code a[from, to)}. */
   String get(char[] a, int from, int to) {
@@ -29,6 +34,12 @@ final class TextCache {
       lastChars = new char[0];
       return last = "";
     }
+    int k = len & 31;
+    char[] r = byLengthChars[k];
+    if (r != null && r.length == len && Arrays.equals(r, 0, len, a, from, to)) {
+      lastChars = r;
+      return last = byLength[k];
+    }
     int h = 0;
     for (int i = from; i < to; i++) {
       h = 31 * h + a[i];
@@ -37,6 +48,8 @@ final class TextCache {
     int i = mix(h) & mask;
     for (char[] c; (c = chars[i]) != null; i = (i + 1) & mask) {
       if (hashes[i] == h && c.length == len && Arrays.equals(c, 0, len, a, from, to)) {
+        byLengthChars[k] = c;
+        byLength[k] = table[i];
         lastChars = c;
         return last = table[i];
       }
@@ -47,6 +60,8 @@ final class TextCache {
       table[i] = s;
       chars[i] = c;
       hashes[i] = h;
+      byLengthChars[k] = c;
+      byLength[k] = s;
       if (++size * 2 > table.length) {
         grow();
       }
