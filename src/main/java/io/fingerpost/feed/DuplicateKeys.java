@@ -53,8 +53,7 @@ final class DuplicateKeys {
 
   /** Records the key; returns the line it was first seen on, or -1 when it is new. */
   long firstLineOf(SeriesKey key, String period, long line) {
-    hasher.hash(key, period);
-    return firstLineOf(hasher.series(), period, line);
+    return firstLineOf(hasher.series(key), period, line);
   }
 
   /**
@@ -160,21 +159,7 @@ final class DuplicateKeys {
   }
 
   private void growSeries() {
-    long[] old = series;
-    long[] t = new long[old.length * 2];
-    int mask = (t.length >> 1) - 1;
-    for (int j = 0; j < old.length; j += 2) {
-      long h = old[j];
-      if (h != 0) {
-        int i = (int) (h ^ (h >>> 32)) & mask;
-        while (t[2 * i] != 0) {
-          i = (i + 1) & mask;
-        }
-        t[2 * i] = h;
-        t[2 * i + 1] = old[j + 1];
-      }
-    }
-    series = t;
+    series = doubled(series, false);
   }
 
   /** Moves the grid's lines into the table (a source whose series and periods fill too little of it). */
@@ -216,13 +201,21 @@ final class DuplicateKeys {
   }
 
   private void grow() {
-    long[] old = slots;
+    slots = doubled(slots, true);
+  }
+
+  /**
+   * {@code old} (a key at [2i], 0: empty, its value at [2i + 1]) in a table of twice its slots; a key's first slot
+   * comes from its bits, {@link #finish}ed first when {@code hashed} (the table's keys are (series id, period id),
+   * the series table's are hashes already).
+   */
+  private static long[] doubled(long[] old, boolean hashed) {
     long[] t = new long[old.length * 2];
     int mask = (t.length >> 1) - 1;
     for (int j = 0; j < old.length; j += 2) {
       long key = old[j];
       if (key != 0) {
-        long h = finish(key);
+        long h = hashed ? finish(key) : key;
         int i = (int) (h ^ (h >>> 32)) & mask;
         while (t[2 * i] != 0) {
           i = (i + 1) & mask;
@@ -231,7 +224,7 @@ final class DuplicateKeys {
         t[2 * i + 1] = old[j + 1];
       }
     }
-    slots = t;
+    return t;
   }
 
   /** Whether the lines are in the grid (tests). */
