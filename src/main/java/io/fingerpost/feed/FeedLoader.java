@@ -113,7 +113,7 @@ public final class FeedLoader {
     return ctx.executeBlocking(open).compose(reader -> {
       reader.expectRows(expectedRows);
       Run run = new Run(ctx, feed, sourceName, reader, configured, initialLoad, stored, skip, digester, parsed);
-      run.readNext();
+      run.start();
       return run.promise.future().eventually(() -> ctx.executeBlocking(() -> {
         reader.close();
         return null;
@@ -208,19 +208,40 @@ public final class FeedLoader {
       this.initialLoad = initialLoad;
     }
 
-    synchronized void readNext() {
-      reading = true;
+    /** Begins the load: the first batch is parsed. */
+    void start() {
+      synchronized (this) {
+        reading = true;
+      }
+      readNext();
+    }
+
+    /**
+     * Parses the next batch; {@code reading} is set already, under the lock, by whoever decided to read, so one
+     * parse at most is under way. The batch and whether the source ended with it are handed over in one step: a
+     * write completing on another thread meanwhile must not see the end of the source before its last batch (it
+     * would finish the load without that batch).
+     */
+    private void readNext() {
       ctx.executeBlocking(this::readBatch).onComplete(ar -> {
         synchronized (this) {
           reading = false;
           if (ar.failed()) {
             failure = failure == null ? ar.cause() : failure;
-          } else if (!ar.result().isEmpty()) {
-            pending.add(ar.result());
+          } else {
+            if (!ar.result().isEmpty()) {
+              pending.add(ar.result());
+            }
+            eof = endsSource(ar.result());
           }
         }
         next();
       });
+    }
+
+    /** A batch short of {@code batchSize} was parsed to the source's end (skipped rows do not fill a batch). */
+    private boolean endsSource(Batch batch) {
+      return batch.size() < batchSize;
     }
 
     private void write(Batch batch) {
@@ -279,13 +300,8 @@ public final class FeedLoader {
         }
         rejected += keepRejection(row, sourceName, rejections) ? 1 : 0;
       }
-      if (batch.size() < batchSize) {
-        synchronized (this) {
-          eof = true;
-        }
-        if (parsed != null) {
-          parsed.tryComplete();
-        }
+      if (endsSource(batch) && parsed != null) {
+        parsed.tryComplete();
       }
       applyConfigured(batch, configured);
       return batch;
@@ -337,6 +353,7 @@ public final class FeedLoader {
           int ahead = stored.isComplete() ? 1 : AHEAD_WHILE_PREFETCH;
           if (!reading && pending.size() < ahead && !eof) {
             readMore = true;
+            reading = true; // here, under the lock: two completions at once must not both start a parse
           } else if (eof && !reading && pending.isEmpty() && inFlight == 0) {
             finished = true;
             result = new Result(read, rejected, written.plus(new BatchResult(0, 0, skipped, 0)),
