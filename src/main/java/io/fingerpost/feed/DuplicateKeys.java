@@ -233,20 +233,18 @@ final class DuplicateKeys {
   }
 
   /**
-   * {@link #hashOf} of one reader's keys in order, taking the hash of the leading parts the key before shared (the
-   * same Strings) from it. One thread at a time.
+   * {@link #seriesHashOf} of one reader's keys in order, taking the hash of the leading parts the key before shared
+   * (the same Strings) from it. One thread at a time.
    */
   static final class Hasher {
-    private static final String STALE = new String("\0 stale"); // no part is this instance
-    private final String[] parts = new String[7]; // the key being hashed, then its period
-    private final String[] lastParts = new String[7];
-    private final long[] lastHashes = {0xcbf29ce484222325L, 0, 0, 0, 0, 0, 0, 0}; // [i + 1]: after part i
+    private final String[] parts = new String[6];
+    private final String[] lastParts = new String[6];
+    private final long[] lastHashes = {0xcbf29ce484222325L, 0, 0, 0, 0, 0, 0}; // [i + 1]: after part i
 
-    /** {@link #hashOf}{@code (k, period)}; {@link #series()} is then {@link #seriesHashOf}{@code (k)}. */
-    long hash(SeriesKey k, String period) {
+    /** {@link #seriesHashOf}{@code (k)}. */
+    long series(SeriesKey k) {
       String[] p = parts;
       RowParts.keyParts(k, p);
-      p[6] = period;
       // loops, so that the compiled hash holds mix once, not once a part (issue 14: 2.7 KB inlined)
       int i = 0;
       while (i < p.length && lastParts[i] == p[i]) {
@@ -260,54 +258,17 @@ final class DuplicateKeys {
       }
       return finish(h);
     }
-
-    /** The series' hash of the key of the last {@link #hash} (the same steps, before the period's). */
-    long series() {
-      return finish(lastHashes[6]);
-    }
-
-    /**
-     * {@link #seriesHashOf}{@code (k)} by the steps of {@link #hash} less the period's (the Fingertips reader's: its
-     * duplicate check takes the series' hash and the period's label, no hash of the whole key).
-     */
-    long series(SeriesKey k) {
-      String[] p = parts;
-      RowParts.keyParts(k, p);
-      int i = 0;
-      while (i < 6 && lastParts[i] == p[i]) {
-        i++;
-      }
-      long h = lastHashes[i];
-      if (i < 6) {
-        lastParts[6] = STALE; // the period's step held was taken after another key's parts
-      }
-      for (; i < 6; i++) {
-        h = mix(h, p[i]);
-        lastParts[i] = p[i];
-        lastHashes[i + 1] = h;
-      }
-      return finish(h);
-    }
   }
 
-  /** The whole key's hash, in one go: the reference {@link Hasher#hash} must equal (DuplicateKeysTest). */
-  static long hashOf(SeriesKey k, String period) {
-    return finish(mix(seriesSteps(k), period));
-  }
-
-  /** A series' 64-bit hash ({@link SeriesDigester}'s table). */
+  /** A series' 64-bit hash ({@link SeriesDigester}'s table), in one go: the reference {@link Hasher} must equal. */
   static long seriesHashOf(SeriesKey k) {
-    return finish(seriesSteps(k));
-  }
-
-  private static long seriesSteps(SeriesKey k) {
     String[] parts = new String[6];
     RowParts.keyParts(k, parts);
     long h = 0xcbf29ce484222325L;
     for (String part : parts) { // a loop: mix compiled once, not six times (2 KB; a first load hashes every key)
       h = mix(h, part);
     }
-    return h;
+    return finish(h);
   }
 
   private static long finish(long h) {
