@@ -94,7 +94,6 @@ public final class FingertipsCsvReader implements PartsReader {
   private SeriesKey[] keysById = new SeriesKey[0];
   private long[] hashesById = new long[0];
   private long guessedHash; // the series hash of the key key() took from keysById, or 0
-  private final String[] keyTexts = new String[7]; // the row's key parts and period label, from columns() to series()
   private final CsvRecords.RecordMapper rowMapper = this::toRow;
   private final CsvRecords.RecordMapper partsMapper = this::parts;
 
@@ -198,19 +197,8 @@ public final class FingertipsCsvReader implements PartsReader {
     return parts;
   }
 
-  /**
-   * Fills {@link #parts} from the record, or returns its rejection: its columns, then its series (key, rules, duplicate
-   * check). Two methods, so the series' guesses stay out of {@link #columns}' large compiled code: a period-major
-   * file's first period finds no series by the next id and every later row does, and that branch, first taken at the
-   * second period, undid the compiled reader (JFR of a cold first load: C2 compiled it again, 0.66 s, issue 14).
-   */
+  /** Fills {@link #parts} from the record, or returns its rejection. */
   private RejectedRow parts(long line, CsvFields r) {
-    RejectedRow bad = columns(line, r);
-    return bad != null ? bad : series(line, r);
-  }
-
-  /** The record's columns into {@link #parts}, its key's texts into {@link #keyTexts}; or its rejection. */
-  private RejectedRow columns(long line, CsvFields r) {
     int n = r.size();
     if (n != c.width && !(n == c.width - 1 && c.lastColumnOptional)) {
       return wrongWidth(line, r, c.width);
@@ -232,14 +220,8 @@ public final class FingertipsCsvReader implements PartsReader {
       Period period = periods.computeIfAbsent(periodLabel, Period::parse);
       RowParts p = parts;
       p.line = line;
-      String[] k = keyTexts;
-      k[0] = ind;
-      k[1] = area;
-      k[2] = r.trimmed(c.sex, sexes);
-      k[3] = r.trimmed(c.age, ages);
-      k[4] = r.trimmed(c.categoryType, categoryTypes);
-      k[5] = r.trimmed(c.category, categories);
-      k[6] = periodLabel;
+      p.key = key(ind, area, r.trimmed(c.sex, sexes), r.trimmed(c.age, ages), r.trimmed(c.categoryType, categoryTypes),
+          r.trimmed(c.category, categories));
       p.period = period;
       p.present = 0;
       number(r, c.value, VALUE, RowParts.VALUE);
@@ -252,19 +234,6 @@ public final class FingertipsCsvReader implements PartsReader {
       p.note = blankToNull(r.trimmed(c.valueNote, notes));
       p.indicator = indicator(r, ind);
       p.area = area(r, area);
-      return null;
-    } catch (IllegalArgumentException e) {
-      return reject(line, r, e.getMessage());
-    }
-  }
-
-  /** The series of the row {@link #columns} read: its key, the row rules, the duplicate check; or its rejection. */
-  private RejectedRow series(long line, CsvFields r) {
-    try {
-      RowParts p = parts;
-      String[] k = keyTexts;
-      p.key = key(k[0], k[1], k[2], k[3], k[4], k[5]);
-      String periodLabel = k[6];
       p.warnings = RowRules.check(p, passed);
       lastRecord = r;
       long guessed = guessedHash;
