@@ -159,7 +159,8 @@ public final class SeriesVerdicts {
     Observation latest = sorted.get(size - 1);
     RecentTrend.Result trend = RecentTrend.evaluate(points, s.valueType(), s.polarity(), s.trendMethod());
     Spc.Result spc = n == 0 ? null
-        : Spc.evaluate(n == values.length ? values : java.util.Arrays.copyOf(values, n),
+        // values (or its copy) is this call's own and not used after: the chart keeps it without a copy
+        : Spc.evaluateOwned(n == values.length ? values : java.util.Arrays.copyOf(values, n),
             new Spc.Options(s.improvement(), true, null, null, s.target()));
     return new Result(latest, outcomes[periods - 1], new ByPeriod(labels, outcomes, periods), trend, spc);
   }
