@@ -271,27 +271,25 @@ public final class RecentTrend {
   }
 
   private static Result byCounts(Source points, int[] validLatestFirst, Polarity polarity) {
-    double[] r = new double[POINTS];
-    double[] n = new double[POINTS];
+    // the sums are taken as each point is read, in the same order (t = 1 … 5) as a loop of their own took them: only
+    // the log-odds, which the 6 fits read again, are kept
     double[] logit = new double[POINTS];
+    double sumN = 0, sumRt = 0, sumR = 0, sumNt = 0, sumNt2 = 0;
     for (int i = 0; i < POINTS; i++) {
       int p = validLatestFirst[POINTS - 1 - i];
-      r[i] = points.count(p);
-      n[i] = points.denominator(p);
-      if (r[i] > n[i]) {
+      double r = points.count(p);
+      double n = points.denominator(p);
+      if (r > n) {
         return cannot(polarity, "The recent trend cannot be calculated: count above denominator in "
             + points.period(p).label());
       }
-      logit[i] = Math.log(r[i] / (n[i] - r[i]));
-    }
-    double sumN = 0, sumRt = 0, sumR = 0, sumNt = 0, sumNt2 = 0;
-    for (int i = 0; i < POINTS; i++) {
+      logit[i] = Math.log(r / (n - r));
       int t = i + 1;
-      sumN += n[i];
-      sumRt += r[i] * t;
-      sumR += r[i];
-      sumNt += n[i] * t;
-      sumNt2 += n[i] * t * t;
+      sumN += n;
+      sumRt += r * t;
+      sumR += r;
+      sumNt += n * t;
+      sumNt2 += n * t * t;
     }
     double num = sumN * Math.pow(sumN * sumRt - sumR * sumNt, 2);
     double den = sumR * (sumN - sumR) * (sumN * sumNt2 - sumNt * sumNt);
