@@ -159,8 +159,27 @@ public final class SeriesVerdicts {
     Spc.Result spc = n == 0 ? null
         // values (or its copy) is this call's own and not used after: the chart keeps it without a copy
         : Spc.evaluateOwned(n == values.length ? values : java.util.Arrays.copyOf(values, n),
-            new Spc.Options(s.improvement(), true, null, null, s.target()));
+            spcOptions(s));
     return new Result(latest, outcomes[periods - 1], new ByPeriod(labels, outcomes, periods), trend, spc);
+  }
+
+  /** The chart options of the settings asked for last, with them (one object, published through a volatile). */
+  private record ChartSettings(Settings settings, Spc.Options options) {}
+
+  private static volatile ChartSettings lastChartSettings;
+
+  /**
+   * The SPC options of the settings: made again only when the settings differ from the last call's (the evaluate
+   * command judges every series of a breakdown with one Settings), not an Options a series.
+   */
+  private static Spc.Options spcOptions(Settings s) {
+    ChartSettings last = lastChartSettings;
+    if (last != null && last.settings() == s) {
+      return last.options();
+    }
+    Spc.Options options = new Spc.Options(s.improvement(), true, null, null, s.target());
+    lastChartSettings = new ChartSettings(s, options);
+    return options;
   }
 
   /**

@@ -160,6 +160,7 @@ public final class Spc {
    */
   public static final class Result {
     private final double[] y;
+    /** Each point's group; null without rebasing (every point in group 0: no array of zeros a chart). */
     private final int[] groupOf;
     /** By group: the limits and whether the group is short (filled as each group is charted). */
     private final double[] mean;
@@ -176,7 +177,7 @@ public final class Spc {
 
     private Result(double[] y, int[] groupOf, ImprovementDirection improvement, Double target) {
       int n = y.length;
-      int groups = groupOf[n - 1] + 1;
+      int groups = groupOf == null ? 1 : groupOf[n - 1] + 1;
       this.y = y;
       this.groupOf = groupOf;
       this.improvement = improvement;
@@ -205,9 +206,13 @@ public final class Spc {
     }
 
     private Point point(int i) {
-      int g = groupOf[i];
+      int g = group(i);
       return new Point(i, y[i], g, mean[g], lowerLimit[g], upperLimit[g], outside[i], relativeToMean[i], near[i],
           cause[i].text, pointType(cause[i].side, improvement), shortGroup[g]);
+    }
+
+    private int group(int i) {
+      return groupOf == null ? 0 : groupOf[i];
     }
 
     /** The target against the last group's limits; null without a target or for a neutral direction. */
@@ -215,7 +220,7 @@ public final class Spc {
       if (target == null || improvement == ImprovementDirection.NEUTRAL) {
         return null;
       }
-      int last = groupOf[y.length - 1];
+      int last = group(y.length - 1);
       boolean increase = improvement == ImprovementDirection.INCREASE;
       double t = target;
       if (t > upperLimit[last]) {
@@ -275,8 +280,9 @@ public final class Spc {
         throw new IllegalArgumentException("point " + i + " is not a finite number");
       }
     }
-    int[] groupOf = new int[y.length]; // all group 0 without rebasing
+    int[] groupOf = null; // all group 0 without rebasing
     if (options.recalculateAt().length > 0) {
+      groupOf = new int[y.length];
       boolean[] starts = new boolean[y.length];
       for (int i : options.recalculateAt()) {
         if (i < 0 || i >= y.length) {
@@ -296,7 +302,7 @@ public final class Spc {
     int from = 0;
     while (from < y.length) {
       int to = from;
-      while (to < y.length && groupOf[to] == groupOf[from]) {
+      while (to < y.length && chart.group(to) == chart.group(from)) {
         to++;
       }
       chartGroup(chart, from, to, options);
@@ -327,7 +333,7 @@ public final class Spc {
     double close = 2 * (LIMIT / 3);
     double nlpl = mean - close * amr;
     double nupl = mean + close * amr;
-    int group = c.groupOf[from];
+    int group = c.group(from);
     c.mean[group] = mean;
     c.lowerLimit[group] = lpl;
     c.upperLimit[group] = upl;
