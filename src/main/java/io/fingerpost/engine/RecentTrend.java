@@ -3,8 +3,7 @@ package io.fingerpost.engine;
 import io.fingerpost.model.Period;
 
 import io.fingerpost.model.Polarity;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -88,78 +87,152 @@ public final class RecentTrend {
 
   public static Result evaluate(List<Point> points, ValueType valueType, Polarity polarity, Method method,
       Eligibility eligibility) {
+    return evaluate(points == null ? null : new PointSource(points), valueType, polarity, method, eligibility);
+  }
+
+  /**
+   * The points the trend reads, by place in the caller's order: a list of {@link Point}s, or a caller's own records
+   * read in place (SeriesVerdicts reads its observations so, without a Point and a list of them a series).
+   */
+  interface Source {
+    int size();
+
+    Period period(int i);
+
+    Double value(int i);
+
+    Double lower95(int i);
+
+    Double upper95(int i);
+
+    Double count(int i);
+
+    Double denominator(int i);
+  }
+
+  private record PointSource(List<Point> points) implements Source {
+    @Override
+    public int size() {
+      return points.size();
+    }
+
+    @Override
+    public Period period(int i) {
+      return points.get(i).period();
+    }
+
+    @Override
+    public Double value(int i) {
+      return points.get(i).value();
+    }
+
+    @Override
+    public Double lower95(int i) {
+      return points.get(i).lower95();
+    }
+
+    @Override
+    public Double upper95(int i) {
+      return points.get(i).upper95();
+    }
+
+    @Override
+    public Double count(int i) {
+      return points.get(i).count();
+    }
+
+    @Override
+    public Double denominator(int i) {
+      return points.get(i).denominator();
+    }
+  }
+
+  /** {@link #evaluate(List, ValueType, Polarity, Method, Eligibility)} on the points of a source (null: none). */
+  static Result evaluate(Source points, ValueType valueType, Polarity polarity, Method method,
+      Eligibility eligibility) {
     boolean typeOk = valueType == ValueType.PROPORTION || valueType == ValueType.CRUDE_RATE
         || (eligibility == Eligibility.FINGERTIPS_NEXT && valueType == ValueType.DSR);
     if (!typeOk) {
       return cannot(polarity, "The recent trend cannot be calculated for this value type");
     }
-    if (points == null || points.isEmpty()) {
+    if (points == null || points.size() == 0) {
       return cannot(polarity, "No data points found");
     }
-    for (Point p : points) {
-      if (!p.period().isSingleYear()) {
+    int size = points.size();
+    for (int i = 0; i < size; i++) {
+      if (!points.period(i).isSingleYear()) {
         return cannot(polarity, "The recent trend cannot be calculated for this year range");
       }
     }
-    if (points.size() < POINTS) {
+    if (size < POINTS) {
       return cannot(polarity, "Not enough data points to calculate recent trend");
     }
-    List<Point> valid = validLatestFirst(points, eligibility);
-    if (valid.size() < POINTS) {
+    int[] valid = new int[size];
+    int validCount = validLatestFirst(points, eligibility, valid);
+    if (validCount < POINTS) {
       return cannot(polarity, "Not enough data points with valid values to calculate recent trend");
     }
-    for (Point p : valid) {
-      if (Double.compare(p.count(), p.denominator()) == 0) {
+    for (int j = 0; j < validCount; j++) {
+      if (Double.compare(points.count(valid[j]), points.denominator(valid[j])) == 0) {
         return cannot(polarity, "The recent trend cannot be calculated");
       }
     }
-    return method == Method.COUNTS ? byCounts(valid, polarity) : byCi(valid, polarity);
+    return method == Method.COUNTS ? byCounts(points, valid, polarity) : byCi(points, valid, validCount, polarity);
+  }
+
+  private static boolean isValid(Source points, int i) {
+    Double denominator = points.denominator(i);
+    return points.value(i) != null && points.count(i) != null && denominator != null && denominator > 0;
   }
 
   /**
-   * The valid points, latest period first (for {@link Eligibility#FINGERTIPS} only the run back to the first
-   * invalid one). Latest first is a stable sort by period, descending; points already in strictly ascending
-   * order (how series and {@link SeriesVerdicts} hand them over) are read backwards instead, without a copy or
-   * a comparator per pair; equal periods keep their order through the sort.
+   * The places of the valid points, latest period first, into {@code valid}; returns how many (for
+   * {@link Eligibility#FINGERTIPS} only the run back to the first invalid one). Latest first is a stable sort by
+   * period, descending; points already in strictly ascending order (how series and {@link SeriesVerdicts} hand them
+   * over) are read backwards instead, without a sort; equal periods keep their order through the sort.
    */
-  private static List<Point> validLatestFirst(List<Point> points, Eligibility eligibility) {
+  private static int validLatestFirst(Source points, Eligibility eligibility, int[] valid) {
     int n = points.size();
     boolean ascending = true;
     for (int i = 1; i < n && ascending; i++) {
-      ascending = points.get(i - 1).period().compareTo(points.get(i).period()) < 0;
+      ascending = points.period(i - 1).compareTo(points.period(i)) < 0;
     }
-    List<Point> sorted = null;
+    Integer[] sorted = null;
     if (!ascending) {
-      sorted = new ArrayList<>(points);
-      sorted.sort(Comparator.comparing(Point::period).reversed());
+      sorted = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        sorted[i] = i;
+      }
+      // stable: equal periods keep their order, as the list sort by period, reversed, kept them
+      Arrays.sort(sorted, (a, b) -> points.period(b).compareTo(points.period(a)));
     }
-    List<Point> valid = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Point p = ascending ? points.get(n - 1 - i) : sorted.get(i);
-      if (p.isValid()) {
-        valid.add(p);
+    int count = 0;
+    for (int j = 0; j < n; j++) {
+      int i = ascending ? n - 1 - j : sorted[j];
+      if (isValid(points, i)) {
+        valid[count++] = i;
       } else if (eligibility == Eligibility.FINGERTIPS) {
         break;
       }
     }
-    return valid;
+    return count;
   }
 
-  private static Result byCi(List<Point> validLatestFirst, Polarity polarity) {
+  private static Result byCi(Source points, int[] validLatestFirst, int validCount, Polarity polarity) {
     // the latest (up to) 5 with both limits at t = k … 1 (t = 1 … k oldest first); weights from the CI as
     // Fingertips computes them
     int k = 0;
-    for (int j = 0; j < validLatestFirst.size() && k < POINTS; j++) {
-      k += hasCi(validLatestFirst.get(j)) ? 1 : 0;
+    for (int j = 0; j < validCount && k < POINTS; j++) {
+      k += hasCi(points, validLatestFirst[j]) ? 1 : 0;
     }
     double[] divisor = new double[k];
     double[] y = new double[k];
     for (int j = 0, i = k - 1; i >= 0; j++) {
-      Point p = validLatestFirst.get(j);
-      if (hasCi(p)) {
-        double limit = (p.upper95() - p.lower95()) / 3.92;
+      int p = validLatestFirst[j];
+      if (hasCi(points, p)) {
+        double limit = (points.upper95(p) - points.lower95(p)) / 3.92;
         divisor[i] = limit * limit;
-        y[i] = p.value();
+        y[i] = points.value(p);
         i--;
       }
     }
@@ -193,33 +266,30 @@ public final class RecentTrend {
     return verdict(noOutliers && chi2 > CHI_SQUARED_998, slope, chi2, k, polarity);
   }
 
-  private static boolean hasCi(Point p) {
-    return p.lower95() != null && p.upper95() != null;
+  private static boolean hasCi(Source points, int i) {
+    return points.lower95(i) != null && points.upper95(i) != null;
   }
 
-  private static Result byCounts(List<Point> validLatestFirst, Polarity polarity) {
-    List<Point> used = validLatestFirst.subList(0, POINTS);
-    double[] r = new double[POINTS];
-    double[] n = new double[POINTS];
+  private static Result byCounts(Source points, int[] validLatestFirst, Polarity polarity) {
+    // the sums are taken as each point is read, in the same order (t = 1 … 5) as a loop of their own took them: only
+    // the log-odds, which the 6 fits read again, are kept
     double[] logit = new double[POINTS];
-    for (int i = 0; i < POINTS; i++) {
-      Point p = used.get(POINTS - 1 - i);
-      r[i] = p.count();
-      n[i] = p.denominator();
-      if (r[i] > n[i]) {
-        return cannot(polarity, "The recent trend cannot be calculated: count above denominator in "
-            + p.period().label());
-      }
-      logit[i] = Math.log(r[i] / (n[i] - r[i]));
-    }
     double sumN = 0, sumRt = 0, sumR = 0, sumNt = 0, sumNt2 = 0;
     for (int i = 0; i < POINTS; i++) {
+      int p = validLatestFirst[POINTS - 1 - i];
+      double r = points.count(p);
+      double n = points.denominator(p);
+      if (r > n) {
+        return cannot(polarity, "The recent trend cannot be calculated: count above denominator in "
+            + points.period(p).label());
+      }
+      logit[i] = Math.log(r / (n - r));
       int t = i + 1;
-      sumN += n[i];
-      sumRt += r[i] * t;
-      sumR += r[i];
-      sumNt += n[i] * t;
-      sumNt2 += n[i] * t * t;
+      sumN += n;
+      sumRt += r * t;
+      sumR += r;
+      sumNt += n * t;
+      sumNt2 += n * t * t;
     }
     double num = sumN * Math.pow(sumN * sumRt - sumR * sumNt, 2);
     double den = sumR * (sumN - sumR) * (sumN * sumNt2 - sumNt * sumNt);

@@ -133,7 +133,6 @@ public final class SeriesVerdicts {
     String[] labels = new String[size];
     BenchmarkComparison.Outcome[] outcomes = new BenchmarkComparison.Outcome[size];
     int periods = 0;
-    List<RecentTrend.Point> points = new ArrayList<>(size);
     double[] values = new double[size];
     int n = 0;
     int next = 0; // where the next period is likely among the benchmark's (series and benchmark alike in order)
@@ -150,18 +149,78 @@ public final class SeriesVerdicts {
       }
       outcomes[at] = BenchmarkComparison.compare95(o.value(), o.lowerCi95(), o.upperCi95(), benchmarkValue,
           s.polarity());
-      points.add(new RecentTrend.Point(o.period(), o.value(), o.lowerCi95(), o.upperCi95(), o.count(),
-          o.denominator()));
       if (o.value() != null) {
         values[n++] = o.value();
       }
     }
     Observation latest = sorted.get(size - 1);
-    RecentTrend.Result trend = RecentTrend.evaluate(points, s.valueType(), s.polarity(), s.trendMethod());
+    RecentTrend.Result trend = RecentTrend.evaluate(new Observations(sorted), s.valueType(), s.polarity(),
+        s.trendMethod(), RecentTrend.Eligibility.FINGERTIPS);
     Spc.Result spc = n == 0 ? null
-        : Spc.evaluate(n == values.length ? values : java.util.Arrays.copyOf(values, n),
-            new Spc.Options(s.improvement(), true, null, null, s.target()));
+        // values (or its copy) is this call's own and not used after: the chart keeps it without a copy
+        : Spc.evaluateOwned(n == values.length ? values : java.util.Arrays.copyOf(values, n),
+            spcOptions(s));
     return new Result(latest, outcomes[periods - 1], new ByPeriod(labels, outcomes, periods), trend, spc);
+  }
+
+  /** The chart options of the settings asked for last, with them (one object, published through a volatile). */
+  private record ChartSettings(Settings settings, Spc.Options options) {}
+
+  private static volatile ChartSettings lastChartSettings;
+
+  /**
+   * The SPC options of the settings: made again only when the settings differ from the last call's (the evaluate
+   * command judges every series of a breakdown with one Settings), not an Options a series.
+   */
+  private static Spc.Options spcOptions(Settings s) {
+    ChartSettings last = lastChartSettings;
+    if (last != null && last.settings() == s) {
+      return last.options();
+    }
+    Spc.Options options = new Spc.Options(s.improvement(), true, null, null, s.target());
+    lastChartSettings = new ChartSettings(s, options);
+    return options;
+  }
+
+  /**
+   * The observations as the recent trend's points, read in place: a RecentTrend.Point per observation and a list of
+   * them were a tenth of what EngineBenchmark.evaluate allocated a series.
+   */
+  private record Observations(List<Observation> list) implements RecentTrend.Source {
+    @Override
+    public int size() {
+      return list.size();
+    }
+
+    @Override
+    public Period period(int i) {
+      return list.get(i).period();
+    }
+
+    @Override
+    public Double value(int i) {
+      return list.get(i).value();
+    }
+
+    @Override
+    public Double lower95(int i) {
+      return list.get(i).lowerCi95();
+    }
+
+    @Override
+    public Double upper95(int i) {
+      return list.get(i).upperCi95();
+    }
+
+    @Override
+    public Double count(int i) {
+      return list.get(i).count();
+    }
+
+    @Override
+    public Double denominator(int i) {
+      return list.get(i).denominator();
+    }
   }
 
   /**

@@ -145,19 +145,23 @@ public final class Sii {
       }
     }
     double total = streamSum(a);
-    double[] b = new double[k];
+    // slope = Σ cᵢ yᵢ, intercept = Σ dᵢ yᵢ: weighted least squares of y on b with weights a (Σa = 1); bᵢ, the
+    // midpoint of quantile i's cumulative share, is taken again in each loop (cum + aᵢ/2, the same bits each time)
+    // rather than kept in an array a series
     double cum = 0;
-    // slope = Σ cᵢ yᵢ, intercept = Σ dᵢ yᵢ: weighted least squares of y on b with weights a (Σa = 1)
     double bBar = 0;
     for (int i = 0; i < k; i++) {
       a[i] = a[i] / total;
-      b[i] = cum + a[i] / 2;
+      double bi = cum + a[i] / 2;
       cum += a[i];
-      bBar += a[i] * b[i];
+      bBar += a[i] * bi;
     }
     double sbb = 0;
+    cum = 0;
     for (int i = 0; i < k; i++) {
-      sbb += a[i] * (b[i] - bBar) * (b[i] - bBar);
+      double bi = cum + a[i] / 2;
+      cum += a[i];
+      sbb += a[i] * (bi - bBar) * (bi - bBar);
     }
     boolean simulation = !o.transform() && (o.kind() != Kind.OTHER || o.rii());
     double[] c = simulation ? new double[k] : null;
@@ -166,8 +170,11 @@ public final class Sii {
     double slope = 0;
     double intercept = 0;
     double sdSlope = 0;
+    cum = 0;
     for (int i = 0; i < k; i++) {
-      double ci = a[i] * (b[i] - bBar) / sbb;
+      double bi = cum + a[i] / 2;
+      cum += a[i];
+      double ci = a[i] * (bi - bBar) / sbb;
       double di = a[i] - bBar * ci;
       slope += ci * y[i];
       intercept += di * y[i];

@@ -160,6 +160,7 @@ public final class Spc {
    */
   public static final class Result {
     private final double[] y;
+    /** Each point's group; null without rebasing (every point in group 0: no array of zeros a chart). */
     private final int[] groupOf;
     /** By group: the limits and whether the group is short (filled as each group is charted). */
     private final double[] mean;
@@ -176,7 +177,7 @@ public final class Spc {
 
     private Result(double[] y, int[] groupOf, ImprovementDirection improvement, Double target) {
       int n = y.length;
-      int groups = groupOf[n - 1] + 1;
+      int groups = groupOf == null ? 1 : groupOf[n - 1] + 1;
       this.y = y;
       this.groupOf = groupOf;
       this.improvement = improvement;
@@ -205,9 +206,13 @@ public final class Spc {
     }
 
     private Point point(int i) {
-      int g = groupOf[i];
+      int g = group(i);
       return new Point(i, y[i], g, mean[g], lowerLimit[g], upperLimit[g], outside[i], relativeToMean[i], near[i],
           cause[i].text, pointType(cause[i].side, improvement), shortGroup[g]);
+    }
+
+    private int group(int i) {
+      return groupOf == null ? 0 : groupOf[i];
     }
 
     /** The target against the last group's limits; null without a target or for a neutral direction. */
@@ -215,7 +220,7 @@ public final class Spc {
       if (target == null || improvement == ImprovementDirection.NEUTRAL) {
         return null;
       }
-      int last = groupOf[y.length - 1];
+      int last = group(y.length - 1);
       boolean increase = improvement == ImprovementDirection.INCREASE;
       double t = target;
       if (t > upperLimit[last]) {
@@ -253,6 +258,20 @@ public final class Spc {
   /** Charts the values in time order (no missing values). */
   public static Result evaluate(double[] y, Options options) {
     Objects.requireNonNull(y, "y");
+    // a copy: the chart keeps the values, which the caller's array may not keep
+    return chart(y.clone(), options);
+  }
+
+  /**
+   * {@link #evaluate} on an array the caller made for this chart and hands over (it neither changes nor reuses
+   * it): the chart keeps it without a copy. SeriesVerdicts charts every series of the evaluate command this way.
+   */
+  static Result evaluateOwned(double[] y, Options options) {
+    Objects.requireNonNull(y, "y");
+    return chart(y, options);
+  }
+
+  private static Result chart(double[] y, Options options) {
     if (y.length == 0) {
       throw new IllegalArgumentException("an SPC chart needs at least one point");
     }
@@ -261,8 +280,9 @@ public final class Spc {
         throw new IllegalArgumentException("point " + i + " is not a finite number");
       }
     }
-    int[] groupOf = new int[y.length]; // all group 0 without rebasing
+    int[] groupOf = null; // all group 0 without rebasing
     if (options.recalculateAt().length > 0) {
+      groupOf = new int[y.length];
       boolean[] starts = new boolean[y.length];
       for (int i : options.recalculateAt()) {
         if (i < 0 || i >= y.length) {
@@ -278,12 +298,11 @@ public final class Spc {
         groupOf[i] = g;
       }
     }
-    // a copy: the chart keeps the values, which the caller's array may not keep
-    Result chart = new Result(y.clone(), groupOf, options.improvement(), options.target());
+    Result chart = new Result(y, groupOf, options.improvement(), options.target());
     int from = 0;
     while (from < y.length) {
       int to = from;
-      while (to < y.length && groupOf[to] == groupOf[from]) {
+      while (to < y.length && chart.group(to) == chart.group(from)) {
         to++;
       }
       chartGroup(chart, from, to, options);
@@ -304,20 +323,17 @@ public final class Spc {
       mean += y[i];
     }
     mean /= fixed;
-    double[] mr = new double[Math.max(0, fixed - 1)];
-    for (int i = 1; i < fixed; i++) {
-      mr[i - 1] = Math.abs(y[i] - y[i - 1]);
-    }
-    double amr = meanOf(mr, Double.POSITIVE_INFINITY);
+    // the moving ranges |y[i] − y[i−1]| are summed where they are taken (no array of them a group)
+    double amr = meanMovingRange(y, fixed, Double.POSITIVE_INFINITY);
     if (o.screenOutliers()) {
-      amr = meanOf(mr, SCREEN * amr);
+      amr = meanMovingRange(y, fixed, SCREEN * amr);
     }
     double lpl = mean - LIMIT * amr;
     double upl = mean + LIMIT * amr;
     double close = 2 * (LIMIT / 3);
     double nlpl = mean - close * amr;
     double nupl = mean + close * amr;
-    int group = c.groupOf[from];
+    int group = c.group(from);
     c.mean[group] = mean;
     c.lowerLimit[group] = lpl;
     c.upperLimit[group] = upl;
@@ -331,23 +347,20 @@ public final class Spc {
       rtm[i] = (int) Math.signum(y[i] - mean);
       near[i] = !outside[i] && (y[i] < nlpl || y[i] > nupl);
     }
-    int[] trend = sevenPointTrend(y);
-    boolean[] partTrend = partOfSeven(trend);
-    boolean[] partTwoInThree = partOfTwoInThree(near, rtm);
-    boolean[] partOneSide = partOfSeven(sevenOnOneSide(rtm));
+    byte[] runs = runFlags(y, rtm);
     for (int i = 0; i < n; i++) {
       Cause cause;
       if (outside[i]) {
         cause = rtm[i] == 1 ? Cause.ABOVE_UCL : Cause.BELOW_LCL;
-      } else if (partTrend[i]) {
+      } else if ((runs[i] & PART_OF_TREND) != 0) {
         // a point in two runs (the turn of a V) takes its direction from the right
-        boolean nextInTrend = i + 1 < n && partTrend[i + 1];
+        boolean nextInTrend = i + 1 < n && (runs[i + 1] & PART_OF_TREND) != 0;
         int sdy = nextInTrend ? (int) Math.signum(y[i + 1] - y[i])
             : i > 0 ? (int) Math.signum(y[i] - y[i - 1]) : 0;
         cause = sdy == 1 ? Cause.TREND_UP : Cause.TREND_DOWN;
-      } else if (partTwoInThree[i]) {
+      } else if (twoInThree(near, rtm, i)) {
         cause = rtm[i] > 0 ? Cause.TWO_IN_THREE_ABOVE : Cause.TWO_IN_THREE_BELOW;
-      } else if (partOneSide[i]) {
+      } else if ((runs[i] & PART_OF_SIDE_RUN) != 0) {
         cause = rtm[i] > 0 ? Cause.SEVEN_ABOVE : Cause.SEVEN_BELOW;
       } else {
         cause = Cause.COMMON_CAUSE;
@@ -361,11 +374,15 @@ public final class Spc {
     }
   }
 
-  /** Mean of the values below the cut (all finite values when the cut is +∞); NaN when none. */
-  private static double meanOf(double[] v, double cut) {
+  /**
+   * Mean of the moving ranges |y[i] − y[i−1]| of the first {@code fixed} points that are below the cut (all finite
+   * ones when the cut is +∞), summed in order; NaN when none.
+   */
+  private static double meanMovingRange(double[] y, int fixed, double cut) {
     double s = 0;
     int k = 0;
-    for (double x : v) {
+    for (int i = 1; i < fixed; i++) {
+      double x = Math.abs(y[i] - y[i - 1]);
       if (x < cut) {
         s += x;
         k++;
@@ -374,73 +391,68 @@ public final class Spc {
     return k == 0 ? Double.NaN : s / k;
   }
 
-  // The three run rules below count runs in one pass (a rise, a side, the distance to the next run's end) instead
-  // of looking 6 or 7 points back or ahead from every point: the same flags, a few operations a point (SPC was a
-  // fifth of EngineBenchmark.evaluate in JFR). SpcTest.runRulesGiveTheFlagsOfTheirDefinitions checks them against
-  // the definitions written out.
+  // The run rules below count runs in one pass (a rise, a side) and mark a run's 7 points at its 7th, into one
+  // array of flags, instead of looking 6 or 7 points back or ahead from every point (SPC was a fifth of
+  // EngineBenchmark.evaluate in JFR) and instead of an array per rule (five small arrays a chart, most of what a
+  // chart allocated after its own). SpcTest.runRulesGiveTheFlagsOfTheirDefinitions checks them against the
+  // definitions written out.
 
-  /** +1/−1 at the 7th point of 7 strictly rising/falling points (6 consecutive rises/falls). */
-  static int[] sevenPointTrend(double[] y) {
+  /** In {@link #runFlags}: the point is one of 7 strictly rising or strictly falling points (6 rises or falls). */
+  static final int PART_OF_TREND = 1;
+  /** In {@link #runFlags}: the point is one of 7 on the same side of the mean (a point on the mean breaks a run). */
+  static final int PART_OF_SIDE_RUN = 2;
+
+  /** Per point, {@link #PART_OF_TREND} and {@link #PART_OF_SIDE_RUN} (rtm: each point's side of the mean). */
+  static byte[] runFlags(double[] y, int[] rtm) {
     int n = y.length;
-    int[] out = new int[n];
+    byte[] flags = new byte[n];
     int rises = 0; // consecutive rises (falls) ending at point i
     int falls = 0;
-    for (int i = 1; i < n; i++) {
-      double d = y[i] - y[i - 1];
-      rises = d > 0 ? rises + 1 : 0;
-      falls = d < 0 ? falls + 1 : 0;
-      out[i] = rises >= 6 ? 1 : falls >= 6 ? -1 : 0;
-    }
-    return out;
-  }
-
-  /** +1/−1 at the 7th point of 7 on the same side of the mean (a point on the mean breaks it). */
-  static int[] sevenOnOneSide(int[] rtm) {
-    int n = rtm.length;
-    int[] out = new int[n];
-    int run = 0; // points ending at i on i's side (its value of rtm)
+    int side = 0; // points ending at i on i's side (its value of rtm)
     for (int i = 0; i < n; i++) {
-      run = i > 0 && rtm[i] == rtm[i - 1] ? run + 1 : 1;
-      out[i] = rtm[i] != 0 && run >= 7 ? rtm[i] : 0;
-    }
-    return out;
-  }
-
-  /** A point is part of a run when it or one of the 6 points after it ends a run. */
-  static boolean[] partOfSeven(int[] ends) {
-    int n = ends.length;
-    boolean[] out = new boolean[n];
-    int nextEnd = Integer.MAX_VALUE - 7; // the first run's end at or after i
-    for (int i = n - 1; i >= 0; i--) {
-      if (ends[i] != 0) {
-        nextEnd = i;
+      if (i > 0) {
+        double d = y[i] - y[i - 1];
+        rises = d > 0 ? rises + 1 : 0;
+        falls = d < 0 ? falls + 1 : 0;
       }
-      out[i] = nextEnd < i + 7;
+      side = i > 0 && rtm[i] == rtm[i - 1] ? side + 1 : 1;
+      if (rises >= 6 || falls >= 6) {
+        markRun(flags, i, PART_OF_TREND);
+      }
+      if (rtm[i] != 0 && side >= 7) {
+        markRun(flags, i, PART_OF_SIDE_RUN);
+      }
     }
-    return out;
+    return flags;
   }
 
-  /** Close points in a window of 3 with ≥ 2 close points and all 3 on one side of the mean. */
-  static boolean[] partOfTwoInThree(boolean[] near, int[] rtm) {
+  /** Marks the 7 points of the run ending at {@code end} (end ≥ 6: a run of 7 ends there). */
+  private static void markRun(byte[] flags, int end, int flag) {
+    for (int j = end - 6; j <= end; j++) {
+      flags[j] |= flag;
+    }
+  }
+
+  /** Point i is close to a limit in a window of 3 with ≥ 2 close points and all 3 on one side of the mean. */
+  static boolean twoInThree(boolean[] near, int[] rtm, int i) {
+    if (!near[i]) {
+      return false;
+    }
     int n = near.length;
-    boolean[] out = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      if (!near[i]) {
-        continue;
-      }
-      for (int start = i - 2; start <= i && !out[i]; start++) {
-        int closeCount = 0;
-        int side = 0;
-        for (int j = start; j < start + 3; j++) {
-          if (j >= 0 && j < n) {
-            closeCount += near[j] ? 1 : 0;
-            side += rtm[j];
-          }
+    for (int start = i - 2; start <= i; start++) {
+      int closeCount = 0;
+      int side = 0;
+      for (int j = start; j < start + 3; j++) {
+        if (j >= 0 && j < n) {
+          closeCount += near[j] ? 1 : 0;
+          side += rtm[j];
         }
-        out[i] = closeCount >= 2 && Math.abs(side) == 3;
+      }
+      if (closeCount >= 2 && Math.abs(side) == 3) {
+        return true;
       }
     }
-    return out;
+    return false;
   }
 
   private static PointType pointType(int side, ImprovementDirection dir) {

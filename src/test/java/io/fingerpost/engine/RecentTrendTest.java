@@ -175,4 +175,70 @@ class RecentTrendTest {
     }
     return out;
   }
+
+  /**
+   * Stop 21: RecentTrend reads its points by place (SeriesVerdicts hands it its observations in place, without a
+   * Point each) and keeps the valid ones as places. On random series — periods out of order, repeated, multi-year;
+   * missing values, limits, counts and denominators; counts at or above their denominators — every verdict, to the
+   * bit, must be the version before stop 21's (RecentTrendBeforeStop21), by both methods and both eligibilities, and
+   * SeriesVerdicts' trend that version's on the observations as points in period order.
+   */
+  @Test
+  void sameVerdictsAsBeforeStop21() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(21);
+    String[] labels = {"2014", "2015", "2016", "2017", "2018", "2019", "2020", "2021", "2022", "2014 - 16", "2017/18"};
+    io.fingerpost.model.SeriesKey key = new io.fingerpost.model.SeriesKey("1", "E1", "Persons", "All ages", "", "");
+    SeriesVerdicts.Benchmark noBenchmark = SeriesVerdicts.Benchmark.of(List.of());
+    int significant = 0;
+    for (int run = 0; run < 10_000; run++) {
+      int n = random.nextInt(10);
+      boolean ordered = random.nextInt(3) > 0;
+      int first = random.nextInt(3);
+      List<Point> points = new ArrayList<>();
+      List<io.fingerpost.model.Observation> observations = new ArrayList<>();
+      double level = 0.05 + 0.3 * random.nextDouble();
+      double slope = (random.nextDouble() - 0.5) * 0.04;
+      for (int i = 0; i < n; i++) {
+        String label = ordered && random.nextInt(20) > 0 ? labels[Math.min(8, first + i)]
+            : labels[random.nextInt(random.nextInt(10) == 0 ? labels.length : 9)];
+        double den = random.nextInt(15) == 0 ? 0 : 100 + random.nextInt(5000);
+        double prob = Math.max(0.001, level + slope * i + random.nextGaussian() * 0.01);
+        double cnt = random.nextInt(20) == 0 ? den + random.nextInt(2) : Math.round(den * prob);
+        double value = den > 0 ? cnt / den * 100 : 1;
+        double half = (1 + random.nextDouble()) * (random.nextInt(10) == 0 ? 0 : 1);
+        Double v = random.nextInt(15) == 0 ? null : value;
+        Double lo = random.nextInt(15) == 0 ? null : value - half;
+        Double hi = random.nextInt(15) == 0 ? null : value + half;
+        Double c = random.nextInt(15) == 0 ? null : cnt;
+        Double d = random.nextInt(15) == 0 ? null : den;
+        Period period = Period.parse(label);
+        points.add(new Point(period, v, lo, hi, c, d));
+        observations.add(new io.fingerpost.model.Observation(key, period, v, lo, hi, null, null, c, d, null));
+      }
+      for (ValueType type : new ValueType[] {ValueType.PROPORTION, ValueType.DSR}) {
+        for (Method method : Method.values()) {
+          for (Eligibility eligibility : Eligibility.values()) {
+            for (Polarity polarity : new Polarity[] {Polarity.LOW_IS_GOOD, Polarity.HIGH_IS_GOOD}) {
+              Result expected = RecentTrendBeforeStop21.evaluate(points, type, polarity, method, eligibility);
+              String what = "run " + run + " " + type + " " + method + " " + eligibility + " " + points;
+              assertEquals(expected, RecentTrend.evaluate(points, type, polarity, method, eligibility), what);
+              significant += expected.significant() ? 1 : 0;
+            }
+          }
+        }
+      }
+      if (n > 0) {
+        // SeriesVerdicts sorts by period (stable) and hands its observations over in place
+        List<Point> sorted = new ArrayList<>(points);
+        sorted.sort(java.util.Comparator.comparing(Point::period));
+        for (Method method : Method.values()) {
+          SeriesVerdicts.Settings settings = new SeriesVerdicts.Settings(Polarity.LOW_IS_GOOD, ValueType.PROPORTION,
+              method, null, null);
+          assertEquals(RecentTrendBeforeStop21.evaluate(sorted, ValueType.PROPORTION, Polarity.LOW_IS_GOOD, method),
+              SeriesVerdicts.evaluate(observations, noBenchmark, settings).trend(), "run " + run + " " + points);
+        }
+      }
+    }
+    assertTrue(significant > 300, "significant verdicts among the random series: " + significant);
+  }
 }

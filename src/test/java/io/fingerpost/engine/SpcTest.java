@@ -375,8 +375,9 @@ class SpcTest {
   }
 
   /**
-   * sevenPointTrend, sevenOnOneSide and partOfSeven count runs in one pass (stop 20); they must give the flags of
-   * their definitions, written out here as they were (looking 6 points back, 7 ahead), on random series with ties.
+   * runFlags counts runs in one pass and marks each run's 7 points at its end (stops 20, 21), and twoInThree judges
+   * one point; they must give the flags of their definitions, written out here as they were (looking 6 points back,
+   * 7 ahead; every window of 3), on random series with ties.
    */
   @Test
   void runRulesGiveTheFlagsOfTheirDefinitions() {
@@ -416,10 +417,13 @@ class SpcTest {
         side[i] = all ? rtm[i] : 0;
       }
       String what = "run " + run + " y " + Arrays.toString(y) + " rtm " + Arrays.toString(rtm);
-      assertEquals(Arrays.toString(trend), Arrays.toString(Spc.sevenPointTrend(y)), what);
-      assertEquals(Arrays.toString(side), Arrays.toString(Spc.sevenOnOneSide(rtm)), what);
-      for (int[] ends : new int[][] {trend, side}) {
+      byte[] flags = Spc.runFlags(y, rtm);
+      int[][] endsAndFlag = {trend, side};
+      int[] flagOf = {Spc.PART_OF_TREND, Spc.PART_OF_SIDE_RUN};
+      for (int r = 0; r < 2; r++) {
+        int[] ends = endsAndFlag[r];
         boolean[] part = new boolean[n];
+        boolean[] got = new boolean[n];
         for (int i = 0; i < n; i++) {
           for (int j = i; j < Math.min(n, i + 7); j++) {
             if (ends[j] != 0) {
@@ -427,8 +431,29 @@ class SpcTest {
               break;
             }
           }
+          got[i] = (flags[i] & flagOf[r]) != 0;
         }
-        assertEquals(Arrays.toString(part), Arrays.toString(Spc.partOfSeven(ends)), what);
+        assertEquals(Arrays.toString(part), Arrays.toString(got), what);
+      }
+      // 2 in 3: the definition as partOfTwoInThree had it (every window of 3 around a close point)
+      boolean[] near = new boolean[n];
+      for (int i = 0; i < n; i++) {
+        near[i] = random.nextInt(3) == 0;
+      }
+      for (int i = 0; i < n; i++) {
+        boolean expected = false;
+        for (int start = i - 2; start <= i && near[i] && !expected; start++) {
+          int closeCount = 0;
+          int sideSum = 0;
+          for (int j = start; j < start + 3; j++) {
+            if (j >= 0 && j < n) {
+              closeCount += near[j] ? 1 : 0;
+              sideSum += rtm[j];
+            }
+          }
+          expected = closeCount >= 2 && Math.abs(sideSum) == 3;
+        }
+        assertEquals(expected, Spc.twoInThree(near, rtm, i), what + " near " + Arrays.toString(near) + " at " + i);
       }
     }
   }
