@@ -94,6 +94,14 @@ final class DuplicateKeys {
     return tableFirstLineOf(((long) s << 32 | p) + 1, line);
   }
 
+  /**
+   * The hash of series {@code id} (an id {@link #lastSeries} gave), as recorded: a hash of 0 is held as 1, which the
+   * duplicate check and {@link SeriesDigester} take alike.
+   */
+  long seriesHash(int id) {
+    return hashes[id];
+  }
+
   /** The dense id (order of first sight) of the series of the last {@link #firstLineOf}; -1 before the first. */
   int lastSeries() {
     return lastSeries;

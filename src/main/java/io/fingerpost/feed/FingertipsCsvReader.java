@@ -87,12 +87,11 @@ public final class FingertipsCsvReader implements PartsReader {
   private final RowRules.Passed passed = new RowRules.Passed();
   private final RowParts parts = new RowParts(); // the row being parsed, filled in place
   private final DuplicateKeys.Hasher hasher = new DuplicateKeys.Hasher();
-  // each series' key and hash by the duplicate check's dense id (order of first sight). The series after the last
-  // row's is tried first: in a period-major file (each period's series in the same order) its parts are the row's
-  // parts (the same Strings, from the caches), so the row takes that key and hash: no new SeriesKey, no key hash
-  // (issue 14: the series hash was ~8% of pass 1's samples in JFR)
+  // each series' key by the duplicate check's dense id (order of first sight; the check holds its hash). The series
+  // after the last row's is tried first: in a period-major file (each period's series in the same order) its parts
+  // are the row's parts (the same Strings, from the caches), so the row takes that key and hash: no new SeriesKey,
+  // no key hash (issue 14: the series hash was ~8% of pass 1's samples in JFR)
   private SeriesKey[] keysById = new SeriesKey[0];
-  private long[] hashesById = new long[0];
   private long guessedHash; // the series hash of the key key() took from keysById, or 0
   private final CsvRecords.RecordMapper rowMapper = this::toRow;
   private final CsvRecords.RecordMapper partsMapper = this::parts;
@@ -241,7 +240,7 @@ public final class FingertipsCsvReader implements PartsReader {
       if (seen != null) {
         long first = seen.firstLineOf(p.seriesHash, periodLabel, line);
         if (guessed == 0) {
-          remember(seen.lastSeries(), p.key, p.seriesHash);
+          remember(seen.lastSeries(), p.key);
         }
         if (first >= 0) {
           return duplicate(line, r, first);
@@ -278,22 +277,19 @@ public final class FingertipsCsvReader implements PartsReader {
       int next = seen.lastSeries() + 1;
       if (next < keysById.length && (k = keysById[next]) != null && k.indicatorId() == ind && k.areaCode() == area
           && k.sex() == sexText && k.age() == ageText && k.categoryType() == type && k.category() == cat) {
-        guessedHash = hashesById[next];
+        guessedHash = seen.seriesHash(next);
         return lastKey = k;
       }
     }
     return lastKey = new SeriesKey(ind, area, sexText, ageText, type, cat);
   }
 
-  /** Keeps the key and hash of series {@code id} for {@link #key}. */
-  private void remember(int id, SeriesKey key, long hash) {
+  /** Keeps the key of series {@code id} for {@link #key}. */
+  private void remember(int id, SeriesKey key) {
     if (id >= keysById.length) {
-      int n = Math.max(1024, Math.max(id + 1, 2 * keysById.length));
-      keysById = java.util.Arrays.copyOf(keysById, n);
-      hashesById = java.util.Arrays.copyOf(hashesById, n);
+      keysById = java.util.Arrays.copyOf(keysById, Math.max(1024, Math.max(id + 1, 2 * keysById.length)));
     }
     keysById[id] = key;
-    hashesById[id] = hash;
   }
 
   /**
