@@ -107,13 +107,16 @@ public final class LoadBenchmark {
       FeedStatusStore status = new FeedStatusStore(db.pool());
       FeedConfig feed = new FeedConfig("bench", FeedConfig.FINGERTIPS_CSV, csv.toString(), true,
           Duration.ofDays(1), null, null, List.of(), null, null);
+      CpuMeter meter = new CpuMeter(url == null ? dir.resolve("pgdata") : null);
 
       // 1. First load, through a feed verticle (its first poll).
       LoadProfile.reset();
       resetHeapPeak();
       long cpu0 = processCpuNanos();
+      CpuMeter.Reading before = meter.read();
       FeedStatus first = poll(vertx, feed, store, status);
       double firstCpu = (processCpuNanos() - cpu0) / 1e9;
+      CpuMeter.Reading firstUsed = meter.read().minus(before);
       double firstSeconds = first.read().durationMs() / 1000.0;
       long firstHeap = heapPeak();
       String firstProfile = LoadProfile.format("first load, where the time goes (sums over parallel batches; % of"
@@ -130,7 +133,8 @@ public final class LoadBenchmark {
       // 2. \copy of the same rows into an equivalent table.
       Path copyFile = dir.resolve("observation.csv");
       psql(psql, pg, "\\copy (SELECT * FROM observation) TO '" + copyFile + "' WITH (FORMAT csv)");
-      double copySeconds = copy(psql, pg, copyFile);
+      Copy copied = copy(psql, pg, copyFile, meter);
+      double copySeconds = copied.seconds();
 
       // 3. Unchanged data read again in full (a fresh store: no caches), compared, nothing written.
       LoadProfile.reset();
@@ -243,6 +247,11 @@ public final class LoadBenchmark {
           100 * (firstSeconds - firstLoader) / firstSeconds);
       System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n", "this JVM's CPU time (all threads; the database's not counted)",
           firstCpu, 100 * firstCpu / firstSeconds);
+      System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n", "  of which the JIT compiler threads",
+          firstUsed.jit(), 100 * firstUsed.jit() / firstSeconds);
+      System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n", "the database's CPU time (PostgreSQL, all its processes)",
+          firstUsed.database(), 100 * firstUsed.database() / firstSeconds);
+      printBound(new Pair(firstSeconds, copySeconds, firstCpu, firstUsed, copied.used()));
       System.out.print(rereadProfile);
       System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n", "this JVM's CPU time (all threads; the database's not counted)",
           rereadCpu, 100 * rereadCpu / rereadSeconds);
@@ -255,7 +264,8 @@ public final class LoadBenchmark {
       System.out.printf(Locale.ROOT, "peak heap: first load %d MB, unchanged re-read %d MB (max heap %d MB)%n",
           firstHeap >> 20, rereadHeap >> 20, Runtime.getRuntime().maxMemory() >> 20);
       if (pairs > 1) {
-        pairs(vertx, db, psql, feed, dir, rows, pairs, new Pair(firstSeconds, copySeconds, firstCpu));
+        pairs(vertx, db, psql, feed, dir, rows, pairs, new Pair(firstSeconds, copySeconds, firstCpu, firstUsed,
+            copied.used()), meter);
       }
       return 0;
     } finally {
@@ -265,11 +275,40 @@ public final class LoadBenchmark {
     }
   }
 
-  /** One pair: a first load's seconds, the {@code \copy} reference's, and this JVM's CPU seconds in the load. */
-  record Pair(double loadSeconds, double copySeconds, double loadCpu) {
+  /**
+   * One pair: a first load's seconds, the {@code \copy} reference's, this JVM's CPU seconds in the load, and the
+   * CPU the load and the {@code \copy} used (this JVM, its JIT, psql, the database).
+   */
+  record Pair(double loadSeconds, double copySeconds, double loadCpu, CpuMeter.Reading loadUsed,
+      CpuMeter.Reading copyUsed) {
     double rate() {
       return copySeconds / loadSeconds;
     }
+  }
+
+  /** A {@code \copy} reference: its seconds and the CPU it used. */
+  record Copy(double seconds, CpuMeter.Reading used) {}
+
+  /**
+   * What the CPU the pair used allows on this machine: a step lasts at least its CPU seconds over the cores, so
+   * the load's JVM + database CPU bounds its rate to {@code \copy}, and so does that CPU without the JIT's compile
+   * time (what a load could reach with its code compiled already). Skipped where the database's CPU is not known.
+   */
+  private static void printBound(Pair p) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    CpuMeter.Reading load = p.loadUsed();
+    if (Double.isNaN(load.database())) {
+      return;
+    }
+    double cpu = p.loadCpu() + load.database();
+    System.out.printf(Locale.ROOT, "CPU bound on %d cores (a step lasts at least its CPU seconds / %d):%n", cores, cores);
+    System.out.printf(Locale.ROOT, "  first load: JVM %.2f + database %.2f = %.2f core-s, so at least %.2f s: rate at"
+        + " most %.2f (%.2f measured); without the JIT's %.2f s: at most %.2f%n", p.loadCpu(), load.database(), cpu,
+        cpu / cores, CpuMeter.bound(p.copySeconds(), cpu, cores), p.rate(), load.jit(),
+        CpuMeter.bound(p.copySeconds(), cpu - load.jit(), cores));
+    CpuMeter.Reading copy = p.copyUsed();
+    System.out.printf(Locale.ROOT, "  \\copy: database %.2f + psql %.2f = %.2f core-s in its %.2f s%n",
+        copy.database(), copy.children(), copy.database() + copy.children(), p.copySeconds());
   }
 
   /**
@@ -298,7 +337,7 @@ public final class LoadBenchmark {
    * service's start pays, not in its place.
    */
   private static void pairs(Vertx vertx, Database db, String psql, FeedConfig feed, Path dir, int rows, int n,
-      Pair first) throws Exception {
+      Pair first, CpuMeter meter) throws Exception {
     PgConnectOptions pg = db.connectOptions();
     List<Pair> pairs = new java.util.ArrayList<>(List.of(first));
     Path copyFile = dir.resolve("observation.csv");
@@ -309,17 +348,20 @@ public final class LoadBenchmark {
       psql(psql, pg, "TRUNCATE " + FIRST_LOAD_TABLES + " RESTART IDENTITY; CHECKPOINT;");
       resetHeapPeak(); // as before the first pair's load: each load starts on a collected heap
       long cpu0 = processCpuNanos();
+      CpuMeter.Reading before = meter.read();
       FeedStatus load = poll(vertx, feed, new ObservationStore(vertx, db), new FeedStatusStore(db.pool()));
       double loadCpu = (processCpuNanos() - cpu0) / 1e9;
+      CpuMeter.Reading loadUsed = meter.read().minus(before);
       check(load.rows().inserted() == rows, "pair " + i + ": first load inserted " + load.rows().inserted());
       double loadSeconds = load.read().durationMs() / 1000.0;
       psql(psql, pg, "VACUUM (ANALYZE) observation, series");
       psql(psql, pg, "\\copy (SELECT * FROM observation) TO '" + copyFile + "' WITH (FORMAT csv)");
-      double copySeconds = copy(psql, pg, copyFile);
-      Pair p = new Pair(loadSeconds, copySeconds, loadCpu);
+      Copy copied = copy(psql, pg, copyFile, meter);
+      Pair p = new Pair(loadSeconds, copied.seconds(), loadCpu, loadUsed, copied.used());
       pairs.add(p);
       System.out.printf(Locale.ROOT, "pair %d: first load %.3f s, \\copy %.3f s, rate %.2f, JVM CPU in the load"
           + " %.3f s%n", i, p.loadSeconds(), p.copySeconds(), p.rate(), p.loadCpu());
+      printBound(p);
     }
     double median = median(pairs.stream().map(Pair::rate).toList());
     System.out.printf(Locale.ROOT, "first load / \\copy rate over %d pairs: median %.2f (pairs: %s; the JVM's first:"
@@ -328,16 +370,18 @@ public final class LoadBenchmark {
   }
 
   /**
-   * The {@code \copy} reference: the rows of {@code file} into a fresh equivalent table; its seconds. The table
+   * The {@code \copy} reference: the rows of {@code file} into a fresh equivalent table; its seconds and the CPU it used. The table
    * is dropped after timing, so neither it nor its autovacuum is there for the steps after.
    */
-  private static double copy(String psql, PgConnectOptions pg, Path file) throws Exception {
+  private static Copy copy(String psql, PgConnectOptions pg, Path file, CpuMeter meter) throws Exception {
     psql(psql, pg, "CREATE TABLE observation_copy (LIKE observation INCLUDING ALL); CHECKPOINT;");
+    CpuMeter.Reading before = meter.read();
     long t0 = System.nanoTime();
     psql(psql, pg, "\\copy observation_copy FROM '" + file + "' WITH (FORMAT csv)");
     double seconds = (System.nanoTime() - t0) / 1e9;
+    CpuMeter.Reading used = meter.read().minus(before);
     psql(psql, pg, "DROP TABLE observation_copy");
-    return seconds;
+    return new Copy(seconds, used);
   }
 
   /** The median of {@code values}: the middle one, or the mean of the two middle ones of an even count. */

@@ -44,6 +44,21 @@ class LoadBenchmarkPairsTest {
     Matcher median = Pattern.compile("(?m)^first load / \\\\copy rate over 2 pairs: median ([\\d.]+) \\(pairs:"
         + " ([\\d.]+) / ([\\d.]+); the JVM's first: ([\\d.]+)\\)$").matcher(text);
     assertTrue(median.find(), text);
+    // every pair's CPU next to what it bounds: the load's JVM and database CPU, and the \copy's (Linux /proc)
+    if (Files.isDirectory(Path.of("/proc/self/task"))) {
+      Matcher bound = Pattern.compile("(?m)^  first load: JVM ([\\d.]+) \\+ database ([\\d.]+) = ([\\d.]+) core-s,"
+          + " so at least [\\d.]+ s: rate at most ([\\d.]+) \\(([\\d.]+) measured\\); without the JIT's [\\d.]+ s:"
+          + " at most [\\d.]+$").matcher(text);
+      int bounds = 0;
+      while (bound.find()) {
+        bounds++;
+        assertTrue(Double.parseDouble(bound.group(2)) > 0, "the database used no CPU in a load: " + bound.group());
+      }
+      assertEquals(2, bounds, text);
+      Matcher copy = Pattern.compile("(?m)^  \\\\copy: database ([\\d.]+) \\+ psql ([\\d.]+) = ").matcher(text);
+      assertTrue(copy.find(), text);
+      assertTrue(Double.parseDouble(copy.group(1)) > 0, "the database used no CPU in the \\copy: " + copy.group());
+    }
     // the cold line is the first pair's
     assertEquals(cold.group(1), median.group(2));
     assertEquals(cold.group(1), median.group(4));
