@@ -130,6 +130,13 @@ FIGURES = {
          lambda t: find(r"^first load / \\copy rate over \d+ pairs: median ([\d.]+)", t), "optional"),
         ("unchanged re-read ÷ first load", "≤ 25%", "%.1f%%",
          lambda t: find(r"^unchanged re-read time / first load time: ([\d.]+)%", t)),
+        # the same read as the service makes it after a first poll (chunks, by digests); older logs lack it
+        ("… by the service's path (chunks)", "≤ 25%", "%.1f%%",
+         lambda t: find(r"^unchanged re-read, the service's path / first load time: ([\d.]+)%", t), "optional"),
+        ("CPU bound of the first load on this machine (JVM + database CPU ÷ cores)", "", "%.2f×",
+         lambda t: find(r"^  first load: JVM [\d.]+ \+ database [\d.]+ = [\d.]+ core-s, so at least [\d.]+ s: rate at most ([\d.]+)", t), "optional"),
+        ("… without the JIT compiler threads' CPU", "", "%.2f×",
+         lambda t: find(r"^  first load: JVM .* without the JIT's [\d.]+ s: at most ([\d.]+)", t), "optional"),
     ],
     "engine": [
         ("engine (100k series × 10) ÷ parse", "≤ 0.25×", "%.2f×",

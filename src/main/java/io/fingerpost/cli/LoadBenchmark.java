@@ -180,7 +180,7 @@ public final class LoadBenchmark {
       check(viaChunks.written().written() == 0, "re-read by chunks wrote " + viaChunks.written().written() + " rows");
 
       // 3b. Parsing alone (nothing stored): the floor of a full re-read. As the feed reads a file: cut into
-      // chunks read on more than one core, or (-Dfingerpost.csv.parallel=false) one stream.
+      // chunks read on more than one core where ChunkPlan.parallel() (more than 2 cores), or one stream.
       long t2 = System.nanoTime();
       long parsed = 0;
       try (io.fingerpost.feed.RowReader r = io.fingerpost.feed.ChunkPlan.parallel()
@@ -228,7 +228,8 @@ public final class LoadBenchmark {
       System.out.printf(Locale.ROOT, "store path: %s; CSV read-ahead: %s; CSV chunks in parallel: %s%n",
           store.copies() ? "COPY" : "unnest statements (fingerpost.load.copy=false)",
           System.getProperty("fingerpost.csv.readAhead", "true"), io.fingerpost.feed.ChunkPlan.parallel()
-              ? io.fingerpost.feed.ChunkPlan.threads() + " threads" : "off (fingerpost.csv.parallel=false)");
+              ? io.fingerpost.feed.ChunkPlan.threads() + " threads" : "off, one stream (2 cores or fewer, or"
+              + " fingerpost.csv.parallel=false)");
       System.out.printf(Locale.ROOT, "first load / \\copy rate: %.2f (target >= 0.8)%n", copySeconds / firstSeconds);
       System.out.printf(Locale.ROOT, "unchanged re-read time / first load time: %.1f%% (target <= 25%%)%n",
           100 * rereadSeconds / firstSeconds);

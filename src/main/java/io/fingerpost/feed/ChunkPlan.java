@@ -61,7 +61,7 @@ public final class ChunkPlan {
 
   /**
    * Opens the header and the chunks to parse, with file line numbers: read on more than one core
-   * ({@link ParallelChunks}) unless {@code -Dfingerpost.csv.parallel=false}.
+   * ({@link ParallelChunks}) where {@link #parallel()}, else as one stream.
    */
   public RowReader open() throws Exception {
     if (ParallelChunks.ENABLED) {
@@ -70,7 +70,10 @@ public final class ChunkPlan {
     return FingertipsCsvReader.open(CsvRecords.utf8(file.open(parse)), file.lineMap(parse));
   }
 
-  /** Whether chunks are read on more than one core ({@code fingerpost.csv.parallel}, default true). */
+  /**
+   * Whether chunks are read on more than one core ({@code fingerpost.csv.parallel}; default: on a machine of more
+   * than 2 cores, where one stream with its read-ahead is slower).
+   */
   public static boolean parallel() {
     return ParallelChunks.ENABLED;
   }
