@@ -134,7 +134,18 @@ public final class Database {
           .using(vertx)
           .build();
       return new Database(vertx, embedded, dataDir, options.durable(), connect, pool, connections);
-    }).onSuccess(db -> db.watch.start());
+    }).compose(Database::firstConnection).onSuccess(db -> db.watch.start());
+  }
+
+  /**
+   * Opens the pool's first connection at start, with one query: the migrations spoke JDBC, so this is the first
+   * word of the client every part uses. A refusal fails the start, not the first poll or request; and the first
+   * feed poll no longer pays for the client's classes and first login (about 800 classes in a cold JVM).
+   */
+  private static Future<Database> firstConnection(Database db) {
+    return db.pool.query("SELECT 1").execute().map(rows -> db).recover(e -> db.close().transform(closed ->
+        Future.failedFuture(new StartupException(db.embedded == null ? URL_SETTING : DATA_DIR_SETTING, "cannot query PostgreSQL through the"
+            + " connection pool: " + StartupException.rootMessage(e), e))));
   }
 
   /**
@@ -226,6 +237,11 @@ public final class Database {
 
   public String jdbcUrl() {
     return jdbcUrl(connectOptions);
+  }
+
+  /** How many connections the pool has opened (its first at {@link #start}). */
+  int poolConnectionsOpened() {
+    return poolConnections.opened();
   }
 
   /** The JDBC connections feed batches are copied through (at most {@link #COPY_CONNECTIONS}), made on first use. */

@@ -42,6 +42,11 @@ public final class PoolConnections {
     connection.close();
   }
 
+  /** How many connections the pool has opened. */
+  int opened() {
+    return pids.size();
+  }
+
   /** Closes {@code pool}; a statement that still runs after {@link #CANCEL_AFTER_MS} is cancelled via {@code other}. */
   Future<Void> close(Vertx vertx, Pool pool, Pool other) {
     Future<Void> closed = pool.close();

@@ -41,6 +41,8 @@ class DatabaseTest {
     Database database = Database.start(vertx, new Database.Options(cfg, true, Map.of()))
         .await(120, TimeUnit.SECONDS);
     try {
+      // the pool's first connection is opened (and queried) by the start, not by the first poll or request
+      assertEquals(1, database.poolConnectionsOpened());
       Row r = database.pool().query("SELECT current_setting('fsync'), current_setting('synchronous_commit')")
           .execute().await(10, TimeUnit.SECONDS).iterator().next();
       assertEquals("on", r.getString(0));
