@@ -112,11 +112,10 @@ public final class LoadBenchmark {
       // 1. First load, through a feed verticle (its first poll).
       LoadProfile.reset();
       resetHeapPeak();
-      long cpu0 = processCpuNanos();
       CpuMeter.Reading before = meter.read();
       FeedStatus first = poll(vertx, feed, store, status);
-      double firstCpu = (processCpuNanos() - cpu0) / 1e9;
       CpuMeter.Reading firstUsed = meter.read().minus(before);
+      double firstCpu = firstUsed.jvm();
       double firstSeconds = first.read().durationMs() / 1000.0;
       long firstHeap = heapPeak();
       String firstProfile = LoadProfile.format("first load, where the time goes (sums over parallel batches; % of"
@@ -140,13 +139,13 @@ public final class LoadBenchmark {
       LoadProfile.reset();
       resetHeapPeak();
       long t1 = System.nanoTime();
-      long cpu1 = processCpuNanos();
+      CpuMeter.Reading rereadFrom = meter.read();
       // expectedRows as the service passes it on a whole read after its first poll (the chunk plan's records)
       FeedLoader.Result reread = new FeedLoader(vertx, new ObservationStore(vertx, db))
           .load("bench", csv.toString(), () -> FingertipsCsvReader.open(csv), Map.of(), InitialLoad.none(), rows)
           .await(30, TimeUnit.MINUTES);
       double rereadSeconds = (System.nanoTime() - t1) / 1e9;
-      double rereadCpu = (processCpuNanos() - cpu1) / 1e9;
+      double rereadCpu = meter.read().minus(rereadFrom).jvm();
       long rereadHeap = heapPeak();
       // the window, for a flight recording of the run (jfr print … | the events between these instants)
       System.out.printf(Locale.ROOT, "unchanged re-read window: %s .. %s%n", java.time.Instant.now().minusNanos(
@@ -252,7 +251,7 @@ public final class LoadBenchmark {
           firstUsed.jit(), 100 * firstUsed.jit() / firstSeconds);
       System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n", "the database's CPU time (PostgreSQL, all its processes)",
           firstUsed.database(), 100 * firstUsed.database() / firstSeconds);
-      printBound(new Pair(firstSeconds, copySeconds, firstCpu, firstUsed, copied.used()));
+      printBound(new Pair(firstSeconds, copySeconds, firstUsed, copied.used()));
       System.out.print(rereadProfile);
       System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n", "this JVM's CPU time (all threads; the database's not counted)",
           rereadCpu, 100 * rereadCpu / rereadSeconds);
@@ -265,8 +264,8 @@ public final class LoadBenchmark {
       System.out.printf(Locale.ROOT, "peak heap: first load %d MB, unchanged re-read %d MB (max heap %d MB)%n",
           firstHeap >> 20, rereadHeap >> 20, Runtime.getRuntime().maxMemory() >> 20);
       if (pairs > 1) {
-        pairs(vertx, db, psql, feed, dir, rows, pairs, new Pair(firstSeconds, copySeconds, firstCpu, firstUsed,
-            copied.used()), meter);
+        pairs(vertx, db, psql, feed, dir, rows, pairs, new Pair(firstSeconds, copySeconds, firstUsed, copied.used()),
+            meter);
       }
       return 0;
     } finally {
@@ -277,13 +276,17 @@ public final class LoadBenchmark {
   }
 
   /**
-   * One pair: a first load's seconds, the {@code \copy} reference's, this JVM's CPU seconds in the load, and the
-   * CPU the load and the {@code \copy} used (this JVM, its JIT, psql, the database).
+   * One pair: a first load's seconds, the {@code \copy} reference's, and the CPU the load and the {@code \copy}
+   * used (this JVM, its JIT compiler threads, psql, the database).
    */
-  record Pair(double loadSeconds, double copySeconds, double loadCpu, CpuMeter.Reading loadUsed,
-      CpuMeter.Reading copyUsed) {
+  record Pair(double loadSeconds, double copySeconds, CpuMeter.Reading loadUsed, CpuMeter.Reading copyUsed) {
     double rate() {
       return copySeconds / loadSeconds;
+    }
+
+    /** This JVM's CPU seconds in the load. */
+    double loadCpu() {
+      return loadUsed.jvm();
     }
   }
 
@@ -348,17 +351,15 @@ public final class LoadBenchmark {
     for (int i = 2; i <= n; i++) {
       psql(psql, pg, "TRUNCATE " + FIRST_LOAD_TABLES + " RESTART IDENTITY; CHECKPOINT;");
       resetHeapPeak(); // as before the first pair's load: each load starts on a collected heap
-      long cpu0 = processCpuNanos();
       CpuMeter.Reading before = meter.read();
       FeedStatus load = poll(vertx, feed, new ObservationStore(vertx, db), new FeedStatusStore(db.pool()));
-      double loadCpu = (processCpuNanos() - cpu0) / 1e9;
       CpuMeter.Reading loadUsed = meter.read().minus(before);
       check(load.rows().inserted() == rows, "pair " + i + ": first load inserted " + load.rows().inserted());
       double loadSeconds = load.read().durationMs() / 1000.0;
       psql(psql, pg, "VACUUM (ANALYZE) observation, series");
       psql(psql, pg, "\\copy (SELECT * FROM observation) TO '" + copyFile + "' WITH (FORMAT csv)");
       Copy copied = copy(psql, pg, copyFile, meter);
-      Pair p = new Pair(loadSeconds, copied.seconds(), loadCpu, loadUsed, copied.used());
+      Pair p = new Pair(loadSeconds, copied.seconds(), loadUsed, copied.used());
       pairs.add(p);
       System.out.printf(Locale.ROOT, "pair %d: first load %.3f s, \\copy %.3f s, rate %.2f, JVM CPU in the load"
           + " %.3f s%n", i, p.loadSeconds(), p.copySeconds(), p.rate(), p.loadCpu());
@@ -390,12 +391,6 @@ public final class LoadBenchmark {
     List<Double> sorted = values.stream().sorted().toList();
     int half = sorted.size() / 2;
     return sorted.size() % 2 == 1 ? sorted.get(half) : (sorted.get(half - 1) + sorted.get(half)) / 2;
-  }
-
-  /** CPU time of this process (every thread), or 0 where the JVM does not tell. */
-  private static long processCpuNanos() {
-    return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
   }
 
   private static void resetHeapPeak() {
