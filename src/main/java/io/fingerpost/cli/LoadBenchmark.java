@@ -372,8 +372,8 @@ public final class LoadBenchmark {
   }
 
   /**
-   * The {@code \copy} reference: the rows of {@code file} into a fresh equivalent table; its seconds and the CPU it used. The table
-   * is dropped after timing, so neither it nor its autovacuum is there for the steps after.
+   * The {@code \copy} reference: the rows of {@code file} into a fresh equivalent table; its seconds and the CPU
+   * it used. The table is dropped after timing, so neither it nor its autovacuum is there for the steps after.
    */
   private static Copy copy(String psql, PgConnectOptions pg, Path file, CpuMeter meter) throws Exception {
     psql(psql, pg, "CREATE TABLE observation_copy (LIKE observation INCLUDING ALL); CHECKPOINT;");

@@ -71,8 +71,8 @@ public final class ChunkPlan {
   }
 
   /**
-   * Whether chunks are read on more than one core ({@code fingerpost.csv.parallel}; default: on a machine of more
-   * than 2 cores, where one stream with its read-ahead is slower).
+   * Whether chunks are read on more than one core ({@code fingerpost.csv.parallel}; default: only on a machine of
+   * more than 2 cores: on 2, one stream with its read-ahead is faster).
    */
   public static boolean parallel() {
     return ParallelChunks.ENABLED;
