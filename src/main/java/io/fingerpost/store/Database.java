@@ -143,9 +143,10 @@ public final class Database {
    * feed poll no longer pays for the client's classes and first login (about 800 classes in a cold JVM).
    */
   private static Future<Database> firstConnection(Database db) {
+    String setting = db.embedded == null ? URL_SETTING : DATA_DIR_SETTING;
     return db.pool.query("SELECT 1").execute().map(rows -> db).recover(e -> db.close().transform(closed ->
-        Future.failedFuture(new StartupException(db.embedded == null ? URL_SETTING : DATA_DIR_SETTING, "cannot query PostgreSQL through the"
-            + " connection pool: " + StartupException.rootMessage(e), e))));
+        Future.failedFuture(new StartupException(setting, "cannot query PostgreSQL through the connection pool: "
+            + StartupException.rootMessage(e), e))));
   }
 
   /**
