@@ -65,10 +65,6 @@ public final class RecentTrend {
     public Point {
       Objects.requireNonNull(period, "period");
     }
-
-    boolean isValid() {
-      return value != null && count != null && denominator != null && denominator > 0;
-    }
   }
 
   /**
@@ -180,6 +176,7 @@ public final class RecentTrend {
     return method == Method.COUNTS ? byCounts(points, valid, polarity) : byCi(points, valid, validCount, polarity);
   }
 
+  /** A point is valid with a value, a count and a positive denominator (validLatestFirst keeps the valid ones). */
   private static boolean isValid(Source points, int i) {
     Double denominator = points.denominator(i);
     return points.value(i) != null && points.count(i) != null && denominator != null && denominator > 0;

@@ -113,13 +113,18 @@ final class RecentTrendBeforeStop21 {
     List<Point> valid = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Point p = ascending ? points.get(n - 1 - i) : sorted.get(i);
-      if (p.isValid()) {
+      if (isValid(p)) {
         valid.add(p);
       } else if (eligibility == Eligibility.FINGERTIPS) {
         break;
       }
     }
     return valid;
+  }
+
+  /** RecentTrend.Point's validity as it was then (a value, a count and a positive denominator). */
+  private static boolean isValid(Point p) {
+    return p.value() != null && p.count() != null && p.denominator() != null && p.denominator() > 0;
   }
 
   private static Result byCi(List<Point> validLatestFirst, Polarity polarity) {
