@@ -43,8 +43,15 @@ public record FeedStatus(String feed, String type, String source, boolean ok, bo
    * @param durationMs how long the poll took
    * @param rows       the rows read, or null when the source was unchanged
    * @param chunks     for a chunked read, the chunks and those skipped as already loaded; else null
+   * @param storedMs   how long from the poll's start until its rows were stored (its load's last commit); a
+   *                   file's first poll then cuts it into chunks for the next read, so its durationMs is longer
    */
-  public record Read(boolean unchanged, long durationMs, Rows rows, Chunks chunks) {}
+  public record Read(boolean unchanged, long durationMs, Rows rows, Chunks chunks, long storedMs) {
+    /** A poll whose rows were stored when it ended. */
+    public Read(boolean unchanged, long durationMs, Rows rows, Chunks chunks) {
+      this(unchanged, durationMs, rows, chunks, durationMs);
+    }
+  }
 
   /** Row counts of a read (skipped chunks count as read and unchanged). */
   public record Rows(long read, long inserted, long updated, long unchanged, long rejected) {}
@@ -80,7 +87,7 @@ public record FeedStatus(String feed, String type, String source, boolean ok, bo
       if (read.rows() != null) {
         Rows r = read.rows();
         json.put("rowsRead", r.read()).put("rowsInserted", r.inserted()).put("rowsUpdated", r.updated())
-            .put("rowsUnchanged", r.unchanged()).put("rowsRejected", r.rejected());
+            .put("rowsUnchanged", r.unchanged()).put("rowsRejected", r.rejected()).put("storedMs", read.storedMs());
       }
     }
     if (warning != null) {

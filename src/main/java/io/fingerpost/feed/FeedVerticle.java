@@ -124,6 +124,9 @@ public final class FeedVerticle extends VerticleBase {
   private record Fetched(Callable<RowReader> open, String fingerprint, Path tempFile, Path localFile,
                          UnaryOperator<String> fingerprintOf, String stamp) {}
 
+  /** A read's load and the file's chunks (null: not cut, or the cut failed: the next poll reads it whole). */
+  private record Loaded(FeedLoader.Result result, ChunkPlan chunks) {}
+
   private void poll() {
     if (!retry.begin()) {
       return;
@@ -142,6 +145,7 @@ public final class FeedVerticle extends VerticleBase {
 
   private void pollWithPermit(LoadPermits permits) {
     long started = System.nanoTime();
+    long[] stored = {0}; // when the read's rows were stored (its load's last commit); 0: nothing read
     Promise<Void> ended = Promise.promise();
     pollUnderWay = ended.future();
     status.pollStarted(config.name(), config.type(), source.describe())
@@ -152,16 +156,25 @@ public final class FeedVerticle extends VerticleBase {
             retry.warning(previous.warning()); // the source as it was: so is its warning (also after a restart)
             done = status.pollSucceeded(config.name(), null, fetched.fingerprint(), retry.nextPoll()).map(v -> null);
           } else {
-            // A first poll reads the whole file and cuts it into chunks at the same time (for the next read):
-            // cutting first to read its chunks in parallel made the first load slower (bench-load, issue 14).
+            // A later poll cuts the file first, to skip the chunks loaded before. A first poll reads the whole file
+            // and cuts it after its rows are stored (the chunks are for the next read): cut at the same time, the
+            // cut took CPU from the load and the rows were stored ~0.5 s later in a 5 s load, for the same end of
+            // the poll (bench-load on 2 cores, issue 14); cut first, the load started later.
             boolean skipKnown = previous.succeededBefore();
-            Future<ChunkPlan> chunked = plan(fetched, skipKnown);
-            done = (skipKnown ? chunked : Future.<ChunkPlan>succeededFuture(null)).compose(plan -> new FeedLoader(vertx, store)
+            Future<ChunkPlan> known = skipKnown ? plan(fetched, true) : Future.succeededFuture(null);
+            done = known.compose(plan -> new FeedLoader(vertx, store)
                 .load(config.name(), source.describe(), () -> StoppableReader.of(plan == null ? fetched.open().call()
                         : plan.open(), stopping), configured,
                     previous.initialLoad(), plan == null ? -1 : plan.recordsToRead(),
                     plan == null || plan.skippedChunks() == 0)
-                .compose(result -> chunked.otherwiseEmpty().compose(chunks -> {
+                .compose(result -> {
+                  stored[0] = System.nanoTime();
+                  return (skipKnown ? known : plan(fetched, false)).otherwiseEmpty()
+                      .map(chunks -> new Loaded(result, chunks));
+                })
+                .compose(loaded -> {
+                  FeedLoader.Result result = loaded.result();
+                  ChunkPlan chunks = loaded.chunks();
                   long skippedRows = plan == null ? 0 : plan.skippedRecords();
                   long skippedRejected = plan == null ? 0 : plan.skippedRejected();
                   List<Rejection> rejections = plan == null ? result.rejections()
@@ -188,7 +201,7 @@ public final class FeedVerticle extends VerticleBase {
                           .compose(v -> status.pollSucceeded(config.name(), counts,
                               sourceFingerprint(fetched, same ? chunks : null), retry.nextPoll())))
                       .map(v -> counts);
-                })));
+                }));
           }
           return done.eventually(() -> deleteTemp(fetched.tempFile()));
         }))
@@ -207,27 +220,29 @@ public final class FeedVerticle extends VerticleBase {
               java.time.Duration.ofNanos(System.nanoTime() - started), ar.succeeded(),
               polled == null ? 0 : polled.read(), polled == null ? 0 : polled.rejected());
           if (ar.succeeded()) {
-            succeeded(ar.result(), seconds);
+            succeeded(ar.result(), seconds, stored[0] == 0 ? seconds : (stored[0] - started) / 1e9);
           } else {
             retry.failed(ar.cause());
           }
         });
   }
 
-  private void succeeded(FeedStatusStore.PollCounts counts, double seconds) {
+  /** {@code storedSeconds}: from the poll's start to its rows stored (the rest: chunks, status; see Read). */
+  private void succeeded(FeedStatusStore.PollCounts counts, double seconds, double storedSeconds) {
     FeedStatus.Rows rows = null;
     FeedStatus.Chunks chunks = null;
     if (counts != null) {
       rows = new FeedStatus.Rows(counts.read(), counts.inserted(), counts.updated(), counts.unchanged(),
           counts.rejected());
       chunks = lastChunks == null ? null : new FeedStatus.Chunks(lastChunks[0], lastChunks[1]);
-      LOG.info("Feed {}: read {} rows in {}s: {} new, {} revised, {} unchanged, {} rejected", config.name(),
-          counts.read(), String.format("%.2f", seconds), counts.inserted(), counts.updated(), counts.unchanged(),
-          counts.rejected());
+      LOG.info("Feed {}: read {} rows in {}s (stored after {}s): {} new, {} revised, {} unchanged, {} rejected",
+          config.name(), counts.read(), String.format("%.2f", seconds), String.format("%.2f", storedSeconds),
+          counts.inserted(), counts.updated(), counts.unchanged(), counts.rejected());
     } else {
       LOG.debug("Feed {}: source unchanged", config.name());
     }
-    retry.succeeded(new FeedStatus.Read(counts == null, Math.round(seconds * 1000), rows, chunks));
+    retry.succeeded(new FeedStatus.Read(counts == null, Math.round(seconds * 1000), rows, chunks,
+        Math.round(storedSeconds * 1000)));
   }
 
   /** A read whose row count falls by this share or more against the read before is suspect. */

@@ -54,9 +54,23 @@ public final class LoadProfile {
     }
   }
 
+  private static volatile Runnable loadEnded;
+
   /** Adds the time since {@code startedNanos} to {@code step}. */
   public static void add(Step step, long startedNanos) {
     NANOS.get(step).add(System.nanoTime() - startedNanos);
+    Runnable r = loadEnded;
+    if (step == Step.LOAD_WALL && r != null) {
+      r.run();
+    }
+  }
+
+  /**
+   * Runs {@code r} (null: nothing) each time a load ends, on the thread that ends it (an event loop: it must not
+   * block). {@code bench-load} reads the CPU there: a first poll goes on after its rows are stored.
+   */
+  public static void onLoadEnd(Runnable r) {
+    loadEnded = r;
   }
 
   /** Seconds per step since the last {@link #reset}. */

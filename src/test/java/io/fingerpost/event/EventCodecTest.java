@@ -30,7 +30,7 @@ class EventCodecTest {
     roundTrip(new EvaluationsCreated(false, List.of(1L, 2L), List.of("t1", "t2")));
     roundTrip(new TargetsEvaluated(List.of("t1")));
     roundTrip(new FeedStatus("f", "tidy-csv", "x.csv", true, true, 0, at, null,
-        new FeedStatus.Read(false, 12, new FeedStatus.Rows(10, 4, 3, 2, 1), new FeedStatus.Chunks(5, 2)), "w"));
+        new FeedStatus.Read(false, 12, new FeedStatus.Rows(10, 4, 3, 2, 1), new FeedStatus.Chunks(5, 2), 10), "w"));
     roundTrip(new FeedStatus("f", "tidy-csv", "x.csv", false, true, 2, null, "HTTP 500", null));
     roundTrip(new AlertsChanged(List.of("abc"), 3));
     roundTrip(new OutboxWakeUp(2));

@@ -87,13 +87,14 @@ class EventsTest {
   void feedStatusKeepsItsDocumentedJsonForm() {
     Instant at = Instant.parse("2026-01-02T03:04:05Z");
     FeedStatus ok = new FeedStatus("f", "fingertips-csv", "data.csv", true, true, 0, at, null,
-        new FeedStatus.Read(false, 1234, new FeedStatus.Rows(10, 4, 3, 2, 1), new FeedStatus.Chunks(5, 2)));
+        new FeedStatus.Read(false, 1234, new FeedStatus.Rows(10, 4, 3, 2, 1), new FeedStatus.Chunks(5, 2), 1000));
     JsonObject json = ok.toJson();
     assertEquals(new JsonObject().put("feed", "f").put("type", "fingertips-csv").put("source", "data.csv")
         .put("ok", true).put("firstPollDone", true).put("consecutiveFailures", 0)
         .put("lastSuccess", "2026-01-02T03:04:05Z").putNull("lastError").put("unchanged", false)
         .put("durationMs", 1234L).put("chunks", 5).put("chunksSkipped", 2).put("rowsRead", 10L)
-        .put("rowsInserted", 4L).put("rowsUpdated", 3L).put("rowsUnchanged", 2L).put("rowsRejected", 1L), json);
+        .put("rowsInserted", 4L).put("rowsUpdated", 3L).put("rowsUnchanged", 2L).put("rowsRejected", 1L)
+        .put("storedMs", 1000L), json);
 
     FeedStatus failed = new FeedStatus("f", "fingertips-csv", "data.csv", false, true, 2, null, "HTTP 500", null);
     assertFalse(failed.unchanged());

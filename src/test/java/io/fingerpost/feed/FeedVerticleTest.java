@@ -132,6 +132,9 @@ class FeedVerticleTest {
           .await(10, TimeUnit.SECONDS).size(), "a failed download loads nothing");
       FeedStatus ok = statuses.await(s -> s.feed().equals("http-feed") && s.ok());
       assertEquals(852, ok.rows().inserted());
+      // a first poll stores its rows, then cuts the file into chunks for the next read
+      assertTrue(ok.read().storedMs() <= ok.read().durationMs(), ok.toString());
+      assertTrue(ok.read().chunks() != null && ok.read().chunks().chunks() > 0, ok.toString());
       assertEquals(3, requests.get());
       JsonObject fs = JsonObject.mapFrom(reader.feed("http-feed").await(10, TimeUnit.SECONDS));
       assertEquals("OK", fs.getString("state"));
