@@ -247,7 +247,7 @@ public final class LoadBenchmark {
       System.out.println();
       System.out.print(firstProfile);
       System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n",
-          "outside the loader (content hash, chunks, feed status)", firstSeconds - firstLoader,
+          "outside the loader, before it (feed status, fetch)", firstSeconds - firstLoader,
           100 * (firstSeconds - firstLoader) / firstSeconds);
       System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n", "this JVM's CPU time (all threads; the database's not counted)",
           firstCpu, 100 * firstCpu / firstSeconds);
@@ -424,7 +424,6 @@ public final class LoadBenchmark {
         copySeconds / seconds);
   }
 
-  /** Deploys a feed verticle for one poll and returns its status. */
   /** A first poll's status, and the CPU meter's reading when its rows were stored. */
   private record Stored(FeedStatus status, CpuMeter.Reading cpu) {}
 
@@ -451,6 +450,7 @@ public final class LoadBenchmark {
     }
   }
 
+  /** Deploys a feed verticle for one poll and returns its status. */
   private static FeedStatus poll(Vertx vertx, FeedConfig feed, ObservationStore store, FeedStatusStore status)
       throws Exception {
     Promise<FeedStatus> done = Promise.promise();
