@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -27,15 +29,36 @@ final class CpuMeter {
     this.pidFile = pgdata == null ? null : pgdata.resolve("postmaster.pid");
   }
 
-  /** Cumulative CPU seconds at one instant. */
-  record Reading(double jvm, double jit, double children, double database) {
+  /**
+   * Cumulative CPU seconds at one instant; {@code threads}: this JVM's by kind of thread ({@link #kind}; a thread
+   * that ended took its time with it), of which {@code jit} is the compilers'.
+   */
+  record Reading(double jvm, double jit, double children, double database, Map<String, Double> threads) {
     Reading minus(Reading before) {
-      return new Reading(jvm - before.jvm, jit - before.jit, children - before.children, database - before.database);
+      Map<String, Double> used = new TreeMap<>();
+      threads.forEach((k, v) -> used.put(k, v - before.threads.getOrDefault(k, 0.0)));
+      return new Reading(jvm - before.jvm, jit - before.jit, children - before.children, database - before.database,
+          used);
+    }
+
+    /**
+     * The kinds of thread, most CPU first, as "kind 1.23" joined by commas (those under 0.005 s left out), then what
+     * the JVM used in threads that ended before the reading (a read's CSV read-ahead thread ends with its file).
+     */
+    String threadsLine() {
+      double ended = jvm - threads.values().stream().mapToDouble(Double::doubleValue).sum();
+      return String.join(", ", threads.entrySet().stream().filter(e -> e.getValue() >= 0.005)
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .map(e -> String.format(java.util.Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).toList())
+          + String.format(java.util.Locale.ROOT, "; threads that ended (the CSV read-ahead, …) %.2f", ended);
     }
   }
 
   Reading read() {
-    return new Reading(jvmSeconds(), jitSeconds(), childrenSeconds(), databaseSeconds());
+    Map<String, Double> threads = threadSeconds();
+    double jit = threads == null ? Double.NaN
+        : threads.getOrDefault(C1, 0.0) + threads.getOrDefault(C2, 0.0);
+    return new Reading(jvmSeconds(), jit, childrenSeconds(), databaseSeconds(), threads == null ? Map.of() : threads);
   }
 
   /**
@@ -51,13 +74,45 @@ final class CpuMeter {
         ? os.getProcessCpuTime() / 1e9 : Double.NaN;
   }
 
+  static final String C1 = "C1 compiler";
+  static final String C2 = "C2 compiler";
+
   /**
-   * CPU of HotSpot's compiler threads ("C1 CompilerThread0", "C2 CompilerThread0", …: /proc/self/task). Not
-   * CompilationMXBean's compile time, which sums elapsed time and counts a compiler thread waiting for a core.
-   * A compiler thread HotSpot adds and later removes takes its time with it; on 2 cores there is one of each.
+   * What a thread is, from its name as /proc keeps it (the first 15 characters): HotSpot's compiler threads ("C1
+   * CompilerThread0", …), the garbage collector's, Vert.x's event loops and workers, the COPY writers, the CSV
+   * read-ahead; anything else is "other".
    */
-  private static double jitSeconds() {
-    long ticks = 0;
+  static String kind(String comm) {
+    if (comm.startsWith("C1 CompilerThre")) {
+      return C1;
+    }
+    if (comm.startsWith("C2 CompilerThre")) {
+      return C2;
+    }
+    if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+      return "GC";
+    }
+    if (comm.startsWith("vert.x-eventloo")) {
+      return "event loops";
+    }
+    if (comm.startsWith("vert.x-worker")) {
+      return "vert.x workers";
+    }
+    if (comm.startsWith("fingerpost-copy")) {
+      return "COPY writers";
+    }
+    if (comm.startsWith("fingerpost-csv")) {
+      return "CSV read-ahead";
+    }
+    return "other";
+  }
+
+  /**
+   * CPU of this JVM's threads by {@link #kind} (/proc/self/task), or null when it cannot be read. For the compilers,
+   * not CompilationMXBean's compile time, which sums elapsed time and counts a compiler thread waiting for a core.
+   */
+  private static Map<String, Double> threadSeconds() {
+    Map<String, Double> out = new TreeMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
       for (Path t : (Iterable<Path>) tasks::iterator) {
         String comm;
@@ -66,17 +121,15 @@ final class CpuMeter {
         } catch (IOException e) {
           continue; // the thread ended
         }
-        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-          long[] f = stat(t.resolve("stat"));
-          if (f != null) {
-            ticks += f[11] + f[12];
-          }
+        long[] f = stat(t.resolve("stat"));
+        if (f != null) {
+          out.merge(kind(comm), (f[11] + f[12]) / TICKS_PER_SECOND, Double::sum);
         }
       }
     } catch (IOException | RuntimeException e) {
-      return Double.NaN;
+      return null;
     }
-    return ticks / TICKS_PER_SECOND;
+    return out;
   }
 
   /** Children of this JVM it has waited for (cutime + cstime): the psql runs. */

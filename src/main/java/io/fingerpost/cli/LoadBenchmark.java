@@ -314,6 +314,7 @@ public final class LoadBenchmark {
         + " most %.2f (%.2f measured); without the JIT's %.2f s: at most %.2f%n", p.loadCpu(), load.database(), cpu,
         cpu / cores, CpuMeter.bound(p.copySeconds(), cpu, cores), p.rate(), load.jit(),
         CpuMeter.bound(p.copySeconds(), cpu - load.jit(), cores));
+    System.out.printf(Locale.ROOT, "  first load, this JVM by thread, core-s: %s%n", load.threadsLine());
     CpuMeter.Reading copy = p.copyUsed();
     System.out.printf(Locale.ROOT, "  \\copy: database %.2f + psql %.2f = %.2f core-s in its %.2f s%n",
         copy.database(), copy.children(), copy.database() + copy.children(), p.copySeconds());

@@ -55,6 +55,15 @@ class LoadBenchmarkPairsTest {
         assertTrue(Double.parseDouble(bound.group(2)) > 0, "the database used no CPU in a load: " + bound.group());
       }
       assertEquals(2, bounds, text);
+      // and the load's CPU by kind of thread: the COPY writers worked in every load, C2 in the cold one
+      Matcher threads = Pattern.compile("(?m)^  first load, this JVM by thread, core-s: (.*)$").matcher(text);
+      int threadLines = 0;
+      while (threads.find()) {
+        threadLines++;
+        assertTrue(threads.group(1).contains("COPY writers "), threads.group());
+        assertTrue(threadLines > 1 || threads.group(1).contains("C2 compiler "), threads.group());
+      }
+      assertEquals(2, threadLines, text);
       Matcher copy = Pattern.compile("(?m)^  \\\\copy: database ([\\d.]+) \\+ psql ([\\d.]+) = ").matcher(text);
       assertTrue(copy.find(), text);
       assertTrue(Double.parseDouble(copy.group(1)) > 0, "the database used no CPU in the \\copy: " + copy.group());
