@@ -31,14 +31,18 @@ final class CpuMeter {
 
   /**
    * Cumulative CPU seconds at one instant; {@code threads}: this JVM's by kind of thread ({@link #kind}; a thread
-   * that ended took its time with it), of which {@code jit} is the compilers'.
+   * that ended took its time with it; empty where /proc cannot be read).
    */
-  record Reading(double jvm, double jit, double children, double database, Map<String, Double> threads) {
+  record Reading(double jvm, double children, double database, Map<String, Double> threads) {
     Reading minus(Reading before) {
       Map<String, Double> used = new TreeMap<>();
       threads.forEach((k, v) -> used.put(k, v - before.threads.getOrDefault(k, 0.0)));
-      return new Reading(jvm - before.jvm, jit - before.jit, children - before.children, database - before.database,
-          used);
+      return new Reading(jvm - before.jvm, children - before.children, database - before.database, used);
+    }
+
+    /** The JIT compiler threads' share of {@link #jvm} (NaN where the threads cannot be read). */
+    double jit() {
+      return threads.isEmpty() ? Double.NaN : threads.getOrDefault(C1, 0.0) + threads.getOrDefault(C2, 0.0);
     }
 
     /**
@@ -55,10 +59,7 @@ final class CpuMeter {
   }
 
   Reading read() {
-    Map<String, Double> threads = threadSeconds();
-    double jit = threads == null ? Double.NaN
-        : threads.getOrDefault(C1, 0.0) + threads.getOrDefault(C2, 0.0);
-    return new Reading(jvmSeconds(), jit, childrenSeconds(), databaseSeconds(), threads == null ? Map.of() : threads);
+    return new Reading(jvmSeconds(), childrenSeconds(), databaseSeconds(), threadSeconds());
   }
 
   /**
@@ -108,26 +109,22 @@ final class CpuMeter {
   }
 
   /**
-   * CPU of this JVM's threads by {@link #kind} (/proc/self/task), or null when it cannot be read. For the compilers,
+   * CPU of this JVM's threads by {@link #kind} (/proc/self/task), or empty when it cannot be read. For the compilers,
    * not CompilationMXBean's compile time, which sums elapsed time and counts a compiler thread waiting for a core.
    */
   private static Map<String, Double> threadSeconds() {
     Map<String, Double> out = new TreeMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
       for (Path t : (Iterable<Path>) tasks::iterator) {
-        String comm;
-        try {
-          comm = Files.readString(t.resolve("comm")).trim();
-        } catch (IOException e) {
-          continue; // the thread ended
-        }
-        long[] f = stat(t.resolve("stat"));
-        if (f != null) {
+        String line = statLine(t.resolve("stat"));
+        long[] f = line == null ? null : fields(line);
+        if (f != null) { // else the thread ended
+          String comm = line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
           out.merge(kind(comm), (f[11] + f[12]) / TICKS_PER_SECOND, Double::sum);
         }
       }
     } catch (IOException | RuntimeException e) {
-      return null;
+      return Map.of();
     }
     return out;
   }
@@ -195,12 +192,21 @@ final class CpuMeter {
    * n of proc(5) is at n - 3; a letter reads 0), or null when it cannot be read (gone, not Linux).
    */
   private static long[] stat(Path file) {
-    String s;
+    String s = statLine(file);
+    return s == null ? null : fields(s);
+  }
+
+  /** A /proc stat file's line, or null when it cannot be read. */
+  private static String statLine(Path file) {
     try {
-      s = Files.readString(file);
+      return Files.readString(file);
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /** {@link #stat}'s fields of a stat line, or null when it has no command name. */
+  private static long[] fields(String s) {
     int close = s.lastIndexOf(')'); // the command name may hold spaces and parentheses
     if (close < 0) {
       return null;

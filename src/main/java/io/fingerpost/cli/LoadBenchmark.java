@@ -112,10 +112,9 @@ public final class LoadBenchmark {
       // 1. First load, through a feed verticle (its first poll).
       LoadProfile.reset();
       resetHeapPeak();
-      CpuMeter.Reading before = meter.read();
       Stored firstStored = pollToStored(vertx, feed, store, status, meter);
       FeedStatus first = firstStored.status();
-      CpuMeter.Reading firstUsed = firstStored.cpu().minus(before);
+      CpuMeter.Reading firstUsed = firstStored.used();
       double firstCpu = firstUsed.jvm();
       double firstSeconds = first.read().storedMs() / 1000.0;
       double firstPollSeconds = first.read().durationMs() / 1000.0;
@@ -356,11 +355,10 @@ public final class LoadBenchmark {
     for (int i = 2; i <= n; i++) {
       psql(psql, pg, "TRUNCATE " + FIRST_LOAD_TABLES + " RESTART IDENTITY; CHECKPOINT;");
       resetHeapPeak(); // as before the first pair's load: each load starts on a collected heap
-      CpuMeter.Reading before = meter.read();
       Stored stored = pollToStored(vertx, feed, new ObservationStore(vertx, db), new FeedStatusStore(db.pool()),
           meter);
       FeedStatus load = stored.status();
-      CpuMeter.Reading loadUsed = stored.cpu().minus(before);
+      CpuMeter.Reading loadUsed = stored.used();
       check(load.rows().inserted() == rows, "pair " + i + ": first load inserted " + load.rows().inserted());
       double loadSeconds = load.read().storedMs() / 1000.0;
       psql(psql, pg, "VACUUM (ANALYZE) observation, series");
@@ -425,16 +423,17 @@ public final class LoadBenchmark {
         copySeconds / seconds);
   }
 
-  /** A first poll's status, and the CPU meter's reading when its rows were stored. */
-  private record Stored(FeedStatus status, CpuMeter.Reading cpu) {}
+  /** A first poll's status, and the CPU used from its start until its rows were stored. */
+  private record Stored(FeedStatus status, CpuMeter.Reading used) {}
 
   /**
-   * A first poll, with the CPU read when its rows were stored (its load's last commit): the first load's time is
+   * A first poll, with the CPU used until its rows were stored (its load's last commit): the first load's time is
    * until then ({@code storedMs}), so its CPU is too; after it the poll cuts the file into chunks for the next read.
    * The load's end wakes a thread of the common pool that reads the meter (/proc reads: not on the event loop).
    */
   private static Stored pollToStored(Vertx vertx, FeedConfig feed, ObservationStore store, FeedStatusStore status,
       CpuMeter meter) throws Exception {
+    CpuMeter.Reading before = meter.read();
     java.util.concurrent.CompletableFuture<CpuMeter.Reading> atStored = new java.util.concurrent.CompletableFuture<>();
     LoadProfile.onLoadEnd(() -> java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
       try {
@@ -445,7 +444,7 @@ public final class LoadBenchmark {
     }));
     try {
       FeedStatus s = poll(vertx, feed, store, status);
-      return new Stored(s, atStored.get(1, TimeUnit.MINUTES));
+      return new Stored(s, atStored.get(1, TimeUnit.MINUTES).minus(before));
     } finally {
       LoadProfile.onLoadEnd(null);
     }

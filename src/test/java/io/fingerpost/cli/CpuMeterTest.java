@@ -22,11 +22,13 @@ class CpuMeterTest {
 
   @Test
   void aDifferenceIsByKindAndTheLineListsTheBusiestFirst() {
-    CpuMeter.Reading before = new CpuMeter.Reading(1, 0.5, 0, 2, Map.of("C2 compiler", 0.5, "GC", 0.1));
-    CpuMeter.Reading after = new CpuMeter.Reading(4, 1.5, 0, 5,
+    CpuMeter.Reading before = new CpuMeter.Reading(1, 0, 2, Map.of("C2 compiler", 0.5, "GC", 0.1));
+    CpuMeter.Reading after = new CpuMeter.Reading(4, 0, 5,
         Map.of("C2 compiler", 1.5, "GC", 0.104, "COPY writers", 1.25));
     CpuMeter.Reading used = after.minus(before);
     assertEquals(3.0, used.jvm(), 1e-9);
+    assertEquals(1.0, used.jit(), 1e-9, "the compilers' share");
+    assertEquals(Double.NaN, new CpuMeter.Reading(1, 0, 2, Map.of()).jit(), "threads not read: not known");
     assertEquals(Map.of("C2 compiler", 1.0, "GC", 0.004, "COPY writers", 1.25).keySet(), used.threads().keySet());
     assertEquals("COPY writers 1.25, C2 compiler 1.00; threads that ended (the CSV read-ahead, …) 0.75",
         used.threadsLine(), "busiest first; under 0.005 s left out; the JVM's rest in threads that ended");
