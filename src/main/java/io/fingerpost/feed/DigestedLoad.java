@@ -184,14 +184,13 @@ final class DigestedLoad {
   /** The series to write again (new or differing or touched) and those to skip, with their rows. */
   private record Plan(Set<SeriesKey> unchanged, long unchangedRows, List<SeriesKey> changed) {}
 
-  private Plan compare(SeriesDigester first, Map<String, String> kinds, Map<Long, SeriesDigestStore.Digest> stored) {
+  private Plan compare(SeriesDigester first, Map<String, String> kinds, SeriesDigestStore.DigestTable stored) {
     Set<SeriesKey> unchanged = new HashSet<>(Math.max(16, first.series() * 2));
     List<SeriesKey> changed = new ArrayList<>();
     long unchangedRows = 0;
     for (SeriesDigester.Sum s : first.sums()) {
       SeriesDigestStore.Digest d = SeriesDigester.digest(feed, s, kinds);
-      SeriesDigestStore.Digest known = stored.get(d.keyHash());
-      if (known != null && known.a() == d.a() && known.b() == d.b() && !touched.contains(s.key)) {
+      if (stored.matches(d.keyHash(), d.a(), d.b()) && !touched.contains(s.key)) {
         unchanged.add(s.key);
         unchangedRows += s.rows;
       } else {
