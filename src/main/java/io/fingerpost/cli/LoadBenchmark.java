@@ -146,7 +146,8 @@ public final class LoadBenchmark {
           .load("bench", csv.toString(), () -> FingertipsCsvReader.open(csv), Map.of(), InitialLoad.none(), rows)
           .await(30, TimeUnit.MINUTES);
       double rereadSeconds = (System.nanoTime() - t1) / 1e9;
-      double rereadCpu = meter.read().minus(rereadFrom).jvm();
+      CpuMeter.Reading rereadUsed = meter.read().minus(rereadFrom);
+      double rereadCpu = rereadUsed.jvm();
       long rereadHeap = heapPeak();
       // the window, for a flight recording of the run (jfr print … | the events between these instants)
       System.out.printf(Locale.ROOT, "unchanged re-read window: %s .. %s%n", java.time.Instant.now().minusNanos(
@@ -258,6 +259,7 @@ public final class LoadBenchmark {
       System.out.print(rereadProfile);
       System.out.printf(Locale.ROOT, "  %-60s %8.3f s %6.1f%%%n", "this JVM's CPU time (all threads; the database's not counted)",
           rereadCpu, 100 * rereadCpu / rereadSeconds);
+      System.out.printf(Locale.ROOT, "  unchanged re-read, this JVM by thread, core-s: %s%n", rereadUsed.threadsLine());
       if (!repeats.isEmpty()) {
         double median = median(repeats);
         System.out.printf(Locale.ROOT, "unchanged re-read repeated (fresh store, warm JVM): %s s; median %.3f s, %.1f%%"
