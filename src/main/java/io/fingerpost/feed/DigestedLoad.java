@@ -165,12 +165,22 @@ final class DigestedLoad {
       return store.upsertMetadata(metadata)
           .compose(v -> digests.kinds(metadata.indicators().keySet()))
           .onComplete(ar -> LoadProfile.add(LoadProfile.Step.DIGEST_METADATA, tm))
-          .compose(kinds -> digests.load(feed).compose(stored -> vertx.executeBlocking(() -> {
-            long tc = System.nanoTime(); // a digest a series (100k at national scale): not on the event loop
-            Plan plan = compare(first, kinds, stored);
-            LoadProfile.add(LoadProfile.Step.DIGEST_COMPARE, tc);
-            return plan;
-          }, false)))
+          .compose(kinds -> {
+            // a digest a series (100k at national scale), on a worker; it needs nothing stored, so it is computed
+            // while the stored digests are fetched (which must wait for pass 1's end, see above)
+            Future<SeriesDigestStore.Digest[]> computed = vertx.executeBlocking(() -> {
+              long tc = System.nanoTime();
+              SeriesDigestStore.Digest[] out = digestsOf(first, kinds);
+              LoadProfile.add(LoadProfile.Step.DIGEST_COMPUTE, tc);
+              return out;
+            }, false);
+            return digests.load(feed).compose(stored -> computed.compose(mine -> vertx.executeBlocking(() -> {
+              long tc = System.nanoTime();
+              Plan plan = compare(first, mine, stored);
+              LoadProfile.add(LoadProfile.Step.DIGEST_COMPARE, tc);
+              return plan;
+            }, false)));
+          })
           .compose(plan -> {
             if (plan.changed.isEmpty()) {
               return Future.succeededFuture(new FeedLoader.Result(parsed.read(), parsed.rejected(),
@@ -184,17 +194,38 @@ final class DigestedLoad {
   /** The series to write again (new or differing or touched) and those to skip, with their rows. */
   private record Plan(Set<SeriesKey> unchanged, long unchangedRows, List<SeriesKey> changed) {}
 
-  private Plan compare(SeriesDigester first, Map<String, String> kinds, SeriesDigestStore.DigestTable stored) {
-    Set<SeriesKey> unchanged = new HashSet<>(Math.max(16, first.series() * 2));
+  /** The digest of every series pass 1 saw, in the order of {@link SeriesDigester#sums()}. */
+  private SeriesDigestStore.Digest[] digestsOf(SeriesDigester first, Map<String, String> kinds) {
+    SeriesDigestStore.Digest[] out = new SeriesDigestStore.Digest[first.series()];
+    int i = 0;
+    for (SeriesDigester.Sum s : first.sums()) {
+      out[i++] = SeriesDigester.digest(feed, s, kinds);
+    }
+    return out;
+  }
+
+  private Plan compare(SeriesDigester first, SeriesDigestStore.Digest[] mine, SeriesDigestStore.DigestTable stored) {
+    List<SeriesDigester.Sum> sums = first.sums();
+    boolean[] same = new boolean[sums.size()];
     List<SeriesKey> changed = new ArrayList<>();
     long unchangedRows = 0;
-    for (SeriesDigester.Sum s : first.sums()) {
-      SeriesDigestStore.Digest d = SeriesDigester.digest(feed, s, kinds);
-      if (stored.matches(d.keyHash(), d.a(), d.b()) && !touched.contains(s.key)) {
-        unchanged.add(s.key);
+    for (int i = 0; i < same.length; i++) {
+      SeriesDigester.Sum s = sums.get(i);
+      SeriesDigestStore.Digest d = mine[i];
+      same[i] = stored.matches(d.keyHash(), d.a(), d.b()) && !touched.contains(s.key);
+      if (same[i]) {
         unchangedRows += s.rows;
       } else {
         changed.add(s.key);
+      }
+    }
+    if (changed.isEmpty()) {
+      return new Plan(Set.of(), unchangedRows, changed); // nothing to read again: no set of what to skip
+    }
+    Set<SeriesKey> unchanged = new HashSet<>(Math.max(16, (sums.size() - changed.size()) * 2));
+    for (int i = 0; i < same.length; i++) {
+      if (same[i]) {
+        unchanged.add(sums.get(i).key);
       }
     }
     return new Plan(unchanged, unchangedRows, changed);

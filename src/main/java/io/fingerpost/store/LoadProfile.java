@@ -35,7 +35,8 @@ public final class LoadProfile {
     DIGEST_CHECK("re-read: whether the feed has digests (at the start)"),
     DIGEST_FETCH("stored series digests fetched"),
     DIGEST_METADATA("re-read: metadata upsert + indicator kinds after pass 1"),
-    DIGEST_COMPARE("re-read: series digests computed and compared"),
+    DIGEST_COMPUTE("re-read: series digests computed (while the stored ones are fetched, overlapped)"),
+    DIGEST_COMPARE("re-read: series digests compared with the stored ones"),
     DIGEST_STAGE("series digests staged while the last batches write (overlapped)"),
     DIGEST_SAVE("series digests saved (after the load's last commit)");
 
