@@ -133,7 +133,7 @@ public final class SeriesDigestStore {
       mask = capacity - 1;
     }
 
-    /** Adds or replaces the digest of {@code keyHash} (the table never grows past twice {@code expected}). */
+    /** Adds or replaces the digest of {@code keyHash} (at most the {@code expected} entries it was made for). */
     void put(long keyHash, long digestA, long digestB) {
       int i = slot(keyHash);
       if (!used[i]) {

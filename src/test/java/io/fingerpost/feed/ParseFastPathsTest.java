@@ -84,6 +84,27 @@ class ParseFastPathsTest {
       };
       same(t);
     }
+    // every length of whole part and fraction the fast path takes and just beyond (it reads two digits a step)
+    for (int whole = 0; whole <= 17; whole++) {
+      for (int fraction = 0; fraction <= 17; fraction++) {
+        for (int k = 0; k < 20; k++) {
+          StringBuilder t = new StringBuilder(rnd.nextInt(4) == 0 ? "-" : "");
+          for (int j = 0; j < whole; j++) {
+            t.append((char) ('0' + rnd.nextInt(10)));
+          }
+          if (fraction > 0 || rnd.nextBoolean()) {
+            t.append('.');
+          }
+          for (int j = 0; j < fraction; j++) {
+            t.append((char) ('0' + rnd.nextInt(10)));
+          }
+          if (k % 5 == 0 && t.length() > 0) { // a stray character at a random place: refused as before
+            t.setCharAt(rnd.nextInt(t.length()), "x./-e".charAt(rnd.nextInt(5)));
+          }
+          same(t.toString());
+        }
+      }
+    }
   }
 
   @Test
