@@ -84,7 +84,7 @@ class ParseFastPathsTest {
       };
       same(t);
     }
-    // every length of whole part and fraction the fast path takes and just beyond (it reads two digits a step)
+    // every length of whole part and fraction up to and just beyond the fast path's 15 digits
     for (int whole = 0; whole <= 17; whole++) {
       for (int fraction = 0; fraction <= 17; fraction++) {
         for (int k = 0; k < 20; k++) {
@@ -98,7 +98,7 @@ class ParseFastPathsTest {
           for (int j = 0; j < fraction; j++) {
             t.append((char) ('0' + rnd.nextInt(10)));
           }
-          if (k % 5 == 0 && t.length() > 0) { // a stray character at a random place: refused as before
+          if (k % 5 == 0 && t.length() > 0) { // a character put in at random: read or refused as the old rule did
             t.setCharAt(rnd.nextInt(t.length()), "x./-e".charAt(rnd.nextInt(5)));
           }
           same(t.toString());
