@@ -127,27 +127,15 @@ final class CsvFields {
    * Collects one record's fields from FastCSV's buffer (which it reuses: the characters are copied) into a block
    * of text that the records built after it share: each record's characters are copied once, not once into the
    * builder and again into an array of its own (issue 14). A record keeps its block reachable; the consumers keep
-   * a record only while they map it (a part's reader keeps its last one). With the read-ahead, {@link CsvRecords}
-   * hands a block back once no record of it can be in use, and it is filled again: its records then read as
-   * other text, so a record must not be kept beyond that ({@code ReusedBlocksTest}).
+   * a record only while they map it (a part's reader keeps its last one).
    */
   static final class Builder {
     private static final int BLOCK = 1 << 15; // characters: about a hundred Fingertips records
-    /** Blocks no record is read from any more, to fill again ({@link CsvRecords} hands them back), or none. */
-    private final java.util.Queue<char[]> returned;
     private char[] text = new char[BLOCK];
     private int start; // where the record being collected starts in text
     private int used;
     private int[] ends = new int[32];
     private int n;
-
-    /**
-     * Blocks come from {@code returned} when it has one big enough (stop 24: a fresh block is zeroed memory not in
-     * any cache; writing the records into it was a quarter to a third of the read-ahead thread's samples).
-     */
-    Builder(java.util.Queue<char[]> returned) {
-      this.returned = returned;
-    }
 
     void clear() {
       n = 0;
@@ -173,11 +161,7 @@ final class CsvFields {
     /** A new block with the record so far at its start and room for {@code len} more characters. */
     private void newBlock(int len) {
       int sofar = used - start;
-      int size = Math.max(BLOCK, (sofar + len) * 2);
-      char[] next = returned.poll();
-      if (next == null || next.length < size) {
-        next = new char[size];
-      }
+      char[] next = new char[Math.max(BLOCK, (sofar + len) * 2)];
       System.arraycopy(text, start, next, 0, sofar);
       for (int i = 0; i < n; i++) {
         ends[i] -= start;

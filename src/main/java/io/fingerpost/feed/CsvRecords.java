@@ -76,18 +76,6 @@ final class CsvRecords implements Closeable {
   private final List<RowReader.LineRange> unread = java.util.Collections.synchronizedList(new ArrayList<>());
   private Object next;               // without read-ahead: the item hasNext() produced
   private final ReadAhead readAhead;
-  // With the read-ahead, the character blocks of records handed out go back to the tokeniser once no record of
-  // theirs can be in use: the reader keeps its last record at most (FingertipsCsvReader.lastRecord), which is in
-  // the block of the record handed out or the one before, so the block before those two is handed back.
-  private final java.util.Queue<char[]> returnedBlocks = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private char[] handedBlock;   // consumer side: the block of the record handed out last
-  private char[] previousBlock; // and the block before it
-  private long blocksHandedBack;
-
-  /** How many character blocks went back to the tokeniser so far (consumer side; tests). */
-  long blocksHandedBack() {
-    return blocksHandedBack;
-  }
 
   /**
    * Reads the header of {@code in}; {@code lines} maps a line of {@code in} to the line of the file.
@@ -245,14 +233,6 @@ final class CsvRecords implements Closeable {
       return q;
     }
     Pending p = (Pending) item;
-    if (readAhead != null && p.record().text != handedBlock) {
-      if (previousBlock != null) {
-        returnedBlocks.offer(previousBlock);
-        blocksHandedBack++;
-      }
-      previousBlock = handedBlock;
-      handedBlock = p.record().text;
-    }
     long line = lines.applyAsLong(p.streamLine());
     String bad = p.record().plain() ? null : badText(p.record().toArray());
     return bad != null ? reject(line, p.record().toArray(), bad) : mapper.map(line, p.record());
@@ -377,7 +357,7 @@ final class CsvRecords implements Closeable {
    * which records are done with.
    */
   private final class Handler extends CsvCallbackHandler<Pending> {
-    private final CsvFields.Builder fields = new CsvFields.Builder(returnedBlocks);
+    private final CsvFields.Builder fields = new CsvFields.Builder();
     private RecordType type = RecordType.DATA;
     private long line;
 
