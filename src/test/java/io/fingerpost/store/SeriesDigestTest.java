@@ -1,6 +1,7 @@
 package io.fingerpost.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fingerpost.TestDatabase;
@@ -354,5 +355,40 @@ class SeriesDigestTest {
 
   private static String fingerprint() throws Exception {
     return StoredObservations.fingerprint(database.pool());
+  }
+
+  /**
+   * A feed's stored digests come packed in one {@code bytea}, 24 bytes a series (issue 14): at the national scale's
+   * million series that is one 24 MB value, fetched whole, and only the feed's own.
+   */
+  @Test
+  void aMillionSeriesDigestsAreFetchedWhole(Vertx vertx) throws Exception {
+    int series = 1_000_000;
+    try {
+      // key hashes spread over most of 64 bits (negative ones too), digests derived from the id so that any can be
+      // checked; another feed has the same key hashes with other digests
+      database.pool().preparedQuery("""
+          INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
+          SELECT $1, g, g * 9000000000007 - 4500000000000000000, g * 31, -g FROM generate_series(1, $2) g""")
+          .execute(Tuple.of("national", series)).await(5, TimeUnit.MINUTES);
+      database.pool().preparedQuery("""
+          INSERT INTO feed_series_digest (feed, series_id, key_hash, digest_a, digest_b)
+          SELECT 'national-other', g, g * 9000000000007 - 4500000000000000000, 0, 0 FROM generate_series(1, 1000) g""")
+          .execute().await(1, TimeUnit.MINUTES);
+
+      SeriesDigestStore.DigestTable table = new ObservationStore(vertx, database).digests().load("national")
+          .await(5, TimeUnit.MINUTES);
+
+      assertEquals(series, table.size());
+      for (long g : new long[] {1, 2, 999, 500_000, series}) {
+        long keyHash = g * 9_000_000_000_007L - 4_500_000_000_000_000_000L;
+        assertTrue(table.matches(keyHash, g * 31, -g), "series " + g);
+        assertFalse(table.matches(keyHash, 0, 0), "series " + g + " has its own feed's digest, not another's");
+      }
+      assertFalse(table.matches(series + 1L, 0, 0));
+    } finally {
+      database.pool().query("DELETE FROM feed_series_digest WHERE feed IN ('national', 'national-other')").execute()
+          .await(1, TimeUnit.MINUTES);
+    }
   }
 }
