@@ -168,15 +168,16 @@ final class DigestedLoad {
           .compose(kinds -> {
             // a digest a series (100k at national scale), on a worker; it needs nothing stored, so it is computed
             // while the stored digests are fetched (which must wait for pass 1's end, see above)
-            Future<SeriesDigestStore.Digest[]> computed = vertx.executeBlocking(() -> {
+            Future<Computed> computed = vertx.executeBlocking(() -> {
               long tc = System.nanoTime();
-              SeriesDigestStore.Digest[] out = digestsOf(first, kinds);
+              List<SeriesDigester.Sum> sums = first.sums();
+              Computed out = new Computed(sums, SeriesDigester.digests(feed, sums, kinds));
               LoadProfile.add(LoadProfile.Step.DIGEST_COMPUTE, tc);
               return out;
             }, false);
             return digests.load(feed).compose(stored -> computed.compose(mine -> vertx.executeBlocking(() -> {
               long tc = System.nanoTime();
-              Plan plan = compare(first, mine, stored);
+              Plan plan = compare(mine, stored);
               LoadProfile.add(LoadProfile.Step.DIGEST_COMPARE, tc);
               return plan;
             }, false)));
@@ -194,24 +195,17 @@ final class DigestedLoad {
   /** The series to write again (new or differing or touched) and those to skip, with their rows. */
   private record Plan(Set<SeriesKey> unchanged, long unchangedRows, List<SeriesKey> changed) {}
 
-  /** The digest of every series pass 1 saw, in the order of {@link SeriesDigester#sums()}. */
-  private SeriesDigestStore.Digest[] digestsOf(SeriesDigester first, Map<String, String> kinds) {
-    SeriesDigestStore.Digest[] out = new SeriesDigestStore.Digest[first.series()];
-    int i = 0;
-    for (SeriesDigester.Sum s : first.sums()) {
-      out[i++] = SeriesDigester.digest(feed, s, kinds);
-    }
-    return out;
-  }
+  /** Pass 1's sums and their digests, in the same order. */
+  private record Computed(List<SeriesDigester.Sum> sums, SeriesDigestStore.Digest[] digests) {}
 
-  private Plan compare(SeriesDigester first, SeriesDigestStore.Digest[] mine, SeriesDigestStore.DigestTable stored) {
-    List<SeriesDigester.Sum> sums = first.sums();
+  private Plan compare(Computed mine, SeriesDigestStore.DigestTable stored) {
+    List<SeriesDigester.Sum> sums = mine.sums();
     boolean[] same = new boolean[sums.size()];
     List<SeriesKey> changed = new ArrayList<>();
     long unchangedRows = 0;
     for (int i = 0; i < same.length; i++) {
       SeriesDigester.Sum s = sums.get(i);
-      SeriesDigestStore.Digest d = mine[i];
+      SeriesDigestStore.Digest d = mine.digests()[i];
       same[i] = stored.matches(d.keyHash(), d.a(), d.b()) && !touched.contains(s.key);
       if (same[i]) {
         unchangedRows += s.rows;

@@ -229,12 +229,11 @@ final class SeriesDigester {
     return new SeriesDigestStore.Digest(keyHash, a, b);
   }
 
-  /** The digests of every series seen, in the order of {@code keys} (filled). */
-  List<SeriesDigestStore.Digest> digests(String feed, Map<String, String> kinds, List<SeriesKey> keys) {
-    List<SeriesDigestStore.Digest> out = new ArrayList<>(size);
-    for (Sum s : sums()) {
-      keys.add(s.key);
-      out.add(digest(feed, s, kinds));
+  /** The digests of {@code sums}, in their order. */
+  static SeriesDigestStore.Digest[] digests(String feed, List<Sum> sums, Map<String, String> kinds) {
+    SeriesDigestStore.Digest[] out = new SeriesDigestStore.Digest[sums.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = digest(feed, sums.get(i), kinds);
     }
     return out;
   }
