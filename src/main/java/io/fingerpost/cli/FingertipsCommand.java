@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
 
 /**
@@ -126,7 +127,8 @@ public final class FingertipsCommand {
       String best = null;
       long bestKey = Long.MIN_VALUE;
       try (Reader r = Files.newBufferedReader(tmp, StandardCharsets.UTF_8);
-           CsvReader<NamedCsvRecord> p = CsvReader.builder().allowExtraFields(true).allowMissingFields(true)
+           CsvReader<NamedCsvRecord> p = CsvReader.builder().extraFieldStrategy(FieldMismatchStrategy.IGNORE)
+                   .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
                .ofNamedCsvRecord(r)) {
         for (NamedCsvRecord rec : p) {
           String k = rec.findField("Time period Sortable").map(String::trim).orElse(null);

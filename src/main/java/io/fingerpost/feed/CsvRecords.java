@@ -17,6 +17,7 @@ import java.util.function.LongUnaryOperator;
 import de.siegmar.fastcsv.reader.CsvCallbackHandler;
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import de.siegmar.fastcsv.reader.RecordType;
 import io.fingerpost.feed.CsvTape.Fault;
 
@@ -174,7 +175,8 @@ final class CsvRecords implements Closeable {
     lineBase = line - 1;
     look = null;
     records = CsvReader.builder()
-        .allowExtraFields(true).allowMissingFields(true) // the readers judge the width, with their messages
+        // the readers judge the width, with their messages
+        .extraFieldStrategy(FieldMismatchStrategy.IGNORE).missingFieldStrategy(FieldMismatchStrategy.IGNORE)
         .skipEmptyLines(true)
         .allowExtraCharsAfterClosingQuote(false)          // broken quoting is a fault, not text
         .build(new Handler(), tape).iterator();

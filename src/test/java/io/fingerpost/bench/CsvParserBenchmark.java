@@ -3,6 +3,7 @@ package io.fingerpost.bench;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
 import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import io.fingerpost.feed.FeedRow;
 import io.fingerpost.feed.FingertipsCsvReader;
@@ -90,7 +91,8 @@ public class CsvParserBenchmark {
   @Benchmark
   public long fastCsv() throws IOException {
     long sink = 0;
-    try (CsvReader<CsvRecord> p = CsvReader.builder().allowMissingFields(true).allowExtraFields(true)
+    try (CsvReader<CsvRecord> p = CsvReader.builder().extraFieldStrategy(FieldMismatchStrategy.IGNORE)
+            .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
         .ofCsvRecord(reader())) {
       for (CsvRecord r : p) {
         for (int i = 0; i < r.getFieldCount(); i++) {

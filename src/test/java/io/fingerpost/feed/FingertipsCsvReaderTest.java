@@ -212,6 +212,26 @@ class FingertipsCsvReaderTest {
     assertTrue(rows.stream().filter(r -> r instanceof ParsedRow).allMatch(r -> r.line() < 854));
   }
 
+  /**
+   * A carriage return inside the quoted last field, then a line feed ending the record: the line feed ends it
+   * (FastCSV 4.0.0 took it for the second half of a CRLF and ran the next line into the record, which was then
+   * refused for its width and the next row lost with it; fixed in FastCSV 4.3.x).
+   */
+  @Test
+  void aCarriageReturnInTheQuotedLastFieldDoesNotJoinTheNextLine() throws Exception {
+    String csv = HEADER + "\n"
+        + row("E08000027", "2019", "10.5").replace(",1y", ",\"1\ry\"") + "\n"  // lines 2-3 (the CR breaks a line)
+        + row("E08000027", "2020", "11.5") + "\n"                            // line 4
+        + row("E08000027", "2021", "12.5").replace(",1y", ",\"1y\r\"") + "\n"  // lines 5-6
+        + row("E08000027", "2022", "13.5") + "\n";                           // line 7
+    List<FeedRow> rows = readAll(FingertipsCsvReader.open(new StringReader(csv)));
+    assertEquals(4, rows.size(), rows.toString());
+    assertTrue(rows.stream().allMatch(r -> r instanceof ParsedRow), rows.toString());
+    assertEquals(List.of(2L, 4L, 5L, 7L), rows.stream().map(FeedRow::line).toList());
+    assertEquals(List.of("2019", "2020", "2021", "2022"),
+        rows.stream().map(r -> ((ParsedRow) r).observation().period().label()).toList());
+  }
+
   private static void assertReject(FeedRow row, long line, String reasonPart) {
     RejectedRow r = assertInstanceOf(RejectedRow.class, row);
     assertEquals(line, r.line());

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import de.siegmar.fastcsv.reader.CsvRecord;
 
 /**
@@ -87,7 +88,8 @@ public final class FingertipsApi {
   /** Reads the metadata CSV; a body that is not that CSV fails (IOException). */
   static Map<String, IndicatorMetadata> metadataCsv(String body, String source) {
     Map<String, IndicatorMetadata> m = new LinkedHashMap<>();
-    try (CsvReader<CsvRecord> p = CsvReader.builder().allowExtraFields(true).allowMissingFields(true)
+    try (CsvReader<CsvRecord> p = CsvReader.builder().extraFieldStrategy(FieldMismatchStrategy.IGNORE)
+            .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
         .ofCsvRecord(new StringReader(body.startsWith("\uFEFF") ? body.substring(1) : body))) {
       java.util.Iterator<CsvRecord> it = p.iterator();
       Map<String, Integer> columns = new java.util.HashMap<>();
