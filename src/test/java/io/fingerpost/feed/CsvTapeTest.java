@@ -31,7 +31,7 @@ class CsvTapeTest {
       String r = FingertipsCsvReaderTest.row(area, period, String.valueOf(i % 97));
       int breaks = 0;
       if (i % 5 == 0) { // a quoted name over two or three physical lines
-        // not a lone \r, then text, then a \n inside one quoted field: FastCSV 4.0 counts that as one line end (its
+        // not a lone \r, then text, then a \n inside one quoted field: FastCSV (4.0-4.3.1) counts that as one line end (its
         // record lines then run one short per such field, and a broken record past it is not found by its line; seen
         // here, left as is), the tape as two
         boolean two = i % 2 == 0 && i % 3 != 2;
