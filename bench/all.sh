@@ -167,6 +167,12 @@ FIGURES = {
         ("/health p99, ms", "", "%.1f", lambda t: api_p99(t, "/health")),
         ("/api/targets req/s ÷ /health", "≥ 50%", "%.0f%%", lambda t: pct(api_ratio(t, "/api/targets"))),
         ("/api/targets p99, ms", "≤ 20", "%.1f", lambda t: api_p99(t, "/api/targets")),
+        # the same bytes from a bare Vert.x server (bench-http-reference): what the stack serves of a body that size
+        ("/api/targets plain req/s ÷ its bytes from a bare Vert.x server", "", "%.0f%%",
+         lambda t: pct(ratio(*[(api_row(t, e) or (None,))[0] for e in ("/api/targets", "/api/targets,same-bytes-bare-vertx")])),
+         "optional"),
+        ("… that bare server's req/s ÷ /health", "", "%.0f%%",
+         lambda t: pct(api_ratio(t, "/api/targets,same-bytes-bare-vertx")), "optional"),
         ("/api/targets with Accept-Encoding: gzip, req/s ÷ /health", "", "%.0f%%",
          lambda t: pct(api_ratio(t, "/api/targets,gzip"))),
         ("/api/targets with Accept-Encoding: gzip, p99, ms", "", "%.1f", lambda t: api_p99(t, "/api/targets,gzip")),

@@ -43,6 +43,7 @@ public final class Main {
     SUBCOMMANDS.put("bench-load", io.fingerpost.cli.LoadBenchmark::run);
     SUBCOMMANDS.put("bench-national", io.fingerpost.cli.NationalBenchmark::run);
     SUBCOMMANDS.put("bench-parse", io.fingerpost.cli.ParseBenchmark::run);
+    SUBCOMMANDS.put("bench-http-reference", io.fingerpost.cli.HttpBodyReference::run);
     SUBCOMMANDS.put("fingertips", io.fingerpost.cli.FingertipsCommand::run);
   }
 

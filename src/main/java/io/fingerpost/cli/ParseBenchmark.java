@@ -1,8 +1,8 @@
 package io.fingerpost.cli;
 
 import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import io.fingerpost.feed.ChunkPlan;
 import io.fingerpost.feed.FileChunks;
 import io.fingerpost.feed.FingertipsCsvReader;
