@@ -112,7 +112,9 @@ public final class LoadBenchmark {
       // 1. First load, through a feed verticle (its first poll).
       LoadProfile.reset();
       resetHeapPeak();
+      WalPoint walBefore = WalPoint.of(psql, pg);
       Stored firstStored = pollToStored(vertx, feed, store, status, meter);
+      String firstWal = WalPoint.of(psql, pg).since(walBefore);
       FeedStatus first = firstStored.status();
       CpuMeter.Reading firstUsed = firstStored.used();
       double firstCpu = firstUsed.jvm();
@@ -220,6 +222,7 @@ public final class LoadBenchmark {
       line("first load (feed -> store)", firstSeconds, rows, copySeconds);
       System.out.printf(Locale.ROOT, "  (the poll ended after %.3f s: its file then cut into chunks for the next"
           + " read, and its status stored)%n", firstPollSeconds);
+      System.out.printf(Locale.ROOT, "  (WAL written: first load %s; \\copy %s)%n", firstWal, copied.wal());
       line("unchanged re-read in full (parse + compare)", rereadSeconds, rows, copySeconds);
       line("unchanged re-read, the service's path (chunks)", chunkedSeconds, rows, copySeconds);
       line("parse only (FingertipsCsvReader, nothing stored)", parseSeconds, rows, copySeconds);
@@ -296,7 +299,7 @@ public final class LoadBenchmark {
   }
 
   /** A {@code \copy} reference: its seconds and the CPU it used. */
-  record Copy(double seconds, CpuMeter.Reading used) {}
+  record Copy(double seconds, CpuMeter.Reading used, String wal) {}
 
   /**
    * What the CPU the pair used allows on this machine: a step lasts at least its CPU seconds over the cores, so
@@ -384,13 +387,15 @@ public final class LoadBenchmark {
    */
   private static Copy copy(String psql, PgConnectOptions pg, Path file, CpuMeter meter) throws Exception {
     psql(psql, pg, "CREATE TABLE observation_copy (LIKE observation INCLUDING ALL); CHECKPOINT;");
+    WalPoint wal = WalPoint.of(psql, pg);
     CpuMeter.Reading before = meter.read();
     long t0 = System.nanoTime();
     psql(psql, pg, "\\copy observation_copy FROM '" + file + "' WITH (FORMAT csv)");
     double seconds = (System.nanoTime() - t0) / 1e9;
     CpuMeter.Reading used = meter.read().minus(before);
+    String written = WalPoint.of(psql, pg).since(wal);
     psql(psql, pg, "DROP TABLE observation_copy");
-    return new Copy(seconds, used);
+    return new Copy(seconds, used, written);
   }
 
   /** The median of {@code values}: the middle one, or the mean of the two middle ones of an even count. */
@@ -476,6 +481,40 @@ public final class LoadBenchmark {
     }
     Process p = pb.start();
     check(p.waitFor(30, TimeUnit.MINUTES) && p.exitValue() == 0, "psql failed: " + command);
+  }
+
+  /** psql's output of one query, unaligned, without headers. */
+  private static String psqlOut(String psql, PgConnectOptions pg, String query) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(psql, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", pg.getHost(),
+        "-p", String.valueOf(pg.getPort()), "-U", pg.getUser(), "-d", pg.getDatabase(), "-c", query)
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    if (pg.getPassword() != null) {
+      pb.environment().put("PGPASSWORD", pg.getPassword());
+    }
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "psql failed: " + query);
+    return out;
+  }
+
+  /**
+   * Where the server's WAL is and where its last checkpoint's redo began (bytes from 0/0). Between two points: the
+   * WAL a step wrote, and whether a checkpoint began during it (the first change of each page after one is logged
+   * whole, so a checkpoint inside a load adds WAL and database CPU the same load without one does not have).
+   */
+  record WalPoint(long lsn, long redo) {
+    static WalPoint of(String psql, PgConnectOptions pg) throws Exception {
+      String[] f = psqlOut(psql, pg, "SELECT pg_current_wal_lsn() - '0/0', "
+          + "(SELECT redo_lsn FROM pg_control_checkpoint()) - '0/0'").split("\\|");
+      return new WalPoint(Long.parseLong(f[0].trim()), Long.parseLong(f[1].trim()));
+    }
+
+    /** "612 MB, a checkpoint began 402 MB into it" or "612 MB, no checkpoint in it". */
+    String since(WalPoint before) {
+      String mb = String.format(Locale.ROOT, "%.0f MB", (lsn - before.lsn) / 1e6);
+      return redo == before.redo ? mb + ", no checkpoint in it"
+          : mb + String.format(Locale.ROOT, ", a checkpoint began %.0f MB into it", (redo - before.lsn) / 1e6);
+    }
   }
 
   /** The Fingertips all_data header (also {@link NationalData}'s). */
