@@ -57,9 +57,9 @@ public final class HttpBodyReference {
   static Future<HttpServer> serve(Vertx vertx, byte[] bytes, int port) {
     Buffer answer = BufferInternal.buffer(Unpooled.wrappedBuffer(
         ByteBuffer.allocateDirect(bytes.length).put(bytes).flip()));
-    // the API verticle's options (compression supported: a plain request passes through the compressor)
+    // the API verticle's options (compression supported: a plain request passes through the compressor; no h2c)
     HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(port)
-        .setCompressionSupported(true);
+        .setCompressionSupported(true).setHttp2ClearTextEnabled(false);
     return vertx.createHttpServer(options)
         .requestHandler(request -> request.response().putHeader("Content-Type", "application/json").end(answer))
         .listen();
