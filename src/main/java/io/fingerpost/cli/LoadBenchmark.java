@@ -473,28 +473,28 @@ public final class LoadBenchmark {
   }
 
   private static void psql(String psql, PgConnectOptions pg, String command) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", pg.getHost(),
-        "-p", String.valueOf(pg.getPort()), "-U", pg.getUser(), "-d", pg.getDatabase(), "-c", command)
-        .inheritIO();
-    if (pg.getPassword() != null) {
-      pb.environment().put("PGPASSWORD", pg.getPassword());
-    }
-    Process p = pb.start();
+    Process p = psqlCommand(psql, pg, "-c", command).inheritIO().start();
     check(p.waitFor(30, TimeUnit.MINUTES) && p.exitValue() == 0, "psql failed: " + command);
   }
 
   /** psql's output of one query, unaligned, without headers. */
   private static String psqlOut(String psql, PgConnectOptions pg, String query) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(psql, "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", "-h", pg.getHost(),
-        "-p", String.valueOf(pg.getPort()), "-U", pg.getUser(), "-d", pg.getDatabase(), "-c", query)
-        .redirectError(ProcessBuilder.Redirect.INHERIT);
-    if (pg.getPassword() != null) {
-      pb.environment().put("PGPASSWORD", pg.getPassword());
-    }
-    Process p = pb.start();
+    Process p = psqlCommand(psql, pg, "-t", "-A", "-c", query).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
     check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "psql failed: " + query);
     return out;
+  }
+
+  /** psql on the benchmark's database (stops at the first error), then {@code args}. */
+  private static ProcessBuilder psqlCommand(String psql, PgConnectOptions pg, String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of(psql, "-X", "-q", "-v", "ON_ERROR_STOP=1",
+        "-h", pg.getHost(), "-p", String.valueOf(pg.getPort()), "-U", pg.getUser(), "-d", pg.getDatabase()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    if (pg.getPassword() != null) {
+      pb.environment().put("PGPASSWORD", pg.getPassword());
+    }
+    return pb;
   }
 
   /**

@@ -68,9 +68,24 @@ class LoadBenchmarkPairsTest {
       assertTrue(copy.find(), text);
       assertTrue(Double.parseDouble(copy.group(1)) > 0, "the database used no CPU in the \\copy: " + copy.group());
     }
+    // the WAL each step wrote (the load writes the rows and more: series, digests, the feed's status)
+    Matcher wal = Pattern.compile("(?m)^  \\(WAL written: first load (\\d+) MB, (?:no checkpoint in it|a checkpoint"
+        + " began \\d+ MB into it); \\\\copy (\\d+) MB, (?:no checkpoint in it|a checkpoint began \\d+ MB into it)\\)$")
+        .matcher(text);
+    assertTrue(wal.find(), text);
+    assertTrue(Integer.parseInt(wal.group(1)) > 0 && Integer.parseInt(wal.group(2)) > 0, wal.group());
     // the cold line is the first pair's
     assertEquals(cold.group(1), median.group(2));
     assertEquals(cold.group(1), median.group(4));
+  }
+
+  @Test
+  void walSinceSaysHowMuchAndWhereACheckpointBegan() {
+    LoadBenchmark.WalPoint before = new LoadBenchmark.WalPoint(1_000_000_000L, 900_000_000L);
+    assertEquals("292 MB, no checkpoint in it",
+        new LoadBenchmark.WalPoint(1_292_000_000L, 900_000_000L).since(before));
+    assertEquals("292 MB, a checkpoint began 150 MB into it",
+        new LoadBenchmark.WalPoint(1_292_000_000L, 1_150_000_000L).since(before));
   }
 
   @Test
