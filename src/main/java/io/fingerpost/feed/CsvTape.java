@@ -38,6 +38,7 @@ final class CsvTape extends Reader {
   // the source offset of the last character read that is not CsvFields.plain, or -1: noted in the scan for line
   // starts, so the records need no scan of their own for it (issue 14)
   private long lastOdd = -1;
+  private long lastLoneCr = -1; // where the last lone \r was read (source offset)
 
   CsvTape(Reader in) {
     this.in = in;
@@ -92,6 +93,9 @@ final class CsvTape extends Reader {
       if (c == '\n' && i > 0 && w[i - 1] == '\r') {
         starts[lines - 1] = i + 1; // the \n of a \r\n: the line starts after it, not after the \r
       } else if (c == '\n' || c == '\r') {
+        if (c == '\r' && (i + 1 == to || w[i + 1] != '\n')) {
+          lastLoneCr = base + i; // a lone \r (or one whose \n is not read yet): see CsvRecords.Handler
+        }
         if (lines == starts.length) {
           starts = java.util.Arrays.copyOf(starts, lines * 2);
         }
@@ -108,6 +112,11 @@ final class CsvTape extends Reader {
    */
   boolean plainFrom(long offset) {
     return lastOdd < offset;
+  }
+
+  /** Whether a {@code \r} not followed by {@code \n} may be in the text read from source offset {@code offset} on. */
+  boolean loneCrFrom(long offset) {
+    return lastLoneCr >= offset;
   }
 
   /** Lets go of the text before line {@code line} (which FastCSV has begun) once enough is held. */
