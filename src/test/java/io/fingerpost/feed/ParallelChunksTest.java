@@ -117,4 +117,36 @@ class ParallelChunksTest {
     samePartsBothWays(broken);
     samePartsBothWays(unclosed);
   }
+  /**
+   * Names holding a lone CR, then text, then the LF the export already has (three physical lines a record, which
+   * FastCSV alone counts as two) and a broken record later: in parts and in one stream the rows, their lines and the
+   * lines lost agree, and the broken record is rejected at its physical line.
+   */
+  @Test
+  void loneCarriageReturnsInQuotesKeepEveryLineInPartsAndInOneStream() throws Exception {
+    String text = Files.readString(FingertipsCsvReaderTest.realExport(), StandardCharsets.UTF_8)
+        .replace("\"Campylobacter", "\"Camp\rylobacter");
+    int at = text.indexOf(",Rochdale,", text.length() / 2);
+    text = text.substring(0, at) + ",\"Roch\"dale," + text.substring(at + ",Rochdale,".length());
+    long line = 1; // the physical line of the broken record: \n, \r\n and a lone \r each end one
+    for (int i = 0; i < at; i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r' && text.charAt(i + 1) != '\n') {
+        line++;
+      }
+    }
+    long brokenLine = line;
+    Path file = write(text.getBytes(StandardCharsets.UTF_8));
+    Read parts = inParts(file);
+    Read one = oneStream(file);
+    assertEquals(one.rows(), parts.rows());
+    assertEquals(one.unread(), parts.unread());
+    assertTrue(parts.rows().stream().anyMatch(r -> r.startsWith("rejected " + brokenLine + " cannot be read as CSV")),
+        "the broken record at line " + brokenLine + ": " + parts.rows().stream().filter(r -> r.startsWith("rejected"))
+            .toList());
+    assertEquals(851, parts.rows().stream().filter(r -> r.startsWith("parsed")).count()); // 852 less the broken one
+    assertTrue(parts.rows().get(0).startsWith("parsed 2 "), parts.rows().get(0));
+    assertTrue(parts.rows().get(1).startsWith("parsed 5 "), parts.rows().get(1)); // records of three lines
+    samePartsBothWays(file);
+  }
 }
