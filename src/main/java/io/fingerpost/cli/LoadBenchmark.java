@@ -239,6 +239,10 @@ public final class LoadBenchmark {
       System.out.printf(Locale.ROOT, "first load / \\copy rate: %.2f (target >= 0.8)%n", copySeconds / firstSeconds);
       System.out.printf(Locale.ROOT, "unchanged re-read time / first load time: %.1f%% (target <= 25%%)%n",
           100 * rereadSeconds / firstSeconds);
+      // The two targets above hold together only when the re-read (about one parse) is at most 25% / 0.8 of the
+      // \copy: a faster first load raises the re-read's share of it, so this one ratio says whether both can.
+      System.out.printf(Locale.ROOT, "unchanged re-read time / \\copy time: %.1f%% (both targets above at once"
+          + " need <= 31.25%%)%n", 100 * rereadSeconds / copySeconds);
       System.out.printf(Locale.ROOT, "unchanged re-read, the service's path / first load time: %.1f%%%n",
           100 * chunkedSeconds / firstSeconds);
       System.out.printf(Locale.ROOT, "parse only time / first load time: %.1f%%%n", 100 * parseSeconds / firstSeconds);

@@ -74,6 +74,16 @@ class LoadBenchmarkPairsTest {
         .matcher(text);
     assertTrue(wal.find(), text);
     assertTrue(Integer.parseInt(wal.group(1)) > 0 && Integer.parseInt(wal.group(2)) > 0, wal.group());
+    // whether both load targets can hold at once: the re-read against the \copy, from the table's own seconds
+    Matcher copySeconds = Pattern.compile("(?m)^psql \\\\copy into an equivalent table +([\\d.]+) ").matcher(text);
+    Matcher rereadSeconds = Pattern.compile("(?m)^unchanged re-read in full \\(parse \\+ compare\\) +([\\d.]+) ")
+        .matcher(text);
+    Matcher both = Pattern.compile("(?m)^unchanged re-read time / \\\\copy time: ([\\d.]+)% \\(both targets above at"
+        + " once need <= 31.25%\\)$").matcher(text);
+    assertTrue(copySeconds.find() && rereadSeconds.find() && both.find(), text);
+    double expected = 100 * Double.parseDouble(rereadSeconds.group(1)) / Double.parseDouble(copySeconds.group(1));
+    // the seconds are printed to the millisecond: a small run's ratio from them is a few percent off
+    assertEquals(expected, Double.parseDouble(both.group(1)), Math.max(0.2, 0.03 * expected), both.group());
     // the cold line is the first pair's
     assertEquals(cold.group(1), median.group(2));
     assertEquals(cold.group(1), median.group(4));
