@@ -53,6 +53,10 @@ public final class LoadBenchmark {
   private static final String USAGE =
       "usage: LoadBenchmark [--rows N] [--url postgresql://…] [--psql PATH] [--rereads N] [--pairs N]";
 
+  /** Issue 14's wants: first load ÷ the {@code \copy}'s rate; the unchanged re-read, % of the first load. */
+  private static final double FIRST_LOAD_RATE_TARGET = 0.8;
+  private static final double REREAD_PERCENT_TARGET = 25;
+
   /**
    * What a first load writes, emptied before each repeated pair (--pairs) so the next poll is a real first
    * load: the rows (observation, its revisions, series and the catalog they reference), what the feed keeps
@@ -236,13 +240,14 @@ public final class LoadBenchmark {
           System.getProperty("fingerpost.csv.readAhead", "true"), io.fingerpost.feed.ChunkPlan.parallel()
               ? io.fingerpost.feed.ChunkPlan.threads() + " threads" : "off, one stream (2 cores or fewer, or"
               + " fingerpost.csv.parallel=false)");
-      System.out.printf(Locale.ROOT, "first load / \\copy rate: %.2f (target >= 0.8)%n", copySeconds / firstSeconds);
-      System.out.printf(Locale.ROOT, "unchanged re-read time / first load time: %.1f%% (target <= 25%%)%n",
-          100 * rereadSeconds / firstSeconds);
-      // The two targets above hold together only when the re-read (about one parse) is at most 25% / 0.8 of the
-      // \copy: a faster first load raises the re-read's share of it, so this one ratio says whether both can.
+      System.out.printf(Locale.ROOT, "first load / \\copy rate: %.2f (target >= %.1f)%n", copySeconds / firstSeconds,
+          FIRST_LOAD_RATE_TARGET);
+      System.out.printf(Locale.ROOT, "unchanged re-read time / first load time: %.1f%% (target <= %.0f%%)%n",
+          100 * rereadSeconds / firstSeconds, REREAD_PERCENT_TARGET);
+      // The two targets above hold together only when the re-read (about one parse) is at most their quotient of
+      // the \copy: a faster first load raises the re-read's share of it, so this one ratio says whether both can.
       System.out.printf(Locale.ROOT, "unchanged re-read time / \\copy time: %.1f%% (both targets above at once"
-          + " need <= 31.25%%)%n", 100 * rereadSeconds / copySeconds);
+          + " need <= %.2f%%)%n", 100 * rereadSeconds / copySeconds, REREAD_PERCENT_TARGET / FIRST_LOAD_RATE_TARGET);
       System.out.printf(Locale.ROOT, "unchanged re-read, the service's path / first load time: %.1f%%%n",
           100 * chunkedSeconds / firstSeconds);
       System.out.printf(Locale.ROOT, "parse only time / first load time: %.1f%%%n", 100 * parseSeconds / firstSeconds);
